@@ -6,7 +6,12 @@
 
 export type StreamName = 'contact' | 'order' | 'interaction' | 'spend';
 
-export const STREAM_NAMES: readonly StreamName[] = Object.freeze(['contact', 'order', 'interaction', 'spend']);
+export const STREAM_NAMES: readonly StreamName[] = Object.freeze([
+  'contact',
+  'order',
+  'interaction',
+  'spend',
+]);
 
 /** Where a record came from, precise enough for an operator to find it again. */
 export interface Lineage {

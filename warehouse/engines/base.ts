@@ -1,0 +1,93 @@
+import type { Knex } from 'knex';
+import type { ColumnSpec, StagingTableSpec } from '../tables.js';
+import type { EngineName, WarehouseUrl } from '../url.js';
+import type { BatchResult, EngineAdapter, LoadContext, NamedLock, StageRow, TruncUnit } from './adapter.js';
+
+/** Defaults shared by the engines; each engine overrides only what differs. */
+export abstract class BaseAdapter implements EngineAdapter {
+  abstract readonly name: EngineName;
+  abstract readonly label: string;
+  readonly batchRows: number = 50_000;
+
+  abstract knexConfig(url: WarehouseUrl): Knex.Config;
+  abstract dateTrunc(unit: TruncUnit, expr: string): string;
+  abstract loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult>;
+  abstract tryLock(knex: Knex, name: string): Promise<NamedLock | null>;
+
+  async afterCreate(_connection: unknown): Promise<void> {}
+
+  async prepare(knex: Knex): Promise<void> {
+    await knex.raw('SELECT 1');
+  }
+
+  addColumn(table: Knex.CreateTableBuilder, column: ColumnSpec): Knex.ColumnBuilder {
+    switch (column.type) {
+      case 'key':
+        return table.string(column.name, 255);
+      case 'text':
+        return table.text(column.name);
+      case 'date':
+        return table.date(column.name);
+      case 'datetime':
+        return table.datetime(column.name, { precision: 3 });
+      case 'money':
+        return table.decimal(column.name, 18, 2);
+      case 'float':
+        return table.double(column.name);
+      case 'int':
+        return table.bigInteger(column.name);
+      case 'json':
+        return table.json(column.name);
+    }
+  }
+
+  tableDefaults(_table: Knex.CreateTableBuilder): void {}
+
+  now(): string {
+    return 'CURRENT_TIMESTAMP(3)';
+  }
+
+  /** knex.raw's result as an array of rows (SQLite returns the array itself). */
+  rows(result: unknown): Array<Record<string, unknown>> {
+    return result as Array<Record<string, unknown>>;
+  }
+
+  timestamp(date: Date): unknown {
+    return date;
+  }
+
+  parseJson(value: unknown): unknown {
+    return typeof value === 'string' ? JSON.parse(value) : value;
+  }
+
+  async upsert(knex: Knex, table: string, rows: Record<string, unknown>[], key: string[]): Promise<void> {
+    if (rows.length === 0) return;
+    await knex(table).insert(rows).onConflict(key).merge();
+  }
+
+  async insertReturningId(knex: Knex, table: string, row: Record<string, unknown>, idColumn: string) {
+    const [res] = (await knex(table).insert(row).returning(idColumn)) as Array<Record<string, unknown>>;
+    return Number(res?.[idColumn]);
+  }
+
+  async endLoad(_trx: Knex.Transaction, _ctx: LoadContext): Promise<void> {}
+
+  /** Columns the loader writes that are not part of the key. */
+  protected valueColumns(spec: StagingTableSpec): string[] {
+    return spec.columns.map((c) => c.name).filter((c) => !spec.key.includes(c));
+  }
+}
+
+/** Serializes one value for a tab-separated bulk stream (PostgreSQL COPY text, MySQL LOAD DATA). */
+export function tsvField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  // Escape only what the formats treat specially; both read backslash escapes the same way.
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text;
+}
+
+export function quoteIdent(name: string, quote = '"'): string {
+  return quote + name.replaceAll(quote, quote + quote) + quote;
+}

@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Knex } from 'knex';
+import type { StagingTableSpec } from '../tables.js';
+import type { WarehouseUrl } from '../url.js';
+import type { BatchResult, LoadContext, NamedLock, StageRow, TruncUnit } from './adapter.js';
+import { BaseAdapter, quoteIdent } from './base.js';
+
+/** Rows per multi-row INSERT: well inside SQLite's 32,766 bound-parameter limit. */
+const ROWS_PER_STATEMENT = 200;
+
+/**
+ * The embedded default. One writer at a time, so the bulk path is prepared multi-row upserts
+ * inside one transaction; named locks are rows in etl_lock with the holder's pid.
+ */
+export class SqliteAdapter extends BaseAdapter {
+  readonly name = 'sqlite' as const;
+  readonly label = 'SQLite';
+  override readonly batchRows = 20_000;
+
+  knexConfig(url: WarehouseUrl): Knex.Config {
+    const file = url.file ?? ':memory:';
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    return {
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 1 },
+    };
+  }
+
+  override async afterCreate(connection: unknown): Promise<void> {
+    const db = connection as Database.Database;
+    // WAL lets BI tools read while a pipeline writes; NORMAL sync is durable in WAL mode.
+    if (db.name !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 10000');
+  }
+
+  override now(): string {
+    // ISO-8601 text, the same form timestamp() binds, so values compare and sort as text.
+    return `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+  }
+
+  override timestamp(date: Date): unknown {
+    // better-sqlite3 cannot bind Date; ISO text sorts and compares correctly.
+    return date.toISOString();
+  }
+
+  dateTrunc(unit: TruncUnit, expr: string): string {
+    return unit === 'month'
+      ? `date(${expr}, 'start of month')`
+      : `date(${expr}, '-' || ((CAST(strftime('%w', ${expr}) AS INTEGER) + 6) % 7) || ' days')`;
+  }
+
+  async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
+    const db = (await trx.client.acquireConnection()) as Database.Database;
+    const cols = ctx.spec.columns.map((c) => c.name);
+    const statements = (ctx.state.statements ??= new Map<number, Database.Statement>()) as Map<
+      number,
+      Database.Statement
+    >;
+    const prepared = (n: number): Database.Statement => {
+      let stmt = statements.get(n);
+      if (!stmt) {
+        stmt = db.prepare(upsertSql(ctx.spec, cols, n, this.now()));
+        statements.set(n, stmt);
+      }
+      return stmt;
+    };
+    // Inserted rows get rowids above the current maximum; updated rows keep theirs. Counting
+    // that range is O(inserted), where count(*) before and after would scan the table.
+    const table = quoteIdent(ctx.spec.name);
+    const before = (db.prepare(`SELECT coalesce(max(rowid), 0) AS m FROM ${table}`).get() as { m: number }).m;
+    let changes = 0;
+    const values: unknown[] = [];
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+      values.length = 0;
+      for (const row of chunk) for (const c of cols) values.push(bindable(row[c]));
+      changes += prepared(chunk.length).run(values).changes;
+    }
+    const inserted = (
+      db.prepare(`SELECT count(*) AS n FROM ${table} WHERE rowid > ?`).get(before) as { n: number }
+    ).n;
+    return { inserted, updated: changes - inserted };
+  }
+
+  async tryLock(knex: Knex, name: string): Promise<NamedLock | null> {
+    const holder = { owner: `${os.hostname()}:${process.pid}`, host: os.hostname(), pid: process.pid };
+    const take = async (): Promise<boolean> => {
+      const res = await knex.raw(
+        'INSERT INTO etl_lock (name, owner, host, pid, acquired_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
+        [name, holder.owner, holder.host, holder.pid, new Date().toISOString()],
+      );
+      return (res as { changes?: number }).changes === 1;
+    };
+    if (!(await take())) {
+      const row = (await knex('etl_lock').where({ name }).first()) as
+        { host: string; pid: number } | undefined;
+      // A lock left by a process that died on this machine is stale: take it over.
+      if (!row || row.host !== holder.host || processAlive(Number(row.pid))) return null;
+      await knex('etl_lock').where({ name, host: row.host, pid: row.pid }).delete();
+      if (!(await take())) return null;
+    }
+    return {
+      release: async () => {
+        await knex('etl_lock').where({ name, owner: holder.owner }).delete();
+      },
+    };
+  }
+}
+
+function upsertSql(spec: StagingTableSpec, cols: string[], rowCount: number, now: string): string {
+  const q = (c: string) => quoteIdent(c);
+  const tuple = `(${cols.map(() => '?').join(',')})`;
+  const updates = cols
+    .filter((c) => !spec.key.includes(c))
+    .map((c) => `${q(c)} = excluded.${q(c)}`)
+    .concat(`"updated_at" = ${now}`);
+  return (
+    `INSERT INTO ${q(spec.name)} (${cols.map(q).join(',')}) VALUES ${Array(rowCount).fill(tuple).join(',')} ` +
+    `ON CONFLICT (${spec.key.map(q).join(',')}) DO UPDATE SET ${updates.join(', ')} ` +
+    `WHERE ${q(spec.name)}.${q(spec.hashColumn)} IS NOT excluded.${q(spec.hashColumn)}`
+  );
+}
+
+function bindable(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import type { EngineAdapter } from '../engines/adapter.js';
+import { coreSchema } from './0001-core.js';
+import type { Migration } from './migration.js';
+
+/** Every migration, in order. A new one is appended here and never reordered. */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([coreSchema]);
+
+export const MIGRATIONS_TABLE = 'etl_schema_migrations';
+
+/** Feeds knex's migrator from the list above instead of scanning a folder at run time. */
+export function migrationSource(adapter: EngineAdapter): Knex.MigrationSource<Migration> {
+  return {
+    getMigrations: async () => [...MIGRATIONS],
+    getMigrationName: (m) => m.name,
+    getMigration: async (m) => ({
+      up: (knex: Knex) => m.up(knex, adapter),
+      down: (knex: Knex) => m.down(knex, adapter),
+    }),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Column specs of the staging tables: the single source of truth for the migration that
+ * creates them and the bulk loader that fills them. Logical types map to engine types in
+ * warehouse/engines.
+ */
+
+export type ColumnType =
+  | 'key' // short identifier, indexable on every engine (VARCHAR(255))
+  | 'text' // free text
+  | 'date' // YYYY-MM-DD
+  | 'datetime' // instant, stored in UTC
+  | 'money' // DECIMAL(18,2)
+  | 'float'
+  | 'int'
+  | 'json';
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+}
+
+export interface StagingTableSpec {
+  name: string;
+  /** Unique business key: loading the same key again updates the row. */
+  key: readonly string[];
+  /** Columns the loader writes, in order (key columns first). */
+  columns: readonly ColumnSpec[];
+  /** Hash of the row's content: an unchanged row is not rewritten and counts as a duplicate. */
+  hashColumn: string;
+}
+
+const col = (name: string, type: ColumnType): ColumnSpec => ({ name, type });
+
+const lineage = [col('run_id', 'int'), col('file', 'text'), col('line', 'int')];
+const tail = [col('attributes', 'json'), col('row_hash', 'key')];
+
+/** The canonical person/organization columns shared by stg_contact and dim_customer. */
+export const CONTACT_FIELDS: readonly ColumnSpec[] = Object.freeze([
+  col('first_name', 'text'),
+  col('last_name', 'text'),
+  col('middle_name', 'text'),
+  col('full_name', 'text'),
+  col('email', 'text'),
+  col('phone', 'key'),
+  col('phone_ext', 'key'),
+  col('company', 'text'),
+  col('tax_id', 'key'),
+  col('personal_id', 'key'),
+  col('birth_date', 'date'),
+  col('street', 'text'),
+  col('house', 'text'),
+  col('city', 'text'),
+  col('region', 'text'),
+  col('postcode', 'key'),
+  col('country', 'key'),
+  col('owner', 'text'),
+  col('customer_group', 'text'),
+]);
+
+const customerAsGiven = [
+  col('full_name', 'text'),
+  col('email', 'text'),
+  col('phone', 'key'),
+  col('company', 'text'),
+  col('tax_id', 'key'),
+];
+
+const sourceKey = [col('source', 'key'), col('source_key', 'key')];
+
+export const STG_CONTACT: StagingTableSpec = Object.freeze({
+  name: 'stg_contact',
+  key: ['source', 'source_key'],
+  columns: [...sourceKey, ...lineage, ...CONTACT_FIELDS, ...tail],
+  hashColumn: 'row_hash',
+});
+
+export const STG_ORDER: StagingTableSpec = Object.freeze({
+  name: 'stg_order',
+  key: ['source', 'source_key'],
+  columns: [
+    ...sourceKey,
+    ...lineage,
+    col('customer_source_key', 'key'),
+    col('order_date', 'date'),
+    col('amount', 'money'),
+    col('cost', 'money'),
+    col('currency', 'key'),
+    col('channel', 'key'),
+    col('status', 'key'),
+    col('owner', 'text'),
+    ...customerAsGiven,
+    ...tail,
+  ],
+  hashColumn: 'row_hash',
+});
+
+export const STG_INTERACTION: StagingTableSpec = Object.freeze({
+  name: 'stg_interaction',
+  key: ['source', 'source_key'],
+  columns: [
+    ...sourceKey,
+    ...lineage,
+    col('customer_source_key', 'key'),
+    col('occurred_at', 'datetime'),
+    col('channel', 'key'),
+    col('direction', 'key'),
+    col('subject', 'text'),
+    ...customerAsGiven,
+    ...tail,
+  ],
+  hashColumn: 'row_hash',
+});
+
+export const STG_SPEND: StagingTableSpec = Object.freeze({
+  name: 'stg_spend',
+  key: ['source', 'source_key'],
+  columns: [
+    ...sourceKey,
+    ...lineage,
+    col('period_start', 'date'),
+    col('period_end', 'date'),
+    col('channel', 'key'),
+    col('campaign', 'text'),
+    col('amount', 'money'),
+    col('currency', 'key'),
+    ...tail,
+  ],
+  hashColumn: 'row_hash',
+});
+
+export const STAGING_TABLES = Object.freeze({
+  contact: STG_CONTACT,
+  order: STG_ORDER,
+  interaction: STG_INTERACTION,
+  spend: STG_SPEND,
+});
