@@ -21,6 +21,14 @@ export async function openWarehouse(rawUrl: string, logger?: Logger): Promise<Wa
   const knex = knexFactory({
     ...config,
     acquireConnectionTimeout: 15_000,
+    // knex prints driver errors with stacks to the console; the CLI explains them in one line
+    // instead, so knex's own messages go to the debug log.
+    log: {
+      warn: (m: unknown) => logger?.debug({ knex: String(m) }, 'knex warning'),
+      error: (m: unknown) => logger?.debug({ knex: String(m) }, 'knex error'),
+      deprecate: (m: unknown) => logger?.debug({ knex: String(m) }, 'knex deprecation'),
+      debug: (m: unknown) => logger?.debug({ knex: m }, 'knex debug'),
+    },
     pool: {
       ...config.pool,
       // Session setup on every pooled connection, not just the first.

@@ -1,0 +1,31 @@
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+/** Paths pino blanks out wherever they appear in a log object: credentials never reach a log. */
+export const REDACT_PATHS = [
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'apiKey',
+  '*.apiKey',
+  'connection.password',
+  'headers.authorization',
+];
+
+/**
+ * Logs go to stderr so stdout stays clean for --json summaries: pretty in a terminal, JSON lines
+ * otherwise (CI, schedulers, log shippers).
+ */
+export function createLogger(options: { verbose?: boolean; level?: string } = {}): Logger {
+  const level = options.level ?? process.env.LOG_LEVEL ?? (options.verbose ? 'debug' : 'info');
+  const base = { level, redact: { paths: REDACT_PATHS, censor: '***' }, base: undefined };
+  if (process.stderr.isTTY) {
+    return pino(base, pretty({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' }));
+  }
+  return pino(base, pino.destination({ dest: 2, sync: true }));
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { CrmEtlError, describeError } from '../lib/errors.js';
+import { registerMigrate } from './commands/migrate.js';
+import { pending } from './commands/pending.js';
+import { registerRuns } from './commands/runs.js';
+
+export function buildProgram(): Command {
+  const program = new Command('crm-etl')
+    .description('Customer data from spreadsheets, mail, ERP and web forms into one deduplicated warehouse')
+    .option('--db <url>', 'warehouse URL: postgres://…, mysql://…, sqlite:<path> (default: $DATABASE_URL, else sqlite:data/warehouse.db)')
+    .option('--config <file>', 'config file (crm-etl.config.yaml or .json)')
+    .option('--json', 'print a machine-readable summary on stdout (logs stay on stderr)')
+    .option('--verbose', 'debug logs and stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  registerMigrate(program);
+  pending(program, 'import <files...>', 'stage spreadsheets (CSV/TSV/XLSX)', 'the spreadsheet connector');
+  pending(program, 'resolve', 'identity resolution over staged contacts into dim_customer', 'identity resolution');
+  pending(program, 'marts', 'rebuild all marts', 'the marts');
+  pending(program, 'run <pipeline>', 'run one configured pipeline end to end', 'the pipeline runner');
+  pending(program, 'schedule', 'scheduler daemon for every pipeline with a cron schedule', 'the scheduler');
+  registerRuns(program);
+  pending(program, 'explain <customer_id>', 'source records of a customer and why they were linked', 'identity resolution');
+  pending(program, 'scoreboard', 'the CRM ROI scoreboard', 'the scoreboard');
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed its message (and help for --help / --version).
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`crm-etl: ${describeError(err)}\n`);
+    if (verbose) {
+      let e: unknown = err;
+      while (e instanceof Error) {
+        process.stderr.write(`${e.stack ?? e.message}\n`);
+        e = e.cause;
+        if (e) process.stderr.write('Caused by: ');
+      }
+    } else if (!(err instanceof CrmEtlError)) {
+      process.stderr.write('(run with --verbose for details)\n');
+    }
+    return err instanceof CrmEtlError ? err.exitCode : 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../../lib/errors.js';
+import { listRuns } from '../../warehouse/runs.js';
+import { formatTable } from '../table-format.js';
+import { action } from './command.js';
+
+export function registerRuns(program: Command): void {
+  program
+    .command('runs')
+    .description('show the run history (etl_run), newest first')
+    .option('-n, --limit <count>', 'how many runs to show', '20')
+    .option('-p, --pipeline <name>', 'only runs of this pipeline')
+    .action(
+      action(async (ctx, opts: { limit: string; pipeline?: string }) => {
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1) {
+          throw new ConfigError(`--limit must be a positive whole number, not '${opts.limit}'`);
+        }
+        const runs = await ctx.withWarehouse((wh) => listRuns(wh, { limit, pipeline: opts.pipeline }));
+        ctx.output({ runs }, () => {
+          if (runs.length === 0) return 'No runs yet. Try: npm start (the demo) or crm-etl run <pipeline>.';
+          return formatTable(
+            ['run', 'pipeline', 'status', 'started (UTC)', 'seconds', 'error'],
+            runs.map((r) => [
+              r.run_id,
+              r.pipeline,
+              r.status,
+              r.started_at.replace('T', ' ').slice(0, 19),
+              r.finished_at ? ((Date.parse(r.finished_at) - Date.parse(r.started_at)) / 1000).toFixed(1) : '',
+              r.error ? r.error.slice(0, 60) : '',
+            ]),
+          );
+        });
+      }),
+    );
+}
