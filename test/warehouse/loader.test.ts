@@ -87,6 +87,17 @@ describe.each(targets)('loader on $engine', (target) => {
     expect(row7.last_name).toBe('Petrov');
   });
 
+  it.skipIf(target.unavailable)('clears a value that a re-imported row no longer has', async () => {
+    await loadStaging(t.wh, STG_CONTACT, [contact(1), contact(2)]);
+    const stats = await loadStaging(t.wh, STG_CONTACT, [
+      contact(1, { email: null, phone: null, first_name: null, attributes: null }),
+    ]);
+    expect(stats).toEqual({ rows: 1, inserted: 0, updated: 1, unchanged: 0 });
+    const row = await t.wh.knex('stg_contact').where({ source_key: 'k1' }).first();
+    expect([row.email, row.phone, row.first_name, row.attributes]).toEqual([null, null, null, null]);
+    expect(row.last_name).toBe('Last1');
+  });
+
   it.skipIf(target.unavailable)('a key repeated within one load keeps its last version', async () => {
     const rows = [contact(1), contact(2), contact(1, { last_name: 'Second' })];
     const stats = await loadStaging(t.wh, STG_CONTACT, rows);

@@ -58,16 +58,21 @@ export class SqliteAdapter extends BaseAdapter {
 
   async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
     const db = (await trx.client.acquireConnection()) as Database.Database;
-    const cols = ctx.spec.columns.map((c) => c.name);
-    const statements = (ctx.state.statements ??= new Map<number, Database.Statement>()) as Map<
-      number,
+    // Bind only the columns this batch carries: a typical source fills a third of them, and
+    // binding costs per parameter. Absent columns are still cleared on update.
+    const cols = ctx.spec.columns
+      .map((c) => c.name)
+      .filter((c) => rows.some((r) => r[c] != null) || ctx.spec.key.includes(c));
+    const statements = (ctx.state.statements ??= new Map<string, Database.Statement>()) as Map<
+      string,
       Database.Statement
     >;
     const prepared = (n: number): Database.Statement => {
-      let stmt = statements.get(n);
+      const id = `${n}:${cols.join(',')}`;
+      let stmt = statements.get(id);
       if (!stmt) {
         stmt = db.prepare(upsertSql(ctx.spec, cols, n, this.now()));
-        statements.set(n, stmt);
+        statements.set(id, stmt);
       }
       return stmt;
     };
@@ -117,9 +122,10 @@ export class SqliteAdapter extends BaseAdapter {
 function upsertSql(spec: StagingTableSpec, cols: string[], rowCount: number, now: string): string {
   const q = (c: string) => quoteIdent(c);
   const tuple = `(${cols.map(() => '?').join(',')})`;
-  const updates = cols
+  const updates = spec.columns
+    .map((c) => c.name)
     .filter((c) => !spec.key.includes(c))
-    .map((c) => `${q(c)} = excluded.${q(c)}`)
+    .map((c) => (cols.includes(c) ? `${q(c)} = excluded.${q(c)}` : `${q(c)} = NULL`))
     .concat(`"updated_at" = ${now}`);
   return (
     `INSERT INTO ${q(spec.name)} (${cols.map(q).join(',')}) VALUES ${Array(rowCount).fill(tuple).join(',')} ` +
