@@ -1,0 +1,102 @@
+/**
+ * Discounted customer lifetime value over a horizon of months: BG/NBD gives expected purchases in
+ * each month, Gamma–Gamma the expected value of a purchase, and each month is discounted at a
+ * monthly rate. The horizon is in calendar months (mean Gregorian month, see units.ts) whatever unit
+ * the model was fitted in; it is converted explicitly, never assumed.
+ */
+import { ConfigError } from '../../lib/errors.js';
+import type { BgNbdParams } from './bg-nbd.js';
+import { bgNbdExpectedPurchasesCurve, bgNbdPAlive } from './bg-nbd-predict.js';
+import { gammaGammaExpectedAverageValue, type GammaGammaParams } from './gamma-gamma.js';
+import type { RecencyFrequency, SummaryTable } from './summary.js';
+import { unitRatio, type TimeUnit } from './units.js';
+
+export interface ClvModel {
+  readonly bgNbd: BgNbdParams;
+  readonly gammaGamma: GammaGammaParams;
+}
+
+export interface ClvOptions {
+  /** Whole months ahead of the calibration end, e.g. 12. */
+  readonly horizonMonths: number;
+  /** Discount rate per month, e.g. 0.01; see monthlyRateFromAnnual for an annual rate. */
+  readonly monthlyDiscountRate: number;
+}
+
+/** The mart_customer_clv columns computed here. */
+export interface ClvPrediction {
+  readonly pAlive: number;
+  /** Expected purchases over the whole horizon, undiscounted. */
+  readonly expectedPurchases: number;
+  readonly expectedAvgValue: number;
+  readonly clv: number;
+  readonly horizonMonths: number;
+}
+
+export type ClvCustomer = RecencyFrequency & { readonly monetary: number };
+
+/** (1 + annual)^(1/12) − 1: the monthly rate that compounds to the annual one. */
+export function monthlyRateFromAnnual(annualRate: number): number {
+  if (!(annualRate > -1)) throw new ConfigError(`Invalid annual discount rate ${annualRate}`);
+  return Math.pow(1 + annualRate, 1 / 12) - 1;
+}
+
+function checkOptions({ horizonMonths, monthlyDiscountRate }: ClvOptions): void {
+  if (!Number.isInteger(horizonMonths) || horizonMonths < 0) {
+    throw new ConfigError(`Invalid CLV horizon ${horizonMonths} months`, {
+      hint: 'Use a whole number of months',
+    });
+  }
+  if (!(monthlyDiscountRate > -1) || !Number.isFinite(monthlyDiscountRate)) {
+    throw new ConfigError(`Invalid monthly discount rate ${monthlyDiscountRate}`, {
+      hint: 'Give a monthly rate such as 0.01, or convert an annual rate with monthlyRateFromAnnual',
+    });
+  }
+}
+
+/**
+ * CLV of one customer whose t_x and T are measured in `customerUnit`:
+ *   Σ_{m=1..H} (E[Y(m months)] − E[Y(m−1 months)]) · E[M] / (1 + d)^m,
+ * i.e. each month's expected purchases are valued at the customer's expected spend and discounted
+ * as if paid at the end of that month.
+ */
+export function predictCustomerClv(
+  model: ClvModel,
+  customer: ClvCustomer,
+  customerUnit: TimeUnit,
+  options: ClvOptions,
+): ClvPrediction {
+  checkOptions(options);
+  const { bgNbd, gammaGamma } = model;
+  // The customer's times in the model's unit: explicit conversion, never an assumption.
+  const k = unitRatio(customerUnit, bgNbd.unit);
+  const inModelUnit = { x: customer.x, tx: customer.tx * k, T: customer.T * k };
+  const months = Array.from({ length: options.horizonMonths }, (_, i) => ({
+    value: i + 1,
+    unit: 'month' as const,
+  }));
+  const cumulative = bgNbdExpectedPurchasesCurve(bgNbd, inModelUnit, months);
+  const expectedAvgValue = gammaGammaExpectedAverageValue(gammaGamma, customer);
+  let clv = 0;
+  let previous = 0;
+  cumulative.forEach((purchases, i) => {
+    clv += ((purchases - previous) * expectedAvgValue) / Math.pow(1 + options.monthlyDiscountRate, i + 1);
+    previous = purchases;
+  });
+  return {
+    pAlive: bgNbdPAlive(bgNbd, inModelUnit),
+    expectedPurchases: previous,
+    expectedAvgValue,
+    clv,
+    horizonMonths: options.horizonMonths,
+  };
+}
+
+/** CLV for every customer of a table, in table order; the table's unit is converted to the model's. */
+export function predictClv<S extends ClvCustomer>(
+  model: ClvModel,
+  table: SummaryTable<S>,
+  options: ClvOptions,
+): ClvPrediction[] {
+  return table.customers.map((c) => predictCustomerClv(model, c, table.unit, options));
+}

@@ -1,0 +1,143 @@
+/**
+ * Derivative-free minimisation (Nelder–Mead) with restarts, for the small smooth likelihoods of
+ * the CLV models (3–4 parameters on a log scale). Deterministic: same input, same path, same answer.
+ */
+
+export interface MinimizeOptions {
+  /** Stop when every vertex is within this distance (max-norm) of the best one. */
+  readonly xTolerance?: number;
+  /** …and every vertex's value is within this of the best value. */
+  readonly fTolerance?: number;
+  /** Budget of objective evaluations across all restarts (checked per iteration, so the last may overrun by n + 2). */
+  readonly maxEvaluations?: number;
+  /** Edge of the initial simplex; restarts use a fifth of it, as they start next to the optimum. */
+  readonly initialStep?: number;
+  /** Restarts from the best point; stops early once a restart no longer improves. */
+  readonly maxRestarts?: number;
+}
+
+export interface MinimizeResult {
+  readonly x: readonly number[];
+  readonly value: number;
+  readonly evaluations: number;
+  readonly restarts: number;
+  /** False when the evaluation budget ran out before the tolerances were met. */
+  readonly converged: boolean;
+}
+
+const DEFAULTS = {
+  xTolerance: 1e-9,
+  fTolerance: 1e-10,
+  maxEvaluations: 20_000,
+  initialStep: 0.5,
+  maxRestarts: 6,
+} as const;
+
+interface Vertex {
+  x: number[];
+  f: number;
+}
+
+/** Non-finite values (overflow, invalid region) count as +∞ so the simplex walks away from them. */
+function safe(f: (x: readonly number[]) => number): (x: readonly number[]) => number {
+  return (x) => {
+    const v = f(x);
+    return Number.isFinite(v) ? v : Infinity;
+  };
+}
+
+/** x0 + t·(x1 − x0), elementwise. */
+function along(x0: readonly number[], x1: readonly number[], t: number): number[] {
+  return x0.map((v, i) => v + t * ((x1[i] as number) - v));
+}
+
+function nelderMeadOnce(
+  f: (x: readonly number[]) => number,
+  start: readonly number[],
+  opts: Required<MinimizeOptions>,
+  budget: number,
+): { best: Vertex; evaluations: number; converged: boolean } {
+  const n = start.length;
+  let evaluations = 0;
+  const evaluate = (x: number[]): Vertex => {
+    evaluations++;
+    return { x, f: f(x) };
+  };
+  const simplex: Vertex[] = [evaluate([...start])];
+  for (let i = 0; i < n; i++) {
+    const x = [...start];
+    x[i] = (x[i] as number) + opts.initialStep;
+    simplex.push(evaluate(x));
+  }
+  // Standard coefficients (reflection 1, expansion 2, contraction ½, shrink ½) suit n ≤ 5.
+  while (evaluations < budget) {
+    simplex.sort((p, q) => p.f - q.f);
+    const best = simplex[0] as Vertex;
+    const worst = simplex[n] as Vertex;
+    const second = simplex[n - 1] as Vertex;
+    const xSpread = Math.max(
+      ...simplex.map((v) => Math.max(...v.x.map((xi, i) => Math.abs(xi - (best.x[i] as number))))),
+    );
+    if (xSpread <= opts.xTolerance && worst.f - best.f <= opts.fTolerance) {
+      return { best, evaluations, converged: true };
+    }
+    // Centroid of all vertices but the worst.
+    const centroid = best.x.map(
+      (_, i) => simplex.slice(0, n).reduce((s, v) => s + (v.x[i] as number), 0) / n,
+    );
+
+    const reflected = evaluate(along(centroid, worst.x, -1));
+    if (reflected.f < best.f) {
+      const expanded = evaluate(along(centroid, worst.x, -2));
+      simplex[n] = expanded.f < reflected.f ? expanded : reflected;
+    } else if (reflected.f < second.f) {
+      simplex[n] = reflected;
+    } else {
+      // Contract toward the better of the reflected and the worst point.
+      const outside = reflected.f < worst.f;
+      const contracted = evaluate(along(centroid, worst.x, outside ? -0.5 : 0.5));
+      if (contracted.f < (outside ? reflected.f : worst.f)) {
+        simplex[n] = contracted;
+      } else {
+        for (let j = 1; j <= n; j++) simplex[j] = evaluate(along(best.x, (simplex[j] as Vertex).x, 0.5));
+      }
+    }
+  }
+  simplex.sort((p, q) => p.f - q.f);
+  return { best: simplex[0] as Vertex, evaluations, converged: false };
+}
+
+/**
+ * Minimises f from x0. Nelder–Mead can stall on a collapsed simplex short of the optimum, so after
+ * each convergence it restarts from the best point with a fresh simplex, until a restart improves
+ * the value by no more than fTolerance.
+ */
+export function minimize(
+  f: (x: readonly number[]) => number,
+  x0: readonly number[],
+  options: MinimizeOptions = {},
+): MinimizeResult {
+  const opts: Required<MinimizeOptions> = { ...DEFAULTS, ...options };
+  const objective = safe(f);
+  let evaluations = 0;
+  let restarts = 0;
+  let run = nelderMeadOnce(objective, x0, opts, opts.maxEvaluations);
+  evaluations += run.evaluations;
+  let best = run.best;
+  let converged = run.converged;
+  while (converged && restarts < opts.maxRestarts && evaluations < opts.maxEvaluations) {
+    restarts++;
+    run = nelderMeadOnce(
+      objective,
+      best.x,
+      { ...opts, initialStep: opts.initialStep / 5 },
+      opts.maxEvaluations - evaluations,
+    );
+    evaluations += run.evaluations;
+    converged = run.converged;
+    const improvement = best.f - run.best.f;
+    if (run.best.f < best.f) best = run.best;
+    if (improvement <= opts.fTolerance) break;
+  }
+  return { x: best.x, value: best.f, evaluations, restarts, converged };
+}
