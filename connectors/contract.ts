@@ -111,3 +111,6 @@ export interface RejectedRecord {
   raw: string;
   lineage: Lineage;
 }
+
+/** What a connector's stream yields: a record to stage or a row it had to reject. */
+export type ConnectorItem = { kind: 'record'; record: SourceRecord } | { kind: 'reject'; reject: RejectedRecord };

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CrmEtlError, describeError } from '../lib/errors.js';
+import { registerImport } from './commands/import.js';
 import { registerMigrate } from './commands/migrate.js';
 import { pending } from './commands/pending.js';
+import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 
 export function buildProgram(): Command {
@@ -16,10 +18,10 @@ export function buildProgram(): Command {
     .exitOverride();
 
   registerMigrate(program);
-  pending(program, 'import <files...>', 'stage spreadsheets (CSV/TSV/XLSX)', 'the spreadsheet connector');
+  registerImport(program);
   pending(program, 'resolve', 'identity resolution over staged contacts into dim_customer', 'identity resolution');
   pending(program, 'marts', 'rebuild all marts', 'the marts');
-  pending(program, 'run <pipeline>', 'run one configured pipeline end to end', 'the pipeline runner');
+  registerRun(program);
   pending(program, 'schedule', 'scheduler daemon for every pipeline with a cron schedule', 'the scheduler');
   registerRuns(program);
   pending(program, 'explain <customer_id>', 'source records of a customer and why they were linked', 'identity resolution');

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Warehouse } from './connection.js';
 import type { LoadContext, StageRow } from './engines/adapter.js';
 import type { StagingTableSpec } from './tables.js';
@@ -13,8 +14,8 @@ export interface LoadStats {
   unchanged: number;
 }
 
-/** Columns that say where a row came from, not what it says: a re-import from another file is a repeat. */
-const LINEAGE = new Set(['run_id', 'file', 'line']);
+/** Columns that say where a row came from or how it was read, not what it says: a re-import from another file is a repeat. */
+const LINEAGE = new Set(['run_id', 'file', 'line', 'warnings']);
 const SEP = '\u001f';
 
 /** Content hash of a row over its non-lineage columns (key included), in spec order. */
@@ -31,8 +32,10 @@ export function rowHash(spec: StagingTableSpec, row: StageRow): string {
 }
 
 export interface LoadOptions {
-  /** Called after each committed-to-transaction batch with the running totals. */
+  /** Called after each batch with the running totals. */
   onBatch?: (stats: LoadStats) => void;
+  /** Join this transaction (e.g. to commit quarantine rows with the load) instead of opening one. */
+  trx?: Knex.Transaction;
 }
 
 /**
@@ -48,7 +51,9 @@ export async function loadStaging(
   options: LoadOptions = {},
 ): Promise<LoadStats> {
   const stats: LoadStats = { rows: 0, inserted: 0, updated: 0, unchanged: 0 };
-  await wh.knex.transaction(async (trx) => {
+  const inTransaction = <T>(fn: (trx: Knex.Transaction) => Promise<T>) =>
+    options.trx ? fn(options.trx) : wh.knex.transaction(fn);
+  await inTransaction(async (trx) => {
     const ctx: LoadContext = { spec, appendFirst: false, state: {} };
     let decided = false;
     let batch: StageRow[] = [];

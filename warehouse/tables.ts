@@ -32,7 +32,8 @@ export interface StagingTableSpec {
 const col = (name: string, type: ColumnType): ColumnSpec => ({ name, type });
 
 const lineage = [col('run_id', 'int'), col('file', 'text'), col('line', 'int')];
-const tail = [col('attributes', 'json'), col('row_hash', 'key')];
+/** attributes: unmapped source columns; warnings: optional values dropped as unusable, and why. */
+const tail = [col('attributes', 'json'), col('warnings', 'text'), col('row_hash', 'key')];
 
 /** The canonical person/organization columns shared by stg_contact and dim_customer. */
 export const CONTACT_FIELDS: readonly ColumnSpec[] = Object.freeze([

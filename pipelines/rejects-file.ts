@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { stringify, type Stringifier } from 'csv-stringify';
+import type { RejectedRecord } from '../connectors/contract.js';
+import { csvSafe } from '../transforms/normalize/index.js';
+
+/**
+ * The rejected-rows CSV an operator opens in a spreadsheet: one line per rejected row with its
+ * reason. Written lazily (no rejects, no file) and formula-safe: a cell that a spreadsheet would
+ * execute is written with a leading quote.
+ */
+export class RejectsFile {
+  private out: Stringifier | undefined;
+  private done: Promise<void> | undefined;
+  count = 0;
+
+  constructor(readonly path: string) {}
+
+  /** `--rejects` may name a file or a folder; by default the file sits next to the input. */
+  static forInput(input: string, sheet: string | null, rejectsOption?: string): RejectsFile {
+    const base = path.basename(input).replace(/\.[^.]+$/, '') + (sheet ? `.${sheet.replace(/[^\p{L}\p{N}_-]+/gu, '_')}` : '');
+    const name = `${base}.rejects.csv`;
+    if (!rejectsOption) return new RejectsFile(path.join(path.dirname(input), name));
+    const isDir = rejectsOption.endsWith(path.sep) || (fs.existsSync(rejectsOption) && fs.statSync(rejectsOption).isDirectory());
+    return new RejectsFile(isDir ? path.join(rejectsOption, name) : rejectsOption);
+  }
+
+  add(reject: RejectedRecord): void {
+    if (!this.out) {
+      fs.mkdirSync(path.dirname(this.path), { recursive: true });
+      const out = stringify({ header: true, columns: ['file', 'line', 'stream', 'reason', 'raw'], bom: true });
+      const file = fs.createWriteStream(this.path);
+      out.pipe(file);
+      this.done = new Promise((resolve, reject) => file.on('finish', resolve).on('error', reject));
+      this.out = out;
+    }
+    this.count++;
+    this.out.write([
+      csvSafe(reject.lineage.file ?? ''),
+      reject.lineage.line ?? '',
+      reject.stream,
+      csvSafe(reject.reason),
+      csvSafe(reject.raw),
+    ]);
+  }
+
+  /** Finishes the file; removes a stale one from an earlier import when there are no rejects now. */
+  async close(): Promise<string | null> {
+    if (!this.out) {
+      fs.rmSync(this.path, { force: true });
+      return null;
+    }
+    this.out.end();
+    await this.done;
+    return this.path;
+  }
+}

@@ -1,0 +1,110 @@
+import type { Knex } from 'knex';
+import type { ConnectorItem, RejectedRecord, StreamName } from '../connectors/contract.js';
+import type { Warehouse } from '../warehouse/connection.js';
+import type { StageRow } from '../warehouse/engines/adapter.js';
+import { loadStaging } from '../warehouse/loader.js';
+import { STAGING_TABLES } from '../warehouse/tables.js';
+
+/** What happened to every row of one input: rows = loaded + quarantined + duplicates. */
+export interface StageCounts {
+  rows: number;
+  /** New or changed rows written (inserted + updated). */
+  loaded: number;
+  inserted: number;
+  updated: number;
+  quarantined: number;
+  /** Exact repeats of rows already staged: nothing to write. */
+  duplicates: number;
+  /** Loaded rows that dropped an unusable optional value. */
+  withWarnings: number;
+}
+
+export interface StageOptions {
+  source: string;
+  stream: StreamName;
+  runId: number | null;
+  /**
+   * The input as the user named it: lineage of every staged and quarantined row. The input's
+   * previous quarantine rows are replaced, so a re-import does not pile them up.
+   */
+  file: string;
+  onReject?: (reject: RejectedRecord) => Promise<void> | void;
+  onProgress?: (rowsSoFar: number) => void;
+}
+
+const REJECT_BATCH = 1_000;
+
+/**
+ * Stages one input's records and rejects in a single transaction: records upserted into the
+ * stream's staging table, rejects into stg_quarantine with their reason. Either all of it lands
+ * or none does, so a killed import re-run gives the same warehouse.
+ */
+export async function stageItems(
+  wh: Warehouse,
+  items: AsyncIterable<ConnectorItem>,
+  options: StageOptions,
+): Promise<StageCounts> {
+  const spec = STAGING_TABLES[options.stream];
+  let records = 0;
+  let rejects = 0;
+  let withWarnings = 0;
+  const result = await wh.knex.transaction(async (trx) => {
+    await trx('stg_quarantine').where({ source: options.source, file: options.file }).delete();
+    let pending: RejectedRecord[] = [];
+    const flushRejects = async (t: Knex.Transaction) => {
+      if (pending.length === 0) return;
+      await t.batchInsert(
+        'stg_quarantine',
+        pending.map((r) => ({
+          source: options.source,
+          stream: r.stream,
+          run_id: options.runId,
+          file: options.file,
+          line: r.lineage.line,
+          reason: r.reason,
+          raw: r.raw,
+        })),
+        200,
+      );
+      pending = [];
+    };
+    async function* rows(): AsyncGenerator<StageRow> {
+      for await (const item of items) {
+        if (item.kind === 'reject') {
+          rejects++;
+          pending.push(item.reject);
+          await options.onReject?.(item.reject);
+          if (pending.length >= REJECT_BATCH) await flushRejects(trx);
+        } else {
+          records++;
+          const { record } = item;
+          if (record.warnings.length > 0) withWarnings++;
+          yield {
+            source: options.source,
+            source_key: record.sourceKey,
+            run_id: options.runId,
+            file: options.file,
+            line: record.lineage.line,
+            ...(record.fields as Record<string, string | number | null>),
+            attributes: Object.keys(record.attributes).length > 0 ? record.attributes : null,
+            warnings: record.warnings.length > 0 ? record.warnings.join('; ') : null,
+          };
+        }
+        if ((records + rejects) % 10_000 === 0) options.onProgress?.(records + rejects);
+      }
+    }
+    const stats = await loadStaging(wh, spec, rows(), { trx });
+    await flushRejects(trx);
+    return stats;
+  });
+  options.onProgress?.(records + rejects);
+  return {
+    rows: records + rejects,
+    loaded: result.inserted + result.updated,
+    inserted: result.inserted,
+    updated: result.updated,
+    quarantined: rejects,
+    duplicates: result.unchanged,
+    withWarnings,
+  };
+}

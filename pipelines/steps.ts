@@ -1,0 +1,27 @@
+import { NotImplementedError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { Warehouse } from '../warehouse/connection.js';
+import type { Config } from './config.js';
+
+export interface StepContext {
+  wh: Warehouse;
+  config: Config;
+  runId: number;
+  logger: Logger;
+}
+
+export interface StepOutcome {
+  detail?: unknown;
+  /** Set when the step finished but part of it failed (e.g. one source of several). */
+  failed?: string;
+}
+
+/** The steps after extract, by name. */
+export const STEP_HANDLERS: Readonly<Record<'resolve' | 'marts', (ctx: StepContext) => Promise<StepOutcome>>> = Object.freeze({
+  resolve: async () => {
+    throw new NotImplementedError('resolve step skipped: identity resolution is not built yet');
+  },
+  marts: async () => {
+    throw new NotImplementedError('marts step skipped: the marts are not built yet');
+  },
+});
