@@ -1,5 +1,8 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+const require = createRequire(import.meta.url);
 
 export type { Logger } from 'pino';
 
@@ -25,6 +28,8 @@ export function createLogger(options: { verbose?: boolean; level?: string } = {}
   const level = options.level ?? process.env.LOG_LEVEL ?? (options.verbose ? 'debug' : 'info');
   const base = { level, redact: { paths: REDACT_PATHS, censor: '***' }, base: undefined };
   if (process.stderr.isTTY) {
+    // Required only for a terminal: it is the heaviest part of logging to load.
+    const pretty = require('pino-pretty') as typeof PinoPretty;
     return pino(base, pretty({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' }));
   }
   return pino(base, pino.destination({ dest: 2, sync: true }));

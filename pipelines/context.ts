@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from '../lib/logger.js';
-import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
+import type { Warehouse } from '../warehouse/connection.js';
 import { DEFAULT_WAREHOUSE_URL } from '../warehouse/url.js';
 
 /** Options every command accepts. */
@@ -33,6 +33,8 @@ export function createContext(options: GlobalOptions): CommandContext {
       process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : human() + '\n');
     },
     async withWarehouse(fn) {
+      // Loaded on use: the database drivers are most of the CLI's start-up time.
+      const { openWarehouse } = await import('../warehouse/connection.js');
       const wh = await openWarehouse(dbUrl, logger);
       try {
         return await fn(wh);
