@@ -1,0 +1,113 @@
+/**
+ * Logical records → cells, with csv-parse. Records without any quote are simply split. Others are parsed in batches (one csv-parse call per
+ * few hundred records: per-record calls cost ~90 µs each, batches ~13 µs a record). A batch that
+ * fails is parsed again record by record, so a broken record gets csv-parse's own message and
+ * its neighbours are unaffected. Records the splitter flagged for bad quoting are parsed strictly
+ * (`relax_quotes: false`) to obtain that message.
+ */
+import { CsvError, parse, type Options } from 'csv-parse/sync';
+import type { LogicalRecord } from './record-splitter.js';
+
+// csv-parse's `trim` of an unquoted cell: these on the left, any whitespace (trimEnd) on the right.
+const LEFT_TRIMMABLE = /^[ \t\f\r\n]+/;
+
+export type CellsOrError = { cells: string[] } | { error: string };
+
+export interface CsvCellOptions {
+  delimiter: string;
+  trim: boolean;
+}
+
+export class CsvCellParser {
+  private readonly relaxed: Options;
+  private readonly strict: Options;
+  private readonly delimiter: string;
+  private readonly trim: boolean;
+
+  constructor(options: CsvCellOptions) {
+    this.delimiter = options.delimiter;
+    this.trim = options.trim;
+    this.relaxed = {
+      delimiter: options.delimiter,
+      quote: '"',
+      escape: '"',
+      record_delimiter: '\n',
+      relax_quotes: true,
+      relax_column_count: true,
+      trim: options.trim,
+      skip_empty_lines: false,
+      bom: false,
+    };
+    this.strict = { ...this.relaxed, relax_quotes: false };
+  }
+
+  /** One result per record, in order. */
+  parseAll(records: readonly LogicalRecord[]): CellsOrError[] {
+    const results: CellsOrError[] = new Array<CellsOrError>(records.length);
+    const batch: number[] = [];
+    records.forEach((rec, i) => {
+      if (rec.quoteProblem !== null) results[i] = this.parseBroken(rec);
+      else if (!rec.text.includes('"')) results[i] = { cells: this.splitPlain(rec.text) };
+      else batch.push(i);
+    });
+    if (batch.length === 0) return results;
+    const text = batch.map((i) => records[i]!.text).join('\n') + '\n';
+    let rows: string[][] | null = null;
+    try {
+      rows = parse(text, this.relaxed) as string[][];
+    } catch {
+      rows = null;
+    }
+    if (rows !== null && rows.length === batch.length) {
+      batch.forEach((recIndex, k) => (results[recIndex] = { cells: rows[k]! }));
+    } else {
+      for (const i of batch) results[i] = this.parseOne(records[i]!, this.relaxed);
+    }
+    return results;
+  }
+
+  /**
+   * A record without any quote character: what csv-parse would return (with relax_quotes) is
+   * the text split at the delimiter, trimmed like its `trim`; done directly, it is ~5× faster.
+   */
+  private splitPlain(text: string): string[] {
+    const cells = text.split(this.delimiter);
+    if (this.trim)
+      for (let i = 0; i < cells.length; i++) cells[i] = cells[i]!.replace(LEFT_TRIMMABLE, '').trimEnd();
+    return cells;
+  }
+
+  private parseBroken(rec: LogicalRecord): CellsOrError {
+    const strict = this.parseOne(rec, this.strict);
+    // The splitter and csv-parse disagree: trust csv-parse's reading (relaxed, like the rest).
+    if ('cells' in strict) return this.parseOne(rec, this.relaxed);
+    return strict;
+  }
+
+  private parseOne(rec: LogicalRecord, options: Options): CellsOrError {
+    try {
+      const rows = parse(rec.text + '\n', options) as string[][];
+      if (rows.length === 1) return { cells: rows[0]! };
+      return { error: `broken quoting: the row reads as ${rows.length} records` };
+    } catch (err) {
+      return { error: `broken quoting: ${describeCsvError(err, rec)}` };
+    }
+  }
+}
+
+/** csv-parse's message, with the physical line and (for multi-byte text) the real character. */
+function describeCsvError(err: unknown, rec: LogicalRecord): string {
+  if (!(err instanceof CsvError)) return err instanceof Error ? err.message : String(err);
+  let message = err.message.replace(
+    /at line (\d+)/g,
+    (_, n: string) => `at line ${rec.line + Number(n) - 1}`,
+  );
+  if (err.code === 'CSV_INVALID_CLOSING_QUOTE' && rec.badChar !== undefined) {
+    // csv-parse reports the first byte of the character, which is garbage for Cyrillic text.
+    message = message.replace(/got "[^"]*"/, `got ${JSON.stringify(rec.badChar)}`);
+  }
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED' && rec.resynced === true) {
+    message += '; the lines after it were read as rows of their own';
+  }
+  return message;
+}

@@ -1,0 +1,96 @@
+/**
+ * CSV/TSV files: encoding, delimiter and the first rows from a 64 KB sample, then the whole
+ * file streamed through iconv-lite → lines → logical records → csv-parse cells, in bounded
+ * memory (one batch of records at a time).
+ */
+import { createReadStream } from 'node:fs';
+import iconv from 'iconv-lite';
+import { SourceError } from '../../lib/errors.js';
+import type { RawRow } from './cells.js';
+import { CsvCellParser } from './csv-cells.js';
+import { sniffDelimiter } from './delimiter.js';
+import { detectEncoding } from './encoding.js';
+import type { FileHead } from './file-format.js';
+import { LineSplitter, splitLines } from './line-splitter.js';
+import type { MappingFile } from './mapping.js';
+import { RecordSplitter, splitRecords, type LogicalRecord } from './record-splitter.js';
+import type { SheetInput } from './sheet.js';
+
+/** Records handed to csv-parse at once. */
+const BATCH = 256;
+/** Rows of the sample kept for header detection. */
+const SAMPLE_ROWS = 200;
+
+export function openCsv(
+  path: string,
+  file: string,
+  head: FileHead,
+  mapping: MappingFile | undefined,
+): SheetInput {
+  const encoding = mapping?.encoding ?? detectEncoding(head.sample).encoding;
+  let lines = splitLines(iconv.decode(head.sample, encoding));
+  // The sample ends mid-line (and maybe mid-character) unless it is the whole file.
+  if (!head.complete) lines = lines.slice(0, -1);
+  const delimiter = mapping?.delimiter ?? sniffDelimiter(lines).delimiter;
+  const trim = mapping?.trim ?? true;
+  let records = splitRecords(lines, { delimiter, trim });
+  if (!head.complete) records = records.slice(0, -1);
+  const sample = toRows(records.slice(0, SAMPLE_ROWS), new CsvCellParser({ delimiter, trim }));
+  return {
+    file,
+    format: delimiter === '\t' ? 'tsv' : 'csv',
+    encoding,
+    delimiter,
+    sheet: null,
+    sample,
+    rows: (expectedCells) => readRows(path, encoding, { delimiter, trim, expectedCells }),
+  };
+}
+
+async function* readRows(
+  path: string,
+  encoding: string,
+  options: { delimiter: string; trim: boolean; expectedCells: { min: number; max: number } | undefined },
+): AsyncGenerator<RawRow> {
+  const parser = new CsvCellParser(options);
+  const lines = new LineSplitter();
+  const splitter = new RecordSplitter(options);
+  let batch: LogicalRecord[] = [];
+  const source = createReadStream(path, { highWaterMark: 64 * 1024 });
+  const decoder = iconv.getDecoder(encoding); // strips a BOM; keeps split characters across chunks
+  const take = (text: string | undefined): void => {
+    if (text === undefined || text === '') return;
+    for (const line of lines.push(text)) for (const rec of splitter.push(line)) batch.push(rec);
+  };
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      take(decoder.write(chunk));
+      if (batch.length >= BATCH) {
+        yield* toRows(batch, parser);
+        batch = [];
+      }
+    }
+    take(decoder.end());
+    for (const line of lines.end()) batch.push(...splitter.push(line));
+    batch.push(...splitter.end());
+    yield* toRows(batch, parser);
+  } catch (err) {
+    if (err instanceof SourceError) throw err;
+    throw new SourceError(`cannot read ${path}: ${(err as Error).message}`, {
+      hint: 'Check that the file is readable and not being written to',
+      cause: err,
+    });
+  } finally {
+    source.destroy();
+  }
+}
+
+function toRows(records: readonly LogicalRecord[], parser: CsvCellParser): RawRow[] {
+  const parsed = parser.parseAll(records);
+  return records.map((rec, i) => {
+    const result = parsed[i]!;
+    return 'cells' in result
+      ? { line: rec.line, cells: result.cells, raw: rec.text }
+      : { line: rec.line, cells: [], raw: rec.text, error: result.error };
+  });
+}

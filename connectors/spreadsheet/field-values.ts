@@ -1,0 +1,95 @@
+/**
+ * One cell → the value of one canonical field, by the field's kind (fields.ts), using the shared
+ * normalizers. Identifiers are never turned into numbers; numeric XLSX cells of identifier
+ * columns become integer text.
+ */
+import {
+  cleanText,
+  normalizeCompanyName,
+  normalizeEmail,
+  normalizeInn,
+  normalizePersonName,
+  normalizePhone,
+  parseAmount,
+  parseDate,
+  parseDateTime,
+  type Parsed,
+} from '../../transforms/normalize/index.js';
+import { cellText, type Cell } from './cells.js';
+import type { FieldKind, FieldName } from './fields.js';
+
+export interface ValueRule {
+  field: FieldName;
+  kind: FieldKind;
+  format?: string;
+  decimal?: ',' | '.';
+}
+
+export type Converted =
+  | { ok: true; value: string | number; ext?: string | null; several?: boolean }
+  | { ok: false; problem: string };
+
+// Several values in one cell: "a@x.ru, b@y.ru", "+7 912…; +7 495…", "… / …".
+const SEVERAL = /[,;\n]|\s\/\s/;
+
+/** The field value, null for an empty cell, or why the cell's content is unusable. */
+export function convertCell(cell: Cell, rule: ValueRule, region: string): Converted | null {
+  if (cell === null) return null;
+  const text = cellText(cell);
+  if (cell instanceof Date) {
+    if (rule.kind === 'date') return fromParsed(parseDate(cell), rule.field);
+    if (rule.kind === 'datetime') return fromParsed(parseDateTime(cell), rule.field);
+  }
+  if (typeof cell === 'number') {
+    if (rule.kind === 'amount') return fromParsed(parseAmount(cell), rule.field);
+    if (rule.kind === 'date') return fromParsed(parseDate(cell, rule.format), rule.field);
+    if (rule.kind === 'datetime') return fromParsed(parseDateTime(cell, rule.format), rule.field);
+    if (rule.kind === 'tax_id') return fromParsed(normalizeInn(cell), rule.field);
+  }
+  const clean = cleanText(text);
+  if (clean === null) return null;
+  switch (rule.kind) {
+    case 'text':
+    case 'id':
+      return { ok: true, value: clean };
+    case 'currency':
+      return { ok: true, value: clean.toUpperCase() };
+    case 'name':
+      return nonEmpty(normalizePersonName(clean));
+    case 'company':
+      return nonEmpty(normalizeCompanyName(clean));
+    case 'tax_id':
+      return fromParsed(normalizeInn(clean), rule.field);
+    case 'email': {
+      const email = fromParsed(normalizeEmail(clean), rule.field);
+      return email.ok && SEVERAL.test(clean) ? { ...email, several: true } : email;
+    }
+    case 'phone': {
+      const phone = normalizePhone(clean, region);
+      if (!phone.ok) return { ok: false, problem: problem(phone.reason, rule.field) };
+      return { ok: true, value: phone.value.e164, ext: phone.value.ext, several: SEVERAL.test(clean) };
+    }
+    case 'date':
+      return fromParsed(parseDate(clean, rule.format), rule.field);
+    case 'datetime':
+      return fromParsed(parseDateTime(clean, rule.format), rule.field);
+    case 'amount':
+      return fromParsed(parseAmount(clean, rule.decimal), rule.field);
+  }
+}
+
+function nonEmpty(s: string): Converted | null {
+  return s === '' ? null : { ok: true, value: s };
+}
+
+function fromParsed(parsed: Parsed<string | number>, field: FieldName): Converted {
+  return parsed.ok
+    ? { ok: true, value: parsed.value }
+    : { ok: false, problem: problem(parsed.reason, field) };
+}
+
+/** The normalizer's reason, led by the field name: `birth_date "31.02.1980" is not a real date`. */
+function problem(reason: string, field: FieldName): string {
+  const subject = /^(?:date|phone|email|amount|INN)\b/;
+  return subject.test(reason) ? reason.replace(subject, field) : `${field}: ${reason}`;
+}

@@ -1,0 +1,158 @@
+/**
+ * One row → a SourceRecord, or a RejectedRecord with the reason and the raw row.
+ *
+ * Rejected: rows that cannot be split (broken quoting), ragged CSV rows, contacts without any
+ * usable identity, rows whose required values (order_date, amount, …) are missing or unusable.
+ * A bad optional value is dropped with a warning and the rest of the row is kept.
+ */
+import { splitFullName } from '../../transforms/normalize/index.js';
+import type { ConnectorItem, Lineage, SourceRecord, StreamName } from '../contract.js';
+import { cellText, type Cell, type RawRow } from './cells.js';
+import type { ColumnPlan } from './columns.js';
+import { convertCell } from './field-values.js';
+import {
+  CONTACT_IDENTITY,
+  CUSTOMER_REFERENCE,
+  FIELD_KINDS,
+  REQUIRED_FIELDS,
+  streamHasField,
+  type FieldName,
+} from './fields.js';
+import { contentKey } from './source-key.js';
+
+export type SheetItem = ConnectorItem;
+
+export interface BuildContext {
+  file: string;
+  stream: StreamName;
+  columns: readonly ColumnPlan[];
+  /** Cells in the header row, and up to its last non-empty one. */
+  headerCells: number;
+  headerWidth: number;
+  /** CSV rows must have the header's number of cells; XLSX cells are positioned and need not. */
+  checkCellCount: boolean;
+  defaultRegion: string;
+  /** Text encoding of a CSV/TSV file, named in a warning when a row does not decode cleanly. */
+  encoding: string | null;
+}
+
+type Values = Partial<Record<FieldName, string | number>>;
+
+export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
+  const lineage: Lineage = { file: ctx.file, line: row.line };
+  const reject = (reason: string): SheetItem => ({
+    kind: 'reject',
+    reject: { stream: ctx.stream, reason, raw: row.raw, lineage },
+  });
+  if (row.error !== undefined) return reject(row.error);
+  const ragged = cellCountProblem(row.cells, ctx);
+  if (ragged !== null) return reject(ragged);
+
+  const values: Values = {};
+  const problems = new Map<FieldName, string>();
+  const warnings: string[] = [];
+  const attributes: Record<string, string> = {};
+  for (const col of ctx.columns) {
+    const cell = row.cells[col.index] ?? null;
+    if (col.field === null) {
+      keepAttribute(attributes, col.label, cell);
+      continue;
+    }
+    const rule = { field: col.field, kind: FIELD_KINDS[col.field], format: col.format, decimal: col.decimal };
+    const converted = convertCell(cell, rule, ctx.defaultRegion);
+    if (converted === null) continue;
+    if (!converted.ok) {
+      problems.set(col.field, converted.problem);
+      continue;
+    }
+    values[col.field] = converted.value;
+    if (converted.several) keepAttribute(attributes, col.label, cell);
+    if (converted.ext) {
+      if (streamHasField(ctx.stream, 'phone_ext')) values.phone_ext ??= converted.ext;
+      else
+        warnings.push(`phone extension "${converted.ext}" dropped: ${ctx.stream} records have no phone_ext`);
+    }
+  }
+  // Cells right of the header (XLSX): data without a column title is still kept.
+  for (let i = ctx.columns.length; i < row.cells.length; i++)
+    keepAttribute(attributes, `Column ${i + 1}`, row.cells[i]!);
+
+  const required = REQUIRED_FIELDS[ctx.stream].filter((f) => values[f] === undefined);
+  if (required.length > 0) {
+    return reject(
+      required
+        .map((f) => problems.get(f) ?? `${f} is ${hasColumn(ctx, f) ? 'empty' : 'not mapped'}`)
+        .join('; '),
+    );
+  }
+  if (ctx.stream === 'contact') {
+    completeNames(values);
+    if (!CONTACT_IDENTITY.some((f) => values[f] !== undefined)) {
+      const dropped = CONTACT_IDENTITY.flatMap((f) => problems.get(f) ?? []);
+      const why =
+        dropped.length > 0 ? dropped.join('; ') : 'no name, email, phone, company, tax id or personal id';
+      return reject(`no usable identity: ${why}`);
+    }
+  } else if (ctx.stream !== 'spend' && !CUSTOMER_REFERENCE.some((f) => values[f] !== undefined)) {
+    warnings.push('no customer reference (customer_source_key, email, phone, tax_id, full_name, company)');
+  }
+  for (const p of problems.values()) warnings.push(`${p}: dropped`);
+
+  let sourceKey = values.source_key;
+  delete values.source_key;
+  if (sourceKey === undefined) {
+    if (hasColumn(ctx, 'source_key')) warnings.push('source_key is empty: key derived from the row content');
+    sourceKey = contentKey(ctx.columns, row.cells);
+  }
+  if (row.raw.includes('\uFFFD'))
+    warnings.push(`row has bytes that are not valid ${ctx.encoding ?? 'text'} (shown as �)`);
+  const record: SourceRecord = {
+    stream: ctx.stream,
+    sourceKey: String(sourceKey),
+    fields: values as SourceRecord['fields'],
+    attributes,
+    lineage,
+    warnings,
+  };
+  return { kind: 'record', record };
+}
+
+/** CSV only: "row has 7 cells, header has 9". Trailing empty cells beyond the header are fine. */
+function cellCountProblem(cells: readonly Cell[], ctx: BuildContext): string | null {
+  if (!ctx.checkCellCount) return null;
+  if (cells.length < ctx.headerWidth) return `row has ${cells.length} cells, header has ${ctx.headerWidth}`;
+  let last = cells.length - 1;
+  while (last >= ctx.headerCells && cellText(cells[last]!).trim() === '') last--;
+  if (last >= ctx.headerCells) return `row has ${last + 1} cells, header has ${ctx.headerCells}`;
+  return null;
+}
+
+function hasColumn(ctx: BuildContext, field: FieldName): boolean {
+  return ctx.columns.some((c) => c.field === field);
+}
+
+function keepAttribute(attributes: Record<string, string>, label: string, cell: Cell): void {
+  const text = cellText(cell);
+  if (text.trim() !== '') attributes[label] = text;
+}
+
+/** Splits a full name into parts when only it is given; composes it when only parts are. */
+function completeNames(values: Values): void {
+  const full = values.full_name;
+  const hasParts =
+    values.last_name !== undefined || values.first_name !== undefined || values.middle_name !== undefined;
+  if (typeof full === 'string' && !hasParts) {
+    const parts = splitFullName(full);
+    if (parts.last_name) values.last_name = parts.last_name;
+    if (parts.first_name) values.first_name = parts.first_name;
+    if (parts.middle_name) values.middle_name = parts.middle_name;
+  } else if (full === undefined && hasParts) {
+    const last = values.last_name as string | undefined;
+    const first = values.first_name as string | undefined;
+    const middle = values.middle_name as string | undefined;
+    // Russian records read surname first; Latin names given name first.
+    const cyrillic = /[\u0400-\u04ff]/.test(`${last ?? ''}${first ?? ''}${middle ?? ''}`);
+    const order = cyrillic ? [last, first, middle] : [first, middle, last];
+    values.full_name = order.filter((p) => p !== undefined).join(' ');
+  }
+}
