@@ -79,6 +79,13 @@ describe('formula-looking cells', () => {
     expect(records[0]!.attributes).toEqual({ Комментарий: '=1+1' });
     expect(records[1]!.fields).toMatchObject({ company: '+ООО Плюс', owner: "=cmd|' /C calc'!A0" });
     expect(records[1]!.attributes).toEqual({ Комментарий: '-1500' });
+    // A formula in the name column stays the full name as text and is not split into name parts.
+    expect(records[2]!.fields).toMatchObject({
+      full_name: '=HYPERLINK("http://evil.example";"Нажми")',
+      phone: '+79031112233',
+    });
+    expect(records[2]!.fields).not.toHaveProperty('last_name');
+    expect(records[2]!.fields).not.toHaveProperty('first_name');
   });
 });
 

@@ -5,7 +5,7 @@
  * usable identity, rows whose required values (order_date, amount, …) are missing or unusable.
  * A bad optional value is dropped with a warning and the rest of the row is kept.
  */
-import { splitFullName } from '../../transforms/normalize/index.js';
+import { looksLikeFormula, splitFullName } from '../../transforms/normalize/index.js';
 import type { ConnectorItem, Lineage, SourceRecord, StreamName } from '../contract.js';
 import { cellText, type Cell, type RawRow } from './cells.js';
 import type { ColumnPlan } from './columns.js';
@@ -141,7 +141,8 @@ function completeNames(values: Values): void {
   const full = values.full_name;
   const hasParts =
     values.last_name !== undefined || values.first_name !== undefined || values.middle_name !== undefined;
-  if (typeof full === 'string' && !hasParts) {
+  // A formula in the name column is kept as inert text, but it is not a name to split.
+  if (typeof full === 'string' && !hasParts && !looksLikeFormula(full)) {
     const parts = splitFullName(full);
     if (parts.last_name) values.last_name = parts.last_name;
     if (parts.first_name) values.first_name = parts.first_name;
