@@ -1,9 +1,11 @@
 import { describeError } from '../../lib/errors.js';
+import { benchImport } from './import.js';
 import { benchLoad } from './load.js';
 
 /** `npm run bench -- <name> [args]`: the benchmarks, each printing figures and ratios to a baseline. */
 const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = Object.freeze({
   load: benchLoad,
+  import: benchImport,
 });
 
 const [name, ...args] = process.argv.slice(2);
@@ -11,7 +13,8 @@ const names = name ? [name] : Object.keys(BENCHMARKS);
 try {
   for (const n of names) {
     const run = BENCHMARKS[n];
-    if (!run) throw new Error(`Unknown benchmark '${n}'. Choose one of: ${Object.keys(BENCHMARKS).join(', ')}`);
+    if (!run)
+      throw new Error(`Unknown benchmark '${n}'. Choose one of: ${Object.keys(BENCHMARKS).join(', ')}`);
     console.log(`== bench ${n}`);
     await run(args);
   }
