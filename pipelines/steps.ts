@@ -17,9 +17,12 @@ export interface StepOutcome {
 }
 
 /** The steps after extract, by name. */
-export const STEP_HANDLERS: Readonly<Record<'resolve' | 'marts', (ctx: StepContext) => Promise<StepOutcome>>> = Object.freeze({
-  resolve: async () => {
-    throw new NotImplementedError('resolve step skipped: identity resolution is not built yet');
+export const STEP_HANDLERS: Readonly<
+  Record<'resolve' | 'marts', (ctx: StepContext) => Promise<StepOutcome>>
+> = Object.freeze({
+  resolve: async ({ wh, config, runId, logger }) => {
+    const { resolveWarehouse } = await import('../warehouse/identity/resolve-warehouse.js');
+    return { detail: await resolveWarehouse(wh, { runId, defaultRegion: config.defaultRegion, logger }) };
   },
   marts: async () => {
     throw new NotImplementedError('marts step skipped: the marts are not built yet');

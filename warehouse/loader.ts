@@ -22,7 +22,7 @@ const SEP = '\u001f';
 export function rowHash(spec: StagingTableSpec, row: StageRow): string {
   let text = '';
   for (const { name } of spec.columns) {
-    if (name === spec.hashColumn || LINEAGE.has(name)) continue;
+    if (name === spec.hashColumn || LINEAGE.has(name) || spec.hashIgnore?.includes(name)) continue;
     const v = row[name];
     text +=
       (v === null || v === undefined ? '\u0000' : typeof v === 'object' ? JSON.stringify(v) : String(v)) +

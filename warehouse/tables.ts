@@ -27,6 +27,8 @@ export interface StagingTableSpec {
   columns: readonly ColumnSpec[];
   /** Hash of the row's content: an unchanged row is not rewritten and counts as a duplicate. */
   hashColumn: string;
+  /** Columns left out of the hash besides lineage (e.g. when a link was made). */
+  hashIgnore?: readonly string[];
 }
 
 const col = (name: string, type: ColumnType): ColumnSpec => ({ name, type });
@@ -134,4 +136,37 @@ export const STAGING_TABLES = Object.freeze({
   order: STG_ORDER,
   interaction: STG_INTERACTION,
   spend: STG_SPEND,
+});
+
+/** The golden record: written by identity resolution through the same bulk loader. */
+export const DIM_CUSTOMER: StagingTableSpec = Object.freeze({
+  name: 'dim_customer',
+  key: ['customer_id'],
+  columns: [
+    col('customer_id', 'int'),
+    ...CONTACT_FIELDS,
+    col('first_seen', 'datetime'),
+    col('last_seen', 'datetime'),
+    col('record_count', 'int'),
+    col('row_hash', 'key'),
+  ],
+  hashColumn: 'row_hash',
+});
+
+export const CUSTOMER_CROSSWALK: StagingTableSpec = Object.freeze({
+  name: 'customer_crosswalk',
+  key: ['source', 'source_key'],
+  columns: [
+    ...sourceKey,
+    col('customer_id', 'int'),
+    col('match_rule', 'key'),
+    col('match_score', 'float'),
+    col('linked_at', 'datetime'),
+    col('matched_source', 'key'),
+    col('matched_source_key', 'key'),
+    col('match_detail', 'json'),
+    col('row_hash', 'key'),
+  ],
+  hashColumn: 'row_hash',
+  hashIgnore: ['linked_at'],
 });

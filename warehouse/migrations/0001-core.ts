@@ -78,6 +78,7 @@ export const coreSchema: Migration = {
       column(t, 'first_seen', 'datetime');
       column(t, 'last_seen', 'datetime');
       column(t, 'record_count', 'int').notNullable().defaultTo(0);
+      column(t, 'row_hash', 'key');
       stamps(t, 'created_at', 'updated_at');
       t.index(['tax_id'], 'dim_customer_tax_id');
     });
@@ -96,6 +97,12 @@ export const coreSchema: Migration = {
       column(t, 'match_rule', 'key').notNullable();
       column(t, 'match_score', 'float');
       column(t, 'linked_at', 'datetime').notNullable();
+      // The pair and per-field weights that decided the link, for `crm-etl explain`.
+      column(t, 'matched_source', 'key');
+      column(t, 'matched_source_key', 'key');
+      column(t, 'match_detail', 'json');
+      column(t, 'row_hash', 'key');
+      column(t, 'updated_at', 'datetime');
       t.primary(['source', 'source_key']);
     });
 

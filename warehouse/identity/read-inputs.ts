@@ -1,0 +1,104 @@
+import type { ResolveInput } from '../../transforms/identity/index.js';
+import type { Warehouse } from '../connection.js';
+import { customerRefSql } from '../marts/customer-ref.js';
+
+/** What resolve reads from the warehouse: every source record with a numeric id for this run. */
+export interface IdentityInputs {
+  records: ResolveInput[];
+  /** record id -> `updated_at` of its staged row(s), for recency in survivorship. */
+  updatedAt: string[];
+  firstSeen: string[];
+  /** (source, source_key) -> record id. */
+  idOf: Map<string, number>;
+  /** Full staged contact fields, by record id (order-derived records: what the orders give). */
+  fields: Array<Record<string, string | null>>;
+}
+
+export const recordKey = (source: string, sourceKey: string): string => `${source}\u0000${sourceKey}`;
+
+const CONTACT_COLUMNS = [
+  'first_name',
+  'last_name',
+  'middle_name',
+  'full_name',
+  'email',
+  'phone',
+  'phone_ext',
+  'company',
+  'tax_id',
+  'personal_id',
+  'birth_date',
+  'street',
+  'house',
+  'city',
+  'region',
+  'postcode',
+  'country',
+  'owner',
+  'customer_group',
+] as const;
+const ORDER_CUSTOMER_COLUMNS = ['full_name', 'email', 'phone', 'company', 'tax_id'] as const;
+const PAGE = 50_000;
+
+const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+const instant = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v ?? ''));
+
+/**
+ * Reads stg_contact (in key order, a page at a time) and the customers that orders name without a
+ * staged contact, keyed the way the marts key them (customer-ref.ts), so an order-only customer
+ * found here and one created by the marts are the same crosswalk record.
+ */
+export async function readIdentityInputs(wh: Warehouse): Promise<IdentityInputs> {
+  const out: IdentityInputs = { records: [], updatedAt: [], firstSeen: [], idOf: new Map(), fields: [] };
+  const add = (
+    source: string,
+    key: string,
+    values: Record<string, string | null>,
+    updated: string,
+    first: string,
+  ) => {
+    const id = out.records.length;
+    out.idOf.set(recordKey(source, key), id);
+    out.records.push({ id, source, sourceKey: key, ...values });
+    out.fields.push(values);
+    out.updatedAt.push(updated);
+    out.firstSeen.push(first);
+  };
+
+  let after: [string, string] | null = null;
+  for (;;) {
+    const q = wh
+      .knex('stg_contact')
+      .select('source', 'source_key', 'loaded_at', 'updated_at', ...CONTACT_COLUMNS)
+      .orderBy(['source', 'source_key']);
+    if (after) q.whereRaw('(source, source_key) > (?, ?)', after);
+    const rows = (await q.limit(PAGE)) as Array<Record<string, unknown>>;
+    for (const r of rows) {
+      const values: Record<string, string | null> = {};
+      for (const c of CONTACT_COLUMNS) values[c] = text(r[c]);
+      add(String(r.source), String(r.source_key), values, instant(r.updated_at), instant(r.loaded_at));
+    }
+    if (rows.length < PAGE) break;
+    const last = rows[rows.length - 1]!;
+    after = [String(last.source), String(last.source_key)];
+  }
+
+  const ref = customerRefSql('o', 'order');
+  const grouped = wh.adapter.rows(
+    await wh.knex.raw(
+      `SELECT o.source AS source, ${ref} AS ref, ${ORDER_CUSTOMER_COLUMNS.map((c) => `MAX(${wh.adapter.binaryOrder(`o.${c}`)}) AS ${c}`).join(', ')},
+              MIN(o.loaded_at) AS first_seen, MAX(o.updated_at) AS updated_at
+         FROM stg_order o
+        GROUP BY o.source, ${ref}`,
+    ),
+  );
+  for (const r of grouped) {
+    const source = String(r.source);
+    const key = String(r.ref);
+    if (out.idOf.has(recordKey(source, key))) continue; // the order names a staged contact
+    const values: Record<string, string | null> = {};
+    for (const c of ORDER_CUSTOMER_COLUMNS) values[c] = text(r[c]);
+    add(source, key, values, instant(r.updated_at), instant(r.first_seen));
+  }
+  return out;
+}

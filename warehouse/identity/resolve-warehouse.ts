@@ -1,0 +1,196 @@
+import type { Logger } from '../../lib/logger.js';
+import { resolve, type ResolveResult, type TrainedModel } from '../../transforms/identity/index.js';
+import type { Warehouse } from '../connection.js';
+import type { StageRow } from '../engines/adapter.js';
+import { loadStaging } from '../loader.js';
+import { CUSTOMER_CROSSWALK, DIM_CUSTOMER } from '../tables.js';
+import { goldenRecord, type ClusterMember, type GoldenOptions } from './golden.js';
+import { readIdentityInputs, recordKey } from './read-inputs.js';
+
+export interface ResolveWarehouseOptions extends GoldenOptions {
+  /** Re-resolve everything (retrain the model); ids of surviving clusters are still kept. */
+  full?: boolean;
+  runId?: number | null;
+  defaultRegion?: string;
+  logger?: Logger;
+}
+
+export interface ResolveSummary {
+  mode: 'full' | 'incremental';
+  records: number;
+  changedRecords: number;
+  customers: number;
+  newCustomers: number;
+  merges: number;
+  splits: number;
+  candidatePairs: number;
+  blocking: ResolveResult['blockingStats'];
+  guards: ResolveResult['guardStats'];
+  overrideConflicts: number;
+  seconds: Record<string, number>;
+}
+
+/**
+ * `crm-etl resolve`: every staged contact (and every customer an order names without one) into
+ * exactly one dim_customer, with the rule and score of each link. Incremental after the first
+ * run: only records new or changed since the last resolve are compared, with the saved model.
+ */
+export async function resolveWarehouse(
+  wh: Warehouse,
+  options: ResolveWarehouseOptions = {},
+): Promise<ResolveSummary> {
+  const t0 = performance.now();
+  const startedAt = wh.adapter.rows(await wh.knex.raw(`SELECT ${wh.adapter.now()} AS t`))[0]!.t;
+  const inputs = await readIdentityInputs(wh);
+  const tRead = performance.now();
+
+  const existing = new Map<number, number>();
+  for (const r of (await wh
+    .knex('customer_crosswalk')
+    .select('source', 'source_key', 'customer_id')) as Array<Record<string, unknown>>) {
+    const id = inputs.idOf.get(recordKey(String(r.source), String(r.source_key)));
+    if (id !== undefined) existing.set(id, Number(r.customer_id));
+  }
+  const last = (await wh
+    .knex('identity_model')
+    .orderBy('model_id', 'desc')
+    .first('model', 'resolved_from')) as { model: unknown; resolved_from: unknown } | undefined;
+  const incremental = !options.full && last !== undefined && existing.size > 0;
+  let changedIds: Set<number> | undefined;
+  if (incremental) {
+    const since =
+      last.resolved_from instanceof Date ? last.resolved_from.toISOString() : String(last.resolved_from);
+    changedIds = new Set(
+      inputs.records.filter((r) => !existing.has(r.id) || inputs.updatedAt[r.id]! >= since).map((r) => r.id),
+    );
+  }
+  const overrides = await readOverrides(wh, inputs.idOf);
+  const maxId = Number(
+    ((await wh.knex('dim_customer').max({ m: 'customer_id' })) as Array<{ m: unknown }>)[0]?.m ?? 0,
+  );
+
+  const result = resolve(inputs.records, {
+    existing,
+    overrides,
+    changedIds,
+    model: incremental ? (wh.adapter.parseJson(last.model) as TrainedModel) : undefined,
+    nextCustomerId: maxId + 1,
+    defaultRegion: options.defaultRegion,
+  });
+  const tResolve = performance.now();
+
+  // Write only what changed: customers whose membership changed, records whose link changed.
+  const touched = new Set<number>(result.newCustomerIds);
+  for (const m of result.merges) touched.add(m.survivingId);
+  for (const s of result.splits) (touched.add(s.fromId), touched.add(s.newId));
+  const members = new Map<number, ClusterMember[]>();
+  const linkRows: StageRow[] = [];
+  const now = new Date().toISOString();
+  for (const record of inputs.records) {
+    const customerId = result.assignment.get(record.id)!;
+    const before = existing.get(record.id);
+    const moved = before !== customerId;
+    // Both ends of a move get a new golden record: the one it joined and the one it left.
+    if (moved && before !== undefined) touched.add(before);
+    if (!incremental || moved || changedIds?.has(record.id)) touched.add(customerId);
+    if (!incremental || moved || changedIds?.has(record.id)) {
+      const link = result.links.get(record.id)!;
+      const other = link.matchedWith === null ? null : inputs.records[link.matchedWith]!;
+      linkRows.push({
+        source: record.source,
+        source_key: record.sourceKey,
+        customer_id: customerId,
+        match_rule: link.rule,
+        match_score: Number(link.score.toFixed(6)),
+        linked_at: now,
+        matched_source: other?.source ?? null,
+        matched_source_key: other?.sourceKey ?? null,
+        match_detail: { weight: link.weight, comparisons: link.comparisons } as unknown as Record<
+          string,
+          unknown
+        >,
+      });
+    }
+  }
+  for (const record of inputs.records) {
+    const customerId = result.assignment.get(record.id)!;
+    if (!touched.has(customerId)) continue;
+    let list = members.get(customerId);
+    if (!list) members.set(customerId, (list = []));
+    list.push({
+      source: record.source,
+      fields: inputs.fields[record.id]!,
+      updatedAt: inputs.updatedAt[record.id]!,
+      firstSeen: inputs.firstSeen[record.id]!,
+    });
+  }
+  const golden = [...members].map(([id, list]) => goldenRecord(id, list, options) as StageRow);
+
+  await wh.knex.transaction(async (trx) => {
+    await loadStaging(wh, DIM_CUSTOMER, golden, { trx });
+    await loadStaging(wh, CUSTOMER_CROSSWALK, linkRows, { trx });
+    // Customers left without records (absorbed by a merge) go; their merge is logged below.
+    await trx('dim_customer')
+      .whereNotIn('customer_id', trx('customer_crosswalk').select('customer_id'))
+      .delete();
+    const log = [
+      ...result.merges.map((m) => ({
+        surviving_id: m.survivingId,
+        absorbed_id: m.absorbedId,
+        kind: 'merge',
+        reason: 'records matched across customers',
+      })),
+      ...result.splits.map((s) => ({
+        surviving_id: s.fromId,
+        absorbed_id: s.newId,
+        kind: 'split',
+        reason: 'records no longer match',
+      })),
+    ].map((r) => ({ ...r, run_id: options.runId ?? null }));
+    if (log.length) await trx.batchInsert('customer_merge', log, 500);
+    await trx('identity_model').insert({
+      model: JSON.stringify(result.model),
+      resolved_from: wh.adapter.timestamp(
+        startedAt instanceof Date ? startedAt : new Date(String(startedAt)),
+      ),
+      run_id: options.runId ?? null,
+      full: incremental ? 0 : 1,
+    });
+  });
+  const tWrite = performance.now();
+  const summary: ResolveSummary = {
+    mode: incremental ? 'incremental' : 'full',
+    records: inputs.records.length,
+    changedRecords: changedIds?.size ?? inputs.records.length,
+    customers: new Set(result.assignment.values()).size,
+    newCustomers: result.newCustomerIds.length,
+    merges: result.merges.length,
+    splits: result.splits.length,
+    candidatePairs: result.stats.candidatePairs,
+    blocking: result.blockingStats,
+    guards: result.guardStats,
+    overrideConflicts: result.overrideConflicts.length,
+    seconds: {
+      read: round((tRead - t0) / 1000),
+      resolve: round((tResolve - tRead) / 1000),
+      write: round((tWrite - tResolve) / 1000),
+    },
+  };
+  options.logger?.info({ ...summary, blocking: undefined, guards: undefined }, 'resolve finished');
+  return summary;
+}
+
+const round = (s: number) => Math.round(s * 100) / 100;
+
+async function readOverrides(wh: Warehouse, idOf: Map<string, number>) {
+  const rows = (await wh.knex('match_override').orderBy('override_id')) as Array<Record<string, string>>;
+  const mustLink: Array<[number, number]> = [];
+  const cannotLink: Array<[number, number]> = [];
+  for (const r of rows) {
+    const a = idOf.get(recordKey(r.source_a!, r.source_key_a!));
+    const b = idOf.get(recordKey(r.source_b!, r.source_key_b!));
+    if (a === undefined || b === undefined) continue; // a record no longer staged
+    (r.kind === 'same' ? mustLink : cannotLink).push([a, b]);
+  }
+  return { mustLink, cannotLink };
+}
