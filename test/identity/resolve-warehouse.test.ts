@@ -135,24 +135,20 @@ describe.each(targets)('resolve into dim_customer on $engine', (target) => {
     'honours "different" and "same" overrides and records the split',
     async () => {
       const ivan = await customerOf('sales', '1');
-      await t.wh
-        .knex('match_override')
-        .insert({
-          kind: 'different',
-          source_a: 'sales',
-          source_key_a: '1',
-          source_b: 'web',
-          source_key_b: 'a',
-        });
-      await t.wh
-        .knex('match_override')
-        .insert({
-          kind: 'same',
-          source_a: 'shop',
-          source_key_a: 'name:Гусев Олег',
-          source_b: 'sales',
-          source_key_b: '3',
-        });
+      await t.wh.knex('match_override').insert({
+        kind: 'different',
+        source_a: 'sales',
+        source_key_a: '1',
+        source_b: 'web',
+        source_key_b: 'a',
+      });
+      await t.wh.knex('match_override').insert({
+        kind: 'same',
+        source_a: 'shop',
+        source_key_a: 'name:Гусев Олег',
+        source_b: 'sales',
+        source_key_b: '3',
+      });
       const s = await resolveWarehouse(t.wh, { full: true });
       expect(s.mode).toBe('full');
       expect(await customerOf('sales', '1')).toBe(ivan); // the surviving part keeps the id
