@@ -57,22 +57,32 @@ export async function loadStaging(
     const ctx: LoadContext = { spec, appendFirst: false, state: {} };
     let decided = false;
     let batch: StageRow[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
+    // One batch is in the database while the next is read and hashed: Node's work and the
+    // server's ingest overlap on two cores instead of taking turns. Drivers queue commands on a
+    // connection, so other statements issued meanwhile (quarantine rows) wait their turn.
+    let inflight: Promise<void> = Promise.resolve();
+    const send = async (rowsOut: StageRow[]) => {
       if (!decided) {
         // A source with no rows yet can take the append path; a repeated key falls back to merge.
         const keyCol = spec.key[0]!;
-        const values = [...new Set(batch.map((r) => r[keyCol]))] as string[];
+        const values = [...new Set(rowsOut.map((r) => r[keyCol]))] as string[];
         ctx.appendFirst = !(await trx(spec.name).whereIn(keyCol, values).first(keyCol));
         decided = true;
       }
-      const res = await wh.adapter.loadBatch(trx, ctx, batch);
-      stats.rows += batch.length;
+      const res = await wh.adapter.loadBatch(trx, ctx, rowsOut);
+      stats.rows += rowsOut.length;
       stats.inserted += res.inserted;
       stats.updated += res.updated;
       stats.unchanged = stats.rows - stats.inserted - stats.updated;
-      batch = [];
       options.onBatch?.({ ...stats });
+    };
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const rowsOut = batch;
+      batch = [];
+      await inflight;
+      inflight = send(rowsOut);
+      inflight.catch(() => undefined); // surfaced by the next await, not as an unhandled rejection
     };
     try {
       for await (const row of rows) {
@@ -83,7 +93,9 @@ export async function loadStaging(
         if (batch.length >= wh.adapter.batchRows) await flush();
       }
       await flush();
+      await inflight;
     } finally {
+      await inflight.catch(() => undefined);
       await wh.adapter.endLoad(trx, ctx).catch(() => undefined);
     }
   });
