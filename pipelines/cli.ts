@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CrmEtlError, describeError } from '../lib/errors.js';
+import { registerIdentity } from './commands/identity.js';
 import { registerImport } from './commands/import.js';
 import { registerMigrate } from './commands/migrate.js';
 import { pending } from './commands/pending.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerSchedule } from './commands/schedule.js';
 
 export function buildProgram(): Command {
   const program = new Command('crm-etl')
@@ -19,12 +21,11 @@ export function buildProgram(): Command {
 
   registerMigrate(program);
   registerImport(program);
-  pending(program, 'resolve', 'identity resolution over staged contacts into dim_customer', 'identity resolution');
+  registerIdentity(program);
   pending(program, 'marts', 'rebuild all marts', 'the marts');
   registerRun(program);
-  pending(program, 'schedule', 'scheduler daemon for every pipeline with a cron schedule', 'the scheduler');
+  registerSchedule(program);
   registerRuns(program);
-  pending(program, 'explain <customer_id>', 'source records of a customer and why they were linked', 'identity resolution');
   pending(program, 'scoreboard', 'the CRM ROI scoreboard', 'the scoreboard');
   return program;
 }

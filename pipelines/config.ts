@@ -1,20 +1,30 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { validate as isCronExpression } from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../lib/errors.js';
 
+interface Interpolated {
+  name: string;
+  value: string;
+}
+
 /** `${VAR}` reads the environment: secrets live there, not in the file. */
-function interpolate(text: string, file: string): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
-    const value = process.env[name] ?? fallback;
-    if (value === undefined) {
-      throw new ConfigError(`${file} uses \${${name}}, but the environment variable ${name} is not set`, {
-        hint: `Export ${name}, or write \${${name}:-default} for a default`,
-      });
-    }
-    return value;
-  });
+function interpolate(text: string, file: string, found: Interpolated[] = []): string {
+  return text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_m, name: string, fallback?: string) => {
+      const value = process.env[name] ?? fallback;
+      if (value === undefined) {
+        throw new ConfigError(`${file} uses \${${name}}, but the environment variable ${name} is not set`, {
+          hint: `Export ${name}, or write \${${name}:-default} for a default`,
+        });
+      }
+      found.push({ name, value });
+      return value;
+    },
+  );
 }
 
 const SourceSchema = z
@@ -31,10 +41,46 @@ export const STEPS = ['extract', 'resolve', 'marts'] as const;
 
 const PipelineSchema = z
   .object({
-    schedule: z.string().optional(),
-    timezone: z.string().optional(),
+    schedule: z
+      .string()
+      .refine(
+        isCronExpression,
+        'is not a cron expression: 5 fields (minute hour day month weekday), or 6 with seconds first',
+      )
+      .optional(),
+    timezone: z
+      .string()
+      .refine(isTimeZone, 'is not an IANA time zone such as Europe/Moscow or UTC')
+      .optional(),
     sources: z.array(SourceSchema).default([]),
-    steps: z.array(z.enum(STEPS)).min(1).default([...STEPS]),
+    steps: z
+      .array(z.enum(STEPS))
+      .min(1)
+      .default([...STEPS]),
+    /** Extra attempts of a step (of a source, in extract) after a transient failure. */
+    retries: z.number().int().min(0).max(10).default(2),
+    /** Seconds before the first retry; each further retry waits twice as long (with jitter). */
+    retryDelay: z.number().min(0).max(600).default(1),
+  })
+  .strict();
+
+const WebhookSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+    /** Sent with every call, e.g. Authorization: "Bearer ${HOOK_TOKEN}". Values are secrets. */
+    headers: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+const SchedulerSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(9464),
+    /** 127.0.0.1 unless metrics must be scraped from another machine. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** Seconds a run may take to stop after SIGTERM before it is abandoned (killed, recorded failed). */
+    grace: z.number().min(0).max(3600).default(30),
+    /** Called with {pipeline, run_id, error, finished_at} when a run fails. */
+    webhook: WebhookSchema.optional(),
   })
   .strict();
 
@@ -47,6 +93,7 @@ export const ConfigSchema = z
       .transform((s) => s.toUpperCase())
       .default('RU'),
     pipelines: z.record(z.string(), PipelineSchema).default({}),
+    scheduler: SchedulerSchema.default({ port: 9464, host: '127.0.0.1', grace: 30 }),
     /** Validated by the marts when they use it. */
     scoreboard: z.unknown().optional(),
   })
@@ -55,25 +102,34 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 export type PipelineConfig = z.infer<typeof PipelineSchema>;
 export type SourceConfig = z.infer<typeof SourceSchema>;
+export type SchedulerConfig = z.infer<typeof SchedulerSchema>;
 
 export interface LoadedConfig {
   config: Config;
   file: string;
   /** Relative paths in the config are relative to the config file's folder. */
   dir: string;
+  /** Secret values the config holds (see secretValues): never to be logged or recorded. */
+  secrets?: readonly string[];
 }
 
 /** Reads and validates a config file (YAML, or JSON, which is YAML too). */
 export function loadConfig(file: string): LoadedConfig {
   if (!fs.existsSync(file)) {
-    throw new ConfigError(`Config file not found: ${file}`, { hint: 'Pass --config <file> or create crm-etl.config.yaml' });
+    throw new ConfigError(`Config file not found: ${file}`, {
+      hint: 'Pass --config <file> or create crm-etl.config.yaml',
+    });
   }
   let raw: unknown;
+  const interpolated: Interpolated[] = [];
   try {
-    raw = parseYaml(interpolate(fs.readFileSync(file, 'utf8'), file));
+    raw = parseYaml(interpolate(fs.readFileSync(file, 'utf8'), file, interpolated));
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`${file} is not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    // The parser quotes the offending line, which may hold a value read from the environment.
+    let first = (err as Error).message.split('\n')[0] ?? '';
+    for (const secret of secretValues(undefined, interpolated)) first = first.split(secret).join('***');
+    throw new ConfigError(`${file} is not valid YAML/JSON: ${first}`, { cause: err });
   }
   const parsed = ConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
@@ -83,12 +139,69 @@ export function loadConfig(file: string): LoadedConfig {
       hint: 'See the config example in README.md',
     });
   }
-  return { config: Object.freeze(parsed.data), file, dir: path.dirname(path.resolve(file)) };
+  return {
+    config: Object.freeze(parsed.data),
+    file,
+    dir: path.dirname(path.resolve(file)),
+    secrets: Object.freeze(secretValues(parsed.data, interpolated)),
+  };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `has unknown key(s) ${issue.keys.join(', ')}`;
+  if (issue.code === 'too_big' || issue.code === 'too_small') {
+    const bound = issue.code === 'too_big' ? 'at most' : 'at least';
+    const limit = issue.code === 'too_big' ? issue.maximum : issue.minimum;
+    return issue.origin === 'array' ? `must have ${bound} ${limit} item(s)` : `must be ${bound} ${limit}`;
+  }
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number';
   return issue.message.replace(/^Invalid input: /, 'is invalid: ');
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Names of environment variables whose whole value is a secret. */
+const SECRET_NAME = /PASS|PWD|SECRET|TOKEN|KEY|AUTH|CREDENTIAL/i;
+
+/**
+ * The values this config must never leak: the secret fields (the warehouse URL's password,
+ * the webhook URL, which often embeds its token, and webhook header values), every `${VAR}`
+ * whose name says it is a secret, and the password of any URL read from the environment.
+ * Other `${VAR}` values (paths, host names) stay visible because errors need them.
+ */
+function secretValues(config: Config | undefined, interpolated: Interpolated[]): string[] {
+  const found = new Set<string>();
+  const addUrlPassword = (text: string) => {
+    const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]+:([^@]+)@/i.exec(text)?.[1];
+    if (password) found.add(password).add(safeDecode(password));
+  };
+  for (const { name, value } of interpolated) {
+    if (SECRET_NAME.test(name)) found.add(value);
+    addUrlPassword(value);
+  }
+  if (config?.warehouse) addUrlPassword(config.warehouse);
+  const hook = config?.scheduler.webhook;
+  if (hook) {
+    found.add(hook.url);
+    for (const value of Object.values(hook.headers)) found.add(value);
+  }
+  // Very short values would blank out ordinary words in messages.
+  return [...found].filter((v) => v.length >= 4);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The config to use: --config, else ./crm-etl.config.yaml|.yml|.json if present. */
