@@ -12,7 +12,10 @@ import { registerSchedule } from './commands/schedule.js';
 export function buildProgram(): Command {
   const program = new Command('crm-etl')
     .description('Customer data from spreadsheets, mail, ERP and web forms into one deduplicated warehouse')
-    .option('--db <url>', 'warehouse URL: postgres://…, mysql://…, sqlite:<path> (default: $DATABASE_URL, else sqlite:data/warehouse.db)')
+    .option(
+      '--db <url>',
+      'warehouse URL: postgres://…, mysql://…, sqlite:<path> (default: $DATABASE_URL, else sqlite:data/warehouse.db)',
+    )
     .option('--config <file>', 'config file (crm-etl.config.yaml or .json)')
     .option('--json', 'print a machine-readable summary on stdout (logs stay on stderr)')
     .option('--verbose', 'debug logs and stack traces on errors')

@@ -2,10 +2,17 @@ import cliProgress from 'cli-progress';
 import type { CommandContext } from './context.js';
 
 /** A live row counter on stderr when it is a terminal (and not --json); silent otherwise. */
-export function progressReporter(ctx: CommandContext, label: string): { update(rows: number): void; stop(): void } {
+export function progressReporter(
+  ctx: CommandContext,
+  label: string,
+): { update(rows: number): void; stop(): void } {
   if (!process.stderr.isTTY || ctx.options.json) return { update: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} | {value} rows | {speed} rows/s | {duration}s`, stream: process.stderr, hideCursor: true },
+    {
+      format: `${label} | {value} rows | {speed} rows/s | {duration}s`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   const started = Date.now();

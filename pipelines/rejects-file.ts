@@ -18,17 +18,25 @@ export class RejectsFile {
 
   /** `--rejects` may name a file or a folder; by default the file sits next to the input. */
   static forInput(input: string, sheet: string | null, rejectsOption?: string): RejectsFile {
-    const base = path.basename(input).replace(/\.[^.]+$/, '') + (sheet ? `.${sheet.replace(/[^\p{L}\p{N}_-]+/gu, '_')}` : '');
+    const base =
+      path.basename(input).replace(/\.[^.]+$/, '') +
+      (sheet ? `.${sheet.replace(/[^\p{L}\p{N}_-]+/gu, '_')}` : '');
     const name = `${base}.rejects.csv`;
     if (!rejectsOption) return new RejectsFile(path.join(path.dirname(input), name));
-    const isDir = rejectsOption.endsWith(path.sep) || (fs.existsSync(rejectsOption) && fs.statSync(rejectsOption).isDirectory());
+    const isDir =
+      rejectsOption.endsWith(path.sep) ||
+      (fs.existsSync(rejectsOption) && fs.statSync(rejectsOption).isDirectory());
     return new RejectsFile(isDir ? path.join(rejectsOption, name) : rejectsOption);
   }
 
   add(reject: RejectedRecord): void {
     if (!this.out) {
       fs.mkdirSync(path.dirname(this.path), { recursive: true });
-      const out = stringify({ header: true, columns: ['file', 'line', 'stream', 'reason', 'raw'], bom: true });
+      const out = stringify({
+        header: true,
+        columns: ['file', 'line', 'stream', 'reason', 'raw'],
+        bom: true,
+      });
       const file = fs.createWriteStream(this.path);
       out.pipe(file);
       this.done = new Promise((resolve, reject) => file.on('finish', resolve).on('error', reject));

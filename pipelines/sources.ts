@@ -11,7 +11,9 @@ import { stageItems, type StageCounts } from './stage.js';
 
 export interface SourceResult {
   source: string;
-  inputs: Array<{ file: string; sheet: string | null; stream: string; rejectsFile: string | null } & StageCounts>;
+  inputs: Array<
+    { file: string; sheet: string | null; stream: string; rejectsFile: string | null } & StageCounts
+  >;
 }
 
 export interface ExtractContext {
@@ -23,8 +25,9 @@ export interface ExtractContext {
 }
 
 /** Extracts one configured source into staging. One entry per connector kind. */
-const CONNECTORS: Readonly<Record<SourceConfig['connector'], (src: SourceConfig, ctx: ExtractContext) => Promise<SourceResult>>> =
-  Object.freeze({ spreadsheet: extractSpreadsheets });
+const CONNECTORS: Readonly<
+  Record<SourceConfig['connector'], (src: SourceConfig, ctx: ExtractContext) => Promise<SourceResult>>
+> = Object.freeze({ spreadsheet: extractSpreadsheets });
 
 export function extractSource(src: SourceConfig, ctx: ExtractContext): Promise<SourceResult> {
   return CONNECTORS[src.connector](src, ctx);
@@ -34,13 +37,22 @@ async function extractSpreadsheets(src: SourceConfig, ctx: ExtractContext): Prom
   const patterns = Array.isArray(src.path) ? src.path : [src.path];
   const files = patterns.flatMap((p) => expandGlob(path.resolve(ctx.baseDir, p)));
   if (files.length === 0) {
-    throw new SourceError(`Source '${src.name}': no file matches ${patterns.join(', ')}`, { hint: 'Check the path in the config (relative to the config file)' });
+    throw new SourceError(`Source '${src.name}': no file matches ${patterns.join(', ')}`, {
+      hint: 'Check the path in the config (relative to the config file)',
+    });
   }
   const mapping = src.mapping ? await loadMappingFile(path.resolve(ctx.baseDir, src.mapping)) : undefined;
   const result: SourceResult = { source: src.name, inputs: [] };
   for (const file of files) {
-    for await (const sheet of readSpreadsheet(file, { mapping, sheet: src.sheet, defaultRegion: ctx.defaultRegion })) {
-      const rejects = RejectsFile.forInput(file, sheet.detection.format === 'xlsx' ? sheet.detection.sheet : null);
+    for await (const sheet of readSpreadsheet(file, {
+      mapping,
+      sheet: src.sheet,
+      defaultRegion: ctx.defaultRegion,
+    })) {
+      const rejects = RejectsFile.forInput(
+        file,
+        sheet.detection.format === 'xlsx' ? sheet.detection.sheet : null,
+      );
       const counts = await stageItems(ctx.wh, sheet.items as AsyncIterable<ConnectorItem>, {
         source: src.name,
         stream: sheet.detection.stream,
@@ -49,8 +61,17 @@ async function extractSpreadsheets(src: SourceConfig, ctx: ExtractContext): Prom
         onReject: (r) => rejects.add(r),
       });
       const rejectsFile = await rejects.close();
-      result.inputs.push({ file, sheet: sheet.detection.sheet, stream: sheet.detection.stream, rejectsFile, ...counts });
-      ctx.logger.info({ source: src.name, file: path.basename(file), sheet: sheet.detection.sheet, ...counts }, 'staged');
+      result.inputs.push({
+        file,
+        sheet: sheet.detection.sheet,
+        stream: sheet.detection.stream,
+        rejectsFile,
+        ...counts,
+      });
+      ctx.logger.info(
+        { source: src.name, file: path.basename(file), sheet: sheet.detection.sheet, ...counts },
+        'staged',
+      );
     }
   }
   return result;
@@ -62,7 +83,14 @@ export function expandGlob(pattern: string): string[] {
   const base = path.basename(pattern);
   if (!/[*?]/.test(base)) return fs.existsSync(pattern) ? [pattern] : [];
   if (!fs.existsSync(dir)) return [];
-  const re = new RegExp('^' + base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  const re = new RegExp(
+    '^' +
+      base
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
   return fs
     .readdirSync(dir)
     .filter((f) => re.test(f) && !f.endsWith('.rejects.csv'))

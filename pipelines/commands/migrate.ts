@@ -8,7 +8,10 @@ export function registerMigrate(program: Command): void {
     .description('create or upgrade the warehouse schema (safe to run again)')
     .action(
       action(async (ctx) => {
-        const result = await ctx.withWarehouse(async (wh) => ({ db: wh.url.display, ...(await migrate(wh)) }));
+        const result = await ctx.withWarehouse(async (wh) => ({
+          db: wh.url.display,
+          ...(await migrate(wh)),
+        }));
         ctx.logger.info({ applied: result.applied }, 'migrate finished');
         ctx.output(result, () =>
           result.applied.length

@@ -11,9 +11,12 @@ export function pending(program: Command, name: string, description: string, fea
     .allowExcessArguments()
     .action(
       action(async () => {
-        throw new NotImplementedError(`'crm-etl ${name.split(' ')[0]}' is not available in this version: ${feature} is not built yet`, {
-          hint: 'See README.md for what works today',
-        });
+        throw new NotImplementedError(
+          `'crm-etl ${name.split(' ')[0]}' is not available in this version: ${feature} is not built yet`,
+          {
+            hint: 'See README.md for what works today',
+          },
+        );
       }),
     );
 }

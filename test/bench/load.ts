@@ -14,9 +14,31 @@ import { pick, seededRandom } from './random.js';
  * `npm run bench -- load [rows]`: the bulk loader against each engine's own bulk path
  * (psql \copy, mariadb LOAD DATA LOCAL INFILE, sqlite3 .import) on the same seeded file.
  */
-const COLUMNS = ['source', 'source_key', 'first_name', 'last_name', 'email', 'phone', 'city', 'birth_date', 'company', 'row_hash'];
+const COLUMNS = [
+  'source',
+  'source_key',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'city',
+  'birth_date',
+  'company',
+  'row_hash',
+];
 const FIRST = ['Иван', 'Мария', 'Алексей', 'Ольга', 'John', 'Anna', 'Дмитрий', 'Елена', 'Peter', 'Наталья'];
-const LAST = ['Иванов', 'Смирнова', 'Кузнецов', 'Попова', 'Smith', 'Brown', 'Соколов', 'Лебедева', "O'Neil", 'Новиков'];
+const LAST = [
+  'Иванов',
+  'Смирнова',
+  'Кузнецов',
+  'Попова',
+  'Smith',
+  'Brown',
+  'Соколов',
+  'Лебедева',
+  "O'Neil",
+  'Новиков',
+];
 const CITY = ['Москва', 'Санкт-Петербург', 'Казань', 'Новосибирск', 'London', 'Екатеринбург', 'Самара'];
 const COMPANY = ['ООО «Ромашка»', 'АО "Вектор"', 'ИП Петров', 'Acme Inc', '', 'ПАО Звезда'];
 
@@ -61,12 +83,54 @@ function nativeLoad(target: EngineTarget, url: string, file: string): void {
   const u = parseWarehouseUrl(url);
   const cols = COLUMNS.join(', ');
   if (target.engine === 'postgres') {
-    execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', '-h', u.host!, '-p', String(u.port), '-U', u.user ?? 'postgres', '-d', u.database!, '-c', `\\copy stg_contact (${cols}) FROM '${file}'`], { stdio: 'inherit' });
+    execFileSync(
+      'psql',
+      [
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-h',
+        u.host!,
+        '-p',
+        String(u.port),
+        '-U',
+        u.user ?? 'postgres',
+        '-d',
+        u.database!,
+        '-c',
+        `\\copy stg_contact (${cols}) FROM '${file}'`,
+      ],
+      { stdio: 'inherit' },
+    );
   } else if (target.engine === 'mysql') {
-    execFileSync('mariadb', ['--local-infile=1', '-h', u.host!, '-P', String(u.port), '-u', u.user ?? 'root', u.database!, '-e', `LOAD DATA LOCAL INFILE '${file}' INTO TABLE stg_contact CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' (${cols})`], { stdio: 'inherit' });
+    execFileSync(
+      'mariadb',
+      [
+        '--local-infile=1',
+        '-h',
+        u.host!,
+        '-P',
+        String(u.port),
+        '-u',
+        u.user ?? 'root',
+        u.database!,
+        '-e',
+        `LOAD DATA LOCAL INFILE '${file}' INTO TABLE stg_contact CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' (${cols})`,
+      ],
+      { stdio: 'inherit' },
+    );
   } else {
     // sqlite3 .import has no column list: it loads a table of exactly the file's columns with the same key.
-    execFileSync('sqlite3', [u.file!, `CREATE TABLE bench_contact (${COLUMNS.map((c) => `${c} TEXT`).join(', ')}, PRIMARY KEY (source, source_key))`, '.mode tabs', `.import ${file} bench_contact`], { stdio: 'inherit' });
+    execFileSync(
+      'sqlite3',
+      [
+        u.file!,
+        `CREATE TABLE bench_contact (${COLUMNS.map((c) => `${c} TEXT`).join(', ')}, PRIMARY KEY (source, source_key))`,
+        '.mode tabs',
+        `.import ${file} bench_contact`,
+      ],
+      { stdio: 'inherit' },
+    );
   }
 }
 
@@ -77,7 +141,9 @@ export async function benchLoad(args: string[]): Promise<void> {
   const file = path.join(dir, `contacts-${rows}.tsv`);
   if (!fs.existsSync(file)) {
     const gen = await timed(async () => generateLoadFile(file, rows));
-    console.log(`generated ${rows.toLocaleString('en-US')} rows (seed 42) in ${gen.seconds.toFixed(1)} s: ${file}`);
+    console.log(
+      `generated ${rows.toLocaleString('en-US')} rows (seed 42) in ${gen.seconds.toFixed(1)} s: ${file}`,
+    );
   }
   const targets = { sqlite: 1.5, postgres: 1.5, mysql: 2 } as const;
   const results: string[] = [];
@@ -88,7 +154,8 @@ export async function benchLoad(args: string[]): Promise<void> {
     const loaded = await timed(() => loadStaging(ours.wh, STG_CONTACT, readRows(file)));
     const rss = mem.stop();
     await ours.drop();
-    if (loaded.value.inserted !== rows) throw new Error(`loader inserted ${loaded.value.inserted} of ${rows}`);
+    if (loaded.value.inserted !== rows)
+      throw new Error(`loader inserted ${loaded.value.inserted} of ${rows}`);
 
     const native = await freshDatabase(target);
     const setup = await migratedWarehouseAt(native.url);

@@ -7,7 +7,11 @@ import { crmEtl } from '../support/cli.js';
 interface Report {
   runId: number;
   status: string;
-  steps: Array<{ step: string; status: string; detail?: Array<{ source: string; inputs: Array<Record<string, number>> }> }>;
+  steps: Array<{
+    step: string;
+    status: string;
+    detail?: Array<{ source: string; inputs: Array<Record<string, number>> }>;
+  }>;
 }
 
 describe('the demo pipeline (npm start)', () => {
@@ -34,7 +38,9 @@ describe('the demo pipeline (npm start)', () => {
       expect(input.quarantined).toBe(inputs[i]!.quarantined);
     }
 
-    const runs = crmEtl(['runs', '--db', db, '--json']).json<{ runs: Array<{ pipeline: string; status: string }> }>();
+    const runs = crmEtl(['runs', '--db', db, '--json']).json<{
+      runs: Array<{ pipeline: string; status: string }>;
+    }>();
     expect(runs.runs.map((r) => [r.pipeline, r.status])).toEqual([
       ['demo', 'succeeded'],
       ['demo', 'succeeded'],

@@ -3,7 +3,11 @@ import { crmEtl } from '../support/cli.js';
 
 /** The errors a newcomer hits first: one line, what to do, a non-zero exit, no stack trace. */
 describe('crm-etl errors', () => {
-  const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => l.startsWith('crm-etl:'));
+  const oneLine = (stderr: string) =>
+    stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('crm-etl:'));
 
   it('unknown URL scheme: exit 2 and the schemes it takes', () => {
     const res = crmEtl(['migrate', '--db', 'oracle://x/y']);
@@ -37,7 +41,9 @@ describe('crm-etl errors', () => {
   it('missing input file: exit 4', () => {
     const res = crmEtl(['import', 'no-such-file.csv', '--source', 's', '--db', 'sqlite::memory:']);
     expect(res.code).toBe(4);
-    expect(oneLine(res.stderr)).toEqual(['crm-etl: File not found: no-such-file.csv. Check the path and try again']);
+    expect(oneLine(res.stderr)).toEqual([
+      'crm-etl: File not found: no-such-file.csv. Check the path and try again',
+    ]);
   });
 
   it('bad option: exit 2 with a pointer to --help', () => {
@@ -54,7 +60,17 @@ describe('crm-etl errors', () => {
   });
 
   it('every DESIGN command is registered with --help', () => {
-    for (const cmd of ['migrate', 'import', 'resolve', 'marts', 'run', 'schedule', 'runs', 'explain', 'scoreboard']) {
+    for (const cmd of [
+      'migrate',
+      'import',
+      'resolve',
+      'marts',
+      'run',
+      'schedule',
+      'runs',
+      'explain',
+      'scoreboard',
+    ]) {
       const res = crmEtl([cmd, '--help']);
       expect(res.code, cmd).toBe(0);
       expect(res.stdout, cmd).toContain(`Usage: crm-etl ${cmd}`);

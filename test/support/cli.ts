@@ -15,7 +15,10 @@ export interface CliResult {
 }
 
 /** Runs the built `crm-etl` as a user would (npm test builds first). */
-export function crmEtl(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+export function crmEtl(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): CliResult {
   const res = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, DATABASE_URL: undefined, LOG_LEVEL: 'warn', ...options.env },
