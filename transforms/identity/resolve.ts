@@ -1,0 +1,183 @@
+import { BLOCKING_RULES } from './blocking-rules.js';
+import { generateCandidates } from './blocking.js';
+import { runClustering } from './clustering-run.js';
+import { compareInto } from './compare.js';
+import { computeGuards, sharedValueHashes } from './deterministic.js';
+import { selectEdges } from './edges.js';
+import { explainRecords } from './explain-records.js';
+import { FIELDS } from './fields.js';
+import { LinkTable } from './link-table.js';
+import { matchKeysAt } from './match-keys.js';
+import { prepare } from './prepare.js';
+import { priorModel } from './prior-model.js';
+import { RecordIndex } from './record-index.js';
+import { PairScorer } from './scorer.js';
+import { assignCustomerIds } from './stable-ids.js';
+import { trainModel } from './train.js';
+import type { ResolveConfig, ResolveInput, ResolveOptions, ResolveResult, TrainedModel } from './types.js';
+
+const MIN_EM_PAIRS = 200;
+/** Pairs per blocking rule sampled for its EM session (train.ts). */
+const SESSION_PAIRS = 50_000;
+
+export const DEFAULT_CONFIG: Readonly<ResolveConfig> = Object.freeze({
+  maxBlockSize: 100,
+  maxNamesPerSharedValue: 3,
+  matchProbability: 0.5,
+  vetoWeight: -10,
+  emIterations: 200,
+  randomPairs: 100_000,
+  seed: 20240601,
+});
+
+/**
+ * Identity resolution of contact records into customers:
+ * prepare (match keys) → guards → blocking (candidate pairs) → comparison levels → model (EM, or
+ * the one passed in) → weights → edges (deterministic rules, FS threshold) → constrained
+ * clustering → stable customer ids → per-record explanations.
+ */
+export function resolve(records: readonly ResolveInput[], options: ResolveOptions = {}): ResolveResult {
+  const cfg: ResolveConfig = { ...DEFAULT_CONFIG, ...options.config };
+  const timings: Record<string, number> = {};
+  const started = performance.now();
+  let t = started;
+  const lap = (name: string): void => {
+    const now = performance.now();
+    timings[name] = Math.round(now - t);
+    t = now;
+  };
+
+  const p = prepare(records, options.defaultRegion);
+  const index = new RecordIndex(p.ids);
+  const changed = changedMask(p.ids, index, options);
+  lap('prepare');
+
+  const guards = computeGuards(
+    p,
+    cfg.maxNamesPerSharedValue,
+    cfg.maxBlockSize,
+    options.model?.sharedValues ?? null,
+  );
+  const training = !options.model;
+  const candidates = generateCandidates(p, guards, BLOCKING_RULES, cfg.maxBlockSize, changed, {
+    collectKeys: options.returnBlockKeys,
+    sessionPairs: training ? SESSION_PAIRS : 0,
+    seed: cfg.seed,
+  });
+  const { pairs } = candidates;
+  lap('blocking');
+
+  const F = FIELDS.length;
+  const P = pairs.length;
+  const levels = new Uint8Array(P * F);
+  for (let k = 0; k < P; k++) compareInto(p, pairs.left[k]!, pairs.right[k]!, levels, k * F);
+  lap('compare');
+
+  // EM needs enough pairs to identify ~60 parameters; below that the documented prior model.
+  const base =
+    options.model ??
+    (P >= MIN_EM_PAIRS
+      ? trainModel({ p, levels, pairCount: P, rules: BLOCKING_RULES, sessions: candidates.sessions }, cfg)
+      : priorModel(p.n));
+  const model: TrainedModel = {
+    ...base,
+    sharedValues: mergeShared(options.model?.sharedValues, sharedValueHashes(p, guards)),
+  };
+  lap('train');
+
+  const scorer = new PairScorer(p, model);
+  const evidence = new Float64Array(P);
+  const thresholdWeight = Math.log2(cfg.matchProbability / (1 - cfg.matchProbability));
+  const minEvidence = thresholdWeight - scorer.priorLogOdds;
+  const { edges, counts } = selectEdges(
+    p,
+    pairs,
+    levels,
+    evidence,
+    scorer,
+    guards,
+    minEvidence,
+    cfg.vetoWeight,
+  );
+  guards.stats.forEach((s, r) => {
+    s.links = counts.deterministic[r]!;
+    s.vetoed = counts.vetoed[r]!;
+  });
+  lap('score');
+
+  const policy = {
+    priorLogOdds: scorer.priorLogOdds,
+    thresholdWeight,
+    vetoWeight: cfg.vetoWeight,
+    maxLinkagePairs: 2500,
+  };
+  const clustering = runClustering(p, index, scorer, policy, pairs, edges, options, changed);
+  const csr = clustering.sets.toCsr();
+  lap('cluster');
+
+  const existingOf = new Float64Array(p.n).fill(NaN);
+  if (options.existing) {
+    for (let i = 0; i < p.n; i++) existingOf[i] = options.existing.get(p.ids[i]!) ?? NaN;
+  }
+  const ids = assignCustomerIds(csr.start, csr.order, existingOf, options.nextCustomerId);
+  const linkCols = explainRecords(scorer, clustering, pairs, edges, evidence, csr, ids.customerOf);
+  const assignment = new Map<number, number>();
+  for (let i = 0; i < p.n; i++) assignment.set(p.ids[i]!, linkCols.customer[i]!);
+  lap('ids');
+  timings.total = Math.round(performance.now() - started);
+
+  return {
+    assignment,
+    links: new LinkTable(p.ids, index, linkCols, scorer),
+    merges: ids.merges,
+    splits: ids.splits,
+    newCustomerIds: ids.newCustomerIds,
+    nextCustomerId: ids.nextCustomerId,
+    blockingStats: candidates.stats,
+    guardStats: guards.stats,
+    overrideConflicts: clustering.conflicts,
+    model,
+    blockKeys: candidates.keys,
+    matchKeys: (id: number) => {
+      const pos = index.get(id);
+      return pos === undefined ? undefined : matchKeysAt(p, pos);
+    },
+    stats: { records: p.n, candidatePairs: P, linkedPairs: edges.count, customers: csr.start.length - 1 },
+    timings,
+  };
+}
+
+/**
+ * Incremental mode: the changed records, records the previous run never saw, and every record
+ * named in an override (a cannot-link inside an existing customer must be able to split it).
+ * Null in a full run.
+ */
+function changedMask(ids: Float64Array, index: RecordIndex, options: ResolveOptions): Uint8Array | null {
+  if (!options.changedIds) return null;
+  const mask = new Uint8Array(ids.length);
+  const mark = (id: number): void => {
+    const pos = index.get(id);
+    if (pos !== undefined) mask[pos] = 1;
+  };
+  for (const id of options.changedIds) mark(id);
+  for (const [a, b] of [...(options.overrides?.mustLink ?? []), ...(options.overrides?.cannotLink ?? [])]) {
+    mark(a);
+    mark(b);
+  }
+  const existing = options.existing;
+  if (existing) for (let i = 0; i < ids.length; i++) if (!existing.has(ids[i]!)) mask[i] = 1;
+  return mask;
+}
+
+function mergeShared(
+  a: TrainedModel['sharedValues'] | undefined,
+  b: TrainedModel['sharedValues'],
+): TrainedModel['sharedValues'] {
+  if (!a) return b;
+  const union = (x: number[], y: number[]): number[] => [...new Set([...x, ...y])];
+  return {
+    email: union(a.email, b.email),
+    phone: union(a.phone, b.phone),
+    tax_id: union(a.tax_id, b.tax_id),
+  };
+}
