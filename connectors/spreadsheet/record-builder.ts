@@ -9,7 +9,7 @@ import { looksLikeFormula, splitFullName } from '../../transforms/normalize/inde
 import type { ConnectorItem, Lineage, SourceRecord, StreamName } from '../contract.js';
 import { cellText, type Cell, type RawRow } from './cells.js';
 import type { ColumnPlan } from './columns.js';
-import { convertCell } from './field-values.js';
+import { convertCell, type ValueRule } from './field-values.js';
 import {
   CONTACT_IDENTITY,
   CUSTOMER_REFERENCE,
@@ -58,7 +58,7 @@ export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
       keepAttribute(attributes, col.label, cell);
       continue;
     }
-    const rule = { field: col.field, kind: FIELD_KINDS[col.field], format: col.format, decimal: col.decimal };
+    const rule = ruleOf(col, col.field);
     const converted = convertCell(cell, rule, ctx.defaultRegion);
     if (converted === null) continue;
     if (!converted.ok) {
@@ -115,6 +115,18 @@ export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
     warnings,
   };
   return { kind: 'record', record };
+}
+
+// A column's conversion rule is the same for every row: built once per column, not per cell.
+const rules = new WeakMap<ColumnPlan, ValueRule>();
+
+function ruleOf(col: ColumnPlan, field: FieldName): ValueRule {
+  let rule = rules.get(col);
+  if (rule?.field !== field || rule.format !== col.format || rule.decimal !== col.decimal) {
+    rule = { field, kind: FIELD_KINDS[field], format: col.format, decimal: col.decimal };
+    rules.set(col, rule);
+  }
+  return rule;
 }
 
 /** CSV only: "row has 7 cells, header has 9". Trailing empty cells beyond the header are fine. */

@@ -1,4 +1,5 @@
 import { DISPLAY_LEGAL_FORM, LEGAL_FORM_WORDS } from './legal-forms.js';
+import { memoize } from './memo.js';
 import { cleanText } from './text.js';
 import { toLatin } from './translit.js';
 
@@ -14,6 +15,13 @@ const ANY_QUOTE = /[«»"“”„'‘’‹›]/g;
  * ("ООО «Фирма „Ромашка“»" → "ООО Фирма „Ромашка“"). The legal form stays where it was.
  */
 export function normalizeCompanyName(s: string): string {
+  return typeof s === 'string' ? cachedCompanyName(s) : companyNameUncached(s);
+}
+
+// Company names repeat across rows (and the function is pure), so a bounded cache pays.
+const cachedCompanyName = memoize(companyNameUncached);
+
+function companyNameUncached(s: string): string {
   let name = cleanText(s);
   if (name === null) return '';
   name = name.replace(/""([^"]+)""/g, '"$1"'); // quotes doubled by a CSV export gone wrong

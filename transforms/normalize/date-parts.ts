@@ -25,7 +25,15 @@ export function wall(y: number, m: number, d: number, time: Partial<WallTime> = 
 const MIN_YEAR = 1000;
 const MAX_YEAR = 9999;
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(y: number, m: number): number {
+  // Arithmetic for the validated range (a Date per parsed cell showed in profiles); anything
+  // else keeps Date's behaviour, e.g. its 0-99 → 1900-1999 years and month overflow.
+  if (Number.isInteger(y) && y >= MIN_YEAR && y <= MAX_YEAR && Number.isInteger(m) && m >= 1 && m <= 12) {
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    return m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!;
+  }
   return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 

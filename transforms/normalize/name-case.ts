@@ -1,5 +1,6 @@
 import { wordSet } from './word-list.js';
 import { cleanText } from './text.js';
+import { memoize } from './memo.js';
 
 /**
  * Display casing for personal names. Only tokens typed in ALL CAPS or all lower case are
@@ -73,6 +74,13 @@ export function fixNameTokenCase(token: string, position: number): string {
  * tokens (Cyrillic included), hyphens and apostrophes kept. Empty input → ''.
  */
 export function normalizePersonName(s: string): string {
+  return typeof s === 'string' ? cachedPersonName(s) : personNameUncached(s);
+}
+
+// Names repeat across rows (and the function is pure), so a bounded cache saves re-casing.
+const cachedPersonName = memoize(personNameUncached);
+
+function personNameUncached(s: string): string {
   const cleaned = cleanText(s);
   if (cleaned === null) return '';
   return cleaned

@@ -1,5 +1,6 @@
 import { hasCyrillic } from './name-patterns.js';
 import { tokenizeName, type NameToken as Token } from './name-tokens.js';
+import { memoize } from './memo.js';
 import { cleanText } from './text.js';
 
 export { normalizePersonName } from './name-case.js';
@@ -31,6 +32,13 @@ const EMPTY: NameParts = { last_name: null, first_name: null, middle_name: null 
  * where they were ALL CAPS or all lower (see normalizePersonName).
  */
 export function splitFullName(full: string): NameParts {
+  // Names repeat across rows; a copy, so a caller editing the parts cannot poison the cache.
+  return typeof full === 'string' ? { ...cachedSplit(full) } : splitUncached(full);
+}
+
+const cachedSplit = memoize(splitUncached);
+
+function splitUncached(full: string): NameParts {
   const cleaned = cleanText(full?.replace(/\([^)]*\)/g, ' '));
   if (cleaned === null) return { ...EMPTY };
   const cyrillic = hasCyrillic(cleaned);

@@ -7,6 +7,7 @@ import {
   type CountryCode,
 } from 'libphonenumber-js/max';
 import { fail, ok, quote, type Parsed } from './parsed.js';
+import { fastRuMobile } from './phone-fast.js';
 import { cleanText } from './text.js';
 
 export interface NormalizedPhone {
@@ -47,6 +48,10 @@ export function normalizePhone(raw: string, defaultRegion = 'RU'): Parsed<Normal
   }
   const cleaned = cleanText(raw);
   if (cleaned === null) return fail('phone is empty');
+  if (region === 'RU') {
+    const e164 = fastRuMobile(cleaned);
+    if (e164 !== null) return ok({ e164, ext: null });
+  }
   if (EXCEL_NUMBER.test(cleaned)) {
     return fail(`phone ${quote(raw)} was turned into a number by a spreadsheet; export the column as text`);
   }

@@ -27,19 +27,20 @@ export function isValidInnChecksum(inn: string): boolean {
  * because a spreadsheet that dropped a leading zero may have done worse.
  */
 export function normalizeInn(raw: string | number): Parsed<string> {
-  const q = quote(raw);
-  const mangled = `INN ${q} was turned into a number by a spreadsheet; export the column as text`;
-  if (typeof raw === 'number' && !Number.isSafeInteger(raw)) return fail(mangled);
+  // Reasons are built only on failure: quoting every accepted value was measurable.
+  const q = (): string => quote(raw);
+  const mangled = (): string => `INN ${q()} was turned into a number by a spreadsheet; export the column as text`;
+  if (typeof raw === 'number' && !Number.isSafeInteger(raw)) return fail(mangled());
   const text = cleanText(String(raw));
   if (text === null) return fail('INN is empty');
-  if (/^\d+[.,]0+$|^\d(?:[.,]\d+)?e\+?\d+$/i.test(text)) return fail(mangled);
+  if (/^\d+[.,]0+$|^\d(?:[.,]\d+)?e\+?\d+$/i.test(text)) return fail(mangled());
   const digits = text.replace(/^(?:ИНН|INN)\s*[:№#]?\s*/iu, '').replace(/[\s-]/g, '');
-  if (!/^\d+$/.test(digits)) return fail(`INN ${q} must contain only digits`);
+  if (!/^\d+$/.test(digits)) return fail(`INN ${q()} must contain only digits`);
   if (digits.length !== 10 && digits.length !== 12) {
     const hint = digits.length === 9 || digits.length === 11 ? ' (a leading zero may have been lost)' : '';
-    return fail(`INN ${q} has ${digits.length} digits, expected 10 or 12${hint}`);
+    return fail(`INN ${q()} has ${digits.length} digits, expected 10 or 12${hint}`);
   }
-  if (/^0+$/.test(digits)) return fail(`INN ${q} is all zeros`);
-  if (!isValidInnChecksum(digits)) return fail(`INN ${q} has a wrong check digit`);
+  if (/^0+$/.test(digits)) return fail(`INN ${q()} is all zeros`);
+  if (!isValidInnChecksum(digits)) return fail(`INN ${q()} has a wrong check digit`);
   return ok(digits);
 }

@@ -12,6 +12,13 @@ const INVISIBLE = /[\u00ad\u200b\u2060\ufeff]/g;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 // `\s` already covers NBSP, narrow NBSP (U+202F), thin/figure spaces and U+3000.
 const HSPACE = /[^\S\n]+/g;
+// Fast path: printable ASCII and the Cyrillic block hold no invisible, control or special-space
+// characters, and no character in them changes under NFC (composition needs a combining mark,
+// and the only ones in the block, U+0483–U+0489, are left out). Such a string with no space at
+// either end and no double space is
+// already clean; most cells are like this, and the slow path costs five regex passes.
+// One linear scan: any other character, an edge space or a double space means "not clean".
+const NOT_CLEAN = /[^ -~\u0400-\u0482\u048a-\u04ff]|^ | $| {2}/;
 
 export interface CleanTextOptions {
   /** Keep line breaks (as `\n`) for free-text fields such as comments and addresses. */
@@ -25,6 +32,8 @@ export interface CleanTextOptions {
  */
 export function cleanText(raw: string | null | undefined, options: CleanTextOptions = {}): string | null {
   if (raw === null || raw === undefined) return null;
+  if (raw === '') return null;
+  if (!NOT_CLEAN.test(raw)) return raw;
   let s = raw.normalize('NFC').replace(INVISIBLE, '').replace(CONTROL, ' ');
   if (options.keepLineBreaks) {
     s = s
