@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CrmEtlError, describeError } from '../lib/errors.js';
 import { registerIdentity } from './commands/identity.js';
 import { registerImport } from './commands/import.js';
+import { registerMarts } from './commands/marts.js';
 import { registerMigrate } from './commands/migrate.js';
 import { pending } from './commands/pending.js';
 import { registerRun } from './commands/run.js';
@@ -25,11 +26,10 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerImport(program);
   registerIdentity(program);
-  pending(program, 'marts', 'rebuild all marts', 'the marts');
+  registerMarts(program);
   registerRun(program);
   registerSchedule(program);
   registerRuns(program);
-  pending(program, 'scoreboard', 'the CRM ROI scoreboard', 'the scoreboard');
   return program;
 }
 

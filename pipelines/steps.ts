@@ -1,4 +1,3 @@
-import { NotImplementedError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Warehouse } from '../warehouse/connection.js';
 import type { Config } from './config.js';
@@ -24,7 +23,8 @@ export const STEP_HANDLERS: Readonly<
     const { resolveWarehouse } = await import('../warehouse/identity/resolve-warehouse.js');
     return { detail: await resolveWarehouse(wh, { runId, defaultRegion: config.defaultRegion, logger }) };
   },
-  marts: async () => {
-    throw new NotImplementedError('marts step skipped: the marts are not built yet');
+  marts: async ({ wh, config, logger }) => {
+    const { buildMarts } = await import('../warehouse/marts/index.js');
+    return { detail: await buildMarts(wh, { scoreboard: config.scoreboard as never, logger }) };
   },
 });

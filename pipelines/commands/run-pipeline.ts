@@ -14,7 +14,11 @@ export function demoConfig(): LoadedConfig {
   return loadConfig(path.join(packageRoot(), 'samples', 'demo.config.yaml'));
 }
 
-export async function runCommand(ctx: CommandContext, name: string): Promise<void> {
+export async function runCommand(
+  ctx: CommandContext,
+  name: string,
+  opts: { scoreboardHtml?: string } = {},
+): Promise<void> {
   const loaded = findConfig(ctx.options.config) ?? (name === 'demo' ? demoConfig() : undefined);
   if (!loaded) {
     throw new CrmEtlError(`No config file to find pipeline '${name}' in`, {
@@ -26,10 +30,20 @@ export async function runCommand(ctx: CommandContext, name: string): Promise<voi
   let report: RunReport;
   try {
     report = await runPipeline(wh, loaded, name, ctx.logger);
+    ctx.output(report, () => humanReport(report, wh.url.display));
+    // A run that rebuilt the marts ends with the scoreboard (the demo writes the page too).
+    if (report.steps.some((s) => s.step === 'marts' && s.status === 'succeeded')) {
+      const { printScoreboard } = await import('./marts-actions.js');
+      if (!ctx.options.json) {
+        process.stdout.write('\n');
+        await printScoreboard(ctx, wh, opts.scoreboardHtml);
+      } else if (opts.scoreboardHtml) {
+        await printScoreboard({ ...ctx, output: () => undefined }, wh, opts.scoreboardHtml);
+      }
+    }
   } finally {
     await wh.close();
   }
-  ctx.output(report, () => humanReport(report, wh.url.display));
   if (report.status === 'failed') {
     throw new CrmEtlError(`Run ${report.runId} of '${name}' failed: ${report.error}`, {
       hint: `crm-etl runs shows the history`,

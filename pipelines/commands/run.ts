@@ -6,5 +6,10 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run one configured pipeline end to end (extract, resolve, marts)')
     .argument('<pipeline>', 'pipeline name from the config file (the bundled demo: demo)')
-    .action(action(async (ctx, name: string) => (await import('./run-pipeline.js')).runCommand(ctx, name)));
+    .option('--scoreboard-html <file>', 'after the marts, also write the scoreboard page here')
+    .action(
+      action(async (ctx, name: string, opts: { scoreboardHtml?: string }) =>
+        (await import('./run-pipeline.js')).runCommand(ctx, name, opts),
+      ),
+    );
 }

@@ -56,6 +56,24 @@ export interface EngineAdapter {
   parseJson(value: unknown): unknown;
   /** SQL truncating a date expression to the first day of its ISO week or month, as a date. */
   dateTrunc(unit: TruncUnit, expr: string): string;
+  /** SQL casting a number to an IEEE double: division and rounding then agree bit for bit on every engine. */
+  toFloat(expr: string): string;
+  /** SQL for the whole calendar days from date `from` to date `to` (to − from), an integer. */
+  daysBetween(from: string, to: string): string;
+  /** SQL for the seconds from instant `from` to instant `to`, possibly fractional. */
+  secondsBetween(from: string, to: string): string;
+  /** SQL for year·12 + month − 1 of a date or instant, an integer: months subtract as numbers. */
+  monthIndex(expr: string): string;
+  /** `expr` compared by code point (UTF-8 byte order) whatever the database's default collation. */
+  binaryOrder(expr: string): string;
+  /** Creates an empty table with the columns, primary key and indexes of `like` (not its grants). */
+  createTableLike(knex: Knex, table: string, like: string): Promise<void>;
+  /**
+   * Refreshes the planner's statistics of a table just filled in bulk. Without them a planner
+   * takes a fresh million-row table for an empty one and plans nested loops over it.
+   * Not inside a transaction (MySQL commits on ANALYZE TABLE).
+   */
+  analyze(knex: Knex, table: string): Promise<void>;
 
   /** Small upserts (run history, state, overrides): insert or update on the key. */
   upsert(knex: Knex, table: string, rows: Record<string, unknown>[], key: string[]): Promise<void>;

@@ -13,6 +13,23 @@ export abstract class BaseAdapter implements EngineAdapter {
   abstract dateTrunc(unit: TruncUnit, expr: string): string;
   abstract loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult>;
   abstract tryLock(knex: Knex, name: string): Promise<NamedLock | null>;
+  abstract daysBetween(from: string, to: string): string;
+  abstract secondsBetween(from: string, to: string): string;
+  abstract monthIndex(expr: string): string;
+  abstract createTableLike(knex: Knex, table: string, like: string): Promise<void>;
+
+  toFloat(expr: string): string {
+    return `CAST(${expr} AS DOUBLE PRECISION)`;
+  }
+
+  async analyze(knex: Knex, table: string): Promise<void> {
+    await knex.raw(`ANALYZE ${quoteIdent(table)}`);
+  }
+
+  /** Key columns use a binary collation already on MySQL and SQLite. */
+  binaryOrder(expr: string): string {
+    return expr;
+  }
 
   async afterCreate(_connection: unknown): Promise<void> {}
 

@@ -81,6 +81,33 @@ export class MysqlAdapter extends BaseAdapter {
       : `DATE_SUB(CAST(${expr} AS DATE), INTERVAL WEEKDAY(${expr}) DAY)`;
   }
 
+  override toFloat(expr: string): string {
+    // MySQL has no DOUBLE PRECISION cast target; without a cast its `/` returns a 4-decimal DECIMAL.
+    return `CAST(${expr} AS DOUBLE)`;
+  }
+
+  daysBetween(from: string, to: string): string {
+    return `DATEDIFF(${to}, ${from})`;
+  }
+
+  secondsBetween(from: string, to: string): string {
+    return `(TIMESTAMPDIFF(MICROSECOND, ${from}, ${to}) / 1000000)`;
+  }
+
+  monthIndex(expr: string): string {
+    return `(YEAR(${expr}) * 12 + MONTH(${expr}) - 1)`;
+  }
+
+  async createTableLike(knex: Knex, table: string, like: string): Promise<void> {
+    // LIKE copies columns, collation, keys and indexes (not foreign keys). It is DDL, so it
+    // commits implicitly: callers run it outside any transaction.
+    await knex.raw(`CREATE TABLE ${q(table)} LIKE ${q(like)}`);
+  }
+
+  override async analyze(knex: Knex, table: string): Promise<void> {
+    await knex.raw(`ANALYZE TABLE ${q(table)}`);
+  }
+
   async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
     const conn = (await trx.client.acquireConnection()) as MysqlConnection;
     const spec = ctx.spec;

@@ -49,6 +49,28 @@ export class PostgresAdapter extends BaseAdapter {
     return `CAST(date_trunc('${unit}', CAST(${expr} AS timestamp)) AS date)`;
   }
 
+  daysBetween(from: string, to: string): string {
+    return `(CAST(${to} AS date) - CAST(${from} AS date))`;
+  }
+
+  secondsBetween(from: string, to: string): string {
+    return `EXTRACT(EPOCH FROM (CAST(${to} AS timestamptz) - CAST(${from} AS timestamptz)))`;
+  }
+
+  monthIndex(expr: string): string {
+    const d = `CAST(${expr} AS date)`;
+    return `CAST(EXTRACT(YEAR FROM ${d}) * 12 + EXTRACT(MONTH FROM ${d}) - 1 AS integer)`;
+  }
+
+  /** A database created with a linguistic collation (en_US.UTF-8) would sort 'a' < 'B'; "C" sorts by code point. */
+  override binaryOrder(expr: string): string {
+    return `(${expr}) COLLATE "C"`;
+  }
+
+  async createTableLike(knex: Knex, table: string, like: string): Promise<void> {
+    await knex.raw(`CREATE TABLE ${q(table)} (LIKE ${q(like)} INCLUDING DEFAULTS INCLUDING INDEXES)`);
+  }
+
   override rows(result: unknown): Array<Record<string, unknown>> {
     return (result as { rows: Array<Record<string, unknown>> }).rows;
   }

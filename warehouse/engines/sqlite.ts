@@ -56,6 +56,52 @@ export class SqliteAdapter extends BaseAdapter {
       : `date(${expr}, '-' || ((CAST(strftime('%w', ${expr}) AS INTEGER) + 6) % 7) || ' days')`;
   }
 
+  override toFloat(expr: string): string {
+    return `CAST(${expr} AS REAL)`;
+  }
+
+  daysBetween(from: string, to: string): string {
+    // Julian days of two dates differ by an exact whole number; date() drops any time of day.
+    return `CAST(julianday(date(${to})) - julianday(date(${from})) AS INTEGER)`;
+  }
+
+  secondsBetween(from: string, to: string): string {
+    return `(unixepoch(${to}, 'subsec') - unixepoch(${from}, 'subsec'))`;
+  }
+
+  monthIndex(expr: string): string {
+    return `(CAST(strftime('%Y', ${expr}) AS INTEGER) * 12 + CAST(strftime('%m', ${expr}) AS INTEGER) - 1)`;
+  }
+
+  async createTableLike(knex: Knex, table: string, like: string): Promise<void> {
+    // SQLite has no CREATE TABLE … LIKE: replay the table's and its indexes' own DDL under new names.
+    const rows = (await knex.raw(
+      `SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type = 'index'`,
+      [like],
+    )) as Array<{ type: string; name: string; sql: string }>;
+    if (!rows.some((r) => r.type === 'table')) throw new Error(`No table ${like} to copy`);
+    // knex writes identifiers in backticks; plain and double-quoted names are handled too.
+    const name = '(["`]?)[^\\s("`]+\\2';
+    for (const row of rows) {
+      const sql =
+        row.type === 'table'
+          ? row.sql.replace(new RegExp(`^(CREATE TABLE\\s+)${name}`, 'i'), `$1${quoteIdent(table)}`)
+          : row.sql
+              .replace(
+                new RegExp(`^(CREATE (?:UNIQUE )?INDEX\\s+)${name}`, 'i'),
+                `$1${quoteIdent(`${table}__${row.name}`)}`,
+              )
+              .replace(new RegExp(`(\\sON\\s+)${name}`, 'i'), `$1${quoteIdent(table)}`);
+      await knex.raw(sql);
+    }
+  }
+
+  override async analyze(knex: Knex, table: string): Promise<void> {
+    // A bounded sample per index: ANALYZE stays fast on ten-million-row tables.
+    await knex.raw('PRAGMA analysis_limit = 1000');
+    await knex.raw(`ANALYZE ${quoteIdent(table)}`);
+  }
+
   async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
     const db = (await trx.client.acquireConnection()) as Database.Database;
     // Bind only the columns this batch carries: a typical source fills a third of them, and

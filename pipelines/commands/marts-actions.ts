@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Warehouse } from '../../warehouse/connection.js';
+import { buildMarts } from '../../warehouse/marts/index.js';
+import { migrate } from '../../warehouse/migrate.js';
+import { finishRun, startRun } from '../../warehouse/runs.js';
+import { findConfig } from '../config.js';
+import type { CommandContext } from '../context.js';
+import { readScoreboardReport, renderScoreboardHtml, renderScoreboardText } from '../report/index.js';
+import { formatTable } from '../table-format.js';
+
+export async function martsCommand(ctx: CommandContext, opts: { asOf?: string }): Promise<void> {
+  const scoreboard = findConfig(ctx.options.config)?.config.scoreboard;
+  const result = await ctx.withWarehouse(async (wh) => {
+    await migrate(wh);
+    const runId = await startRun(wh, 'marts');
+    try {
+      const r = await buildMarts(wh, {
+        asOf: opts.asOf,
+        scoreboard: scoreboard as never,
+        logger: ctx.logger,
+      });
+      await finishRun(wh, runId, 'succeeded', { marts: r });
+      return r;
+    } catch (err) {
+      await finishRun(wh, runId, 'failed', {}, (err as Error).message).catch(() => undefined);
+      throw err;
+    }
+  });
+  ctx.output(result, () =>
+    [
+      `Marts rebuilt as of ${result.asOf}.`,
+      formatTable(
+        ['step', 'rows', 'seconds'],
+        result.steps.map((s) => [s.name, s.rows, s.seconds.toFixed(2)]),
+      ),
+      ...result.notes,
+    ].join('\n'),
+  );
+}
+
+/** Prints the scoreboard; with `html`, writes the page too. Used by `scoreboard` and the demo. */
+export async function printScoreboard(
+  ctx: CommandContext,
+  wh: Warehouse,
+  html?: string,
+): Promise<string | null> {
+  const report = await readScoreboardReport(wh);
+  let written: string | null = null;
+  if (html) {
+    fs.mkdirSync(path.dirname(path.resolve(html)), { recursive: true });
+    fs.writeFileSync(html, renderScoreboardHtml(report));
+    written = html;
+  }
+  ctx.output({ ...report, html: written }, () =>
+    [
+      renderScoreboardText(report.scoreboard),
+      ...(written ? [`\nScoreboard page written to ${written}`] : []),
+    ].join('\n'),
+  );
+  return written;
+}
+
+export async function scoreboardCommand(ctx: CommandContext, opts: { html?: string }): Promise<void> {
+  await ctx.withWarehouse(async (wh) => {
+    await migrate(wh);
+    await printScoreboard(ctx, wh, opts.html);
+  });
+}

@@ -1,0 +1,156 @@
+import { RFM_SEGMENTS } from '../../transforms/clv/index.js';
+import type { ScoreboardReport, SegmentSummary } from '../../warehouse/marts/report-data.js';
+import { escapeHtml as esc, formatDate, formatValue, groupSeries, type IndicatorSeries } from './format.js';
+import { PAGE_STYLE } from './page-style.js';
+import { barChart, cohortHeatmap, STATUS_COLOR } from './svg-charts.js';
+import { gaugeChart, trendChart } from './svg-trend.js';
+
+function card(s: IndicatorSeries): string {
+  const r = s.latest;
+  const color = STATUS_COLOR[r.status ?? 'none']!;
+  const value = (v: number | null) => formatValue(v, s.unit);
+  const points = s.rows.map((row) => ({
+    label: row.period,
+    value: row.actual,
+    text: `${row.period}: ${value(row.actual)}`,
+  }));
+  const goal = r.target === null ? 'No target set' : `Target ${value(r.target)} by ${formatDate(r.due_date)}`;
+  const badge = r.status ? `<span class="badge" style="background:${color}">${esc(r.status)}</span>` : '';
+  return `<article class="card" data-indicator="${esc(s.indicator)}">
+  <header><h3>${esc(s.title)}</h3>${badge}</header>
+  <div class="value" style="color:${color}">${esc(value(r.actual))}<span class="period">${esc(r.period)}</span></div>
+  <p class="goal">${esc(goal)}${r.baseline === null ? '' : ` · baseline ${esc(value(r.baseline))}`}</p>
+  ${
+    s.rows.length > 1
+      ? trendChart(points, r.target, color, goal)
+      : gaugeChart(
+          { value: r.actual, text: value(r.actual) },
+          r.target === null ? null : { value: r.target, text: value(r.target) },
+          r.baseline === null || r.baseline === r.actual
+            ? null
+            : { value: r.baseline, text: value(r.baseline) },
+          color,
+        )
+  }
+</article>`;
+}
+
+/** Segments from best to worst along the RFM ladder (champions … hibernating), unknown ones last. */
+function ladder(segments: readonly SegmentSummary[]): SegmentSummary[] {
+  const at = (s: string) => {
+    const i = (RFM_SEGMENTS as readonly string[]).indexOf(s);
+    return i < 0 ? RFM_SEGMENTS.length : i;
+  };
+  return segments.filter((s) => s.segment !== '').sort((a, b) => at(a.segment) - at(b.segment));
+}
+
+function segmentCharts(segments: readonly SegmentSummary[]): string {
+  const money = (v: number) => formatValue(v, 'money');
+  const chart = (title: string, bars: Parameters<typeof barChart>[0], color: string) =>
+    `<div><h3>${esc(title)}</h3>${barChart(bars, color)}</div>`;
+  return `<div class="pair">${[
+    chart(
+      'Customers',
+      segments.map((s) => ({
+        label: s.segment,
+        value: s.customers,
+        text: formatValue(s.customers, 'count'),
+      })),
+      '#0f766e',
+    ),
+    chart(
+      'Profit',
+      segments.map((s) => ({ label: s.segment, value: s.profit, text: money(s.profit) })),
+      '#1a7f37',
+    ),
+    chart(
+      'Profit per customer',
+      segments.map((s) => ({
+        label: s.segment,
+        value: s.profit_per_customer ?? 0,
+        text: money(s.profit_per_customer ?? 0),
+      })),
+      '#1a7f37',
+    ),
+  ].join('')}</div>`;
+}
+
+function section(title: string, intro: string, body: string): string {
+  return `<section><h2>${esc(title)}</h2><p class="intro">${esc(intro)}</p>${body}</section>`;
+}
+
+/**
+ * The scoreboard as ONE self-contained HTML page: a card per indicator (latest value, status,
+ * target and the trend against it), the cohort retention heatmap, and segment sizes and profit.
+ * Charts are inline SVG; the page loads nothing from anywhere.
+ */
+export function renderScoreboardHtml(data: ScoreboardReport): string {
+  const series = groupSeries(data.scoreboard);
+  const count = (status: string) => series.filter((s) => s.latest.status === status).length;
+  const summary = ['met', 'on track', 'behind']
+    .map(
+      (st) =>
+        `<span class="pill" style="border-color:${STATUS_COLOR[st]};color:${STATUS_COLOR[st]}">${count(st)} ${esc(st)}</span>`,
+    )
+    .join('');
+  // Per-segment profit indicators get a card only when a target is set; the bars show them all.
+  const cards = (horizon: 'short' | 'long', family: boolean) =>
+    series
+      .filter(
+        (s) =>
+          s.horizon === horizon &&
+          s.indicator.includes(':') === family &&
+          (!family || s.latest.target !== null),
+      )
+      .map(card)
+      .join('\n');
+  const body = [
+    `<header class="top"><div><h1>CRM ROI scoreboard</h1><p class="sub">As of ${esc(formatDate(data.asOf))} · generated ${esc(data.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p></div><div class="pills">${summary}</div></header>`,
+    series.length === 0
+      ? '<p class="empty">The scoreboard is empty: run <code>crm-etl marts</code> first.</p>'
+      : '',
+    section(
+      'Short term',
+      'Leads, new customers, response time and the quality of the customer base.',
+      `<div class="grid">${cards('short', false)}</div>`,
+    ),
+    section(
+      'Long term',
+      'Retention, value and cost of customers, and what the CRM program returns.',
+      `<div class="grid">${cards('long', false)}</div>`,
+    ),
+    section(
+      'Retention by cohort',
+      'Share of each month’s new customers who bought again 1, 2, 3… months later.',
+      `<div class="scroll">${cohortHeatmap(data.cohorts)}</div>`,
+    ),
+    section(
+      'Segments',
+      'Customers and profit (margin minus acquisition cost) by RFM segment, best to worst.',
+      segmentCharts(ladder(data.segments)),
+    ),
+    cards('long', true)
+      ? section(
+          'Segment targets',
+          'Profit per customer of the segments with a target.',
+          `<div class="grid">${cards('long', true)}</div>`,
+        )
+      : '',
+  ];
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>CRM ROI scoreboard${data.asOf ? ` — ${esc(data.asOf)}` : ''}</title>
+<style>${PAGE_STYLE}</style>
+</head>
+<body>
+<main>
+${body.join('\n')}
+</main>
+</body>
+</html>
+`;
+}

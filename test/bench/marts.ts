@@ -1,0 +1,112 @@
+import type { Warehouse } from '../../warehouse/connection.js';
+import { buildMarts } from '../../warehouse/marts/index.js';
+import { engineTargets, migratedWarehouse } from '../support/engines.js';
+import { peakRss, rate, timed } from './measure.js';
+
+/**
+ * `npm run bench -- marts [customers] [engines]`: seeds N customers (default 1,000,000) and 10·N
+ * orders inside the engine (numbers from a cross join of a digits table: the same SQL on every
+ * engine, nothing passes through Node), then times a full buildMarts per mart.
+ * engines: comma-separated, default postgres,sqlite (add mysql to time MariaDB too).
+ */
+const AS_OF = '2025-12-31';
+const DAYS = 1095; // 2023-01-01 … 2025-12-31
+
+/** SELECT of n = 0 … count−1 from `digits` cross joined with itself. */
+function numbers(count: number): string {
+  const width = Math.max(1, Math.ceil(Math.log10(count)));
+  const from = Array.from({ length: width }, (_, i) => `bench_digit d${i}`).join(' CROSS JOIN ');
+  const n = Array.from({ length: width }, (_, i) => `d${i}.d * ${10 ** i}`).join(' + ');
+  return `SELECT n FROM (SELECT ${n} AS n FROM ${from}) numbers WHERE n < ${count}`;
+}
+
+export async function seedBench(wh: Warehouse, customers: number): Promise<void> {
+  const { knex, adapter } = wh;
+  // bigint: n·7919 overflows PostgreSQL's integer beyond 270,000 orders.
+  await knex.schema.createTable('bench_digit', (t) => t.bigInteger('d').primary());
+  await knex('bench_digit').insert(Array.from({ length: 10 }, (_, d) => ({ d })));
+  await knex.schema.createTable('bench_day', (t) => {
+    t.integer('k').primary();
+    t.date('day');
+  });
+  const days = Array.from({ length: DAYS }, (_, k) => ({
+    k,
+    day: new Date(Date.UTC(2023, 0, 1 + k)).toISOString().slice(0, 10),
+  }));
+  for (let i = 0; i < days.length; i += 200) await knex('bench_day').insert(days.slice(i, i + 200));
+  const pick = (expr: string, values: string[]) =>
+    `CASE ${values.map((v, i) => `WHEN ${expr} = ${i} THEN '${v}'`).join(' ')} END`;
+  await knex.raw(`INSERT INTO dim_customer (customer_id, full_name, email, region, owner, first_seen, last_seen, record_count)
+    SELECT n + 1, CONCAT('Customer ', n), CONCAT('c', n, '@example.com'),
+      ${pick('n % 7', ['Moscow', 'St Petersburg', 'Kazan', 'Novosibirsk', 'Samara', 'Omsk', 'Perm'])},
+      ${pick('n % 5', ['Petrova A.', 'Grigoriev K.', 'Yusupova D.', 'Smirnov P.', 'Orlova E.'])},
+      ${adapter.now()}, ${adapter.now()}, 1
+    FROM (${numbers(customers)}) s`);
+  await knex.raw(`INSERT INTO customer_crosswalk (source, source_key, customer_id, match_rule, match_score, linked_at)
+    SELECT 'bench', CONCAT('c', customer_id - 1), customer_id, 'none', 1, ${adapter.now()} FROM dim_customer`);
+  // Order n belongs to customer c: odd orders go to the first tenth of the customers, so buying
+  // rates differ tenfold; each order falls in its customer's own active window (start and length
+  // vary), so customers arrive and drop out over the three years as BG/NBD expects.
+  await knex.raw(`INSERT INTO stg_order (source, source_key, customer_source_key, order_date, amount, cost, channel, status, currency)
+    SELECT 'bench', CONCAT('o', n), CONCAT('c', c), d.day,
+      (n * 37) % 20000 * 0.01 + 5, (n * 37) % 20000 * 0.006 + 3,
+      ${pick('n % 4', ['web', 'fair', 'ads', 'referral'])},
+      CASE WHEN n % 20 = 0 THEN 'cancelled' ELSE 'completed' END, 'RUB'
+    FROM (SELECT n, CASE WHEN n % 2 = 0 THEN ((n * 7919) % ${customers} + n % 3) % ${customers} ELSE (n * 7919) % ${Math.max(1, Math.floor(customers / 10))} END AS c
+          FROM (${numbers(customers * 10)}) s) o
+    JOIN bench_day d ON d.k = (c * 13) % 800 + (n * 31) % (30 + (c * 17) % 265)`);
+  const spend = [];
+  for (let m = 0; m < 36; m++) {
+    for (const channel of ['web', 'fair', 'ads']) {
+      const start = new Date(Date.UTC(2023, m, 1)).toISOString().slice(0, 10);
+      spend.push({
+        source: 'bench',
+        source_key: `${channel}-${m}`,
+        channel,
+        period_start: start,
+        amount: 100_000 + ((m * 7919) % 50_000),
+      });
+    }
+  }
+  await knex('stg_spend').insert(spend);
+  await knex.schema.dropTable('bench_digit');
+  await knex.schema.dropTable('bench_day');
+}
+
+export async function benchMarts(args: string[]): Promise<void> {
+  const customers = Number(args[0] ?? 1_000_000);
+  if (!Number.isInteger(customers) || customers < 10)
+    throw new Error(`customers must be a whole number ≥ 10, not '${args[0]}'`);
+  const wanted = (args[1] ?? 'postgres,sqlite').split(',');
+  console.log(
+    `seeding ${customers.toLocaleString('en-US')} customers and ${(customers * 10).toLocaleString('en-US')} orders in each engine`,
+  );
+  for (const target of await engineTargets()) {
+    if (!wanted.includes(target.engine) || target.unavailable) continue;
+    const t = await migratedWarehouse(target);
+    try {
+      const seeded = await timed(() => seedBench(t.wh, customers));
+      console.log(`${target.engine}: seeded in ${seeded.seconds.toFixed(1)} s`);
+      const mem = peakRss();
+      const built = await timed(() => buildMarts(t.wh, { asOf: AS_OF }));
+      const rss = mem.stop();
+      for (const step of built.value.steps) {
+        const rows =
+          step.rows > 0 ? `${step.rows.toLocaleString('en-US').padStart(12)} rows` : ''.padStart(17);
+        console.log(`  ${step.name.padEnd(28)} ${step.seconds.toFixed(2).padStart(8)} s ${rows}`);
+      }
+      console.log(
+        `  ${'total'.padEnd(28)} ${built.seconds.toFixed(2).padStart(8)} s  (${rate(customers * 10, built.seconds)} of orders, peak RSS ${rss.toFixed(0)} MB)`,
+      );
+      if (built.value.clv.bgNbd) {
+        const { r, alpha, a, b } = built.value.clv.bgNbd;
+        console.log(
+          `  BG/NBD on ${built.value.clv.customers.toLocaleString('en-US')} customers: r=${r.toFixed(3)} α=${alpha.toFixed(3)} a=${a.toFixed(3)} b=${b.toFixed(3)}`,
+        );
+      }
+      for (const note of built.value.notes) console.log(`  note: ${note}`);
+    } finally {
+      await t.drop();
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  readScoreboardReport,
+  renderScoreboardHtml,
+  renderScoreboardText,
+  type ScoreboardReport,
+} from '../../pipelines/report/index.js';
+import { buildMarts } from '../../warehouse/marts/index.js';
+import { migratedWarehouse, type TestWarehouse } from '../support/engines.js';
+import { launchChromium } from './browser.js';
+import { DEMO_AS_OF, DEMO_SCOREBOARD, seedDemoCompany } from './demo-company.js';
+
+/** Where the page and its screenshot are left for a person to look at. */
+const PAGE = path.join(os.tmpdir(), 'crm-scoreboard.html');
+const SHOT = path.join(os.tmpdir(), 'crm-scoreboard.png');
+
+const browserOrReason = await launchChromium();
+const missing = 'missing' in browserOrReason ? browserOrReason.missing : null;
+if (missing) {
+  if (process.env.CI === 'true') throw new Error(`CI=true and the page test cannot run: ${missing}`);
+  console.warn(`\n[crm-etl tests] SKIPPING the scoreboard page test in Chromium: ${missing}\n`);
+}
+
+describe('the scoreboard for people', () => {
+  let t: TestWarehouse;
+  let report: ScoreboardReport;
+  beforeAll(async () => {
+    t = await migratedWarehouse({ engine: 'sqlite', unavailable: null, serverUrl: 'sqlite:' });
+    await seedDemoCompany(t.wh);
+    await buildMarts(t.wh, { asOf: DEMO_AS_OF, scoreboard: DEMO_SCOREBOARD });
+    report = await readScoreboardReport(t.wh, { now: new Date('2026-07-01T06:00:00Z') });
+  });
+  afterAll(async () => {
+    await t?.drop();
+    if (!missing) await (browserOrReason as { browser: Browser }).browser.close();
+  });
+
+  it('prints an aligned table: one line per indicator, status and trend', () => {
+    const text = renderScoreboardText(report.scoreboard);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^indicator\s+horizon\s+period\s+actual\s+baseline\s+target\s+due\s+status$/);
+    const statusColumn = lines[0]!.indexOf('status');
+    const rows = lines.slice(2, lines.indexOf(''));
+    expect(rows.length).toBeGreaterThanOrEqual(13);
+    for (const row of rows.filter((r) => /met|on track|behind/.test(r))) {
+      expect(row.search(/[✔●✖]/), row).toBe(statusColumn);
+    }
+    expect(text).toMatch(/Returning customers\s+long\s+2026-06\s+\d+\.\d %/);
+    expect(text).toMatch(/\d+ met · \d+ on track · \d+ behind · \d+ without a target$/);
+    expect(renderScoreboardText([])).toMatch(/empty/);
+  });
+
+  it('writes one self-contained page: inline SVG, nothing fetched, text escaped', () => {
+    const html = renderScoreboardHtml(report);
+    fs.writeFileSync(PAGE, html);
+    expect(html).not.toMatch(/<script|<link|src=|url\(|https?:\/\/(?!www\.w3\.org)/i);
+    expect(html.match(/<article class="card"/g)?.length).toBeGreaterThanOrEqual(13);
+    expect(html.match(/<svg class="trend( gauge)?"/g)?.length).toBe(
+      html.match(/<article class="card"/g)?.length,
+    );
+    expect(html).toContain('class="heatmap"');
+    expect(html).toContain('can&#39;t lose');
+  });
+
+  it.skipIf(missing)(
+    'renders in headless Chromium: no errors, every chart drawn, screenshot saved',
+    async () => {
+      const { browser } = browserOrReason as { browser: Browser };
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(`file://${PAGE}`);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([`file://${PAGE}`]);
+      const sizes = await page.$$eval('svg', (svgs) =>
+        svgs.map((s) => ({
+          cls: s.getAttribute('class'),
+          w: s.getBoundingClientRect().width,
+          h: s.getBoundingClientRect().height,
+        })),
+      );
+      expect(sizes.filter((s) => s.cls?.startsWith('trend')).length).toBeGreaterThanOrEqual(13);
+      for (const s of sizes) expect(s.w * s.h, `${s.cls} has a size`).toBeGreaterThan(0);
+      expect(sizes.map((s) => s.cls)).toEqual(expect.arrayContaining(['heatmap', 'bars', 'trend gauge']));
+      expect(await page.locator('article.card svg').count()).toBe(await page.locator('article.card').count());
+      expect(await page.locator('svg.heatmap rect').count()).toBe(report.cohorts.length);
+      expect(await page.locator('svg.trend polyline').count()).toBeGreaterThan(5);
+      await page.screenshot({ path: SHOT, fullPage: true });
+      expect(fs.statSync(SHOT).size).toBeGreaterThan(20_000);
+      await page.close();
+    },
+  );
+});

@@ -1,0 +1,84 @@
+import { build } from './build-tables.js';
+import { fill, revenueFilter, scratchTable, type MartContext } from './context.js';
+import { MONTHS_PER_PERIOD } from './periods.js';
+
+export const BUYER = 'etl_build_buyer';
+export const CUSTOMER_MONTH = 'etl_build_customer_month';
+export const CUSTOMER_PERIOD = 'etl_build_customer_period';
+
+/**
+ * Per-customer aggregates of the revenue orders up to the as-of day, computed once and read by
+ * RFM, cohorts, profitability and the scoreboard: first and last order, count, revenue, cost,
+ * first month (cohort) and the channel of the first order (acquisition channel; same-day ties
+ * go to the lowest order id in code point order).
+ */
+export async function buildBuyers(ctx: MartContext): Promise<void> {
+  const { sql } = ctx;
+  await scratchTable(ctx, {
+    name: BUYER,
+    columns: [
+      { name: 'customer_id', type: 'int' },
+      { name: 'first_date', type: 'date' },
+      { name: 'last_date', type: 'date' },
+      { name: 'orders', type: 'int' },
+      { name: 'revenue', type: 'money' },
+      { name: 'cost', type: 'money' },
+      { name: 'first_month', type: 'int' },
+      { name: 'cohort_month', type: 'date' },
+      { name: 'channel', type: 'key' },
+    ],
+    key: ['customer_id'],
+    indexes: [['channel', 'first_date'], ['first_date']],
+  });
+  await fill(
+    ctx,
+    BUYER,
+    `
+    INSERT INTO ${BUYER} (customer_id, first_date, last_date, orders, revenue, cost, first_month, cohort_month, channel)
+    SELECT customer_id, MIN(order_date), MAX(order_date), COUNT(*), ${sql.round('SUM(amount)')},
+      ${sql.round('SUM(COALESCE(cost, 0))')}, ${sql.monthIndex('MIN(order_date)')},
+      ${ctx.wh.adapter.dateTrunc('month', 'MIN(order_date)')}, MAX(CASE WHEN rn = 1 THEN channel END)
+    FROM (
+      SELECT customer_id, order_date, amount, cost, channel,
+        ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY order_date, ${sql.sortKey('order_id')}) AS rn
+      FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}
+    ) o
+    GROUP BY customer_id`,
+  );
+
+  // Which months each customer bought in: the cells of the cohort table and the scoreboard's activity.
+  await scratchTable(ctx, {
+    name: CUSTOMER_MONTH,
+    columns: [
+      { name: 'customer_id', type: 'int' },
+      { name: 'month_idx', type: 'int' },
+    ],
+    key: ['customer_id', 'month_idx'],
+    indexes: [['month_idx']],
+  });
+  await fill(
+    ctx,
+    CUSTOMER_MONTH,
+    `
+    INSERT INTO ${CUSTOMER_MONTH} (customer_id, month_idx)
+    SELECT DISTINCT customer_id, ${sql.monthIndex('order_date')} FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}`,
+  );
+
+  const k = MONTHS_PER_PERIOD[ctx.grain];
+  await scratchTable(ctx, {
+    name: CUSTOMER_PERIOD,
+    columns: [
+      { name: 'customer_id', type: 'int' },
+      { name: 'period_idx', type: 'int' },
+    ],
+    key: ['customer_id', 'period_idx'],
+    indexes: [['period_idx']],
+  });
+  await fill(
+    ctx,
+    CUSTOMER_PERIOD,
+    `
+    INSERT INTO ${CUSTOMER_PERIOD} (customer_id, period_idx)
+    SELECT DISTINCT customer_id, ${k === 1 ? 'month_idx' : sql.floorDiv('month_idx', k)} FROM ${CUSTOMER_MONTH}`,
+  );
+}

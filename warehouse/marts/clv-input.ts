@@ -1,0 +1,63 @@
+import { DAYS_PER_UNIT } from '../../transforms/clv/index.js';
+import { build } from './build-tables.js';
+import { fill, scratchTable, type MartContext } from './context.js';
+
+export const CLV_INPUT = 'etl_build_clv_input';
+
+/**
+ * Per-customer BG/NBD and Gamma–Gamma inputs, in SQL, exactly as transforms/clv's buildSummary
+ * (its reference implementation) defines them for a calibration end E:
+ *   purchases are merged per calendar day; x = purchase days − 1;
+ *   tx_days = last − first day; t_days = E − first day (whole days: the unit is converted in
+ *   Node through transforms/clv/units.ts, the one table of unit lengths);
+ *   repeat_value = value of the purchase days after the first (so the mean is repeat_value / x);
+ *   historical_value = all revenue up to E.
+ * Sums are rounded to cents in SQL so every engine hands Node the same numbers.
+ */
+export async function buildClvInput(ctx: MartContext): Promise<void> {
+  const { sql } = ctx;
+  const end = `'${ctx.clv.calibrationEnd}'`;
+  await scratchTable(ctx, {
+    name: CLV_INPUT,
+    columns: [
+      { name: 'customer_id', type: 'int' },
+      { name: 'x', type: 'int' },
+      { name: 'tx_days', type: 'int' },
+      { name: 't_days', type: 'int' },
+      { name: 'repeat_value', type: 'money' },
+      { name: 'historical_value', type: 'money' },
+    ],
+    key: ['customer_id'],
+  });
+  await fill(
+    ctx,
+    CLV_INPUT,
+    `
+    INSERT INTO ${CLV_INPUT} (customer_id, x, tx_days, t_days, repeat_value, historical_value)
+    SELECT customer_id, COUNT(*) - 1, ${sql.daysBetween('MIN(d)', 'MAX(d)')}, ${sql.daysBetween('MIN(d)', end)},
+      ${sql.round('SUM(v) - SUM(CASE WHEN d = first_day THEN v ELSE 0 END)')}, ${sql.round('SUM(v)')}
+    FROM (
+      SELECT customer_id, order_date AS d, SUM(amount) AS v, MIN(order_date) OVER (PARTITION BY customer_id) AS first_day
+      FROM ${build('fct_order')}
+      WHERE is_revenue = 1 AND order_date IS NOT NULL AND order_date <= ${end}
+      GROUP BY customer_id, order_date
+    ) days
+    GROUP BY customer_id`,
+  );
+}
+
+/**
+ * Without a model: historical value and the observed inputs only, set-based. Used when the data
+ * are too thin to fit (no or few repeat customers) — predictions stay NULL rather than invented.
+ */
+export async function insertHistoricalOnly(ctx: MartContext): Promise<void> {
+  const { sql, clv } = ctx;
+  const perUnit = DAYS_PER_UNIT[clv.unit];
+  await ctx.wh.knex.raw(`
+    INSERT INTO ${build('mart_customer_clv')}
+      (customer_id, historical_value, horizon_months, as_of, x, t_x, t_cal, time_unit, mean_repeat_value)
+    SELECT customer_id, historical_value, ${clv.horizonMonths}, '${clv.calibrationEnd}', x,
+      ${sql.ratio('tx_days', String(perUnit))}, ${sql.ratio('t_days', String(perUnit))}, '${clv.unit}',
+      CASE WHEN x > 0 THEN ${sql.round(sql.ratio('repeat_value', 'x'))} ELSE NULL END
+    FROM ${CLV_INPUT}`);
+}

@@ -1,0 +1,71 @@
+import { fill, scratchTable, type MartContext } from './context.js';
+import { present } from './sql.js';
+
+export type FactStream = 'order' | 'interaction';
+
+/**
+ * The customer reference of a staged order or interaction, as a crosswalk key within its source.
+ *
+ * An order names its customer by `customer_source_key` (an ERP customer id, a client code) — the
+ * key the crosswalk links. An order sheet often has no such column, only the customer as written
+ * on the order; then the reference is derived from it, strongest identifier first, so every order
+ * of the same email (phone, tax id, name) in a source belongs to one customer:
+ *   `email:<email>`, `phone:<phone>`, `tax_id:<tax id>`, `name:<company or full name>`.
+ * An order with none of these is its own customer (`order:<order key>`); an interaction with none
+ * has no customer and is left out of fct_interaction.
+ *
+ * Values are cut to 200 characters so the key fits the crosswalk's 255-character column.
+ */
+export function customerRefSql(alias: string, stream: FactStream): string {
+  const c = (name: string) => `${alias}.${name}`;
+  const derived = (prefix: string, column: string) =>
+    `WHEN ${present(c(column))} THEN CONCAT('${prefix}:', SUBSTR(${c(column)}, 1, 200))`;
+  return [
+    'CASE',
+    `WHEN ${present(c('customer_source_key'))} THEN ${c('customer_source_key')}`,
+    derived('email', 'email'),
+    derived('phone', 'phone'),
+    derived('tax_id', 'tax_id'),
+    derived('name', 'company'),
+    derived('name', 'full_name'),
+    stream === 'order' ? `ELSE CONCAT('order:', SUBSTR(${c('source_key')}, 1, 240))` : 'ELSE NULL',
+    'END',
+  ].join(' ');
+}
+
+/** The staged table and its "when" column of each fact stream. */
+export const STREAM_TABLES: Readonly<Record<FactStream, { table: string; when: string; owner: string }>> =
+  Object.freeze({
+    order: { table: 'stg_order', when: 'order_date', owner: 'owner' },
+    // stg_interaction has no owner column.
+    interaction: { table: 'stg_interaction', when: 'occurred_at', owner: 'NULL' },
+  });
+
+export const refTable = (stream: FactStream): string => `etl_build_${stream}_ref`;
+
+/**
+ * Every staged row's reference, computed once and keyed both ways. Joining the crosswalk on the
+ * CASE expression itself leaves the engine no index on one side: with stale statistics MariaDB
+ * then drives the join from the crosswalk and scans the orders once per customer. With plain,
+ * indexed columns on both sides any join order is a key lookup.
+ */
+export async function buildRefTable(ctx: MartContext, stream: FactStream): Promise<string> {
+  const name = await scratchTable(ctx, {
+    name: refTable(stream),
+    columns: [
+      { name: 'source', type: 'key' },
+      { name: 'source_key', type: 'key' },
+      { name: 'ref', type: 'key' },
+    ],
+    key: ['source', 'source_key'],
+    indexes: [['source', 'ref']],
+  });
+  const ref = customerRefSql('s', stream);
+  await fill(
+    ctx,
+    name,
+    `INSERT INTO ${name} (source, source_key, ref)
+     SELECT s.source, s.source_key, ${ref} FROM ${STREAM_TABLES[stream].table} s WHERE ${ref} IS NOT NULL`,
+  );
+  return name;
+}

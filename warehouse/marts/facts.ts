@@ -1,0 +1,76 @@
+import { build } from './build-tables.js';
+import type { MartContext } from './context.js';
+import { refTable } from './customer-ref.js';
+import { str } from './sql.js';
+
+/**
+ * Status words of orders that bring no revenue: cancellations and returns, in English and
+ * Russian. Matched as substrings of the lower-cased status ('Cancelled', 'canceled',
+ * 'Отменён', 'ВОЗВРАТ'…).
+ */
+export const VOID_STATUS_WORDS: readonly string[] = Object.freeze([
+  'cancel',
+  'return',
+  'refund',
+  'отмен',
+  'возврат',
+  'аннул',
+]);
+
+/**
+ * SQL true when a status marks a cancellation or return. SQLite's lower() folds ASCII only, so
+ * each Cyrillic word is also matched capitalised and in capitals; the other engines fold it.
+ */
+export function voidStatusSql(status: string): string {
+  const forms = VOID_STATUS_WORDS.flatMap((w) =>
+    /^[a-z]+$/.test(w) ? [w] : [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()],
+  );
+  return `(${forms.map((f) => `lower(${status}) LIKE ${str(`%${f}%`)}`).join(' OR ')})`;
+}
+
+/**
+ * fct_order from stg_order: one row per staged order, tied to its customer through its
+ * reference (customer-ref.ts) and the crosswalk (linkCustomers has made sure every order's
+ * reference is there). Cancelled orders,
+ * returns (by status or a negative amount) and orders without an amount stay as facts with
+ * is_revenue = 0. margin = amount − cost, rounded to cents in SQL, NULL when the cost is unknown.
+ * Rows go in in key order (ORDER BY 1 = order_id): joined in customer order they would hit the
+ * key's B-tree at random, which on MariaDB's default 128 MB buffer pool made 1M orders take 235 s
+ * instead of ~20 s.
+ */
+export async function buildOrderFacts(ctx: MartContext): Promise<void> {
+  const { wh, sql } = ctx;
+  await wh.knex.raw(`
+    INSERT INTO ${build('fct_order')}
+      (order_id, source, source_key, customer_id, order_date, amount, cost, margin, currency, channel, status, owner, is_revenue)
+    SELECT CONCAT(o.source, ':', o.source_key), o.source, o.source_key, x.customer_id, o.order_date, o.amount, o.cost,
+      CASE WHEN o.cost IS NULL OR o.amount IS NULL THEN NULL ELSE ${sql.round('o.amount - o.cost')} END,
+      o.currency, o.channel, o.status, o.owner,
+      CASE WHEN o.amount IS NULL OR o.amount < 0 OR (o.status IS NOT NULL AND ${voidStatusSql('o.status')}) THEN 0 ELSE 1 END
+    FROM stg_order o
+    JOIN ${refTable('order')} r ON r.source = o.source AND r.source_key = o.source_key
+    JOIN customer_crosswalk x ON x.source = r.source AND x.source_key = r.ref
+    ORDER BY 1`);
+}
+
+const INBOUND = ['inbound', 'in', 'incoming'];
+const OUTBOUND = ['outbound', 'out', 'outgoing'];
+
+/** SQL normalising a direction to 'inbound' / 'outbound' (else kept as given). */
+function directionSql(column: string): string {
+  const list = (words: string[]) => words.map(str).join(', ');
+  return `CASE WHEN lower(${column}) IN (${list(INBOUND)}) THEN 'inbound' WHEN lower(${column}) IN (${list(OUTBOUND)}) THEN 'outbound' ELSE ${column} END`;
+}
+
+/** fct_interaction from stg_interaction; interactions with no known customer are left out. */
+export async function buildInteractionFacts(ctx: MartContext): Promise<void> {
+  await ctx.wh.knex.raw(`
+    INSERT INTO ${build('fct_interaction')}
+      (interaction_id, source, source_key, customer_id, channel, direction, occurred_at, subject)
+    SELECT CONCAT(i.source, ':', i.source_key), i.source, i.source_key, x.customer_id, i.channel,
+      ${directionSql('i.direction')}, i.occurred_at, i.subject
+    FROM stg_interaction i
+    JOIN ${refTable('interaction')} r ON r.source = i.source AND r.source_key = i.source_key
+    JOIN customer_crosswalk x ON x.source = r.source AND x.source_key = r.ref
+    ORDER BY 1`);
+}

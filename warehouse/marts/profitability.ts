@@ -1,0 +1,128 @@
+import { build } from './build-tables.js';
+import { BUYER } from './buyers.js';
+import { fill, scratchTable, type MartContext } from './context.js';
+import { present } from './sql.js';
+
+const SPEND = 'etl_build_spend';
+const SPEND_MATCH = 'etl_build_spend_match';
+export const CUSTOMER_GROUP = 'etl_build_customer_group';
+
+/**
+ * Which new customers each marketing spend row paid for: those whose first revenue order is on
+ * the spend's channel (a spend without a channel: any channel) within its period — period_start
+ * to period_end, or the calendar month of period_start when there is no end.
+ */
+async function matchSpend(ctx: MartContext): Promise<void> {
+  const { sql, wh } = ctx;
+  await scratchTable(ctx, {
+    name: SPEND,
+    columns: [
+      { name: 'spend_id', type: 'int' },
+      { name: 'cents', type: 'int' },
+      { name: 'channel', type: 'key' },
+      { name: 'period_start', type: 'date' },
+      { name: 'period_end', type: 'date' },
+      { name: 'start_month', type: 'int' },
+    ],
+    key: ['spend_id'],
+  });
+  await fill(
+    ctx,
+    SPEND,
+    `
+    INSERT INTO ${SPEND} (spend_id, cents, channel, period_start, period_end, start_month)
+    SELECT ROW_NUMBER() OVER (ORDER BY ${sql.sortKey('source')}, ${sql.sortKey('source_key')}),
+      ${sql.round('amount * 100', 0)}, channel, period_start, period_end, ${sql.monthIndex('period_start')}
+    FROM stg_spend WHERE amount IS NOT NULL AND period_start IS NOT NULL AND period_start <= '${ctx.asOf}'`,
+  );
+  await scratchTable(ctx, {
+    name: SPEND_MATCH,
+    columns: [
+      { name: 'spend_id', type: 'int' },
+      { name: 'customer_id', type: 'int' },
+    ],
+    key: ['spend_id', 'customer_id'],
+    indexes: [['customer_id']],
+  });
+  const inPeriod = `b.first_date >= s.period_start AND ((s.period_end IS NOT NULL AND b.first_date <= s.period_end)
+      OR (s.period_end IS NULL AND b.first_month = s.start_month))`;
+  // Two statements, so each join can use the (channel, first_date) index instead of an OR.
+  await wh.knex.raw(`INSERT INTO ${SPEND_MATCH} (spend_id, customer_id)
+    SELECT s.spend_id, b.customer_id FROM ${SPEND} s JOIN ${BUYER} b ON b.channel = s.channel AND ${inPeriod}
+    WHERE ${present('s.channel')}`);
+  await fill(
+    ctx,
+    SPEND_MATCH,
+    `INSERT INTO ${SPEND_MATCH} (spend_id, customer_id)
+    SELECT s.spend_id, b.customer_id FROM ${SPEND} s JOIN ${BUYER} b ON ${inPeriod}
+    WHERE NOT ${present('s.channel')}`,
+  );
+}
+
+/**
+ * mart_segment_profitability by RFM segment, region (else city) and owner ('' = unknown) over
+ * the customers with revenue up to the as-of day. cost counts unknown costs as 0; margin =
+ * revenue − cost; acquisition_cost = each spend row's amount shared equally among the new
+ * customers it matched (per group: cents·k/n rounded to a cent, so all engines add the same
+ * integers); profit = margin − acquisition_cost.
+ */
+export async function buildProfitability(ctx: MartContext): Promise<void> {
+  const { sql, wh } = ctx;
+  await matchSpend(ctx);
+  await scratchTable(ctx, {
+    name: CUSTOMER_GROUP,
+    columns: [
+      { name: 'customer_id', type: 'int' },
+      { name: 'segment', type: 'key' },
+      { name: 'region', type: 'key' },
+      { name: 'owner', type: 'key' },
+    ],
+    key: ['customer_id'],
+  });
+  await fill(
+    ctx,
+    CUSTOMER_GROUP,
+    `
+    INSERT INTO ${CUSTOMER_GROUP} (customer_id, segment, region, owner)
+    SELECT b.customer_id, COALESCE(r.segment, ''),
+      SUBSTR(CASE WHEN ${present('d.region')} THEN d.region WHEN ${present('d.city')} THEN d.city ELSE '' END, 1, 255),
+      SUBSTR(CASE WHEN ${present('d.owner')} THEN d.owner ELSE '' END, 1, 255)
+    FROM ${BUYER} b JOIN dim_customer d ON d.customer_id = b.customer_id
+    LEFT JOIN ${build('mart_customer_rfm')} r ON r.customer_id = b.customer_id`,
+  );
+
+  const margin = 'g.revenue - g.cost';
+  const acquisition = 'COALESCE(a.acquisition, 0)';
+  await wh.knex.raw(`
+    INSERT INTO ${build('mart_segment_profitability')}
+      (segment, region, owner, customers, revenue, cost, margin, acquisition_cost, profit, profit_per_customer)
+    SELECT g.segment, g.region, g.owner, g.customers, g.revenue, g.cost, ${sql.round(margin)}, ${acquisition},
+      ${sql.round(`${margin} - ${acquisition}`)}, ${sql.round(sql.ratio(`${margin} - ${acquisition}`, 'g.customers'))}
+    FROM (
+      SELECT c.segment, c.region, c.owner, COUNT(*) AS customers, ${sql.round('SUM(b.revenue)')} AS revenue, ${sql.round('SUM(b.cost)')} AS cost
+      FROM ${CUSTOMER_GROUP} c JOIN ${BUYER} b ON b.customer_id = c.customer_id
+      GROUP BY c.segment, c.region, c.owner
+    ) g
+    LEFT JOIN (
+      SELECT gs.segment, gs.region, gs.owner, ${sql.ratio(`SUM(${sql.round(sql.ratio('s.cents * gs.k', 'sn.n'), 0)})`, '100')} AS acquisition
+      FROM (
+        SELECT c.segment, c.region, c.owner, m.spend_id, COUNT(*) AS k
+        FROM ${SPEND_MATCH} m JOIN ${CUSTOMER_GROUP} c ON c.customer_id = m.customer_id
+        GROUP BY c.segment, c.region, c.owner, m.spend_id
+      ) gs
+      JOIN (SELECT spend_id, COUNT(*) AS n FROM ${SPEND_MATCH} GROUP BY spend_id) sn ON sn.spend_id = gs.spend_id
+      JOIN ${SPEND} s ON s.spend_id = gs.spend_id
+      GROUP BY gs.segment, gs.region, gs.owner
+    ) a ON a.segment = g.segment AND a.region = g.region AND a.owner = g.owner`);
+
+  const [unmatched] = wh.adapter.rows(
+    await wh.knex.raw(
+      `SELECT COUNT(*) AS n, COALESCE(SUM(cents), 0) AS cents FROM ${SPEND} s WHERE NOT EXISTS (SELECT 1 FROM ${SPEND_MATCH} m WHERE m.spend_id = s.spend_id)`,
+    ),
+  );
+  if (Number(unmatched?.n) > 0) {
+    ctx.notes.push(
+      `Profitability: ${Number(unmatched?.n)} marketing spend rows (${(Number(unmatched?.cents) / 100).toFixed(2)}) brought no new customer on their channel and period; they count in CAC but in no segment's acquisition cost`,
+    );
+  }
+}

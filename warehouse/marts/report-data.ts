@@ -1,0 +1,102 @@
+import type { Warehouse } from '../connection.js';
+import type { ScoreboardRow } from './scoreboard.js';
+
+export interface CohortCell {
+  cohort_month: string;
+  period_number: number;
+  cohort_size: number;
+  retained: number;
+  retention_rate: number;
+}
+
+export interface SegmentSummary {
+  segment: string;
+  customers: number;
+  revenue: number;
+  profit: number;
+  profit_per_customer: number | null;
+}
+
+/** What the scoreboard page and table show: small, already aggregated reads of the marts. */
+export interface ScoreboardReport {
+  /** The marts' as-of day (from mart_customer_rfm), null when nothing is built yet. */
+  asOf: string | null;
+  generatedAt: string;
+  scoreboard: ScoreboardRow[];
+  /** The latest cohorts and the first months since, enough for a readable heatmap. */
+  cohorts: CohortCell[];
+  segments: SegmentSummary[];
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const text = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v ?? ''));
+
+/** Reads the scoreboard, the last `maxCohorts` cohorts (up to `maxPeriods` months) and segment totals. */
+export async function readScoreboardReport(
+  wh: Warehouse,
+  options: { maxCohorts?: number; maxPeriods?: number; now?: Date } = {},
+): Promise<ScoreboardReport> {
+  const { knex } = wh;
+  const [asOf] = (await knex('mart_customer_rfm').max({ d: 'as_of' })) as Array<{ d: unknown }>;
+  const scoreboard = ((await knex('mart_scoreboard').select('*')) as Array<Record<string, unknown>>).map(
+    (r): ScoreboardRow => ({
+      indicator: text(r.indicator),
+      horizon: r.horizon === 'short' ? 'short' : 'long',
+      period: text(r.period),
+      actual: Number(r.actual),
+      baseline: num(r.baseline),
+      target: num(r.target),
+      due_date: r.due_date === null ? null : text(r.due_date),
+      status: (r.status as ScoreboardRow['status']) ?? null,
+      unit: text(r.unit),
+    }),
+  );
+  const byKey = (r: ScoreboardRow) => `${r.indicator}\u0000${r.period}`;
+  scoreboard.sort((a, b) => (byKey(a) < byKey(b) ? -1 : byKey(a) > byKey(b) ? 1 : 0));
+
+  const months = (await knex('mart_cohort_retention')
+    .distinct('cohort_month')
+    .orderBy('cohort_month', 'desc')
+    .limit(options.maxCohorts ?? 18)) as Array<{ cohort_month: unknown }>;
+  const oldest = months.map((m) => text(m.cohort_month)).sort()[0];
+  const cohorts = oldest
+    ? (
+        (await knex('mart_cohort_retention')
+          .where('cohort_month', '>=', oldest)
+          .andWhere('period_number', '<=', options.maxPeriods ?? 18)
+          .orderBy(['cohort_month', 'period_number'])) as Array<Record<string, unknown>>
+      ).map((r) => ({
+        cohort_month: text(r.cohort_month),
+        period_number: Number(r.period_number),
+        cohort_size: Number(r.cohort_size),
+        retained: Number(r.retained),
+        retention_rate: Number(r.retention_rate),
+      }))
+    : [];
+
+  const segments = (
+    (await knex('mart_segment_profitability')
+      .select('segment')
+      .sum({ customers: 'customers', revenue: 'revenue', profit: 'profit' })
+      .groupBy('segment')) as Array<Record<string, unknown>>
+  ).map((r) => {
+    const customers = Number(r.customers);
+    const profit = Math.round(Number(r.profit) * 100) / 100;
+    return {
+      segment: text(r.segment),
+      customers,
+      revenue: Math.round(Number(r.revenue) * 100) / 100,
+      profit,
+      profit_per_customer: customers > 0 ? Math.round((profit / customers) * 100) / 100 : null,
+    };
+  });
+  segments.sort((a, b) => b.customers - a.customers || a.segment.localeCompare(b.segment));
+
+  return {
+    asOf: asOf?.d ? text(asOf.d) : null,
+    generatedAt: (options.now ?? new Date()).toISOString(),
+    scoreboard,
+    cohorts,
+    segments,
+  };
+}

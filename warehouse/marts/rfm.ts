@@ -1,0 +1,53 @@
+import { RFM_SEGMENT_TABLE } from '../../transforms/clv/index.js';
+import { build } from './build-tables.js';
+import { BUYER } from './buyers.js';
+import type { MartContext } from './context.js';
+import { str, type Sql } from './sql.js';
+
+/**
+ * The RFM segment map of transforms/clv as a SQL CASE. F + M bounds stand for ⌊(F + M)/2⌋ so no
+ * division is needed; the grid is total, so every (R, F, M) lands in exactly one segment.
+ */
+export function rfmSegmentSql(r: string, f: string, m: string): string {
+  const whens = RFM_SEGMENT_TABLE.map(
+    (rule) =>
+      `WHEN ${r} BETWEEN ${rule.rMin} AND ${rule.rMax} AND ${f} + ${m} BETWEEN ${rule.fmSumMin} AND ${rule.fmSumMax} THEN ${str(rule.segment)}`,
+  );
+  return `CASE ${whens.join(' ')} END`;
+}
+
+/**
+ * Quintile score 1–5 from a RANK over the customers ordered worst to best:
+ * 1 + ⌊5·(rank − 1) / n⌋. Unlike NTILE, equal values share a score (NTILE would split the many
+ * one-order customers between F = 1 and F = 2 by customer id), and the result does not depend
+ * on how an engine breaks ties.
+ */
+function quintile(sql: Sql, rank: string): string {
+  return `(1 + ${sql.floorDiv(`5 * (${rank} - 1)`, 'n')})`;
+}
+
+/**
+ * mart_customer_rfm for every customer with a revenue order up to the as-of day: recency in days
+ * since the last order, frequency = orders, monetary = revenue.
+ */
+export async function buildRfm(ctx: MartContext): Promise<void> {
+  const { sql, asOf } = ctx;
+  const recency = sql.daysBetween('last_date', `'${asOf}'`);
+  await ctx.wh.knex.raw(`
+    INSERT INTO ${build('mart_customer_rfm')}
+      (customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, segment, as_of)
+    SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score,
+      ${rfmSegmentSql('r_score', 'f_score', 'm_score')}, '${asOf}'
+    FROM (
+      SELECT customer_id, recency_days, frequency, monetary,
+        ${quintile(sql, 'r_rank')} AS r_score, ${quintile(sql, 'f_rank')} AS f_score, ${quintile(sql, 'm_rank')} AS m_score
+      FROM (
+        SELECT customer_id, ${recency} AS recency_days, orders AS frequency, revenue AS monetary,
+          RANK() OVER (ORDER BY ${recency} DESC) AS r_rank,
+          RANK() OVER (ORDER BY orders) AS f_rank,
+          RANK() OVER (ORDER BY revenue) AS m_rank,
+          COUNT(*) OVER () AS n
+        FROM ${BUYER}
+      ) ranked
+    ) scored`);
+}

@@ -1,0 +1,123 @@
+import type { PeriodFacts, SnapshotFacts } from './scoreboard-actuals.js';
+import { costPeriodStartMonth, MONTHS_PER_PERIOD, type PeriodGrain } from './periods.js';
+import type { ScoreboardConfig } from './scoreboard-config.js';
+import type { SeriesPoint } from './scoreboard-status.js';
+import { SEGMENT_PROFIT_PREFIX } from './indicators.js';
+
+/** Half away from zero, like the SQL side (Math.round alone sends −x.5 up). */
+const round = (value: number, digits: number) =>
+  (Math.sign(value) * Math.round(Math.abs(value) * 10 ** digits)) / 10 ** digits;
+const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 4) : null);
+const money = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
+
+/** First period of the CRM program (its earliest cost), or null without program costs. */
+export function programStartPeriod(config: ScoreboardConfig, grain: PeriodGrain): number | null {
+  if (config.programCosts.length === 0) return null;
+  const k = MONTHS_PER_PERIOD[grain];
+  return Math.min(...config.programCosts.map((c) => Math.floor(costPeriodStartMonth(c.period) / k)));
+}
+
+/**
+ * Every series indicator for every period from the first with data to the as-of period, from the
+ * engine's per-period aggregates (formulas in README.md). Missing values (nothing to divide by)
+ * are left out, not shown as 0.
+ */
+export function seriesIndicators(
+  facts: ReadonlyMap<number, PeriodFacts>,
+  lastPeriod: number,
+  config: ScoreboardConfig,
+  grain: PeriodGrain,
+): Map<string, SeriesPoint[]> {
+  const out = new Map<string, SeriesPoint[]>();
+  const push = (name: string, period: number, actual: number | null) => {
+    if (actual === null || !Number.isFinite(actual)) return;
+    const list = out.get(name) ?? [];
+    list.push({ period, actual });
+    out.set(name, list);
+  };
+  const keys = [...facts.keys()];
+  if (keys.length === 0) return out;
+  const first = Math.min(...keys);
+  const at = (p: number) => facts.get(p);
+  const start = programStartPeriod(config, grain);
+  const k = MONTHS_PER_PERIOD[grain];
+  const costPeriod = (c: ScoreboardConfig['programCosts'][number]) =>
+    Math.floor(costPeriodStartMonth(c.period) / k);
+  const costIn = (p: number) =>
+    config.programCosts.filter((c) => costPeriod(c) === p).reduce((s, c) => s + c.amount, 0);
+  const baselineMargin = programBaselineMargin(facts, first, start);
+
+  let cumRevenue = 0;
+  let cumNew = 0;
+  // Costs booked before the first period with data still count from the start.
+  let cumCost = config.programCosts.filter((c) => costPeriod(c) < first).reduce((s, c) => s + c.amount, 0);
+  let gain = 0;
+  for (let p = first; p <= lastPeriod; p++) {
+    const f = at(p);
+    const previous = at(p - 1);
+    const active = f?.active ?? 0;
+    const newCustomers = f?.newCustomers ?? 0;
+    push('new_customers', p, newCustomers);
+    push('leads', p, f?.leads ?? 0);
+    push(
+      'lead_response_hours',
+      p,
+      f && f.answered > 0 ? round(f.responseSeconds / f.answered / 3600, 2) : null,
+    );
+    const retention = previous && previous.active > 0 ? (f?.retained ?? 0) / previous.active : null;
+    push('retention_rate', p, retention === null ? null : round(retention, 4));
+    push('churn_rate', p, retention === null ? null : round(1 - retention, 4));
+    push('returning_customer_ratio', p, ratio(active - newCustomers, active));
+    cumRevenue += f?.revenue ?? 0;
+    cumNew += newCustomers;
+    push('clv_avg', p, money(cumRevenue, cumNew));
+    push('cac', p, newCustomers > 0 ? money(f?.spend ?? 0, newCustomers) : null);
+    cumCost += costIn(p);
+    if (start !== null && p >= start) {
+      gain += config.attributionShare * ((f?.margin ?? 0) - (baselineMargin ?? 0));
+      push(
+        'program_roi',
+        p,
+        baselineMargin !== null && cumCost > 0 ? round((gain - cumCost) / cumCost, 4) : null,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The margin per period the program is measured against: the mean of up to four periods before
+ * it started, else (the program started with the data) the margin of its first period.
+ */
+function programBaselineMargin(
+  facts: ReadonlyMap<number, PeriodFacts>,
+  first: number,
+  start: number | null,
+): number | null {
+  if (start === null) return null;
+  const before: number[] = [];
+  for (let p = Math.max(first, start - 4); p < start; p++) before.push(facts.get(p)?.margin ?? 0);
+  if (before.length > 0) return before.reduce((s, m) => s + m, 0) / before.length;
+  return facts.get(Math.max(first, start))?.margin ?? null;
+}
+
+/** The snapshot indicators' values now. */
+export function snapshotIndicators(s: SnapshotFacts): Map<string, number> {
+  const out = new Map<string, number>();
+  const set = (name: string, value: number | null) => {
+    if (value !== null && Number.isFinite(value)) out.set(name, value);
+  };
+  set(
+    'duplicate_rate',
+    s.sourceRecords > 0 ? round(Math.max(0, 1 - s.customers / s.sourceRecords), 4) : null,
+  );
+  set('completeness', ratio(s.filledFields, 4 * s.customers));
+  set('clv_predicted_avg', money(s.predictedClvSum, s.predictedClvCustomers));
+  for (const p of s.profit) {
+    set(
+      p.segment === '' ? 'profit_per_customer' : SEGMENT_PROFIT_PREFIX + p.segment,
+      money(p.profit, p.customers),
+    );
+  }
+  return out;
+}
