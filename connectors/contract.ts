@@ -113,4 +113,5 @@ export interface RejectedRecord {
 }
 
 /** What a connector's stream yields: a record to stage or a row it had to reject. */
-export type ConnectorItem = { kind: 'record'; record: SourceRecord } | { kind: 'reject'; reject: RejectedRecord };
+export type ConnectorItem =
+  { kind: 'record'; record: SourceRecord } | { kind: 'reject'; reject: RejectedRecord };

@@ -5,7 +5,6 @@ import { registerIdentity } from './commands/identity.js';
 import { registerImport } from './commands/import.js';
 import { registerMarts } from './commands/marts.js';
 import { registerMigrate } from './commands/migrate.js';
-import { pending } from './commands/pending.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';

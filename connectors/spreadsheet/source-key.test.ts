@@ -16,7 +16,10 @@ function reference(cells: Cell[]): string {
   const pairs: string[] = [];
   for (const col of columns) {
     const cell = cells[col.index];
-    const text = String(cell ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+    const text = String(cell ?? '')
+      .normalize('NFC')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (text !== '') pairs.push(`${headerKey(col.label) || col.label}\u001f${text}`);
   }
   pairs.sort();

@@ -1,12 +1,14 @@
 import { describeError } from '../../lib/errors.js';
 import { benchImport } from './import.js';
 import { benchLoad } from './load.js';
+import { benchMarts } from './marts.js';
 import { runSyntheticBenchmark } from './resolve-synthetic.js';
 
 /** `npm run bench -- <name> [args]`: the benchmarks, each printing figures and ratios to a baseline. */
 const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = Object.freeze({
   load: benchLoad,
   import: benchImport,
+  marts: benchMarts,
   resolve: async (args) => runSyntheticBenchmark(Number(args[0] ?? 1_000_000), Number(args[1] ?? 7)),
 });
 

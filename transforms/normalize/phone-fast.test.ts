@@ -57,8 +57,14 @@ describe('fastRuMobile', () => {
   });
 
   it('gives normalizePhone the same answers as before', () => {
-    expect(normalizePhone('8 (912) 345-67-89')).toEqual({ ok: true, value: { e164: '+79123456789', ext: null } });
-    expect(normalizePhone('+7 999 000 0000')).toEqual({ ok: true, value: { e164: '+79990000000', ext: null } });
+    expect(normalizePhone('8 (912) 345-67-89')).toEqual({
+      ok: true,
+      value: { e164: '+79123456789', ext: null },
+    });
+    expect(normalizePhone('+7 999 000 0000')).toEqual({
+      ok: true,
+      value: { e164: '+79990000000', ext: null },
+    });
     // Other regions never take the fast path: 8 is not a trunk prefix everywhere.
     expect(normalizePhone('89123456789', 'US').ok).toBe(false);
   });

@@ -29,7 +29,8 @@ export function isValidInnChecksum(inn: string): boolean {
 export function normalizeInn(raw: string | number): Parsed<string> {
   // Reasons are built only on failure: quoting every accepted value was measurable.
   const q = (): string => quote(raw);
-  const mangled = (): string => `INN ${q()} was turned into a number by a spreadsheet; export the column as text`;
+  const mangled = (): string =>
+    `INN ${q()} was turned into a number by a spreadsheet; export the column as text`;
   if (typeof raw === 'number' && !Number.isSafeInteger(raw)) return fail(mangled());
   const text = cleanText(String(raw));
   if (text === null) return fail('INN is empty');

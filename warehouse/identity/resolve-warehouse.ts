@@ -82,7 +82,10 @@ export async function resolveWarehouse(
   // Write only what changed: customers whose membership changed, records whose link changed.
   const touched = new Set<number>(result.newCustomerIds);
   for (const m of result.merges) touched.add(m.survivingId);
-  for (const s of result.splits) (touched.add(s.fromId), touched.add(s.newId));
+  for (const s of result.splits) {
+    touched.add(s.fromId);
+    touched.add(s.newId);
+  }
   const members = new Map<number, ClusterMember[]>();
   const linkRows: StageRow[] = [];
   const now = new Date().toISOString();
