@@ -52,7 +52,23 @@ describe('cleanText fast path', () => {
   });
 
   it('agrees on random strings built from the tricky characters', () => {
-    const alphabet = ['a', 'Я', 'й', 'и', '\u0306', ' ', '  ', '\t', '\u00a0', '\u200b', '\u0001', '\u0483', 'é', '.', '-'];
+    const alphabet = [
+      'a',
+      'Я',
+      'й',
+      'и',
+      '\u0306',
+      ' ',
+      '  ',
+      '\t',
+      '\u00a0',
+      '\u200b',
+      '\u0001',
+      '\u0483',
+      'é',
+      '.',
+      '-',
+    ];
     let seed = 5;
     for (let i = 0; i < 5000; i++) {
       let s = '';
