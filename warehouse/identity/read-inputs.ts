@@ -1,6 +1,7 @@
 import type { ResolveInput } from '../../transforms/identity/index.js';
 import type { Warehouse } from '../connection.js';
 import { customerRefSql } from '../marts/customer-ref.js';
+import { CONTACT_FIELDS } from '../tables.js';
 
 /** What resolve reads from the warehouse: every source record with a numeric id for this run. */
 export interface IdentityInputs {
@@ -16,27 +17,7 @@ export interface IdentityInputs {
 
 export const recordKey = (source: string, sourceKey: string): string => `${source}\u0000${sourceKey}`;
 
-const CONTACT_COLUMNS = [
-  'first_name',
-  'last_name',
-  'middle_name',
-  'full_name',
-  'email',
-  'phone',
-  'phone_ext',
-  'company',
-  'tax_id',
-  'personal_id',
-  'birth_date',
-  'street',
-  'house',
-  'city',
-  'region',
-  'postcode',
-  'country',
-  'owner',
-  'customer_group',
-] as const;
+const CONTACT_COLUMNS = CONTACT_FIELDS.map((c) => c.name);
 const ORDER_CUSTOMER_COLUMNS = ['full_name', 'email', 'phone', 'company', 'tax_id'] as const;
 const PAGE = 50_000;
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { seededRandom as seeded } from '../../../lib/random.js';
 
 /** A temp folder removed by the returned function. */
 export function tempDir(prefix = 'crm-etl-pipelines-'): { dir: string; remove(): void } {
@@ -8,17 +9,8 @@ export function tempDir(prefix = 'crm-etl-pipelines-'): { dir: string; remove():
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A deterministic pseudo-random generator (mulberry32): same seed, same data, same kill points. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator: same seed, same data, same kill points. */
+export { seeded };
 
 const FIRST = ['Ivan', 'Anna', 'Petr', 'Olga', 'Sergey', 'Maria', 'Dmitry', 'Elena', 'Pavel', 'Irina'];
 const LAST = ['Petrov', 'Ivanova', 'Smirnov', 'Kuznetsova', 'Popov', 'Sokolova', 'Lebedev', 'Kozlova'];
