@@ -98,10 +98,11 @@ export async function benchMarts(args: string[]): Promise<void> {
       console.log(
         `  ${'total'.padEnd(28)} ${built.seconds.toFixed(2).padStart(8)} s  (${rate(customers * 10, built.seconds)} of orders, peak RSS ${rss.toFixed(0)} MB)`,
       );
-      if (built.value.clv.bgNbd) {
-        const { r, alpha, a, b } = built.value.clv.bgNbd;
+      const bg = built.value.clv.bgNbd;
+      if (bg) {
+        const fit = `r=${bg.r.toFixed(3)} α=${bg.alpha.toFixed(3)} a=${bg.a.toFixed(3)} b=${bg.b.toFixed(3)}`;
         console.log(
-          `  BG/NBD on ${built.value.clv.customers.toLocaleString('en-US')} customers: r=${r.toFixed(3)} α=${alpha.toFixed(3)} a=${a.toFixed(3)} b=${b.toFixed(3)}`,
+          `  BG/NBD fitted on ${bg.customers.toLocaleString('en-US')} of ${built.value.clv.customers.toLocaleString('en-US')} customers: ${fit}`,
         );
       }
       for (const note of built.value.notes) console.log(`  note: ${note}`);
