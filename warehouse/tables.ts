@@ -170,3 +170,22 @@ export const CUSTOMER_CROSSWALK: StagingTableSpec = Object.freeze({
   hashColumn: 'row_hash',
   hashIgnore: ['linked_at'],
 });
+
+/** DESIGN.md's contract tables: names users, BI dashboards and checks depend on. */
+export const CONTRACT_TABLES: readonly string[] = Object.freeze([
+  'etl_run',
+  'stg_contact',
+  'stg_order',
+  'stg_interaction',
+  'stg_spend',
+  'stg_quarantine',
+  'dim_customer',
+  'customer_crosswalk',
+  'fct_order',
+  'fct_interaction',
+  'mart_customer_rfm',
+  'mart_cohort_retention',
+  'mart_customer_clv',
+  'mart_segment_profitability',
+  'mart_scoreboard',
+]);

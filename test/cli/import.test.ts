@@ -4,23 +4,10 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileSummary } from '../../pipelines/commands/import-files.js';
 import { openWarehouse } from '../../warehouse/connection.js';
 import { crmEtl, DATASETS, REPO_ROOT } from '../support/cli.js';
 import { engineTargets, freshDatabase } from '../support/engines.js';
-
-interface FileSummary {
-  file: string;
-  encoding: string | null;
-  delimiter: string | null;
-  sheet: string | null;
-  headerRow: number;
-  stream: string;
-  rows: number;
-  loaded: number;
-  quarantined: number;
-  duplicates: number;
-  rejectsFile: string | null;
-}
 
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/spreadsheet');
 const targets = await engineTargets();

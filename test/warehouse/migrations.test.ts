@@ -1,26 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../warehouse/migrate.js';
 import { MIGRATIONS } from '../../warehouse/migrations/index.js';
-import { STAGING_TABLES } from '../../warehouse/tables.js';
+import { CONTRACT_TABLES, STAGING_TABLES } from '../../warehouse/tables.js';
 import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
-
-const CONTRACT_TABLES = [
-  'etl_run',
-  'stg_contact',
-  'stg_order',
-  'stg_interaction',
-  'stg_spend',
-  'stg_quarantine',
-  'dim_customer',
-  'customer_crosswalk',
-  'fct_order',
-  'fct_interaction',
-  'mart_customer_rfm',
-  'mart_cohort_retention',
-  'mart_customer_clv',
-  'mart_segment_profitability',
-  'mart_scoreboard',
-];
 
 const targets = await engineTargets();
 

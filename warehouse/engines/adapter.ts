@@ -48,6 +48,8 @@ export interface EngineAdapter {
 
   /** SQL for the current instant, in the form the engine stores datetimes (also as a column default). */
   now(): string;
+  /** now() in the form a column DEFAULT accepts. */
+  nowDefault(): string;
   /** A JS instant as the driver wants it bound. */
   timestamp(date: Date): unknown;
   /** The rows of a knex.raw() SELECT, whatever shape the driver returns. */

@@ -64,6 +64,10 @@ export abstract class BaseAdapter implements EngineAdapter {
     return 'CURRENT_TIMESTAMP(3)';
   }
 
+  nowDefault(): string {
+    return this.now();
+  }
+
   /** knex.raw's result as an array of rows (SQLite returns the array itself). */
   rows(result: unknown): Array<Record<string, unknown>> {
     return result as Array<Record<string, unknown>>;

@@ -45,6 +45,11 @@ export class SqliteAdapter extends BaseAdapter {
     return `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
   }
 
+  override nowDefault(): string {
+    // SQLite takes an expression as a column default only in parentheses.
+    return `(${this.now()})`;
+  }
+
   override timestamp(date: Date): unknown {
     // better-sqlite3 cannot bind Date; ISO text sorts and compares correctly.
     return date.toISOString();

@@ -11,7 +11,7 @@ export interface Migration {
 
 /** Helpers a migration uses so column types and defaults come from the engine adapter. */
 export function schemaKit(knex: Knex, adapter: EngineAdapter) {
-  const now = () => knex.raw(adapter.name === 'sqlite' ? `(${adapter.now()})` : adapter.now());
+  const now = () => knex.raw(adapter.nowDefault());
   return {
     create(name: string, build: (t: Knex.CreateTableBuilder) => void) {
       return knex.schema.createTable(name, (t) => {

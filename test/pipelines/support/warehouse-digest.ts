@@ -1,23 +1,9 @@
 import crypto from 'node:crypto';
 import type { Warehouse } from '../../../warehouse/connection.js';
+import { CONTRACT_TABLES as ALL_CONTRACT_TABLES } from '../../../warehouse/tables.js';
 
 /** DESIGN.md's contract tables, except etl_run (its rows are the runs themselves). */
-const CONTRACT_TABLES = [
-  'stg_contact',
-  'stg_order',
-  'stg_interaction',
-  'stg_spend',
-  'stg_quarantine',
-  'dim_customer',
-  'customer_crosswalk',
-  'fct_order',
-  'fct_interaction',
-  'mart_customer_rfm',
-  'mart_cohort_retention',
-  'mart_customer_clv',
-  'mart_segment_profitability',
-  'mart_scoreboard',
-];
+const CONTRACT_TABLES = ALL_CONTRACT_TABLES.filter((t) => t !== 'etl_run');
 
 /** Columns that say which run wrote a row and when, not what it says. */
 const RUN_COLUMNS = new Set(['run_id', 'id', 'loaded_at', 'updated_at', 'created_at', 'linked_at', 'as_of']);
