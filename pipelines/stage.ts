@@ -30,6 +30,18 @@ export interface StageOptions {
   file: string;
   onReject?: (reject: RejectedRecord) => Promise<void> | void;
   onProgress?: (rowsSoFar: number) => void;
+  /**
+   * Stage inside the caller's transaction, e.g. one that also saves a connector's cursor, so the
+   * batch and the cursor commit together.
+   */
+  trx?: Knex.Transaction;
+  /**
+   * `input` (default): the input's earlier quarantine rows are replaced, and rejects are filed
+   * under `file`. `record`: for an input staged in several batches (a database table read
+   * incrementally), each reject is filed under its own lineage (`table#key`), replacing only an
+   * earlier reject of that same record.
+   */
+  quarantineBy?: 'input' | 'record';
 }
 
 const REJECT_BATCH = 1_000;
@@ -48,18 +60,24 @@ export async function stageItems(
   let records = 0;
   let rejects = 0;
   let withWarnings = 0;
-  const result = await wh.knex.transaction(async (trx) => {
-    await trx('stg_quarantine').where({ source: options.source, file: options.file }).delete();
+  const work = async (trx: Knex.Transaction) => {
+    const byRecord = options.quarantineBy === 'record';
+    if (!byRecord) await trx('stg_quarantine').where({ source: options.source, file: options.file }).delete();
     let pending: RejectedRecord[] = [];
     const flushRejects = async (t: Knex.Transaction) => {
       if (pending.length === 0) return;
+      const fileOf = (r: RejectedRecord) => (byRecord ? (r.lineage.file ?? options.file) : options.file);
+      if (byRecord) {
+        const files = [...new Set(pending.map(fileOf))];
+        await t('stg_quarantine').where({ source: options.source }).whereIn('file', files).delete();
+      }
       await t.batchInsert(
         'stg_quarantine',
         pending.map((r) => ({
           source: options.source,
           stream: r.stream,
           run_id: options.runId,
-          file: options.file,
+          file: fileOf(r),
           line: r.lineage.line,
           reason: r.reason,
           raw: r.raw,
@@ -96,7 +114,8 @@ export async function stageItems(
     const stats = await loadStaging(wh, spec, rows(), { trx });
     await flushRejects(trx);
     return stats;
-  });
+  };
+  const result = options.trx ? await work(options.trx) : await wh.knex.transaction(work);
   options.onProgress?.(records + rejects);
   return {
     rows: records + rejects,

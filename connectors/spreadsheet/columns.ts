@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../../lib/errors.js';
 import type { StreamName } from '../contract.js';
-import { streamHasField, type FieldName } from './fields.js';
+import { streamHasField, type FieldName } from '../canonical/fields.js';
 import type { MappingFile } from './mapping.js';
 import { detectStream } from './stream-detect.js';
 import { conceptOf, fieldFor, headerKey, type Concept } from './synonyms.js';

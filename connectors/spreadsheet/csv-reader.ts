@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import iconv from 'iconv-lite';
 import { SourceError } from '../../lib/errors.js';
-import type { RawRow } from './cells.js';
+import type { RawRow } from '../canonical/cells.js';
 import { CsvCellParser } from './csv-cells.js';
 import { sniffDelimiter } from './delimiter.js';
 import { detectEncoding } from './encoding.js';

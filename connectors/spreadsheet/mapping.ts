@@ -8,7 +8,7 @@ import iconv from 'iconv-lite';
 import { z } from 'zod';
 import { ConfigError } from '../../lib/errors.js';
 import { STREAM_NAMES } from '../contract.js';
-import { FIELD_NAMES, type FieldName } from './fields.js';
+import { FIELD_NAMES, type FieldName } from '../canonical/fields.js';
 
 const fieldName = z.enum(FIELD_NAMES as [FieldName, ...FieldName[]], {
   error: (issue) => `unknown field ${JSON.stringify(issue.input)} (known: ${FIELD_NAMES.join(', ')})`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamName } from '../contract.js';
-import { numberText, type Cell } from './cells.js';
+import { numberText, type Cell } from '../canonical/cells.js';
 import { planColumns } from './columns.js';
 import type { MappingFile } from './mapping.js';
 import { buildItem, type BuildContext, type SheetItem } from './record-builder.js';

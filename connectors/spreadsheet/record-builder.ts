@@ -5,11 +5,11 @@
  * usable identity, rows whose required values (order_date, amount, …) are missing or unusable.
  * A bad optional value is dropped with a warning and the rest of the row is kept.
  */
-import { looksLikeFormula, splitFullName } from '../../transforms/normalize/index.js';
 import type { ConnectorItem, Lineage, SourceRecord, StreamName } from '../contract.js';
-import { cellText, type Cell, type RawRow } from './cells.js';
+import { cellText, type Cell, type RawRow } from '../canonical/cells.js';
 import type { ColumnPlan } from './columns.js';
-import { convertCell, type ValueRule } from './field-values.js';
+import { completeNames } from '../canonical/names.js';
+import { convertCell, type ValueRule } from '../canonical/values.js';
 import {
   CONTACT_IDENTITY,
   CUSTOMER_REFERENCE,
@@ -17,7 +17,7 @@ import {
   REQUIRED_FIELDS,
   streamHasField,
   type FieldName,
-} from './fields.js';
+} from '../canonical/fields.js';
 import { contentKey } from './source-key.js';
 
 export type SheetItem = ConnectorItem;
@@ -146,26 +146,4 @@ function hasColumn(ctx: BuildContext, field: FieldName): boolean {
 function keepAttribute(attributes: Record<string, string>, label: string, cell: Cell): void {
   const text = cellText(cell);
   if (text.trim() !== '') attributes[label] = text;
-}
-
-/** Splits a full name into parts when only it is given; composes it when only parts are. */
-function completeNames(values: Values): void {
-  const full = values.full_name;
-  const hasParts =
-    values.last_name !== undefined || values.first_name !== undefined || values.middle_name !== undefined;
-  // A formula in the name column is kept as inert text, but it is not a name to split.
-  if (typeof full === 'string' && !hasParts && !looksLikeFormula(full)) {
-    const parts = splitFullName(full);
-    if (parts.last_name) values.last_name = parts.last_name;
-    if (parts.first_name) values.first_name = parts.first_name;
-    if (parts.middle_name) values.middle_name = parts.middle_name;
-  } else if (full === undefined && hasParts) {
-    const last = values.last_name as string | undefined;
-    const first = values.first_name as string | undefined;
-    const middle = values.middle_name as string | undefined;
-    // Russian records read surname first; Latin names given name first.
-    const cyrillic = /[\u0400-\u04ff]/.test(`${last ?? ''}${first ?? ''}${middle ?? ''}`);
-    const order = cyrillic ? [last, first, middle] : [first, middle, last];
-    values.full_name = order.filter((p) => p !== undefined).join(' ');
-  }
 }

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../../lib/errors.js';
 import type { StreamName } from '../contract.js';
-import { cellText, isBlank, type RawRow } from './cells.js';
+import { cellText, isBlank, type RawRow } from '../canonical/cells.js';
 import { planColumns } from './columns.js';
 import { findHeaderRow, HEADER_SCAN_ROWS } from './header-row.js';
 import type { MappingFile } from './mapping.js';

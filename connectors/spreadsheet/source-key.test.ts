@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Cell } from './cells.js';
+import type { Cell } from '../canonical/cells.js';
 import type { ColumnPlan } from './columns.js';
 import { contentKey } from './source-key.js';
 import { headerKey } from './synonyms.js';

@@ -6,7 +6,7 @@
  * normalizers, whose improvements must not re-key old imports).
  */
 import { hash } from 'node:crypto';
-import { cellText, type Cell } from './cells.js';
+import { cellText, type Cell } from '../canonical/cells.js';
 import type { ColumnPlan } from './columns.js';
 import { memoize } from '../../transforms/normalize/memo.js';
 import { headerKey } from './synonyms.js';

@@ -6,7 +6,7 @@
  * code is the key of a contact sheet but the customer reference of an order sheet.
  */
 import type { StreamName } from '../contract.js';
-import { streamHasField, type FieldName } from './fields.js';
+import { streamHasField, type FieldName } from '../canonical/fields.js';
 
 /** What a header says, before the stream is known. */
 export type Concept = FieldName | 'order_number' | 'customer_code' | 'client';

@@ -4,7 +4,7 @@
  * the workbook holds no result; rich text and hyperlinks give their text; errors their code.
  */
 import type ExcelJS from 'exceljs';
-import { cellsAsCsv, type Cell, type RawRow } from './cells.js';
+import { cellsAsCsv, type Cell, type RawRow } from '../canonical/cells.js';
 
 export function toRawRow(row: ExcelJS.Row): RawRow {
   const values = row.values as unknown[];

@@ -16,7 +16,7 @@ import { createReadStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { SourceError } from '../../lib/errors.js';
-import type { RawRow } from './cells.js';
+import type { RawRow } from '../canonical/cells.js';
 import { HEADER_SCAN_ROWS } from './header-row.js';
 import type { SheetInput } from './sheet.js';
 import { toRawRow } from './xlsx-cells.js';

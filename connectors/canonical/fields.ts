@@ -1,7 +1,7 @@
 /**
- * The canonical fields a spreadsheet column can be mapped to: which streams have each field and
- * how its cell text is interpreted. The single source of truth for the mapping-file schema,
- * the synonym table and the record builder.
+ * The canonical fields a source column can be mapped to: which streams have each field and how
+ * its value is interpreted. The single source of truth for the mapping-file schema, the synonym
+ * table, and the record builders of every connector.
  */
 import type { StreamName } from '../contract.js';
 
