@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CrmEtlError, describeError } from '../lib/errors.js';
+import { registerCheck } from './commands/check.js';
 import { registerIdentity } from './commands/identity.js';
 import { registerImport } from './commands/import.js';
 import { registerMarts } from './commands/marts.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerIdentity(program);
   registerMarts(program);
   registerRun(program);
+  registerCheck(program);
   registerSchedule(program);
   registerRuns(program);
   return program;

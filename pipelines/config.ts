@@ -3,6 +3,7 @@ import path from 'node:path';
 import { validate as isCronExpression } from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ErpSourceSchema } from '../connectors/erp/config.js';
 import { ConfigError } from '../lib/errors.js';
 
 interface Interpolated {
@@ -27,15 +28,18 @@ function interpolate(text: string, file: string, found: Interpolated[] = []): st
   );
 }
 
-const SourceSchema = z
+const SpreadsheetSourceSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'letters, digits and . _ : - only'),
-    connector: z.enum(['spreadsheet']),
+    connector: z.literal('spreadsheet'),
     path: z.union([z.string(), z.array(z.string()).min(1)]),
     mapping: z.string().optional(),
     sheet: z.string().optional(),
   })
   .strict();
+
+/** Each connector validates its own part of a source; `connector` picks which. */
+const SourceSchema = z.discriminatedUnion('connector', [SpreadsheetSourceSchema, ErpSourceSchema]);
 
 export const STEPS = ['extract', 'resolve', 'marts'] as const;
 
@@ -102,6 +106,7 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 export type PipelineConfig = z.infer<typeof PipelineSchema>;
 export type SourceConfig = z.infer<typeof SourceSchema>;
+export type SpreadsheetSourceConfig = z.infer<typeof SpreadsheetSourceSchema>;
 export type SchedulerConfig = z.infer<typeof SchedulerSchema>;
 
 export interface LoadedConfig {
@@ -171,7 +176,7 @@ function isTimeZone(zone: string): boolean {
 const SECRET_NAME = /PASS|PWD|SECRET|TOKEN|KEY|AUTH|CREDENTIAL/i;
 
 /**
- * The values this config must never leak: the secret fields (the warehouse URL's password,
+ * The values this config must never leak: the secret fields (the warehouse's and ERP sources' URL passwords,
  * the webhook URL, which often embeds its token, and webhook header values), every `${VAR}`
  * whose name says it is a secret, and the password of any URL read from the environment.
  * Other `${VAR}` values (paths, host names) stay visible because errors need them.
@@ -187,6 +192,8 @@ function secretValues(config: Config | undefined, interpolated: Interpolated[]):
     addUrlPassword(value);
   }
   if (config?.warehouse) addUrlPassword(config.warehouse);
+  for (const pipeline of Object.values(config?.pipelines ?? {}))
+    for (const src of pipeline.sources) if (src.connector === 'erp') addUrlPassword(src.url);
   const hook = config?.scheduler.webhook;
   if (hook) {
     found.add(hook.url);

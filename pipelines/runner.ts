@@ -41,6 +41,8 @@ export interface RunOptions {
   onStarted?: (runId: number) => void;
   /** Jitter source for retry backoff; tests pass a fixed one. */
   random?: () => number;
+  /** Incremental sources (ERP) read everything again, not only what changed since the last run. */
+  full?: boolean;
 }
 
 /** The pipeline could not start because another run of it holds the lock. */
@@ -91,7 +93,17 @@ export async function runPipeline(
     // step loggers derive from `base` (pino would otherwise write the key twice).
     const log = base.child({ step: null });
     log.info('run started');
-    const ctx: RunContext = { wh, loaded, name, runId, signal, redactor, policy, random: options.random };
+    const ctx: RunContext = {
+      wh,
+      loaded,
+      name,
+      runId,
+      signal,
+      redactor,
+      policy,
+      random: options.random,
+      full: options.full ?? false,
+    };
     const { steps, failures, interrupted } = await runSteps(ctx, pipeline, base);
     // An interrupted run fails, and says why first: that is what an operator looks for.
     if (interrupted || (signal.aborted && failures.length > 0)) failures.unshift(interruptReason(signal));
@@ -116,6 +128,7 @@ interface RunContext {
   redactor: Redactor;
   policy: RetryPolicy;
   random?: () => number;
+  full: boolean;
 }
 
 async function runSteps(ctx: RunContext, pipeline: PipelineConfig, log: Logger) {
@@ -199,13 +212,16 @@ async function extractAll(
     try {
       results.push(
         await withRetry(
-          () =>
+          (attempt) =>
             extractSource(src, {
               wh,
               runId,
               baseDir: loaded.dir,
               defaultRegion: loaded.config.defaultRegion,
               logger,
+              // A retry resumes from the position the failed attempt committed, not from scratch.
+              full: ctx.full && attempt === 1,
+              signal,
             }),
           { ...retryOptions(ctx, srcLog), onRetry: () => counter.retries++ },
         ),

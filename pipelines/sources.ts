@@ -5,7 +5,7 @@ import { loadMappingFile, readSpreadsheet } from '../connectors/spreadsheet/inde
 import { SourceError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import type { SourceConfig } from './config.js';
+import type { SourceConfig, SpreadsheetSourceConfig } from './config.js';
 import { RejectsFile } from './rejects-file.js';
 import { stageItems, type StageCounts } from './stage.js';
 
@@ -22,18 +22,28 @@ export interface ExtractContext {
   baseDir: string;
   defaultRegion: string;
   logger: Logger;
+  /** Incremental sources read everything again instead of what changed since their saved position. */
+  full?: boolean;
+  /** Incremental sources stop after the batch in flight when this aborts. */
+  signal?: AbortSignal;
 }
+
+type Extractor<C extends SourceConfig['connector']> = (
+  src: Extract<SourceConfig, { connector: C }>,
+  ctx: ExtractContext,
+) => Promise<SourceResult>;
 
 /** Extracts one configured source into staging. One entry per connector kind. */
-const CONNECTORS: Readonly<
-  Record<SourceConfig['connector'], (src: SourceConfig, ctx: ExtractContext) => Promise<SourceResult>>
-> = Object.freeze({ spreadsheet: extractSpreadsheets });
+const CONNECTORS: { readonly [C in SourceConfig['connector']]: Extractor<C> } = Object.freeze({
+  spreadsheet: extractSpreadsheets,
+  erp: async (src, ctx) => (await import('./extract-erp.js')).extractErp(src, ctx),
+});
 
 export function extractSource(src: SourceConfig, ctx: ExtractContext): Promise<SourceResult> {
-  return CONNECTORS[src.connector](src, ctx);
+  return (CONNECTORS[src.connector] as Extractor<typeof src.connector>)(src as never, ctx);
 }
 
-async function extractSpreadsheets(src: SourceConfig, ctx: ExtractContext): Promise<SourceResult> {
+async function extractSpreadsheets(src: SpreadsheetSourceConfig, ctx: ExtractContext): Promise<SourceResult> {
   const patterns = Array.isArray(src.path) ? src.path : [src.path];
   const files = patterns.flatMap((p) => expandGlob(path.resolve(ctx.baseDir, p)));
   if (files.length === 0) {

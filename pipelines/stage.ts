@@ -46,6 +46,11 @@ export interface StageOptions {
 
 const REJECT_BATCH = 1_000;
 
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /**
  * Stages one input's records and rejects in a single transaction: records upserted into the
  * stream's staging table, rejects into stg_quarantine with their reason. Either all of it lands
@@ -57,6 +62,7 @@ export async function stageItems(
   options: StageOptions,
 ): Promise<StageCounts> {
   const spec = STAGING_TABLES[options.stream];
+  const template: StageRow = Object.fromEntries(spec.columns.map((c) => [c.name, null]));
   let records = 0;
   let rejects = 0;
   let withWarnings = 0;
@@ -67,10 +73,6 @@ export async function stageItems(
     const flushRejects = async (t: Knex.Transaction) => {
       if (pending.length === 0) return;
       const fileOf = (r: RejectedRecord) => (byRecord ? (r.lineage.file ?? options.file) : options.file);
-      if (byRecord) {
-        const files = [...new Set(pending.map(fileOf))];
-        await t('stg_quarantine').where({ source: options.source }).whereIn('file', files).delete();
-      }
       await t.batchInsert(
         'stg_quarantine',
         pending.map((r) => ({
@@ -86,32 +88,47 @@ export async function stageItems(
       );
       pending = [];
     };
+    // By record: every record read replaces its earlier reject, whether it is rejected again or
+    // now staged (fixed at the source), so rejects wait until the batch's deletes are done.
+    const touched = new Set<string>();
     async function* rows(): AsyncGenerator<StageRow> {
       for await (const item of items) {
+        if (byRecord) {
+          const file = item.kind === 'reject' ? item.reject.lineage.file : item.record.lineage.file;
+          if (file !== null) touched.add(file);
+        }
         if (item.kind === 'reject') {
           rejects++;
           pending.push(item.reject);
           await options.onReject?.(item.reject);
-          if (pending.length >= REJECT_BATCH) await flushRejects(trx);
+          if (pending.length >= REJECT_BATCH && !byRecord) await flushRejects(trx);
         } else {
           records++;
           const { record } = item;
           if (record.warnings.length > 0) withWarnings++;
-          yield {
-            source: options.source,
-            source_key: record.sourceKey,
-            run_id: options.runId,
-            file: options.file,
-            line: record.lineage.line,
-            ...(record.fields as Record<string, string | number | null>),
-            attributes: Object.keys(record.attributes).length > 0 ? record.attributes : null,
-            warnings: record.warnings.length > 0 ? record.warnings.join('; ') : null,
-          };
+          // Every row starts as a copy of one template with all the table's columns: rows of one
+          // shape, which the loader's per-column reads handle far faster than ad-hoc shapes.
+          const row: StageRow = { ...template };
+          row.source = options.source;
+          row.source_key = record.sourceKey;
+          row.run_id = options.runId;
+          row.file = options.file;
+          row.line = record.lineage.line;
+          const fields = record.fields as Record<string, string | number | null | undefined>;
+          for (const name in fields) if (fields[name] !== undefined) row[name] = fields[name];
+          row.attributes = hasKeys(record.attributes) ? record.attributes : null;
+          row.warnings = record.warnings.length > 0 ? record.warnings.join('; ') : null;
+          yield row;
         }
         if ((records + rejects) % 10_000 === 0) options.onProgress?.(records + rejects);
       }
     }
     const stats = await loadStaging(wh, spec, rows(), { trx });
+    const files = [...touched];
+    for (let i = 0; i < files.length; i += 500) {
+      const chunk = files.slice(i, i + 500);
+      await trx('stg_quarantine').where({ source: options.source }).whereIn('file', chunk).delete();
+    }
     await flushRejects(trx);
     return stats;
   };

@@ -1,9 +1,9 @@
 import knexFactory, { type Knex } from 'knex';
 import type { Logger } from 'pino';
-import { explainConnectError } from './db-errors.js';
+import { explainConnectError } from '../lib/db-errors.js';
 import type { EngineAdapter } from './engines/adapter.js';
 import { createAdapter } from './engines/index.js';
-import { parseWarehouseUrl, type WarehouseUrl } from './url.js';
+import { WAREHOUSE_ROLE, parseWarehouseUrl, type WarehouseUrl } from './url.js';
 
 /** An open warehouse: the query builder, the engine adapter and where it lives. */
 export interface Warehouse {
@@ -44,7 +44,7 @@ export async function openWarehouse(rawUrl: string, logger?: Logger): Promise<Wa
     await adapter.prepare(knex);
   } catch (err) {
     await knex.destroy().catch(() => undefined);
-    throw explainConnectError(err, url, adapter.label);
+    throw explainConnectError(err, url, adapter.label, WAREHOUSE_ROLE);
   }
   logger?.debug({ engine: url.engine, db: url.display }, 'warehouse opened');
   return {

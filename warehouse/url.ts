@@ -1,87 +1,14 @@
-import path from 'node:path';
-import { ConfigError } from '../lib/errors.js';
+import { parseDatabaseUrl, type DatabaseUrl, type UrlRole } from '../lib/db-url.js';
 
-export type EngineName = 'sqlite' | 'postgres' | 'mysql';
+export { redactUrl, type EngineName } from '../lib/db-url.js';
 
-/** A warehouse location parsed from `--db` / `DATABASE_URL`. */
-export interface WarehouseUrl {
-  engine: EngineName;
-  /** The URL with any password replaced by `***`: safe to print and log. */
-  display: string;
-  /** sqlite: the file path (or `:memory:`). */
-  file?: string;
-  host?: string;
-  port?: number;
-  user?: string;
-  password?: string;
-  database?: string;
-  /** Query-string parameters, e.g. `?ssl=true`. */
-  params: Record<string, string>;
-}
+/** The warehouse's location, parsed from `--db` / `DATABASE_URL` / the config's `warehouse`. */
+export type WarehouseUrl = DatabaseUrl;
 
 export const DEFAULT_WAREHOUSE_URL = 'sqlite:data/warehouse.db';
 
-/** URL schemes users type, mapped to the engine that serves them. */
-const SCHEMES: Readonly<Record<string, EngineName>> = Object.freeze({
-  sqlite: 'sqlite',
-  sqlite3: 'sqlite',
-  file: 'sqlite',
-  postgres: 'postgres',
-  postgresql: 'postgres',
-  mysql: 'mysql',
-  mariadb: 'mysql',
-});
-
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
-}
+export const WAREHOUSE_ROLE: UrlRole = Object.freeze({ what: 'warehouse', where: '--db or DATABASE_URL' });
 
 export function parseWarehouseUrl(raw: string): WarehouseUrl {
-  const url = raw.trim();
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  const display = redactUrl(url);
-  const engine = scheme ? SCHEMES[scheme] : undefined;
-  if (!engine) {
-    throw new ConfigError(
-      scheme
-        ? `Unknown warehouse URL scheme '${scheme}:' in '${display}'`
-        : `'${display}' is not a warehouse URL`,
-      {
-        hint: 'Use postgres://user@host:5432/db, mysql://user@host:3306/db or sqlite:<path> (--db or DATABASE_URL)',
-      },
-    );
-  }
-  if (engine === 'sqlite') {
-    // sqlite:data/w.db, sqlite:///abs/path.db, sqlite::memory:
-    const rest = url.slice(url.indexOf(':') + 1).replace(/^\/\/(?=\/)/, '');
-    if (!rest)
-      throw new ConfigError(`'${display}' names no SQLite file`, { hint: 'Write sqlite:data/warehouse.db' });
-    const file = rest === ':memory:' ? rest : path.resolve(rest);
-    return { engine, display, file, params: {} };
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (cause) {
-    throw new ConfigError(`'${display}' is not a valid URL`, {
-      hint: `Write ${engine}://user:password@host:port/database (percent-encode special characters in the password)`,
-      cause,
-    });
-  }
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (!database) {
-    throw new ConfigError(`'${display}' names no database`, {
-      hint: `Append the database name: ${display}/crm`,
-    });
-  }
-  return {
-    engine,
-    display,
-    host: parsed.hostname || '127.0.0.1',
-    port: parsed.port ? Number(parsed.port) : engine === 'postgres' ? 5432 : 3306,
-    user: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    database,
-    params: Object.fromEntries(parsed.searchParams),
-  };
+  return parseDatabaseUrl(raw, WAREHOUSE_ROLE);
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { CrmEtlError } from '../../lib/errors.js';
 import { packageRoot } from '../../lib/package-root.js';
@@ -14,22 +15,38 @@ export function demoConfig(): LoadedConfig {
   return loadConfig(path.join(packageRoot(), 'samples', 'demo.config.yaml'));
 }
 
+/** Where the demo config's ERP source reads (see samples/demo.config.yaml). */
+export const DEMO_ERP_FILE = 'data/demo-erp.db';
+
+/**
+ * The demo's ERP is a SQLite database in ERPNext's shape, built from samples/erp on first use
+ * rather than kept in the repository.
+ */
+export async function ensureDemoErp(logger: CommandContext['logger']): Promise<void> {
+  if (fs.existsSync(DEMO_ERP_FILE)) return;
+  const { buildErpnextDemo } = await import('../../samples/erp/erpnext-demo.js');
+  await buildErpnextDemo(DEMO_ERP_FILE);
+  logger.info({ file: DEMO_ERP_FILE }, 'built the demo ERP database');
+}
+
 export async function runCommand(
   ctx: CommandContext,
   name: string,
-  opts: { scoreboardHtml?: string } = {},
+  opts: { scoreboardHtml?: string; full?: boolean } = {},
 ): Promise<void> {
-  const loaded = findConfig(ctx.options.config) ?? (name === 'demo' ? demoConfig() : undefined);
+  const found = findConfig(ctx.options.config);
+  const loaded = found ?? (name === 'demo' ? demoConfig() : undefined);
   if (!loaded) {
     throw new CrmEtlError(`No config file to find pipeline '${name}' in`, {
       hint: 'Pass --config <file> or create crm-etl.config.yaml (see README.md)',
     });
   }
+  if (!found) await ensureDemoErp(ctx.logger);
   const url = ctx.options.db ?? process.env.DATABASE_URL ?? loaded.config.warehouse ?? DEFAULT_WAREHOUSE_URL;
   const wh = await openWarehouse(url, ctx.logger);
   let report: RunReport;
   try {
-    report = await runPipeline(wh, loaded, name, ctx.logger);
+    report = await runPipeline(wh, loaded, name, ctx.logger, { full: opts.full });
     ctx.output(report, () => humanReport(report, wh.url.display));
     // A run that rebuilt the marts ends with the scoreboard (the demo writes the page too).
     if (report.steps.some((s) => s.step === 'marts' && s.status === 'succeeded')) {

@@ -84,6 +84,6 @@ describe('secrets in the config', () => {
       ]),
     );
     expect(loaded.secrets).not.toContain('imports-folder');
-    expect(loaded.config.pipelines.p!.sources[0]!.path).toBe('imports-folder/*.csv');
+    expect(loaded.config.pipelines.p!.sources[0]).toMatchObject({ path: 'imports-folder/*.csv' });
   });
 });

@@ -1,5 +1,5 @@
-import { ConnectionError, CrmEtlError } from '../lib/errors.js';
-import type { WarehouseUrl } from './url.js';
+import type { DatabaseUrl, UrlRole } from './db-url.js';
+import { ConnectionError, CrmEtlError } from './errors.js';
 
 interface DriverError {
   code?: string;
@@ -11,13 +11,13 @@ interface DriverError {
  * Turns a driver's connect failure into one line that says what is wrong and what to do.
  * Unknown errors pass through unchanged.
  */
-export function explainConnectError(err: unknown, url: WarehouseUrl, label: string): unknown {
+export function explainConnectError(err: unknown, url: DatabaseUrl, label: string, role: UrlRole): unknown {
   if (err instanceof CrmEtlError) return err;
   const e = (err ?? {}) as DriverError;
   const where = url.engine === 'sqlite' ? url.file : `${url.host}:${url.port}`;
-  const fix = 'Check --db or DATABASE_URL';
+  const fix = `Check ${role.where}`;
   const make = (what: string, hint: string) =>
-    new ConnectionError(`Cannot open the ${label} warehouse at ${where}: ${what}`, { hint, cause: err });
+    new ConnectionError(`Cannot open the ${label} ${role.what} at ${where}: ${what}`, { hint, cause: err });
   switch (e.code) {
     case 'ECONNREFUSED':
       return make('connection refused', `Is the server running and listening there? ${fix}`);
@@ -32,8 +32,8 @@ export function explainConnectError(err: unknown, url: WarehouseUrl, label: stri
       return make(
         `database '${url.database}' does not exist`,
         url.engine === 'postgres'
-          ? `Create it (createdb ${url.database}) or point --db at an existing one`
-          : `Create it (CREATE DATABASE \`${url.database}\`) or point --db at an existing one`,
+          ? `Create it (createdb ${url.database}) or point ${role.where} at an existing one`
+          : `Create it (CREATE DATABASE \`${url.database}\`) or point ${role.where} at an existing one`,
       );
     case '28P01': // PostgreSQL: password authentication failed
     case '28000':
