@@ -1,4 +1,5 @@
 import { describeError } from '../../lib/errors.js';
+import { benchErp } from './erp.js';
 import { benchImport } from './import.js';
 import { benchLoad } from './load.js';
 import { benchMarts } from './marts.js';
@@ -9,6 +10,7 @@ const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = 
   load: benchLoad,
   import: benchImport,
   marts: benchMarts,
+  erp: benchErp,
   resolve: async (args) => runSyntheticBenchmark(Number(args[0] ?? 1_000_000), Number(args[1] ?? 7)),
 });
 

@@ -44,7 +44,7 @@ describe('the demo pipeline (npm start)', () => {
     }
     // Files are read again and every good row is a repeat; the ERP is read from where it stopped.
     for (const input of again.filter((s) => s.source !== 'erp').flatMap((s) => s.inputs))
-      expect(input.duplicates).toBe(input.rows - input.quarantined);
+      expect(input.duplicates).toBe(input.rows! - input.quarantined!);
     for (const input of again.find((s) => s.source === 'erp')!.inputs) expect(input.rows).toBe(0);
 
     const runs = crmEtl(['runs', '--db', db, '--json']).json<{

@@ -159,10 +159,11 @@ WHERE EXISTS (SELECT 1 FROM \`tabDynamic Link\` l
  * ERPNext's own status (Paid, Unpaid, Overdue, Credit Note Issued…); the marts exclude the first
  * two from revenue. Skipped as not sales of the period: internal transfers to the own group's
  * companies (is_internal_customer) and opening invoices (is_opening = 'Yes', balances carried
- * over from a previous system on the migration date). All three flags are set when the invoice
+ * over from a previous system on the migration date). Both flags are set when the invoice
  * is created and never change, so filtering on them loses nothing incrementally.
  *
- * Amount is grand_total in the invoice currency. Cost is the cost of goods sold: Σ stock_qty ×
+ * Amount is net_total (before taxes) in the invoice currency, so that it compares with the cost,
+ * which carries no VAT; grand_total stays in attributes. Cost is the cost of goods sold: Σ stock_qty ×
  * the item's outgoing valuation — the row's incoming_rate where ERPNext recorded one (invoices
  * that update stock), else the Item's valuation_rate; items without a valuation (services) cost
  * 0. Valuation is in the company currency, so it is divided by the invoice's conversion_rate to
@@ -213,7 +214,7 @@ WHERE si.\`docstatus\` IN (1, 2)
   columns: {
     customer: 'customer_source_key',
     posting_date: 'order_date',
-    grand_total: 'amount',
+    net_total: 'amount',
     cost: 'cost',
     currency: 'currency',
     status: 'status',

@@ -101,7 +101,8 @@ WHERE (p.type = 'contact' OR p.commercial_partner_id = p.id)
  * 'Cancelled', which the marts exclude); quotations ('draft', 'sent') are not orders and are
  * skipped — once confirmed, their write_date moves and they are read then. The customer is the
  * order partner's commercial partner, so a contact person's orders count for their company.
- * Amount: amount_total in the order currency. Cost: Σ purchase_price × product_uom_qty over the
+ * Amount: amount_untaxed in the order currency — net of tax like the cost, so the margin is not
+ * inflated by VAT (amount_total stays in attributes). Cost: Σ purchase_price × product_uom_qty over the
  * product lines (sale_margin's purchase_price is per line unit, in the order currency); NULL
  * without sale_margin.
  */
@@ -137,7 +138,7 @@ WHERE so.state IN ('sale', 'done', 'cancel')`,
   columns: {
     customer_id: 'customer_source_key',
     order_date: 'order_date',
-    amount_total: 'amount',
+    amount_untaxed: 'amount',
     cost: 'cost',
     currency: 'currency',
     status: 'status',
@@ -150,7 +151,7 @@ WHERE so.state IN ('sale', 'done', 'cancel')`,
  * cancelled (status 'Cancelled'); drafts are skipped. An invoice made from a sale order is
  * already counted through that order, so only invoices whose invoice_origin names no sale order
  * of the same company are staged (direct invoices, subscriptions, imports…). Credit notes get
- * status 'Return' and a negative amount; an invoice fully reversed by a credit note gets
+ * status 'Return' and a negative amount (untaxed, as for sale orders); an invoice fully reversed by a credit note gets
  * 'Refunded' (payment_state 'reversed'), so neither counts as revenue; otherwise the status is
  * the payment_state (not_paid, partial, in_payment, paid). No cost: an invoice carries no
  * purchase price (cost stays NULL, so no margin is claimed for it).
@@ -177,7 +178,7 @@ const invoices: ErpStreamSpec = {
   m.name AS invoice_name,
   m.move_type,
   m.state,
-  m.amount_untaxed,
+  CASE WHEN m.move_type = 'out_refund' THEN -m.amount_untaxed ELSE m.amount_untaxed END AS amount_untaxed,
   m.amount_residual,
   m.invoice_origin,
   m.reversed_entry_id,
@@ -193,7 +194,7 @@ WHERE m.move_type IN ('out_invoice', 'out_refund')
   columns: {
     customer_id: 'customer_source_key',
     invoice_date: 'order_date',
-    amount_total: 'amount',
+    amount_untaxed: 'amount',
     currency: 'currency',
     status: 'status',
     salesperson: 'owner',
