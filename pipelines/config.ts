@@ -160,6 +160,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return issue.origin === 'array' ? `must have ${bound} ${limit} item(s)` : `must be ${bound} ${limit}`;
   }
   if (issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number';
+  if (issue.code === 'invalid_value')
+    return `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
+  if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options))
+    return `must be one of ${(issue.options as unknown[]).map((v) => String(v)).join(', ')}`;
   return issue.message.replace(/^Invalid input: /, 'is invalid: ');
 }
 

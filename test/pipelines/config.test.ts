@@ -40,6 +40,33 @@ describe('config validation names the bad key and says what is expected', () => 
       { scheduler: { webhook: { url: 'https://example.com', headers: { A: 1 } } } },
       /^'scheduler\.webhook\.headers\.A'/,
     ],
+    [
+      {
+        pipelines: { p: { sources: [{ name: 'erp', connector: 'erp', url: 'sqlite:x.db', preset: 'sap' }] } },
+      },
+      /^'pipelines\.p\.sources\.0\.preset' must be one of erpnext, odoo$/,
+    ],
+    [
+      {
+        pipelines: {
+          p: {
+            sources: [
+              {
+                name: 'erp',
+                connector: 'erp',
+                url: 'sqlite:x.db',
+                streams: { o: { stream: 'order', key: 'id', cursor: 'm' } },
+              },
+            ],
+          },
+        },
+      },
+      /^'pipelines\.p\.sources\.0\.streams\.o' needs exactly one of table and sql$/,
+    ],
+    [
+      { pipelines: { p: { sources: [{ name: 'x', connector: 'mailbox', path: 'a' }] } } },
+      /^'pipelines\.p\.sources\.0\.connector' must be one of spreadsheet, erp$/,
+    ],
   ])('%j', (config, expected) => {
     expect(errorOf(config)).toMatch(expected);
   });
@@ -56,6 +83,19 @@ describe('config validation names the bad key and says what is expected', () => 
 });
 
 describe('secrets in the config', () => {
+  it("include an ERP source's URL password", () => {
+    process.env.CRM_TEST_ERP_URL = 'mysql://reader:erp-pass%40word@erp.example:3306/erpnext';
+    const loaded = loadConfig(
+      writeConfig(tmp.dir, {
+        pipelines: {
+          p: { sources: [{ name: 'erp', connector: 'erp', url: '${CRM_TEST_ERP_URL}', preset: 'erpnext' }] },
+        },
+      }),
+    );
+    expect(loaded.secrets).toEqual(expect.arrayContaining(['erp-pass%40word', 'erp-pass@word']));
+    delete process.env.CRM_TEST_ERP_URL;
+  });
+
   it('are the secret fields, secret-named variables and URL passwords; not other variables', () => {
     process.env.CRM_TEST_HOOK_TOKEN = 'hook-token-value';
     process.env.CRM_TEST_DATA_DIR = 'imports-folder';
