@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import type { Logger } from 'pino';
 import { explainConnectError } from '../lib/db-errors.js';
+import { knexLog } from '../lib/knex-log.js';
 import type { EngineAdapter } from './engines/adapter.js';
 import { createAdapter } from './engines/index.js';
 import { WAREHOUSE_ROLE, parseWarehouseUrl, type WarehouseUrl } from './url.js';
@@ -21,14 +22,7 @@ export async function openWarehouse(rawUrl: string, logger?: Logger): Promise<Wa
   const knex = knexFactory({
     ...config,
     acquireConnectionTimeout: 15_000,
-    // knex prints driver errors with stacks to the console; the CLI explains them in one line
-    // instead, so knex's own messages go to the debug log.
-    log: {
-      warn: (m: unknown) => logger?.debug({ knex: String(m) }, 'knex warning'),
-      error: (m: unknown) => logger?.debug({ knex: String(m) }, 'knex error'),
-      deprecate: (m: unknown) => logger?.debug({ knex: String(m) }, 'knex deprecation'),
-      debug: (m: unknown) => logger?.debug({ knex: m }, 'knex debug'),
-    },
+    log: knexLog(logger),
     pool: {
       ...config.pool,
       // Session setup on every pooled connection, not just the first.

@@ -15,6 +15,7 @@ import pg from 'pg';
 import { explainConnectError } from '../../lib/db-errors.js';
 import { parseDatabaseUrl, type DatabaseUrl, type UrlRole } from '../../lib/db-url.js';
 import { ConnectionError } from '../../lib/errors.js';
+import { knexLog } from '../../lib/knex-log.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ErpEngine } from './spec.js';
 
@@ -127,12 +128,7 @@ export async function openSourceDb(rawUrl: string, name: string, logger?: Logger
   const knex = knexFactory({
     ...knexConfig(url),
     acquireConnectionTimeout: 15_000,
-    log: {
-      warn: (m: unknown) => logger?.debug({ knex: String(m) }, 'knex warning'),
-      error: (m: unknown) => logger?.debug({ knex: String(m) }, 'knex error'),
-      deprecate: (m: unknown) => logger?.debug({ knex: String(m) }, 'knex deprecation'),
-      debug: (m: unknown) => logger?.debug({ knex: m }, 'knex debug'),
-    },
+    log: knexLog(logger),
   });
   const select = async (sql: string, bindings: readonly unknown[]) =>
     rowsOf(engine, await knex.raw(sql, bindings as Knex.RawBinding[]));

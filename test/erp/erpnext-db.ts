@@ -4,7 +4,8 @@
  */
 import knexFactory, { type Knex } from 'knex';
 import { createErpnextDb, type ClockOptions, type ErpnextSeeder } from '../../samples/erp/erpnext-schema.js';
-import { freshDatabase, type EngineTarget } from '../support/engines.js';
+import type { EngineTarget } from '../support/engines.js';
+import { freshSourceDb, type TestSourceDb } from './fresh-source.js';
 
 export * from '../../samples/erp/erpnext-schema.js';
 
@@ -40,32 +41,10 @@ export function erpKnex(url: string): Knex {
   });
 }
 
-export interface TestErpnextDb {
-  url: string;
-  knex: Knex;
-  seed: ErpnextSeeder;
-  drop(): Promise<void>;
-}
+export type TestErpnextDb = TestSourceDb<ErpnextSeeder>;
 
 /** A fresh, empty ERPNext database on the target's server (a temp file for SQLite). */
 export async function freshErpnextDb(target: EngineTarget, clock?: ClockOptions): Promise<TestErpnextDb> {
   if (target.engine === 'postgres') throw new Error('ERPNext runs on MariaDB (or SQLite for the demo)');
-  const db = await freshDatabase(target);
-  const knex = erpKnex(db.url);
-  try {
-    const seed = await createErpnextDb(knex, clock);
-    return {
-      url: db.url,
-      knex,
-      seed,
-      drop: async () => {
-        await knex.destroy();
-        await db.drop();
-      },
-    };
-  } catch (err) {
-    await knex.destroy();
-    await db.drop();
-    throw err;
-  }
+  return freshSourceDb(target, erpKnex, (knex) => createErpnextDb(knex, clock));
 }

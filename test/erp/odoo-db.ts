@@ -16,7 +16,8 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { ErpClock, type ClockOptions } from '../../samples/erp/erpnext-schema.js';
-import { freshDatabase, type EngineTarget } from '../support/engines.js';
+import type { EngineTarget } from '../support/engines.js';
+import { freshSourceDb, type TestSourceDb } from './fresh-source.js';
 
 const AUDIT = `create_uid int4, create_date timestamp without time zone,
   write_uid int4, write_date timestamp without time zone`;
@@ -873,32 +874,10 @@ export function odooKnex(url: string): Knex {
   });
 }
 
-export interface TestOdooDb {
-  url: string;
-  knex: Knex;
-  seed: OdooSeeder;
-  drop(): Promise<void>;
-}
+export type TestOdooDb = TestSourceDb<OdooSeeder>;
 
 /** A fresh Odoo database on the target's PostgreSQL server. */
 export async function freshOdooDb(target: EngineTarget, clock?: ClockOptions): Promise<TestOdooDb> {
   if (target.engine !== 'postgres') throw new Error('Odoo runs on PostgreSQL');
-  const db = await freshDatabase(target);
-  const knex = odooKnex(db.url);
-  try {
-    const seed = await createOdooDb(knex, clock);
-    return {
-      url: db.url,
-      knex,
-      seed,
-      drop: async () => {
-        await knex.destroy();
-        await db.drop();
-      },
-    };
-  } catch (err) {
-    await knex.destroy();
-    await db.drop();
-    throw err;
-  }
+  return freshSourceDb(target, odooKnex, (knex) => createOdooDb(knex, clock));
 }
