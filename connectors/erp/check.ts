@@ -22,6 +22,8 @@ export interface StreamCheck {
 export interface ErpCheck {
   source: string;
   server: string;
+  /** The server confirms the connector's session refuses writes. */
+  readOnly: boolean;
   ok: boolean;
   streams: StreamCheck[];
 }
@@ -31,9 +33,10 @@ export async function checkErp(src: ErpSourceConfig, logger?: Logger): Promise<E
   const db = await openSourceDb(src.url, src.name, logger);
   try {
     const server = await db.version();
+    const readOnly = await db.readOnly();
     const checks: StreamCheck[] = [];
     for (const spec of streams) checks.push(await checkStream(db, spec));
-    return { source: src.name, server, ok: checks.every((c) => c.ok), streams: checks };
+    return { source: src.name, server, readOnly, ok: readOnly && checks.every((c) => c.ok), streams: checks };
   } finally {
     await db.close();
   }

@@ -28,6 +28,8 @@ export interface SourceDb {
   quote(identifier: string): string;
   /** The server's version line, for `check`. */
   version(): Promise<string>;
+  /** Whether the session refuses writes, as the server reports it (for `check`). */
+  readOnly(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -140,6 +142,16 @@ export async function openSourceDb(rawUrl: string, name: string, logger?: Logger
     version: async () => {
       const sql = engine === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SELECT VERSION() AS v';
       return `${LABEL[engine]} ${String((await select(sql, []))[0]?.v ?? '')}`;
+    },
+    readOnly: async () => {
+      if (engine === 'sqlite') return true; // opened with readonly: true
+      if (engine === 'postgres')
+        return String((await select('SHOW transaction_read_only', []))[0]?.transaction_read_only) === 'on';
+      // MariaDB < 11.1 and MySQL < 8 name it tx_read_only; MySQL 8 only transaction_read_only.
+      const rows = await select('SELECT @@session.tx_read_only AS ro', []).catch(() =>
+        select('SELECT @@session.transaction_read_only AS ro', []),
+      );
+      return Number(rows[0]?.ro) === 1;
     },
     close: () => knex.destroy(),
   };

@@ -11,6 +11,7 @@ interface CheckSummary {
   connector: string;
   ok: boolean;
   server?: string;
+  readOnly?: boolean;
   streams?: Array<{ name: string; stream: string; ok: boolean; note: string; nullCursor?: number }>;
   files?: string[];
 }
@@ -49,9 +50,10 @@ async function check(src: SourceConfig, baseDir: string, ctx: CommandContext): P
 }
 
 function human(s: CheckSummary): string {
-  const lines = [
-    `Source '${s.source}' (${s.connector}): ${s.ok ? 'OK' : 'FAILED'}${s.server ? ` — ${s.server}` : ''}`,
-  ];
+  const server = s.server
+    ? ` — ${s.server}, ${s.readOnly ? 'read-only session' : 'session NOT read-only'}`
+    : '';
+  const lines = [`Source '${s.source}' (${s.connector}): ${s.ok ? 'OK' : 'FAILED'}${server}`];
   if (s.streams) {
     lines.push(
       formatTable(

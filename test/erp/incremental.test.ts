@@ -304,6 +304,7 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
   it.skipIf(target.unavailable || target.engine === 'sqlite')('the connection refuses writes', async () => {
     const db = await openSourceDb(source.url, 'shop', logger);
     try {
+      expect(await db.readOnly()).toBe(true);
       await expect(db.select("UPDATE erp_orders SET status = 'x' WHERE id = 1", [])).rejects.toThrow(
         /read[- ]only/i,
       );
