@@ -88,6 +88,16 @@ const SchedulerSchema = z
   })
   .strict();
 
+const IdentitySchema = z
+  .object({
+    /**
+     * Sources in order of trust for the golden record: a value from an earlier source wins over
+     * the most frequent and the most recent ones (e.g. [erp, sales-sheets]). Unlisted sources come last.
+     */
+    sourcePriority: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     warehouse: z.string().optional(),
@@ -98,6 +108,7 @@ export const ConfigSchema = z
       .default('RU'),
     pipelines: z.record(z.string(), PipelineSchema).default({}),
     scheduler: SchedulerSchema.default({ port: 9464, host: '127.0.0.1', grace: 30 }),
+    identity: IdentitySchema.default({ sourcePriority: [] }),
     /** Validated by the marts when they use it. */
     scoreboard: z.unknown().optional(),
   })

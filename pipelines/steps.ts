@@ -21,7 +21,14 @@ export const STEP_HANDLERS: Readonly<
 > = Object.freeze({
   resolve: async ({ wh, config, runId, logger }) => {
     const { resolveWarehouse } = await import('../warehouse/identity/resolve-warehouse.js');
-    return { detail: await resolveWarehouse(wh, { runId, defaultRegion: config.defaultRegion, logger }) };
+    return {
+      detail: await resolveWarehouse(wh, {
+        runId,
+        defaultRegion: config.defaultRegion,
+        sourcePriority: config.identity.sourcePriority,
+        logger,
+      }),
+    };
   },
   marts: async ({ wh, config, logger }) => {
     const { buildMarts } = await import('../warehouse/marts/index.js');

@@ -4,6 +4,7 @@ import { explainCustomer } from '../../warehouse/identity/explain.js';
 import { resolveWarehouse } from '../../warehouse/identity/resolve-warehouse.js';
 import { migrate } from '../../warehouse/migrate.js';
 import { finishRun, startRun } from '../../warehouse/runs.js';
+import { findConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../table-format.js';
 
@@ -11,6 +12,7 @@ export async function resolveCommand(
   ctx: CommandContext,
   opts: { full?: boolean; region: string },
 ): Promise<void> {
+  const sourcePriority = findConfig(ctx.options.config)?.config.identity.sourcePriority;
   const summary = await ctx.withWarehouse(async (wh) => {
     await migrate(wh);
     const runId = await startRun(wh, 'resolve');
@@ -19,6 +21,7 @@ export async function resolveCommand(
         full: opts.full,
         runId,
         defaultRegion: opts.region.toUpperCase(),
+        sourcePriority,
         logger: ctx.logger,
       });
       await finishRun(wh, runId, 'succeeded', { resolve: s });

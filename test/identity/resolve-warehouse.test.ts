@@ -175,4 +175,21 @@ describe.each(targets)('resolve into dim_customer on $engine', (target) => {
     expect(web.comparisons.find((c) => c.field === 'phone')).toMatchObject({ level: expect.any(String) });
     expect(await explainCustomer(t.wh, 999_999)).toBeNull();
   });
+
+  it.skipIf(target.unavailable)('a configured source priority decides the golden record', async () => {
+    // Petrov: 'sales' spells him in Cyrillic with a city, 'web' in Latin without one.
+    const petrov = await customerOf('sales', '2');
+    expect(await customerOf('web', 'b')).toBe(petrov);
+    const golden = async () =>
+      (await t.wh
+        .knex('dim_customer')
+        .where({ customer_id: petrov })
+        .first('city', 'full_name', 'last_name')) as Record<string, string>;
+    await resolveWarehouse(t.wh, { full: true, sourcePriority: ['web'] });
+    // The trusted source's values win; a value only the other source has is still taken.
+    expect(await golden()).toEqual({ city: 'Казань', full_name: 'Petr Petrov', last_name: 'Petrov' });
+    await resolveWarehouse(t.wh, { full: true, sourcePriority: ['sales', 'web'] });
+    expect(await golden()).toEqual({ city: 'Казань', full_name: 'Петров Пётр', last_name: 'Петров' });
+    expect(await customerOf('web', 'b')).toBe(petrov);
+  });
 });

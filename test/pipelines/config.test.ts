@@ -63,6 +63,7 @@ describe('config validation names the bad key and says what is expected', () => 
       },
       /^'pipelines\.p\.sources\.0\.streams\.o' needs exactly one of table and sql$/,
     ],
+    [{ identity: { sourcePriority: 'erp' } }, /^'identity\.sourcePriority' is invalid: expected array/],
     [
       { pipelines: { p: { sources: [{ name: 'x', connector: 'mailbox', path: 'a' }] } } },
       /^'pipelines\.p\.sources\.0\.connector' must be one of spreadsheet, erp$/,
