@@ -30,8 +30,23 @@ const SCHEMES: Readonly<Record<string, EngineName>> = Object.freeze({
   mariadb: 'mysql',
 });
 
+// scheme://userinfo@ — greedy up to the last '@' before the path, as URL parsers read it, so a
+// password with an unencoded '@' (or an empty user name) is still all inside userinfo.
+const AUTHORITY = /^(\s*[a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
+
+/** The URL with its password (if any) replaced by `***`: safe to print and log. */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  return url.replace(AUTHORITY, (all, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return colon < 0 ? all : `${scheme}${userinfo.slice(0, colon)}:***@`;
+  });
+}
+
+/** The password a URL carries, as written (maybe percent-encoded), or undefined. */
+export function urlPassword(url: string): string | undefined {
+  const userinfo = AUTHORITY.exec(url)?.[2];
+  const colon = userinfo?.indexOf(':') ?? -1;
+  return colon < 0 ? undefined : userinfo!.slice(colon + 1) || undefined;
 }
 
 /** What the URL is for, in error messages: `warehouse` (set by --db or DATABASE_URL), `source 'erp' URL`. */

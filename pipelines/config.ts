@@ -4,6 +4,7 @@ import { validate as isCronExpression } from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ErpSourceSchema } from '../connectors/erp/config.js';
+import { urlPassword } from '../lib/db-url.js';
 import { ConfigError } from '../lib/errors.js';
 
 interface Interpolated {
@@ -199,7 +200,7 @@ const SECRET_NAME = /PASS|PWD|SECRET|TOKEN|KEY|AUTH|CREDENTIAL/i;
 function secretValues(config: Config | undefined, interpolated: Interpolated[]): string[] {
   const found = new Set<string>();
   const addUrlPassword = (text: string) => {
-    const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]+:([^@]+)@/i.exec(text)?.[1];
+    const password = urlPassword(text);
     if (password) found.add(password).add(safeDecode(password));
   };
   for (const { name, value } of interpolated) {

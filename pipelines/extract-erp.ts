@@ -7,7 +7,12 @@
 import { hash } from 'node:crypto';
 import { erpStreams, type ErpSourceConfig } from '../connectors/erp/config.js';
 import { buildErpItem, streamLabel } from '../connectors/erp/record.js';
-import { countNullCursor, readBatches, type StreamPosition } from '../connectors/erp/reader.js';
+import {
+  countNullCursor,
+  readBatches,
+  type ReadStart,
+  type StreamPosition,
+} from '../connectors/erp/reader.js';
 import { openSourceDb, type SourceDb } from '../connectors/erp/source-db.js';
 import type { ErpStreamSpec } from '../connectors/erp/spec.js';
 import type { ConnectorItem } from '../connectors/contract.js';
@@ -18,7 +23,7 @@ import { stageItems, type StageCounts } from './stage.js';
 /** What connector_state holds for an ERP stream. */
 interface ErpStreamState {
   position: StreamPosition;
-  /** Hash of the stream's query when the position was saved: a changed query starts over. */
+  /** Hash of what decides the stream's rows and their staged values: a change starts it over. */
   query: string;
 }
 
@@ -30,14 +35,33 @@ export interface ErpStreamResult extends StageCounts {
   batches: number;
 }
 
+/**
+ * What earlier attempts of the same run did, kept by the runner across retries: which streams
+ * began their full read (a retry resumes them from what they committed instead of starting
+ * over) and what they committed (so the run's report counts every row once).
+ */
+export interface ErpAttempts {
+  fullStarted: Set<string>;
+  committed: Map<string, ErpStreamResult>;
+}
+
+function newErpAttempts(): ErpAttempts {
+  return { fullStarted: new Set(), committed: new Map() };
+}
+
 export async function extractErp(src: ErpSourceConfig, ctx: ExtractContext): Promise<SourceResult> {
   const streams = erpStreams(src);
-  const db = await openSourceDb(src.url, src.name, ctx.logger);
+  let attempts = ctx.attempts?.get('erp') as ErpAttempts | undefined;
+  if (!attempts) {
+    attempts = newErpAttempts();
+    ctx.attempts?.set('erp', attempts);
+  }
+  const db = await openSourceDb(src.url, src.name, ctx.logger, { statementTimeout: src.statementTimeout });
   const result: SourceResult = { source: src.name, inputs: [] };
   try {
     for (const spec of streams) {
       if (ctx.signal?.aborted) break;
-      const counts = await extractStream(db, src, spec, ctx);
+      const counts = await extractStream(db, src, spec, ctx, attempts);
       result.inputs.push({
         file: streamLabel(spec),
         sheet: null,
@@ -57,23 +81,30 @@ async function extractStream(
   src: ErpSourceConfig,
   spec: ErpStreamSpec,
   ctx: ExtractContext,
+  attempts: ErpAttempts,
 ): Promise<ErpStreamResult> {
   const log = ctx.logger.child({ source: src.name, stream: spec.name });
   const query = fingerprint(spec);
-  const saved = ctx.full ? null : await readConnectorState<ErpStreamState>(ctx.wh, src.name, spec.name);
+  const full = ctx.full === true && !attempts.fullStarted.has(spec.name);
+  if (full) attempts.fullStarted.add(spec.name);
+  const saved = full ? null : await readConnectorState<ErpStreamState>(ctx.wh, src.name, spec.name);
   let from = saved?.position ?? null;
   if (saved && saved.query !== query) {
-    log.warn("the stream's query changed since its position was saved: reading it from the start");
+    log.warn("the stream's query or mapping changed since its position was saved: reading it from the start");
     from = null;
   }
-  const nullCursor = await countNullCursor(db, spec);
-  if (nullCursor > 0) {
-    log.warn(
-      { rows: nullCursor, cursor: spec.cursor },
-      'rows with an empty cursor column are not read incrementally; give them a value or use another cursor',
-    );
+  const start: ReadStart = from === null ? null : { after: from, lookback: spec.lookback ?? src.lookback };
+  if (start === null) {
+    const nullCursor = await countNullCursor(db, spec);
+    if (nullCursor > 0) {
+      log.warn(
+        { rows: nullCursor, cursor: spec.cursor },
+        'rows with an empty cursor column are read now, but later changes to them only once they have a cursor value',
+      );
+    }
   }
-  const total: ErpStreamResult = {
+  const earlier = attempts.committed.get(spec.name);
+  const total: ErpStreamResult = earlier ?? {
     name: spec.name,
     from,
     to: from,
@@ -86,7 +117,7 @@ async function extractStream(
     duplicates: 0,
     withWarnings: 0,
   };
-  for await (const batch of readBatches(db, spec, from, src.batchSize)) {
+  for await (const batch of readBatches(db, spec, start, src.batchSize)) {
     const items: ConnectorItem[] = batch.rows.map((row) => buildErpItem(row, spec, ctx.defaultRegion));
     const counts = await ctx.wh.knex.transaction(async (trx) => {
       const staged = await stageItems(ctx.wh, iterate(items), {
@@ -113,6 +144,7 @@ async function extractStream(
       'withWarnings',
     ] as const)
       total[k] += counts[k];
+    attempts.committed.set(spec.name, total);
     log.debug({ batch: total.batches, rows: counts.rows, position: batch.position }, 'batch staged');
     if (ctx.signal?.aborted) break;
   }
@@ -127,7 +159,7 @@ async function* iterate<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
 }
 
-/** A hash of what decides which rows a stream reads and in what order. */
+/** A hash of what decides which rows a stream reads, in what order, and the values it stages. */
 function fingerprint(spec: ErpStreamSpec): string {
   const what = JSON.stringify([
     spec.table ?? null,
@@ -135,6 +167,10 @@ function fingerprint(spec: ErpStreamSpec): string {
     spec.where ?? null,
     spec.key,
     spec.cursor,
+    spec.keyPrefix ?? '',
+    Object.entries(spec.columns).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    [...(spec.ignore ?? [])].sort(),
+    spec.stream,
   ]);
   return hash('sha1', what);
 }

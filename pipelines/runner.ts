@@ -209,19 +209,20 @@ async function extractAll(
       continue;
     }
     const srcLog = logger.child({ source: src.name });
+    const attempts = new Map<string, unknown>();
     try {
       results.push(
         await withRetry(
-          (attempt) =>
+          () =>
             extractSource(src, {
               wh,
               runId,
               baseDir: loaded.dir,
               defaultRegion: loaded.config.defaultRegion,
               logger,
-              // A retry resumes from the position the failed attempt committed, not from scratch.
-              full: ctx.full && attempt === 1,
+              full: ctx.full,
               signal,
+              attempts,
             }),
           { ...retryOptions(ctx, srcLog), onRetry: () => counter.retries++ },
         ),

@@ -26,6 +26,11 @@ export interface ExtractContext {
   full?: boolean;
   /** Incremental sources stop after the batch in flight when this aborts. */
   signal?: AbortSignal;
+  /**
+   * Kept by the runner across the retries of one source within a run: what earlier attempts did
+   * (an incremental source resumes from what they committed and reports their rows too).
+   */
+  attempts?: Map<string, unknown>;
 }
 
 type Extractor<C extends SourceConfig['connector']> = (

@@ -30,7 +30,7 @@ export interface ErpCheck {
 
 export async function checkErp(src: ErpSourceConfig, logger?: Logger): Promise<ErpCheck> {
   const streams = erpStreams(src);
-  const db = await openSourceDb(src.url, src.name, logger);
+  const db = await openSourceDb(src.url, src.name, logger, { statementTimeout: src.statementTimeout });
   try {
     const server = await db.version();
     const readOnly = await db.readOnly();
@@ -52,7 +52,7 @@ async function checkStream(db: SourceDb, spec: ErpStreamSpec): Promise<StreamChe
     };
   }
   try {
-    const { sql, bindings } = batchSql(db, spec, null, 1);
+    const { sql, bindings } = batchSql(db, spec, {}, 1);
     const rows = await db.select(sql, bindings);
     const nullCursor = await countNullCursor(db, spec);
     const first = rows[0];

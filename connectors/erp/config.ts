@@ -30,6 +30,7 @@ const StreamSchema = z
     cursor: z.string().min(1),
     columns: z.record(z.string(), z.enum(FIELD_NAMES as [FieldName, ...FieldName[]])).default({}),
     ignore: z.array(z.string()).optional(),
+    lookback: z.number().min(0).optional(),
   })
   .strict()
   .refine((s) => (s.table === undefined) !== (s.sql === undefined), 'needs exactly one of table and sql')
@@ -45,6 +46,13 @@ export const ErpSourceSchema = z
     streams: z.record(z.string(), z.union([z.literal(false), StreamSchema])).default({}),
     /** Rows per read and per staged transaction: bounds memory and the time a cursor waits to advance. */
     batchSize: z.number().int().min(1).max(100_000).default(5_000),
+    /**
+     * Seconds (or units of a numeric cursor) each run re-reads before the saved cursor, for rows
+     * the ERP committed after rows it stamped later. Longer than the ERP's longest transaction.
+     */
+    lookback: z.number().min(0).default(900),
+    /** Seconds one statement may run on the ERP before it is cancelled (0: no limit). */
+    statementTimeout: z.number().min(0).default(300),
   })
   .strict();
 

@@ -32,7 +32,8 @@ export function buildErpItem(
 ): ConnectorItem {
   const rawKey = row[spec.key];
   const key = rawKey === null || rawKey === undefined ? '' : String(rawKey);
-  const lineage: Lineage = { file: `${streamLabel(spec)}#${key}`, line: null };
+  // `table#key` as staged: two streams over one table stay apart by their key prefix.
+  const lineage: Lineage = { file: `${streamLabel(spec)}#${spec.keyPrefix ?? ''}${key}`, line: null };
   const reject = (reason: string): ConnectorItem => ({
     kind: 'reject',
     reject: { stream: spec.stream, reason, raw: rawJson(row), lineage },

@@ -5,9 +5,10 @@
  *
  * Read-only means the ERP never receives a write and never a lock its users wait on: every
  * statement runs in a read-only transaction (PostgreSQL and MySQL refuse writes in one), plain
- * SELECTs take no row locks, and a statement that would wait on a lock (e.g. behind an
- * ALTER TABLE) gives up after a few seconds instead of queueing the ERP's users behind it.
- * SQLite files are opened read-only.
+ * SELECTs take no row locks, a statement that would wait on a lock (e.g. behind an ALTER TABLE)
+ * gives up after a few seconds instead of queueing the ERP's users behind it, and a statement
+ * that runs longer than the source's `statementTimeout` is cancelled by the server (so an ALTER
+ * never waits long behind one of ours). SQLite files are opened read-only.
  */
 import fs from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
@@ -50,7 +51,20 @@ const pgTypes = {
   },
 };
 
-function knexConfig(url: DatabaseUrl): Knex.Config {
+export interface SourceDbOptions {
+  /** Seconds one statement may run before the server cancels it (0: no limit). */
+  statementTimeout?: number;
+}
+
+/** TLS as PostgreSQL clients read it from the URL: `?sslmode=require|verify-ca|verify-full` or `?ssl=true`. */
+function tls(url: DatabaseUrl): { rejectUnauthorized: boolean } | undefined {
+  const mode = url.params.sslmode ?? (url.params.ssl === 'true' ? 'verify-full' : undefined);
+  if (mode === undefined || mode === 'disable' || mode === 'prefer' || mode === 'allow') return undefined;
+  return { rejectUnauthorized: mode === 'verify-ca' || mode === 'verify-full' };
+}
+
+function knexConfig(url: DatabaseUrl, options: SourceDbOptions): Knex.Config {
+  const timeout = options.statementTimeout ?? 0;
   switch (url.engine) {
     case 'postgres':
       return {
@@ -62,13 +76,12 @@ function knexConfig(url: DatabaseUrl): Knex.Config {
           password: url.password,
           database: url.database,
           application_name: 'crm-etl',
-          ssl:
-            url.params.sslmode === 'require' || url.params.ssl === 'true'
-              ? { rejectUnauthorized: false }
-              : undefined,
+          ssl: tls(url),
           connectionTimeoutMillis: 10_000,
           types: pgTypes,
-          options: `-c default_transaction_read_only=on -c lock_timeout=${LOCK_WAIT_SECONDS}s`,
+          options:
+            `-c default_transaction_read_only=on -c lock_timeout=${LOCK_WAIT_SECONDS}s` +
+            ` -c statement_timeout=${Math.round(timeout * 1000)}`,
         } as Knex.PgConnectionConfig,
         pool: { min: 0, max: 1 },
       };
@@ -82,6 +95,7 @@ function knexConfig(url: DatabaseUrl): Knex.Config {
           password: url.password ?? '',
           database: url.database,
           charset: 'utf8mb4',
+          ssl: tls(url),
           // Dates and timestamps as the server writes them: exact to the microsecond, no zone shift.
           dateStrings: true,
           decimalNumbers: true,
@@ -93,13 +107,10 @@ function knexConfig(url: DatabaseUrl): Knex.Config {
           min: 0,
           max: 1,
           afterCreate: (conn: MysqlConn, done: (err: Error | null, conn: unknown) => void) => {
-            conn.query('SET SESSION TRANSACTION READ ONLY', (err) => {
-              if (err) return done(err, conn);
-              conn.query(
-                `SET SESSION lock_wait_timeout = ${LOCK_WAIT_SECONDS}, SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_SECONDS}`,
-                (err2) => done(err2, conn),
-              );
-            });
+            mysqlSession(conn, timeout).then(
+              () => done(null, conn),
+              (err: Error) => done(err, conn),
+            );
           },
         },
       };
@@ -117,8 +128,30 @@ interface MysqlConn {
   query(sql: string, cb: (err: Error | null) => void): void;
 }
 
+/**
+ * Read-only, short lock waits, and TIMESTAMP columns in UTC (a session zone with DST makes an
+ * hour of cursor values ambiguous). The statement limit is MariaDB's max_statement_time, or
+ * MySQL's max_execution_time (milliseconds, SELECTs) where that does not exist.
+ */
+async function mysqlSession(conn: MysqlConn, timeout: number): Promise<void> {
+  const run = (sql: string) =>
+    new Promise<void>((resolve, reject) => conn.query(sql, (err) => (err ? reject(err) : resolve())));
+  await run('SET SESSION TRANSACTION READ ONLY');
+  await run(
+    `SET SESSION lock_wait_timeout = ${LOCK_WAIT_SECONDS}, SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_SECONDS}, SESSION time_zone = '+00:00'`,
+  );
+  await run(`SET SESSION max_statement_time = ${timeout}`).catch(() =>
+    run(`SET SESSION max_execution_time = ${Math.round(timeout * 1000)}`),
+  );
+}
+
 /** Opens the source's database and checks it answers. `name` is the source's name, for messages. */
-export async function openSourceDb(rawUrl: string, name: string, logger?: Logger): Promise<SourceDb> {
+export async function openSourceDb(
+  rawUrl: string,
+  name: string,
+  logger?: Logger,
+  options: SourceDbOptions = {},
+): Promise<SourceDb> {
   const role: UrlRole = { what: `source '${name}'`, where: `the url of source '${name}' in the config` };
   const url = parseDatabaseUrl(rawUrl, role);
   const engine = url.engine;
@@ -128,7 +161,7 @@ export async function openSourceDb(rawUrl: string, name: string, logger?: Logger
     });
   }
   const knex = knexFactory({
-    ...knexConfig(url),
+    ...knexConfig(url, options),
     acquireConnectionTimeout: 15_000,
     log: knexLog(logger),
   });

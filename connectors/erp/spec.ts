@@ -34,6 +34,12 @@ export interface ErpStreamSpec {
   ignore?: readonly string[];
   /** With `table`: a filter, e.g. `docstatus IN (1, 2)` to skip drafts. */
   where?: string;
+  /**
+   * How far before its saved cursor each run starts again, to catch rows committed after rows
+   * stamped later (see reader.ts): seconds for a timestamp cursor, units for a numeric one.
+   * Default: the source's `lookback`.
+   */
+  lookback?: number;
   /** Engines this SQL is written for; `check` says so when the source is another engine. */
   engines?: readonly ErpEngine[];
 }

@@ -42,10 +42,10 @@ describe('the demo pipeline (npm start)', () => {
       expect(input.loaded).toBe(0);
       expect(input.quarantined).toBe(inputs[i]!.quarantined);
     }
-    // Files are read again and every good row is a repeat; the ERP is read from where it stopped.
-    for (const input of again.filter((s) => s.source !== 'erp').flatMap((s) => s.inputs))
+    // Files are read again and every good row is a repeat; the ERP is read from where it stopped,
+    // less its lookback window (the demo ERP was written within minutes, so all of it), as repeats.
+    for (const input of again.flatMap((s) => s.inputs))
       expect(input.duplicates).toBe(input.rows! - input.quarantined!);
-    for (const input of again.find((s) => s.source === 'erp')!.inputs) expect(input.rows).toBe(0);
 
     const runs = crmEtl(['runs', '--db', db, '--json']).json<{
       runs: Array<{ pipeline: string; status: string }>;

@@ -1,7 +1,8 @@
 /**
  * The ERPNext preset end to end, as a user points it at an ERPNext database: customers, contacts
- * and submitted invoices with their cost staged; a repeat run reads nothing; a cancellation
- * between runs is read alone and the marts leave it out of revenue, as they do the return.
+ * and submitted invoices with their cost staged, a return netted into the invoice it returns; a
+ * repeat run loads nothing (its lookback window is read again as duplicates); a cancellation
+ * between runs is loaded alone and the marts leave it out of revenue, as they do the return.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErpSourceSchema } from '../../connectors/erp/config.js';
@@ -128,16 +129,22 @@ describe.each(targets)('ERPNext preset on $engine', (target) => {
       // 10 widgets at valuation 60; the service has no valuation.
       expect(Number(paid.cost)).toBe(600);
       expect(staged.find((o) => o.source_key === invoices.return)?.status).toBe('Return');
+      // Returned in full: netted to nothing, and marked so.
+      const returned = staged.find((o) => o.source_key === invoices.returned)!;
+      expect(returned.status).toBe('Returned');
+      expect(Number(returned.amount)).toBe(0);
+      expect(Number(returned.cost)).toBe(0);
     },
   );
 
-  it.skipIf(target.unavailable)('a repeat run reads nothing; a cancellation is read alone', async () => {
+  it.skipIf(target.unavailable)('a repeat run loads nothing; a cancellation is loaded alone', async () => {
     const again = await extract();
-    expect(again.inputs.map((i) => i.rows)).toEqual([0, 0, 0]);
+    expect(again.inputs.map((i) => i.loaded)).toEqual([0, 0, 0]);
+    for (const i of again.inputs) expect(i.duplicates).toBe(i.rows);
 
     await erp.seed.cancel(invoices.later);
     const third = await extract();
-    expect(third.inputs.map((i) => [i.rows, i.updated])).toEqual([
+    expect(third.inputs.map((i) => [i.loaded, i.updated])).toEqual([
       [0, 0],
       [0, 0],
       [1, 1],
@@ -159,6 +166,7 @@ describe.each(targets)('ERPNext preset on $engine', (target) => {
       expect(revenue[invoices.paid]).toBe(1);
       expect(revenue[invoices.later]).toBe(0);
       expect(revenue[invoices.return]).toBe(0);
+      expect(revenue[invoices.returned]).toBe(0);
     },
   );
 });

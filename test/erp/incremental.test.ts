@@ -41,12 +41,14 @@ function writer(url: string): Knex {
 const at = (seconds: number, micros = 123456) =>
   `2026-11-20 10:00:${String(seconds).padStart(2, '0')}.${String(micros).padStart(6, '0')}`;
 
-function ordersStream(batchSize: number, url: string): ErpSourceConfig {
+/** The test's stream; lookback 0 unless given, so runs read exactly what keyset order gives. */
+function ordersStream(batchSize: number, url: string, lookback = 0): ErpSourceConfig {
   return ErpSourceSchema.parse({
     name: 'shop',
     connector: 'erp',
     url,
     batchSize,
+    lookback,
     streams: {
       orders: {
         stream: 'order',
@@ -275,7 +277,9 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
                 steps: ['extract'],
                 retries: 2,
                 retryDelay: 0,
-                sources: [{ name: 'shop', connector: 'erp', url: viaProxy, batchSize: 2, streams }],
+                sources: [
+                  { name: 'shop', connector: 'erp', url: viaProxy, batchSize: 2, lookback: 0, streams },
+                ],
               },
             },
           }),
@@ -294,6 +298,97 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
           { n: number },
         ];
         expect(Number(n)).toBe(10);
+      } finally {
+        await proxy.close();
+        tmp.remove();
+      }
+    },
+  );
+
+  it.skipIf(target.unavailable)(
+    'a lookback window catches a row committed after later-stamped rows',
+    async () => {
+      await extract(ordersStream(4, source.url, 60));
+      // Stamped before the saved position (10:00:09), committed only now: keyset order alone skips it.
+      await erp('erp_orders').insert({
+        id: 20,
+        customer: 'CUST-1',
+        order_date: '2026-11-21',
+        amount: 7,
+        status: 'Paid',
+        modified: at(8, 0),
+      });
+      const exact = await extract(ordersStream(4, source.url, 0));
+      expect(exact.inputs[0]).toMatchObject({ rows: 0 });
+      const windowed = await extract(ordersStream(4, source.url, 60));
+      // Everything stamped within 60 s before the position is read again: the late row is new, the rest repeats.
+      expect(windowed.inputs[0]).toMatchObject({ rows: 11, inserted: 1, duplicates: 10 });
+      expect((await staged()).map((r) => r.source_key)).toContain('20');
+    },
+  );
+
+  it.skipIf(target.unavailable)('rows with an empty cursor are read by a first or full read', async () => {
+    await erp.schema.alterTable('erp_orders', (tb) => tb.setNullable('modified'));
+    await erp('erp_orders').insert({
+      id: 30,
+      customer: 'CUST-1',
+      order_date: '2026-11-21',
+      amount: 9,
+      status: 'Paid',
+      modified: null,
+    });
+    const first = await extract(ordersStream(4, source.url));
+    expect(first.inputs[0]).toMatchObject({ rows: 11, inserted: 11 });
+    expect((await staged()).map((r) => r.source_key)).toContain('30');
+    const again = await extract(ordersStream(4, source.url));
+    expect(again.inputs[0]).toMatchObject({ rows: 0 });
+  });
+
+  it.skipIf(target.unavailable || target.engine === 'sqlite')(
+    'a --full run retried after a cut reads every stream in full, and reports every row once',
+    async () => {
+      const server = parseWarehouseUrl(source.url);
+      const proxy = await startTcpProxy(server.host!, server.port!);
+      const tmp = tempDir();
+      try {
+        const viaProxy = source.url.replace(`:${server.port}/`, `:${proxy.port}/`);
+        const orders = ordersStream(2, viaProxy).streams.orders!;
+        const streams = { a: orders, b: { ...orders, keyPrefix: 'b:' } };
+        const loaded = loadConfig(
+          writeConfig(tmp.dir, {
+            pipelines: {
+              p: {
+                steps: ['extract'],
+                retries: 2,
+                retryDelay: 0,
+                sources: [
+                  { name: 'shop', connector: 'erp', url: viaProxy, batchSize: 2, lookback: 0, streams },
+                ],
+              },
+            },
+          }),
+        );
+        const signal = new AbortController().signal;
+        expect((await runPipeline(t.wh, loaded, 'p', logger, { signal })).status).toBe('succeeded');
+        // Cut while stream a is being read in full: the retry must still read b in full.
+        let saves = 0;
+        const onQuery = (q: { sql: string }) => {
+          if (/insert into .connector_state/i.test(q.sql) && ++saves === 2) proxy.cut();
+        };
+        t.wh.knex.on('query', onQuery);
+        const report = await runPipeline(t.wh, loaded, 'p', logger, { signal, full: true });
+        t.wh.knex.off('query', onQuery);
+        expect(report.status, report.error).toBe('succeeded');
+        expect(report.steps[0]!.retries).toBe(1);
+        const inputs = (
+          report.steps[0]!.detail as Array<{
+            inputs: Array<{ name: string; rows: number; duplicates: number }>;
+          }>
+        )[0]!.inputs;
+        expect(inputs.map((i) => [i.name, i.rows, i.duplicates])).toEqual([
+          ['a', 10, 10],
+          ['b', 10, 10],
+        ]);
       } finally {
         await proxy.close();
         tmp.remove();

@@ -236,6 +236,7 @@ const DDL: readonly string[] = [
   name varchar,
   ref varchar,
   state varchar NOT NULL,
+  posted_before boolean,
   move_type varchar NOT NULL,
   payment_state varchar,
   invoice_origin varchar,
@@ -741,6 +742,7 @@ export class OdooSeeder {
         reversed_entry_id: input.reversedEntryId ?? null,
         name,
         state,
+        posted_before: state !== 'draft',
         move_type: moveType,
         payment_state: input.paymentState ?? 'not_paid',
         invoice_origin: input.invoiceOrigin ?? null,
@@ -803,7 +805,13 @@ export class OdooSeeder {
     await this.write(
       'account_move',
       id,
-      { state: 'posted', name, sequence_prefix: prefix, sequence_number: Number(name.slice(prefix.length)) },
+      {
+        state: 'posted',
+        posted_before: true,
+        name,
+        sequence_prefix: prefix,
+        sequence_number: Number(name.slice(prefix.length)),
+      },
       at,
     );
     await this.increaseRank(Number(m.partner_id));
@@ -811,6 +819,11 @@ export class OdooSeeder {
 
   async cancelMove(id: number, at?: string): Promise<void> {
     await this.write('account_move', id, { state: 'cancel' }, at);
+  }
+
+  /** button_draft: a posted entry back to draft (posted_before stays true). */
+  async resetToDraft(id: number, at?: string): Promise<void> {
+    await this.write('account_move', id, { state: 'draft' }, at);
   }
 
   /** A credit note reversing a posted invoice in full: both end up payment_state 'reversed'/'paid'. */

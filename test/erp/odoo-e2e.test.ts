@@ -1,8 +1,9 @@
 /**
  * The Odoo preset end to end on PostgreSQL: partners, confirmed sale orders with their cost and
  * direct invoices staged; every write shares one write_date (as a bulk import or one transaction
- * gives), so every batch boundary falls inside a tie; a repeat run reads nothing; a cancellation
- * is read alone; and a contact person's orders go to their company.
+ * gives), so every batch boundary falls inside a tie; a repeat run loads nothing; a cancellation
+ * is loaded alone; a contact person's orders go to their company; a credit note is netted into
+ * the invoice it reverses; an invoice reset to draft stops counting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErpSourceSchema } from '../../connectors/erp/config.js';
@@ -124,16 +125,43 @@ describe.each(targets)('Odoo preset on $engine', (target) => {
     },
   );
 
-  it.skipIf(target.unavailable)('reads nothing again, then only the cancelled order', async () => {
+  it.skipIf(target.unavailable)('loads nothing again, then only the cancelled order', async () => {
     const again = await extract();
-    expect(again.inputs.map((i) => i.rows)).toEqual([0, 0, 0]);
+    expect(again.inputs.map((i) => i.loaded)).toEqual([0, 0, 0]);
     await odoo.seed.cancelOrder(ids.confirmed, '2026-04-10 09:00:00');
     const third = await extract();
-    expect(third.inputs.map((i) => [i.rows, i.updated])).toEqual([
+    expect(third.inputs.map((i) => [i.loaded, i.updated])).toEqual([
       [0, 0],
       [1, 1],
       [0, 0],
     ]);
     expect((await orders()).find((o) => o.source_key === `order:${ids.confirmed}`)?.status).toBe('Cancelled');
   });
+
+  it.skipIf(target.unavailable)(
+    'nets a credit note into its invoice; an invoice reset to draft stops counting',
+    async () => {
+      const refund = await odoo.seed.reverse(ids.direct, { date: '2026-04-12', at: '2026-04-12 09:00:00' });
+      await extract();
+      const byKey = new Map((await orders()).map((o) => [o.source_key, o]));
+      expect(byKey.get(`invoice:${ids.direct}`)).toMatchObject({ status: 'Refunded' });
+      expect(Number(byKey.get(`invoice:${ids.direct}`)!.amount)).toBe(0);
+      expect(byKey.get(`invoice:${refund}`)).toMatchObject({ status: 'Return' });
+
+      const second = await odoo.seed.addInvoice({
+        partnerId: ids.solo,
+        invoiceDate: '2026-04-13',
+        amountUntaxed: 800,
+        state: 'posted',
+        at: '2026-04-13 09:00:00',
+      });
+      await extract();
+      expect((await orders()).find((o) => o.source_key === `invoice:${second}`)?.status).toBe('not_paid');
+      await odoo.seed.resetToDraft(second, '2026-04-14 09:00:00');
+      await extract();
+      expect((await orders()).find((o) => o.source_key === `invoice:${second}`)?.status).toBe(
+        'Cancelled: reset to draft',
+      );
+    },
+  );
 });

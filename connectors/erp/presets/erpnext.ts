@@ -152,6 +152,21 @@ WHERE EXISTS (SELECT 1 FROM \`tabDynamic Link\` l
   },
 };
 
+/** Cost of goods of one invoice `alias`, in its currency (see the invoices stream below). */
+const goodsCost = (alias: string): string =>
+  `(SELECT SUM(sii.\`stock_qty\` *
+                CASE WHEN sii.\`incoming_rate\` > 0 THEN sii.\`incoming_rate\`
+                     ELSE COALESCE(it.\`valuation_rate\`, 0) END)
+      FROM \`tabSales Invoice Item\` sii
+      LEFT JOIN \`tabItem\` it ON it.\`name\` = sii.\`item_code\`
+     WHERE sii.\`parent\` = ${alias}.\`name\` AND sii.\`parenttype\` = 'Sales Invoice')
+    * 1.0 / COALESCE(NULLIF(${alias}.\`conversion_rate\`, 0), 1)`;
+
+/** Σ `what` over the submitted returns (credit notes `r`) made against invoice `alias`. */
+const returnsOf = (alias: string, what: string): string =>
+  `(SELECT SUM(${what}) FROM \`tabSales Invoice\` r
+     WHERE r.\`return_against\` = ${alias}.\`name\` AND r.\`is_return\` = 1 AND r.\`docstatus\` = 1)`;
+
 /**
  * Sales invoices, submitted (docstatus 1) and cancelled (docstatus 2); drafts (0) are skipped —
  * a draft that is submitted later gets a newer `modified` and is read then. Status: 'Cancelled'
@@ -169,6 +184,12 @@ WHERE EXISTS (SELECT 1 FROM \`tabDynamic Link\` l
  * 0. Valuation is in the company currency, so it is divided by the invoice's conversion_rate to
  * match the amount (× 1.0: SQLite divides integers as integers). Returns have negative
  * quantities, hence a negative cost.
+ *
+ * Returns are netted into the invoice they return: its amount and cost include those of the
+ * submitted credit notes against it (submitting one re-saves the original, so `modified` moves
+ * and the original is read again), and an invoice returned in full gets status 'Returned'. The
+ * credit notes themselves are staged with status 'Return', which the marts leave out, so a
+ * return is counted once, against the sale it undoes.
  */
 const invoices: ErpStreamSpec = {
   name: 'invoices',
@@ -182,16 +203,12 @@ const invoices: ErpStreamSpec = {
   si.\`customer\`,
   CAST(si.\`posting_date\` AS CHAR) AS \`posting_date\`,
   si.\`grand_total\`,
-  ROUND((SELECT SUM(sii.\`stock_qty\` *
-                    CASE WHEN sii.\`incoming_rate\` > 0 THEN sii.\`incoming_rate\`
-                         ELSE COALESCE(it.\`valuation_rate\`, 0) END)
-           FROM \`tabSales Invoice Item\` sii
-           LEFT JOIN \`tabItem\` it ON it.\`name\` = sii.\`item_code\`
-          WHERE sii.\`parent\` = si.\`name\` AND sii.\`parenttype\` = 'Sales Invoice')
-        * 1.0 / COALESCE(NULLIF(si.\`conversion_rate\`, 0), 1), 2) AS \`cost\`,
+  ROUND(${goodsCost('si')} + COALESCE(${returnsOf('si', goodsCost('r'))}, 0), 2) AS \`cost\`,
+  si.\`net_total\` + COALESCE(${returnsOf('si', 'r.`net_total`')}, 0) AS \`net_amount\`,
   si.\`currency\`,
   CASE WHEN si.\`docstatus\` = 2 THEN 'Cancelled'
        WHEN si.\`is_return\` = 1 THEN 'Return'
+       WHEN si.\`net_total\` > 0 AND si.\`net_total\` + COALESCE(${returnsOf('si', 'r.`net_total`')}, 0) <= 0 THEN 'Returned'
        ELSE si.\`status\` END AS \`status\`,
   COALESCE(${salesPerson('si', 'Sales Invoice')},
     (SELECT COALESCE(${salesPerson('cu', 'Customer')}, us.\`full_name\`)
@@ -214,7 +231,7 @@ WHERE si.\`docstatus\` IN (1, 2)
   columns: {
     customer: 'customer_source_key',
     posting_date: 'order_date',
-    net_total: 'amount',
+    net_amount: 'amount',
     cost: 'cost',
     currency: 'currency',
     status: 'status',

@@ -101,7 +101,9 @@ WHERE (p.type = 'contact' OR p.commercial_partner_id = p.id)
  * 'Cancelled', which the marts exclude); quotations ('draft', 'sent') are not orders and are
  * skipped — once confirmed, their write_date moves and they are read then. The customer is the
  * order partner's commercial partner, so a contact person's orders count for their company.
- * Amount: amount_untaxed in the order currency — net of tax like the cost, so the margin is not
+ * Credit notes of the order's invoices are not netted into it (they link to the order through
+ * invoice lines, which this preset does not read): a cancelled order drops out, a refunded one
+ * still counts. Amount: amount_untaxed in the order currency — net of tax like the cost, so the margin is not
  * inflated by VAT (amount_total stays in attributes). Cost: Σ purchase_price × product_uom_qty over the
  * product lines (sale_margin's purchase_price is per line unit, in the order currency); NULL
  * without sale_margin.
@@ -146,15 +148,24 @@ WHERE so.state IN ('sale', 'done', 'cancel')`,
   },
 };
 
+/** Σ untaxed amount of the posted credit notes reversing invoice `alias`. */
+const refunded = (alias: string): string =>
+  `COALESCE((SELECT SUM(r.amount_untaxed) FROM account_move r
+              WHERE r.reversed_entry_id = ${alias}.id AND r.move_type = 'out_refund' AND r.state = 'posted'), 0)`;
+
 /**
  * Customer invoices and credit notes (move_type out_invoice / out_refund) that are posted, or
- * cancelled (status 'Cancelled'); drafts are skipped. An invoice made from a sale order is
- * already counted through that order, so only invoices whose invoice_origin names no sale order
- * of the same company are staged (direct invoices, subscriptions, imports…). Credit notes get
- * status 'Return' and a negative amount (untaxed, as for sale orders); an invoice fully reversed by a credit note gets
- * 'Refunded' (payment_state 'reversed'), so neither counts as revenue; otherwise the status is
- * the payment_state (not_paid, partial, in_payment, paid). No cost: an invoice carries no
- * purchase price (cost stays NULL, so no margin is claimed for it).
+ * cancelled (status 'Cancelled'); drafts are skipped, except a posted invoice reset to draft
+ * (posted_before): it is staged again as 'Cancelled: reset to draft', so it stops counting until
+ * it is posted again. An invoice made from a sale order is already counted through that order,
+ * so only invoices whose invoice_origin names no sale order of the same company are staged
+ * (direct invoices, subscriptions, imports…). Amounts are untaxed, as for sale orders. Credit
+ * notes get status 'Return' and a negative amount, which the marts leave out; instead the
+ * invoice they reverse (reversed_entry_id) is netted: its amount less the posted credit notes,
+ * 'Refunded' when nothing is left (or payment_state 'reversed'). Odoo re-saves the invoice when
+ * the credit note is reconciled with it, which is when the netting is read. Otherwise the
+ * status is the payment_state (not_paid, partial, in_payment, paid). No cost: an invoice carries
+ * no purchase price (cost stays NULL, so no margin is claimed for it).
  */
 const invoices: ErpStreamSpec = {
   name: 'invoices',
@@ -171,14 +182,17 @@ const invoices: ErpStreamSpec = {
   CASE WHEN m.move_type = 'out_refund' THEN -m.amount_total ELSE m.amount_total END AS amount_total,
   cur.name AS currency,
   CASE WHEN m.state = 'cancel' THEN 'Cancelled'
+       WHEN m.state = 'draft' THEN 'Cancelled: reset to draft'
        WHEN m.move_type = 'out_refund' THEN 'Return'
-       WHEN m.payment_state = 'reversed' THEN 'Refunded'
+       WHEN m.payment_state = 'reversed' OR m.amount_untaxed - ${refunded('m')} <= 0 THEN 'Refunded'
        ELSE m.payment_state END AS status,
   ${userName('m.invoice_user_id')} AS salesperson,
   m.name AS invoice_name,
   m.move_type,
   m.state,
   CASE WHEN m.move_type = 'out_refund' THEN -m.amount_untaxed ELSE m.amount_untaxed END AS amount_untaxed,
+  CASE WHEN m.move_type = 'out_refund' THEN -m.amount_untaxed
+       ELSE m.amount_untaxed - ${refunded('m')} END AS net_amount,
   m.amount_residual,
   m.invoice_origin,
   m.reversed_entry_id,
@@ -187,14 +201,14 @@ FROM account_move m
 JOIN res_partner p ON p.id = m.partner_id
 LEFT JOIN res_currency cur ON cur.id = m.currency_id
 WHERE m.move_type IN ('out_invoice', 'out_refund')
-  AND m.state IN ('posted', 'cancel')
+  AND (m.state IN ('posted', 'cancel') OR (m.state = 'draft' AND (to_jsonb(m) ->> 'posted_before')::boolean))
   AND NOT EXISTS (SELECT 1 FROM sale_order so
                    WHERE so.company_id = m.company_id
                      AND so.name = ANY (string_to_array(replace(m.invoice_origin, ' ', ''), ',')))`,
   columns: {
     customer_id: 'customer_source_key',
     invoice_date: 'order_date',
-    amount_untaxed: 'amount',
+    net_amount: 'amount',
     currency: 'currency',
     status: 'status',
     salesperson: 'owner',
