@@ -101,7 +101,10 @@ export async function stageItems(
           rejects++;
           pending.push(item.reject);
           await options.onReject?.(item.reject);
-          if (pending.length >= REJECT_BATCH && !byRecord) await flushRejects(trx);
+          if (pending.length >= REJECT_BATCH && !byRecord) {
+            await loadIdle(); // never interleaved with a batch in flight
+            await flushRejects(trx);
+          }
         } else {
           records++;
           const { record } = item;
@@ -123,7 +126,8 @@ export async function stageItems(
         if ((records + rejects) % 10_000 === 0) options.onProgress?.(records + rejects);
       }
     }
-    const stats = await loadStaging(wh, spec, rows(), { trx });
+    let loadIdle = async (): Promise<void> => {};
+    const stats = await loadStaging(wh, spec, rows(), { trx, onStart: (idle) => (loadIdle = idle) });
     const files = [...touched];
     for (let i = 0; i < files.length; i += 500) {
       const chunk = files.slice(i, i + 500);

@@ -17,16 +17,41 @@ export interface LoadStats {
 /** Columns that say where a row came from or how it was read, not what it says: a re-import from another file is a repeat. */
 const LINEAGE = new Set(['run_id', 'file', 'line', 'warnings']);
 const SEP = '\u001f';
+/**
+ * Rows per batch at most, whatever the engine allows: two batches are held at once (one in the
+ * database, one filling), and small batches keep that bounded and short-lived (cheap to collect)
+ * while the per-batch round trips stay negligible.
+ */
+const MAX_BATCH_ROWS = 500;
+
+// Per table: the columns the content hash covers, in spec order (computed once, not per row).
+const hashedColumns = new WeakMap<StagingTableSpec, readonly string[]>();
+
+function columnsToHash(spec: StagingTableSpec): readonly string[] {
+  let cols = hashedColumns.get(spec);
+  if (cols === undefined) {
+    cols = spec.columns
+      .map((c) => c.name)
+      .filter((name) => name !== spec.hashColumn && !LINEAGE.has(name) && !spec.hashIgnore?.includes(name));
+    hashedColumns.set(spec, cols);
+  }
+  return cols;
+}
 
 /** Content hash of a row over its non-lineage columns (key included), in spec order. */
 export function rowHash(spec: StagingTableSpec, row: StageRow): string {
+  const cols = columnsToHash(spec);
   let text = '';
-  for (const { name } of spec.columns) {
-    if (name === spec.hashColumn || LINEAGE.has(name) || spec.hashIgnore?.includes(name)) continue;
-    const v = row[name];
+  for (let i = 0; i < cols.length; i++) {
+    const v = row[cols[i]!];
     text +=
-      (v === null || v === undefined ? '\u0000' : typeof v === 'object' ? JSON.stringify(v) : String(v)) +
-      SEP;
+      (v === null || v === undefined
+        ? '\u0000'
+        : typeof v === 'string'
+          ? v
+          : typeof v === 'object'
+            ? JSON.stringify(v)
+            : String(v)) + SEP;
   }
   return crypto.hash('sha1', text, 'base64');
 }
@@ -36,6 +61,13 @@ export interface LoadOptions {
   onBatch?: (stats: LoadStats) => void;
   /** Join this transaction (e.g. to commit quarantine rows with the load) instead of opening one. */
   trx?: Knex.Transaction;
+  /**
+   * Receives, when the load starts, a function that resolves once no batch of this load is in the
+   * database (or rejects with that batch's error). A caller that issues statements of its own on
+   * the same transaction from inside `rows` (quarantine rows) awaits it first: a batch's savepoint
+   * released or rolled back in between would take the caller's savepoints and rows with it.
+   */
+  onStart?: (idle: () => Promise<void>) => void;
 }
 
 /**
@@ -59,8 +91,11 @@ export async function loadStaging(
     let batch: StageRow[] = [];
     // One batch is in the database while the next is read and hashed: Node's work and the
     // server's ingest overlap on two cores instead of taking turns. Drivers queue commands on a
-    // connection, so other statements issued meanwhile (quarantine rows) wait their turn.
+    // connection, but a batch's savepoint must not interleave with the caller's own statements:
+    // a caller writing from inside `rows` waits for the idle function given to onStart.
     let inflight: Promise<void> = Promise.resolve();
+    const batchRows = Math.min(wh.adapter.batchRows, MAX_BATCH_ROWS);
+    options.onStart?.(() => inflight);
     const send = async (rowsOut: StageRow[]) => {
       if (!decided) {
         // A source with no rows yet can take the append path; a repeated key falls back to merge.
@@ -90,7 +125,7 @@ export async function loadStaging(
           row[spec.hashColumn] = rowHash(spec, row);
         }
         batch.push(row);
-        if (batch.length >= wh.adapter.batchRows) await flush();
+        if (batch.length >= batchRows) await flush();
       }
       await flush();
       await inflight;

@@ -11,6 +11,12 @@ import type { LogicalRecord } from './record-splitter.js';
 // csv-parse's `trim` of an unquoted cell: these on the left, any whitespace (trimEnd) on the right.
 const LEFT_TRIMMABLE = /^[ \t\f\r\n]+/;
 
+/** Whether the last character is one trimEnd would remove beyond ASCII (NBSP, U+2000…, U+3000, …). */
+function maybeSpace(cell: string): boolean {
+  const c = cell.charCodeAt(cell.length - 1);
+  return c >= 0x80 && /\s/.test(cell[cell.length - 1]!);
+}
+
 export type CellsOrError = { cells: string[] } | { error: string };
 
 export interface CsvCellOptions {
@@ -73,7 +79,15 @@ export class CsvCellParser {
   private splitPlain(text: string): string[] {
     const cells = text.split(this.delimiter);
     if (this.trim)
-      for (let i = 0; i < cells.length; i++) cells[i] = cells[i]!.replace(LEFT_TRIMMABLE, '').trimEnd();
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[i]!;
+        // Most cells have nothing to trim: a look at both ends is far cheaper than two passes.
+        if (
+          cell !== '' &&
+          (cell.charCodeAt(0) <= 32 || cell.charCodeAt(cell.length - 1) <= 32 || maybeSpace(cell))
+        )
+          cells[i] = cell.replace(LEFT_TRIMMABLE, '').trimEnd();
+      }
     return cells;
   }
 

@@ -8,6 +8,7 @@ import iconv from 'iconv-lite';
 import { SourceError } from '../../lib/errors.js';
 import type { RawRow } from '../canonical/cells.js';
 import { CsvCellParser } from './csv-cells.js';
+import { itemsFromWorker, useWorker } from './csv-parallel.js';
 import { sniffDelimiter } from './delimiter.js';
 import { detectEncoding } from './encoding.js';
 import type { FileHead } from './file-format.js';
@@ -44,10 +45,12 @@ export function openCsv(
     sheet: null,
     sample,
     rows: (expectedCells) => readRows(path, encoding, { delimiter, trim, expectedCells }),
+    itemsInWorker: (job, summary) =>
+      useWorker(path) ? itemsFromWorker({ path, encoding, delimiter, trim, job }, summary) : null,
   };
 }
 
-async function* readRows(
+export async function* readRows(
   path: string,
   encoding: string,
   options: { delimiter: string; trim: boolean; expectedCells: { min: number; max: number } | undefined },
@@ -57,7 +60,7 @@ async function* readRows(
   const splitter = new RecordSplitter(options);
   let batch: LogicalRecord[] = [];
   const source = createReadStream(path, { highWaterMark: 64 * 1024 });
-  const decoder = iconv.getDecoder(encoding); // strips a BOM; keeps split characters across chunks
+  const decoder = chunkDecoder(encoding);
   const take = (text: string | undefined): void => {
     if (text === undefined || text === '') return;
     for (const line of lines.push(text)) for (const rec of splitter.push(line)) batch.push(rec);
@@ -84,6 +87,32 @@ async function* readRows(
     source.destroy();
   }
 }
+
+/**
+ * iconv-lite's streaming decoder (strips a BOM; keeps characters split across chunks), or for
+ * the single-byte Cyrillic code pages the built-in TextDecoder, ~2-3× faster. The two agree on
+ * every byte except windows-1251's unassigned 0x98 (iconv: U+FFFD, which the record builder
+ * warns about): a chunk holding it goes through iconv. Single-byte decoding has no state, so
+ * chunks may switch decoder.
+ */
+function chunkDecoder(encoding: string): { write(chunk: Buffer): string; end(): string | undefined } {
+  const iconvDecoder = iconv.getDecoder(encoding);
+  const fast = FAST_SINGLE_BYTE.get(encoding.toLowerCase());
+  if (fast === undefined) return iconvDecoder;
+  const decoder = new TextDecoder(fast.label);
+  return {
+    write: (chunk) =>
+      fast.unassigned !== null && chunk.includes(fast.unassigned)
+        ? iconvDecoder.write(chunk)
+        : decoder.decode(chunk),
+    end: () => iconvDecoder.end(),
+  };
+}
+
+const FAST_SINGLE_BYTE: ReadonlyMap<string, { label: string; unassigned: number | null }> = new Map([
+  ['windows-1251', { label: 'windows-1251', unassigned: 0x98 }],
+  ['koi8-r', { label: 'koi8-r', unassigned: null }],
+]);
 
 function toRows(records: readonly LogicalRecord[], parser: CsvCellParser): RawRow[] {
   const parsed = parser.parseAll(records);

@@ -9,7 +9,7 @@ import type { ConnectorItem, Lineage, SourceRecord, StreamName } from '../contra
 import { cellText, type Cell, type RawRow } from '../canonical/cells.js';
 import type { ColumnPlan } from './columns.js';
 import { completeNames } from '../canonical/names.js';
-import { convertCell, type ValueRule } from '../canonical/values.js';
+import { convertCell, type Converted, type ValueRule } from '../canonical/values.js';
 import {
   CONTACT_IDENTITY,
   CUSTOMER_REFERENCE,
@@ -52,6 +52,7 @@ export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
   const problems = new Map<FieldName, string>();
   const warnings: string[] = [];
   const attributes: Record<string, string> = {};
+  let sourceKeyValue: string | number | undefined;
   for (const col of ctx.columns) {
     const cell = row.cells[col.index] ?? null;
     if (col.field === null) {
@@ -59,13 +60,16 @@ export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
       continue;
     }
     const rule = ruleOf(col, col.field);
-    const converted = convertCell(cell, rule, ctx.defaultRegion);
+    const converted = convertMemo(col, cell, rule, ctx.defaultRegion);
     if (converted === null) continue;
     if (!converted.ok) {
       problems.set(col.field, converted.problem);
       continue;
     }
-    values[col.field] = converted.value;
+    // The key is kept apart rather than deleted from `values` later: a delete turns the object
+    // into a slow dictionary for every later reader.
+    if (col.field === 'source_key') sourceKeyValue = converted.value;
+    else values[col.field] = converted.value;
     if (converted.several) keepAttribute(attributes, col.label, cell);
     if (converted.ext) {
       if (streamHasField(ctx.stream, 'phone_ext')) values.phone_ext ??= converted.ext;
@@ -98,8 +102,7 @@ export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
   }
   for (const p of problems.values()) warnings.push(`${p}: dropped`);
 
-  let sourceKey = values.source_key;
-  delete values.source_key;
+  let sourceKey = sourceKeyValue;
   if (sourceKey === undefined) {
     if (hasColumn(ctx, 'source_key')) warnings.push('source_key is empty: key derived from the row content');
     sourceKey = contentKey(ctx.columns, row.cells);
@@ -127,6 +130,48 @@ function ruleOf(col: ColumnPlan, field: FieldName): ValueRule {
     rules.set(col, rule);
   }
   return rule;
+}
+
+/**
+ * Per column, the conversions of the texts seen recently. Columns such as city, manager, company,
+ * group or date repeat their values row after row, and a conversion is a pure function of the
+ * text (the rule and region are fixed per sheet), so a repeat costs one lookup. A column whose
+ * values hardly repeat (phones, e-mails, keys) stops caching after a trial.
+ */
+interface ColumnMemo {
+  rule: ValueRule;
+  region: string;
+  cache: Map<string, Converted | null> | null;
+  lookups: number;
+  hits: number;
+}
+
+const MEMO_LIMIT = 4_096;
+const MEMO_TRIAL = 2_048;
+const memos = new WeakMap<ColumnPlan, ColumnMemo>();
+
+function convertMemo(col: ColumnPlan, cell: Cell, rule: ValueRule, region: string): Converted | null {
+  if (typeof cell !== 'string') return convertCell(cell, rule, region);
+  let memo = memos.get(col);
+  if (memo === undefined || memo.rule !== rule || memo.region !== region) {
+    memo = { rule, region, cache: new Map(), lookups: 0, hits: 0 };
+    memos.set(col, memo);
+  }
+  const cache = memo.cache;
+  if (cache === null) return convertCell(cell, rule, region);
+  memo.lookups++;
+  let converted = cache.get(cell);
+  if (converted !== undefined || cache.has(cell)) {
+    memo.hits++;
+    return converted ?? null;
+  }
+  converted = convertCell(cell, rule, region);
+  if (memo.lookups >= MEMO_TRIAL && memo.hits < memo.lookups / 4) memo.cache = null;
+  else {
+    if (cache.size >= MEMO_LIMIT) cache.clear();
+    cache.set(cell, converted);
+  }
+  return converted;
 }
 
 /** CSV only: "row has 7 cells, header has 9". Trailing empty cells beyond the header are fine. */

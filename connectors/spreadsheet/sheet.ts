@@ -24,6 +24,18 @@ export interface SheetInput {
   sample: readonly RawRow[];
   /** Every row from the top; `expectedCells` is the header's width once known. */
   rows(expectedCells: { min: number; max: number } | undefined): AsyncIterable<RawRow>;
+  /**
+   * The data rows read and built off the main thread (CSV: a worker thread running dataItems
+   * over the same rows), or null when that is not worth it; `summary` is kept up to date.
+   */
+  itemsInWorker?(job: DataJob, summary: SheetSummary): AsyncIterable<SheetItem> | null;
+}
+
+/** What dataItems needs besides the rows: all structured-cloneable, for a worker thread. */
+export interface DataJob {
+  headerLine: number;
+  ctx: BuildContext;
+  expected: { min: number; max: number };
 }
 
 export interface SheetDetection {
@@ -88,10 +100,14 @@ export function prepareSheet(input: SheetInput, options: SheetOptions): SheetRea
     defaultRegion: options.defaultRegion,
     encoding: input.encoding,
   };
-  const items =
+  const job: DataJob | null =
     header === null
+      ? null
+      : { headerLine: header.line, ctx, expected: { min: headerWidth, max: headers.length } };
+  const items =
+    job === null
       ? emptyItems(input, ctx, summary)
-      : dataItems(input, header.line, ctx, summary, { min: headerWidth, max: headers.length });
+      : (input.itemsInWorker?.(job, summary) ?? dataItems(input, job.headerLine, ctx, summary, job.expected));
   return { detection, items, summary };
 }
 
@@ -114,7 +130,8 @@ function headerOf(input: SheetInput, mapping: MappingFile | undefined, where: st
   return found === null ? null : (usable.find((r) => r.line === found.line) ?? null);
 }
 
-async function* dataItems(
+/** The records and rejects of the rows below the header, counted into `summary`. */
+export async function* dataItems(
   input: SheetInput,
   headerLine: number,
   ctx: BuildContext,

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { readSpreadsheet } from '../../connectors/spreadsheet/index.js';
@@ -141,6 +142,7 @@ export async function benchImport(args: string[]): Promise<void> {
     if (target.unavailable || target.engine === 'mysql') continue;
     const t = await migratedWarehouse(target);
     const mem = peakRss();
+    const cpuBefore = process.cpuUsage();
     const imported = await timed(async () => {
       const totals = { rows: 0, loaded: 0, quarantined: 0, duplicates: 0 };
       for await (const sheet of readSpreadsheet(file)) {
@@ -153,18 +155,26 @@ export async function benchImport(args: string[]): Promise<void> {
         for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += c[k];
       }
       return totals;
+    }).finally(async () => {
+      mem.stop();
+      await t.drop(); // a failed import must not leave the pool (and the process) running
     });
     const rss = mem.stop();
-    await t.drop();
+    const cpu = process.cpuUsage(cpuBefore);
     const raw = await freshDatabase(target);
     const base = await timed(async () => rawLoad(target, raw.url, file));
     await raw.drop();
     const v = imported.value;
     const ratio = imported.seconds / base.seconds;
     console.log(
-      `${target.engine.padEnd(9)} import ${imported.seconds.toFixed(1)} s (${rate(rows, imported.seconds)}, peak RSS ${rss.toFixed(0)} MB; ` +
+      `${target.engine.padEnd(9)} import ${imported.seconds.toFixed(1)} s (${rate(rows, imported.seconds)}, peak RSS ${rss.toFixed(0)} MB, ` +
+        `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in all threads; ` +
         `loaded ${v.loaded}, quarantined ${v.quarantined}, duplicates ${v.duplicates}) | raw bulk load ${base.seconds.toFixed(2)} s | ` +
-        `ratio ${ratio.toFixed(1)}x (target <= 3x on postgres) | RSS target <= 300 MB ${rss <= 300 ? 'OK' : 'MISSED'}`,
+        `ratio ${ratio.toFixed(1)}x (target <= 3x on postgres) | RSS target <= 300 MB ${rss <= 300 ? 'OK' : 'MISSED'} | ` +
+        `load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
     );
   }
 }

@@ -1,0 +1,236 @@
+/**
+ * Main-thread side of the CSV worker: a big CSV file is read, split and normalized in a worker
+ * thread (csv-worker.ts) while the main thread stages the records it has already received, so
+ * the two halves of an import run on two cores. The items and counts are exactly those of the
+ * in-thread path (the worker runs the same dataItems). Small files, and any file on a single
+ * core, are read in-thread: there the worker's start-up and the hand-over would cost more than
+ * they save.
+ */
+import { statSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConfigError, CrmEtlError, SourceError } from '../../lib/errors.js';
+import { FIELD_NAMES } from '../canonical/fields.js';
+import type { SheetItem } from './record-builder.js';
+import type { DataJob, SheetSummary } from './sheet.js';
+
+/** Items per message, and messages the worker may post ahead of the consumer. */
+export const BATCH_ITEMS = 500;
+export const MAX_AHEAD = 8;
+/** Files below this size are read in-thread. */
+const MIN_WORKER_BYTES = 2 * 1024 * 1024;
+
+export interface CsvWorkerData {
+  path: string;
+  encoding: string;
+  delimiter: string;
+  trim: boolean;
+  job: DataJob;
+}
+
+export type WorkerMessage =
+  // Items packed by packItems: two transferred buffers and one string cost a fraction of
+  // cloning many small objects, and no key is repeated per row.
+  | { items: Packed; summary: SheetSummary; done: boolean }
+  | { error: { name: string; message: string; hint: string | undefined } };
+
+const WORKER_FILE = new URL('./csv-worker.js', import.meta.url);
+
+/**
+ * `CRM_ETL_CSV_WORKER=always|never` overrides these rules (tests compare both paths). The
+ * worker needs the compiled csv-worker.js; run from TypeScript sources (vitest) it reads in-thread.
+ */
+export function useWorker(path: string): boolean {
+  const mode = process.env.CRM_ETL_CSV_WORKER;
+  if (mode === 'never') return false;
+  if (WORKER_FILE.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER_FILE))) return false;
+  if (mode === 'always') return true;
+  // The hand-over costs CPU (packing, copying, unpacking): it pays only with a second core.
+  if (availableParallelism() < 2) return false;
+  try {
+    return statSync(path).size >= MIN_WORKER_BYTES;
+  } catch {
+    return false; // the in-thread reader reports the error
+  }
+}
+
+export async function* itemsFromWorker(
+  data: CsvWorkerData,
+  summary: SheetSummary,
+): AsyncGenerator<SheetItem> {
+  const worker = new Worker(WORKER_FILE, {
+    workerData: data,
+    // Its live data is small and bounded (a few batches, the normalizers' caches): its heap is
+    // kept from growing lazily into the process's RSS.
+    resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 },
+  });
+  const inbox: WorkerMessage[] = [];
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', (m: WorkerMessage) => {
+    inbox.push(m);
+    notify();
+  });
+  worker.on('error', (err) => {
+    failure = err;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    failure ??= new Error(`CSV reader thread stopped (exit code ${code})`);
+    notify();
+  });
+  try {
+    for (;;) {
+      const message = inbox.shift();
+      if (message === undefined) {
+        if (failure !== null) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if ('error' in message) throw rebuildError(message.error);
+      worker.postMessage(1);
+      const items = unpackItems(message.items, data.job.ctx);
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        summary.rows++;
+        if (item.kind === 'record') summary.records++;
+        else summary.rejects++;
+        yield item;
+      }
+      summary.rowsAboveHeader = message.summary.rowsAboveHeader;
+      summary.blankRows = message.summary.blankRows;
+      if (message.done) return;
+    }
+  } finally {
+    worker.removeAllListeners('exit');
+    await worker.terminate();
+  }
+}
+
+function rebuildError(e: { name: string; message: string; hint: string | undefined }): Error {
+  const options = e.hint === undefined ? {} : { hint: e.hint };
+  if (e.name === 'SourceError') return new SourceError(e.message, options);
+  if (e.name === 'ConfigError') return new ConfigError(e.message, options);
+  if (e.name === 'CrmEtlError') return new CrmEtlError(e.message, options);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+/**
+ * Items packed for the trip between threads: numbers (item kinds, lines, counts, field ids,
+ * numeric values) in one Float64Array, strings concatenated into one text with their lengths in
+ * a Uint32Array. Two transferred buffers and one flat string clone far faster than many small
+ * objects, and no key is repeated per row. Stream and file are the sheet's own (BuildContext).
+ */
+export interface Packed {
+  nums: Float64Array;
+  lens: Uint32Array;
+  text: string;
+}
+
+const KIND_RECORD = 0;
+const KIND_REJECT = 1;
+const VALUE_STRING = 0;
+const VALUE_NUMBER = 1;
+const VALUE_NULL = 2;
+const FIELD_ID: Readonly<Record<string, number>> = Object.fromEntries(FIELD_NAMES.map((f, i) => [f, i]));
+
+/**
+ * A record is `RECORD, line, n, (field id, value kind[, number])×n, m, k` with strings
+ * `sourceKey, [value]×n, (label, text)×m, warning×k`; a reject `REJECT, line` with `reason, raw`.
+ * Key order is kept.
+ */
+export function packItems(items: readonly SheetItem[]): Packed {
+  const nums: number[] = [];
+  const strs: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.kind === 'reject') {
+      const r = item.reject;
+      nums.push(KIND_REJECT, r.lineage.line ?? -1);
+      strs.push(r.reason, r.raw);
+      continue;
+    }
+    const r = item.record;
+    nums.push(KIND_RECORD, r.lineage.line ?? -1, 0);
+    const countAt = nums.length - 1;
+    strs.push(r.sourceKey);
+    const fields = r.fields as Record<string, string | number | null | undefined>;
+    let count = 0;
+    for (const name in fields) {
+      const value = fields[name];
+      count++;
+      if (typeof value === 'string') {
+        nums.push(FIELD_ID[name]!, VALUE_STRING);
+        strs.push(value);
+      } else if (typeof value === 'number') nums.push(FIELD_ID[name]!, VALUE_NUMBER, value);
+      else nums.push(FIELD_ID[name]!, VALUE_NULL);
+    }
+    nums[countAt] = count;
+    const countsAt = nums.length;
+    nums.push(0, r.warnings.length);
+    let labels = 0;
+    for (const label in r.attributes) {
+      labels++;
+      strs.push(label, r.attributes[label]!);
+    }
+    nums[countsAt] = labels;
+    for (const w of r.warnings) strs.push(w);
+  }
+  const lens = new Uint32Array(strs.length);
+  for (let i = 0; i < strs.length; i++) lens[i] = strs[i]!.length;
+  return { nums: new Float64Array(nums), lens, text: strs.join('') };
+}
+
+export function unpackItems(packed: Packed, ctx: DataJob['ctx']): SheetItem[] {
+  const { nums, lens, text } = packed;
+  const { stream, file } = ctx;
+  const items: SheetItem[] = [];
+  let n = 0;
+  let s = 0;
+  let pos = 0;
+  const str = (): string => {
+    const end = pos + lens[s++]!;
+    const out = text.slice(pos, end);
+    pos = end;
+    return out;
+  };
+  while (n < nums.length) {
+    const kind = nums[n++];
+    const lineNo = nums[n++]!;
+    const line = lineNo === -1 ? null : lineNo;
+    if (kind === KIND_REJECT) {
+      const reason = str();
+      const raw = str();
+      items.push({ kind: 'reject', reject: { stream, reason, raw, lineage: { file, line } } });
+      continue;
+    }
+    const sourceKey = str();
+    const fields: Record<string, string | number | null> = {};
+    for (let k = nums[n++]!; k > 0; k--) {
+      const name = FIELD_NAMES[nums[n++]!]!;
+      const valueKind = nums[n++];
+      fields[name] = valueKind === VALUE_STRING ? str() : valueKind === VALUE_NUMBER ? nums[n++]! : null;
+    }
+    const attributeCount = nums[n++]!;
+    const warningCount = nums[n++]!;
+    const attributes: Record<string, string> = {};
+    for (let k = attributeCount; k > 0; k--) {
+      const label = str();
+      attributes[label] = str();
+    }
+    const warnings: string[] = [];
+    for (let k = warningCount; k > 0; k--) warnings.push(str());
+    items.push({
+      kind: 'record',
+      record: { stream, sourceKey, fields, attributes, lineage: { file, line }, warnings },
+    });
+  }
+  return items;
+}

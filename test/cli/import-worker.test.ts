@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FileSummary } from '../../pipelines/commands/import-files.js';
+import { crmEtl, REPO_ROOT } from '../support/cli.js';
+import { engineTargets, freshDatabase } from '../support/engines.js';
+import { openWarehouse } from '../../warehouse/connection.js';
+
+const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/spreadsheet');
+
+/**
+ * Big CSV files are read in a worker thread (connectors/spreadsheet/csv-parallel.ts), small ones
+ * in-thread. CRM_ETL_CSV_WORKER forces either path: both must stage exactly the same rows,
+ * quarantine rows, rejects file and summary.
+ */
+describe('crm-etl import: CSV read in a worker thread or in-thread, same result', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-import-worker-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const importWith = async (mode: 'always' | 'never', file: string, extra: string[] = []) => {
+    const dbFile = path.join(dir, `${mode}-${path.basename(file)}.db`);
+    const rejects = path.join(dir, `${mode}-${path.basename(file)}.rejects.csv`);
+    const res = crmEtl(
+      ['import', file, '--source', 's', '--rejects', rejects, '--db', `sqlite:${dbFile}`, '--json', ...extra],
+      { env: { CRM_ETL_CSV_WORKER: mode } },
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const files = res
+      .json<{ files: FileSummary[] }>()
+      .files.map((f) => ({ ...f, rejectsFile: f.rejectsFile === null ? null : 'set' }));
+    const k = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: dbFile },
+      useNullAsDefault: true,
+    });
+    try {
+      const rows = async (table: string) =>
+        (await k(table).select('*').orderBy('source_key')).map(
+          ({ loaded_at: _l, created_at: _c, updated_at: _u, run_id: _r, ...row }: Record<string, unknown>) =>
+            row,
+        );
+      const staged = { contacts: await rows('stg_contact'), orders: await rows('stg_order') };
+      const quarantine = await k('stg_quarantine')
+        .select('stream', 'file', 'line', 'reason', 'raw')
+        .orderBy('line');
+      const rejectsText = fs.existsSync(rejects) ? fs.readFileSync(rejects, 'utf8') : null;
+      return { files, staged, quarantine, rejectsText };
+    } finally {
+      await k.destroy();
+    }
+  };
+
+  it.each([
+    'clients-cp1251.csv',
+    'orders-cp1251.csv',
+    'broken-quoting.csv',
+    'ragged.csv',
+    'clients-utf16le.txt',
+  ])('%s', async (name) => {
+    const file = path.join(FIXTURES, name);
+    const worker = await importWith('always', file);
+    const inThread = await importWith('never', file);
+    expect(worker).toEqual(inThread);
+    expect(worker.files[0]!.rows).toBeGreaterThan(0);
+  });
+
+  it('a file of many batches, with blank rows, title rows and broken rows', async () => {
+    const file = path.join(dir, 'many.csv');
+    const lines = ['Клиенты', '', 'Код клиента;ФИО;Телефон;E-mail;Дата рождения;Комментарий'];
+    for (let i = 0; i < 4000; i++) {
+      const bad = i % 97 === 0;
+      lines.push(
+        `K${i};Иванов${i} Пётр Ильич;8 (916) ${String(1000000 + i).slice(1, 4)}-${String(i % 100).padStart(2, '0')}-00;` +
+          `${bad ? 'broken@' : `u${i}@mail.ru`};${(i % 28) + 1}.03.1980;${i % 500 === 0 ? '"две\nстроки"' : 'ok'}`,
+      );
+      if (i % 700 === 0) lines.push('');
+      if (i === 1234) lines.push('X;"незакрытая;кавычка');
+    }
+    fs.writeFileSync(file, lines.join('\r\n') + '\r\n');
+    const worker = await importWith('always', file);
+    const inThread = await importWith('never', file);
+    expect(worker).toEqual(inThread);
+    const [summary] = worker.files;
+    expect(summary!.rows).toBe(summary!.loaded + summary!.quarantined + summary!.duplicates);
+    expect(summary!.quarantined).toBeGreaterThan(0);
+    expect(summary!.withWarnings).toBeGreaterThan(40);
+  });
+});
+
+const targets = await engineTargets();
+
+/** Quarantine rows are written while the loader has a batch in flight: they must not interleave. */
+describe.each(targets)('crm-etl import of a file with thousands of rejects on $engine', (target) => {
+  let db: { url: string; drop(): Promise<void> } | undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-import-rejects-'));
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await db?.drop();
+  });
+
+  it.skipIf(target.unavailable)('stages every row and quarantines every ragged one', async () => {
+    db = await freshDatabase(target);
+    const file = path.join(dir, 'half-bad.csv');
+    const lines = ['Код клиента;ФИО;Телефон;Город'];
+    for (let i = 0; i < 6000; i++)
+      lines.push(
+        i % 2
+          ? `K${i};Петров${i} Иван;8 916 123-45-${String(i % 100).padStart(2, '0')};Москва`
+          : `K${i};ragged`,
+      );
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const res = crmEtl(['import', file, '--source', 'half', '--db', db.url, '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const [summary] = res.json<{ files: FileSummary[] }>().files;
+    expect(summary).toMatchObject({ rows: 6000, loaded: 3000, quarantined: 3000, duplicates: 0 });
+    const wh = await openWarehouse(db.url);
+    try {
+      const [row] = wh.adapter.rows(
+        await wh.knex.raw(`SELECT count(*) AS n FROM stg_quarantine WHERE source = 'half'`),
+      );
+      expect(Number(Object.values(row!)[0])).toBe(3000);
+    } finally {
+      await wh.close();
+    }
+    const again = crmEtl(['import', file, '--source', 'half', '--db', db.url, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json<{ files: FileSummary[] }>().files[0]).toMatchObject({
+      loaded: 0,
+      quarantined: 3000,
+      duplicates: 3000,
+    });
+  });
+});
