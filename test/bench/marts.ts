@@ -8,6 +8,7 @@ import { peakRss, rate, timed } from './measure.js';
  * orders inside the engine (numbers from a cross join of a digits table: the same SQL on every
  * engine, nothing passes through Node), then times a full buildMarts per mart.
  * engines: comma-separated, default postgres,sqlite (add mysql to time MariaDB too).
+ * CRM_BENCH_PROFILE=1 also prints the slowest SQL statements of each build.
  */
 const AS_OF = '2025-12-31';
 const DAYS = 1095; // 2023-01-01 … 2025-12-31
@@ -87,6 +88,7 @@ export async function benchMarts(args: string[]): Promise<void> {
     try {
       const seeded = await timed(() => seedBench(t.wh, customers));
       console.log(`${target.engine}: seeded in ${seeded.seconds.toFixed(1)} s`);
+      const profile = process.env.CRM_BENCH_PROFILE === '1' ? profileStatements(t.wh) : null;
       const mem = peakRss();
       const built = await timed(() => buildMarts(t.wh, { asOf: AS_OF }));
       const rss = mem.stop();
@@ -106,8 +108,34 @@ export async function benchMarts(args: string[]): Promise<void> {
         );
       }
       for (const note of built.value.notes) console.log(`  note: ${note}`);
+      profile?.print(15);
     } finally {
       await t.drop();
     }
   }
+}
+
+/**
+ * CRM_BENCH_PROFILE=1: times every statement of the build (knex query / query-response events)
+ * and prints the slowest, to see which SQL a step's time goes to.
+ */
+function profileStatements(wh: Warehouse): { print(top: number): void } {
+  const started = new Map<string, number>();
+  const done: Array<{ seconds: number; sql: string }> = [];
+  type Query = { __knexQueryUid: string; sql: string };
+  wh.knex.on('query', (q: Query) => started.set(q.__knexQueryUid, performance.now()));
+  wh.knex.on('query-response', (_res: unknown, q: Query) => {
+    const at = started.get(q.__knexQueryUid);
+    if (at !== undefined) done.push({ seconds: (performance.now() - at) / 1000, sql: q.sql });
+  });
+  return {
+    print(top) {
+      console.log(`  slowest statements:`);
+      for (const d of done.sort((a, b) => b.seconds - a.seconds).slice(0, top)) {
+        console.log(
+          `  ${d.seconds.toFixed(2).padStart(8)} s  ${d.sql.replace(/\s+/g, ' ').trim().slice(0, 150)}`,
+        );
+      }
+    },
+  };
 }

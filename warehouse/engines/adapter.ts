@@ -24,6 +24,20 @@ export interface NamedLock {
 
 export type TruncUnit = 'week' | 'month';
 
+/** A live table, the table built to replace it, and the name the live one may take on its way out. */
+export interface SwapPair {
+  table: string;
+  build: string;
+  old: string;
+}
+
+export interface SwapResult {
+  /** 'rename': the built tables became the live ones; 'copy': live rows were replaced by the built ones. */
+  method: 'rename' | 'copy';
+  /** Why the rename could not be used, when it could not. */
+  note?: string;
+}
+
 /**
  * Everything that differs between SQLite, PostgreSQL and MySQL/MariaDB. Transforms, marts and
  * the loader call these and never ask which engine they run on.
@@ -34,6 +48,14 @@ export interface EngineAdapter {
   readonly label: string;
   /** Rows per loader batch: inside the engine's parameter and packet limits. */
   readonly batchRows: number;
+  /**
+   * Whether a join on a computed key (a CASE over a row's columns = an indexed column) is planned
+   * well: a hash join, or a key lookup per row of the computed side. When false the marts
+   * materialize the computed keys in an indexed table first.
+   */
+  readonly joinsOnExpressions: boolean;
+  /** Whether DDL is transactional (a failed migration leaves nothing behind). MySQL commits it at once. */
+  readonly transactionalDdl: boolean;
 
   knexConfig(url: WarehouseUrl): Knex.Config;
   /** Session setup on every new pooled connection (pragmas, time zone), given the raw driver connection. */
@@ -76,6 +98,46 @@ export interface EngineAdapter {
    * Not inside a transaction (MySQL commits on ANALYZE TABLE).
    */
   analyze(knex: Knex, table: string): Promise<void>;
+  /** The tables of the warehouse's database (schema on PostgreSQL). */
+  listTables(knex: Knex): Promise<string[]>;
+
+  /**
+   * Creates an empty table with the columns of `like`, to be bulk-filled and then swapped in for
+   * it (swapTables). Indexes the engine builds faster in one pass after the fill may be left out:
+   * finishBuildTable or swapTables adds them.
+   */
+  createBuildTable(knex: Knex, table: string, like: string): Promise<void>;
+  /** After a build table is filled: what createBuildTable left out (indexes, keys, foreign keys, grants). */
+  finishBuildTable(knex: Knex, table: string, like: string): Promise<void>;
+  /**
+   * Runs one heavy set-based statement of a mart build (big sorts and hashes). An engine may give
+   * it more working memory or skip waiting for its commit to be flushed (scratch work: a crash
+   * just fails the build).
+   */
+  runBulk(knex: Knex, sql: string): Promise<void>;
+  /**
+   * The ORDER BY that makes an INSERT … SELECT into a build table append to its key in order
+   * ('' when the build table has no index while it is filled, so order buys nothing).
+   */
+  buildInsertOrder(keyExpr: string): string;
+  /** Inserts rows computed in Node (many at once): the engine's fastest way for a few columns of numbers. */
+  insertRows(
+    knex: Knex,
+    table: string,
+    columns: readonly string[],
+    rows: ReadonlyArray<Record<string, string | number | null>>,
+  ): Promise<void>;
+  /**
+   * Puts every built table in place of its live table in ONE transaction: a reader sees all old
+   * tables or all new ones, never a mix or a half-filled table. `afterTable` runs inside the
+   * transaction after each table. The live tables' indexes, keys, foreign keys and (PostgreSQL)
+   * grants are what readers find afterwards. Leftovers (old tables) are dropped.
+   */
+  swapTables(
+    knex: Knex,
+    pairs: readonly SwapPair[],
+    afterTable?: (table: string) => Promise<void> | void,
+  ): Promise<SwapResult>;
 
   /** Small upserts (run history, state, overrides): insert or update on the key. */
   upsert(knex: Knex, table: string, rows: Record<string, unknown>[], key: string[]): Promise<void>;
@@ -93,4 +155,13 @@ export interface EngineAdapter {
 
   /** A lock held across processes and machines sharing the warehouse, or null if taken. */
   tryLock(knex: Knex, name: string): Promise<NamedLock | null>;
+
+  /**
+   * A login role for reading (BI tools): true when created with `password`, false when it
+   * existed, null when it does not exist and no password was given. Engines without roles throw.
+   */
+  createReadRole(knex: Knex, role: string, password: string | undefined): Promise<boolean | null>;
+
+  /** SELECT on `tables` (and what reaching them needs: the database, the schema) to `role`. */
+  grantSelect(knex: Knex, role: string, tables: readonly string[]): Promise<void>;
 }

@@ -1,16 +1,29 @@
 import type { Knex } from 'knex';
 import type { ColumnSpec, StagingTableSpec } from '../tables.js';
 import type { EngineName, WarehouseUrl } from '../url.js';
-import type { BatchResult, EngineAdapter, LoadContext, NamedLock, StageRow, TruncUnit } from './adapter.js';
+import type {
+  BatchResult,
+  EngineAdapter,
+  LoadContext,
+  NamedLock,
+  StageRow,
+  SwapPair,
+  SwapResult,
+  TruncUnit,
+} from './adapter.js';
 
 /** Defaults shared by the engines; each engine overrides only what differs. */
 export abstract class BaseAdapter implements EngineAdapter {
   abstract readonly name: EngineName;
   abstract readonly label: string;
   readonly batchRows: number = 50_000;
+  /** MariaDB may drive such a join from the indexed side and scan the other once per row. */
+  readonly joinsOnExpressions: boolean = false;
+  readonly transactionalDdl: boolean = true;
 
   abstract knexConfig(url: WarehouseUrl): Knex.Config;
   abstract dateTrunc(unit: TruncUnit, expr: string): string;
+  abstract listTables(knex: Knex): Promise<string[]>;
   abstract loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult>;
   abstract tryLock(knex: Knex, name: string): Promise<NamedLock | null>;
   abstract daysBetween(from: string, to: string): string;
@@ -24,6 +37,55 @@ export abstract class BaseAdapter implements EngineAdapter {
 
   async analyze(knex: Knex, table: string): Promise<void> {
     await knex.raw(`ANALYZE ${quoteIdent(table)}`);
+  }
+
+  /** By default a build table is a full copy, keys and indexes included, kept up as it is filled. */
+  async createBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+    await this.createTableLike(knex, table, like);
+  }
+
+  async finishBuildTable(_knex: Knex, _table: string, _like: string): Promise<void> {}
+
+  async runBulk(knex: Knex, sql: string): Promise<void> {
+    await knex.raw(sql);
+  }
+
+  buildInsertOrder(keyExpr: string): string {
+    return `ORDER BY ${keyExpr}`;
+  }
+
+  /** Multi-row INSERTs of 500 rows: inside every engine's bound-parameter limit for ~60 columns. */
+  async insertRows(
+    knex: Knex,
+    table: string,
+    _columns: readonly string[],
+    rows: ReadonlyArray<Record<string, string | number | null>>,
+  ): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) await knex(table).insert(rows.slice(i, i + 500));
+  }
+
+  /**
+   * The swap every engine can do in one transaction: delete the live rows and insert the built
+   * ones (MVCC: readers keep seeing the old rows until the commit, and are never blocked). It
+   * keeps everything attached to the live tables, but writes every row twice more.
+   */
+  async swapTables(
+    knex: Knex,
+    pairs: readonly SwapPair[],
+    afterTable?: (table: string) => Promise<void> | void,
+  ): Promise<SwapResult> {
+    const columns = new Map<string, string[]>();
+    for (const { table } of pairs) columns.set(table, Object.keys(await knex(table).columnInfo()));
+    await knex.transaction(async (trx) => {
+      for (const { table, build } of pairs) {
+        const cols = columns.get(table)!;
+        const list = cols.map(() => '??').join(', ');
+        await trx.raw('DELETE FROM ??', [table]);
+        await trx.raw(`INSERT INTO ?? (${list}) SELECT ${list} FROM ??`, [table, ...cols, ...cols, build]);
+        await afterTable?.(table);
+      }
+    });
+    return { method: 'copy' };
   }
 
   /** Key columns use a binary collation already on MySQL and SQLite. */
@@ -92,6 +154,14 @@ export abstract class BaseAdapter implements EngineAdapter {
   }
 
   async endLoad(_trx: Knex.Transaction, _ctx: LoadContext): Promise<void> {}
+
+  async createReadRole(_knex: Knex, _role: string, _password: string | undefined): Promise<boolean | null> {
+    throw new Error(`${this.label} has no roles`);
+  }
+
+  async grantSelect(_knex: Knex, _role: string, _tables: readonly string[]): Promise<void> {
+    throw new Error(`${this.label} has no grants`);
+  }
 
   /** Columns the loader writes that are not part of the key. */
   protected valueColumns(spec: StagingTableSpec): string[] {

@@ -26,6 +26,7 @@ interface MysqlConnection {
  * every load checks its warnings instead of trusting it.
  */
 export class MysqlAdapter extends BaseAdapter {
+  override readonly transactionalDdl = false;
   readonly name = 'mysql' as const;
   readonly label = 'MySQL/MariaDB';
   /** Byte-exact, case-sensitive keys like the other engines; MariaDB's NO PAD also keeps 'a ' ≠ 'a'. */
@@ -108,6 +109,13 @@ export class MysqlAdapter extends BaseAdapter {
     await knex.raw(`ANALYZE TABLE ${q(table)}`);
   }
 
+  async listTables(knex: Knex): Promise<string[]> {
+    const [rows] = (await knex.raw(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'",
+    )) as [Array<{ name: string }>];
+    return rows.map((r) => r.name);
+  }
+
   async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
     const conn = (await trx.client.acquireConnection()) as MysqlConnection;
     const spec = ctx.spec;
@@ -173,6 +181,28 @@ export class MysqlAdapter extends BaseAdapter {
   override async endLoad(trx: Knex.Transaction, ctx: LoadContext): Promise<void> {
     if (ctx.state.tempReady)
       await trx.raw(`DROP TEMPORARY TABLE IF EXISTS ${q(`crm_load_${ctx.spec.name}`)}`);
+  }
+
+  override async createReadRole(
+    knex: Knex,
+    role: string,
+    password: string | undefined,
+  ): Promise<boolean | null> {
+    const [rows] = (await knex.raw('SELECT 1 FROM mysql.user WHERE User = ?', [role])) as [unknown[]];
+    if (rows.length > 0) return false;
+    if (password === undefined) return null;
+    await knex.raw("CREATE USER ?@'%' IDENTIFIED BY ?", [role, password]);
+    return true;
+  }
+
+  override async grantSelect(knex: Knex, role: string, tables: readonly string[]): Promise<void> {
+    // The user may exist for several hosts: grant to each of them.
+    const [hosts] = (await knex.raw('SELECT Host AS host FROM mysql.user WHERE User = ?', [role])) as [
+      Array<{ host: string }>,
+    ];
+    for (const { host } of hosts)
+      for (const table of tables)
+        await knex.raw('GRANT SELECT ON ??.?? TO ?@?', [this.database, table, role, host]);
   }
 
   async tryLock(knex: Knex, name: string): Promise<NamedLock | null> {

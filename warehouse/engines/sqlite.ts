@@ -5,7 +5,15 @@ import type Database from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { StagingTableSpec } from '../tables.js';
 import type { WarehouseUrl } from '../url.js';
-import type { BatchResult, LoadContext, NamedLock, StageRow, TruncUnit } from './adapter.js';
+import type {
+  BatchResult,
+  LoadContext,
+  NamedLock,
+  StageRow,
+  SwapPair,
+  SwapResult,
+  TruncUnit,
+} from './adapter.js';
 import { BaseAdapter, quoteIdent } from './base.js';
 
 /** Rows per multi-row INSERT: well inside SQLite's 32,766 bound-parameter limit. */
@@ -19,6 +27,8 @@ export class SqliteAdapter extends BaseAdapter {
   readonly name = 'sqlite' as const;
   readonly label = 'SQLite';
   override readonly batchRows = 20_000;
+  /** The planner looks the computed key up in the other table's key, once per row. */
+  override readonly joinsOnExpressions = true;
 
   knexConfig(url: WarehouseUrl): Knex.Config {
     const file = url.file ?? ':memory:';
@@ -99,6 +109,65 @@ export class SqliteAdapter extends BaseAdapter {
               .replace(new RegExp(`(\\sON\\s+)${name}`, 'i'), `$1${quoteIdent(table)}`);
       await knex.raw(sql);
     }
+  }
+
+  /**
+   * The table with its keys, without its other indexes: SQLite cannot rename an index, so the
+   * live table's indexes are built under their own names by swapTables once the table is in place.
+   */
+  override async createBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+    await this.createTableLike(knex, table, like);
+    const copied = (await knex.raw(
+      `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`,
+      [table],
+    )) as Array<{ name: string }>;
+    for (const { name } of copied) await knex.raw(`DROP INDEX ${quoteIdent(name)}`);
+  }
+
+  /**
+   * Swaps in one transaction by dropping each live table, renaming its build table to the live
+   * name and re-creating the live table's indexes and triggers from their own DDL. WAL readers
+   * keep the snapshot they started with and are never blocked. legacy_alter_table keeps the
+   * rename from rewriting (or, while the live table is gone, rejecting) views that name the
+   * table: they read the new table by its name.
+   */
+  override async swapTables(
+    knex: Knex,
+    pairs: readonly SwapPair[],
+    afterTable?: (table: string) => Promise<void> | void,
+  ): Promise<SwapResult> {
+    const attached = new Map<string, string[]>();
+    for (const { table } of pairs) {
+      const rows = (await knex.raw(
+        `SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL ORDER BY type = 'trigger', name`,
+        [table],
+      )) as Array<{ sql: string }>;
+      attached.set(
+        table,
+        rows.map((r) => r.sql),
+      );
+    }
+    await knex.raw('PRAGMA legacy_alter_table = ON');
+    try {
+      await knex.transaction(async (trx) => {
+        for (const { table, build } of pairs) {
+          await trx.raw(`DROP TABLE ${quoteIdent(table)}`);
+          await trx.raw(`ALTER TABLE ${quoteIdent(build)} RENAME TO ${quoteIdent(table)}`);
+          for (const sql of attached.get(table)!) await trx.raw(sql);
+          await afterTable?.(table);
+        }
+      });
+    } finally {
+      await knex.raw('PRAGMA legacy_alter_table = OFF');
+    }
+    return { method: 'rename' };
+  }
+
+  async listTables(knex: Knex): Promise<string[]> {
+    const rows = (await knex.raw(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    )) as Array<{ name: string }>;
+    return rows.map((r) => r.name);
   }
 
   override async analyze(knex: Knex, table: string): Promise<void> {

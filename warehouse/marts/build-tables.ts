@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Warehouse } from '../connection.js';
+import type { SwapResult } from '../engines/adapter.js';
 import type { ColumnSpec } from '../tables.js';
 
 /** The tables buildMarts rebuilds, in the order they are swapped in. */
@@ -18,48 +19,44 @@ export type MartTable = (typeof MART_TABLES)[number];
 /** Where a mart is built before it is swapped in. */
 export const build = (table: MartTable): string => `${table}__build`;
 
+/** The name a live mart takes on its way out during a swap by renaming (dropped right after). */
+export const retired = (table: MartTable): string => `${table}__old`;
+
 /**
- * Empty copies of the marts with their keys and indexes: the keys check the build as it is
- * written, the indexes serve the joins of later marts on engines without hash joins (MariaDB).
+ * Empty tables to build the marts in, with the live marts' columns (adapter.createBuildTable:
+ * keys and indexes are added as the engine builds them fastest, before or after the fill).
  * DDL runs here, before and outside the swap transaction, because MySQL commits on DDL.
+ * Leftovers of a killed build go first.
  */
 export async function createBuildTables(wh: Warehouse): Promise<void> {
-  for (const table of MART_TABLES) {
-    await wh.knex.schema.dropTableIfExists(build(table));
-    await wh.adapter.createTableLike(wh.knex, build(table), table);
-  }
+  await dropBuildTables(wh);
+  for (const table of MART_TABLES) await wh.adapter.createBuildTable(wh.knex, build(table), table);
+}
+
+/** After a mart's build table is filled: its remaining indexes, keys, foreign keys, grants. */
+export async function finishBuildTable(wh: Warehouse, table: MartTable): Promise<void> {
+  await wh.adapter.finishBuildTable(wh.knex, build(table), table);
 }
 
 /**
- * Swaps every built mart in, in ONE transaction: readers see all old marts or all new ones, never
- * an empty or half-written table (MVCC on PostgreSQL and InnoDB, WAL snapshots on SQLite).
- * DELETE + INSERT … SELECT rather than RENAME: it is transactional on all three engines and keeps
- * the marts' grants, foreign keys and indexes. `afterTable` runs inside the transaction.
+ * Swaps every built mart in, in ONE transaction (adapter.swapTables): readers see all old marts
+ * or all new ones, never an empty or half-written table. PostgreSQL and SQLite rename the build
+ * tables into place (transactional DDL: nothing is copied); MySQL, whose DDL commits, deletes the
+ * live rows and inserts the built ones. `afterTable` runs inside the transaction.
  */
 export async function swapBuildTables(
   wh: Warehouse,
   afterTable?: (table: MartTable) => Promise<void> | void,
-): Promise<void> {
-  const columns = new Map<MartTable, string[]>();
-  for (const table of MART_TABLES) columns.set(table, Object.keys(await wh.knex(table).columnInfo()));
-  await wh.knex.transaction(async (trx) => {
-    for (const table of MART_TABLES) {
-      const cols = columns.get(table)!;
-      const list = cols.map(() => '??').join(', ');
-      await trx.raw('DELETE FROM ??', [table]);
-      await trx.raw(`INSERT INTO ?? (${list}) SELECT ${list} FROM ??`, [
-        table,
-        ...cols,
-        ...cols,
-        build(table),
-      ]);
-      await afterTable?.(table);
-    }
-  });
+): Promise<SwapResult> {
+  const pairs = MART_TABLES.map((table) => ({ table, build: build(table), old: retired(table) }));
+  return wh.adapter.swapTables(wh.knex, pairs, afterTable as (table: string) => Promise<void> | void);
 }
 
 export async function dropBuildTables(wh: Warehouse): Promise<void> {
-  for (const table of MART_TABLES) await wh.knex.schema.dropTableIfExists(build(table));
+  for (const table of MART_TABLES) {
+    await wh.knex.schema.dropTableIfExists(build(table));
+    await wh.knex.schema.dropTableIfExists(retired(table));
+  }
 }
 
 /** A working table that lives for one build: intermediate per-customer aggregates. */
@@ -70,8 +67,12 @@ export interface ScratchSpec {
   indexes?: ReadonlyArray<readonly string[]>;
 }
 
-/** Creates a scratch table (dropping a leftover of a killed run first), typed through the adapter. */
-export async function createScratch(wh: Warehouse, spec: ScratchSpec): Promise<void> {
+/**
+ * Creates a scratch table (dropping a leftover of a killed run first), typed through the adapter.
+ * With `withIndexes: false` only the key is created: the caller adds the other indexes after
+ * filling the table (createScratchIndexes), one sorted pass each instead of an update per row.
+ */
+export async function createScratch(wh: Warehouse, spec: ScratchSpec, withIndexes = true): Promise<void> {
   await wh.knex.schema.dropTableIfExists(spec.name);
   await wh.knex.schema.createTable(spec.name, (t: Knex.CreateTableBuilder) => {
     wh.adapter.tableDefaults(t);
@@ -80,6 +81,13 @@ export async function createScratch(wh: Warehouse, spec: ScratchSpec): Promise<v
       if (spec.key?.includes(c.name)) col.notNullable();
     }
     if (spec.key) t.primary([...spec.key]);
+  });
+  if (withIndexes) await createScratchIndexes(wh, spec);
+}
+
+export async function createScratchIndexes(wh: Warehouse, spec: ScratchSpec): Promise<void> {
+  if (!spec.indexes?.length) return;
+  await wh.knex.schema.alterTable(spec.name, (t: Knex.AlterTableBuilder) => {
     spec.indexes?.forEach((cols, i) => t.index([...cols], `${spec.name}_i${i}`));
   });
 }

@@ -65,6 +65,8 @@ export async function buildBuyers(ctx: MartContext): Promise<void> {
   );
 
   const k = MONTHS_PER_PERIOD[ctx.grain];
+  // Monthly periods are the months themselves: customerPeriods reads CUSTOMER_MONTH.
+  if (k === 1) return;
   await scratchTable(ctx, {
     name: CUSTOMER_PERIOD,
     columns: [
@@ -79,6 +81,13 @@ export async function buildBuyers(ctx: MartContext): Promise<void> {
     CUSTOMER_PERIOD,
     `
     INSERT INTO ${CUSTOMER_PERIOD} (customer_id, period_idx)
-    SELECT DISTINCT customer_id, ${k === 1 ? 'month_idx' : sql.floorDiv('month_idx', k)} FROM ${CUSTOMER_MONTH}`,
+    SELECT DISTINCT customer_id, ${sql.floorDiv('month_idx', k)} FROM ${CUSTOMER_MONTH}`,
   );
+}
+
+/** The (customer_id, period_idx) pairs of the periods each customer bought in, as a FROM item. */
+export function customerPeriods(ctx: MartContext): string {
+  return MONTHS_PER_PERIOD[ctx.grain] === 1
+    ? `(SELECT customer_id, month_idx AS period_idx FROM ${CUSTOMER_MONTH})`
+    : CUSTOMER_PERIOD;
 }

@@ -1,6 +1,6 @@
 import { DAYS_PER_UNIT } from '../../transforms/clv/index.js';
 import { build } from './build-tables.js';
-import { fill, scratchTable, type MartContext } from './context.js';
+import { bulk, fill, scratchTable, type MartContext } from './context.js';
 
 export const CLV_INPUT = 'etl_build_clv_input';
 
@@ -53,11 +53,14 @@ export async function buildClvInput(ctx: MartContext): Promise<void> {
 export async function insertHistoricalOnly(ctx: MartContext): Promise<void> {
   const { sql, clv } = ctx;
   const perUnit = DAYS_PER_UNIT[clv.unit];
-  await ctx.wh.knex.raw(`
+  await bulk(
+    ctx,
+    `
     INSERT INTO ${build('mart_customer_clv')}
       (customer_id, historical_value, horizon_months, as_of, x, t_x, t_cal, time_unit, mean_repeat_value)
     SELECT customer_id, historical_value, ${clv.horizonMonths}, '${clv.calibrationEnd}', x,
       ${sql.ratio('tx_days', String(perUnit))}, ${sql.ratio('t_days', String(perUnit))}, '${clv.unit}',
       CASE WHEN x > 0 THEN ${sql.round(sql.ratio('repeat_value', 'x'))} ELSE NULL END
-    FROM ${CLV_INPUT}`);
+    FROM ${CLV_INPUT}`,
+  );
 }

@@ -12,9 +12,8 @@ import { buildClvInput, CLV_INPUT, insertHistoricalOnly } from './clv-input.js';
 import { fitClvModels, type ClvFitReport, type FittedModels } from './clv-fit.js';
 import type { MartContext } from './context.js';
 
-/** Customers read per page and rows per INSERT: far inside every engine's parameter limit (13 columns). */
+/** Customers read, predicted and written (adapter.insertRows) per page. */
 const PAGE = 5_000;
-const INSERT_ROWS = 500;
 
 /**
  * mart_customer_clv: SQL computes the inputs, Node fits the models (clv-fit.ts) and streams the
@@ -76,9 +75,7 @@ async function writePredictions(ctx: MartContext, models: FittedModels): Promise
           mean_repeat_value: x > 0 ? cents(customer.monetary) : null,
         };
       });
-      for (let i = 0; i < rows.length; i += INSERT_ROWS) {
-        await trx(build('mart_customer_clv')).insert(rows.slice(i, i + INSERT_ROWS));
-      }
+      await ctx.wh.adapter.insertRows(trx, build('mart_customer_clv'), Object.keys(rows[0]!), rows);
       after = Number(page[page.length - 1]!.customer_id);
     }
   });

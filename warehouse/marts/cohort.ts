@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { BUYER, CUSTOMER_MONTH } from './buyers.js';
-import type { MartContext } from './context.js';
+import { bulk, type MartContext } from './context.js';
 import { monthIndexOf } from './sql.js';
 
 /**
@@ -15,7 +15,9 @@ export async function buildCohorts(ctx: MartContext): Promise<void> {
   const [first] = ctx.wh.adapter.rows(await ctx.wh.knex.raw(`SELECT MIN(first_month) AS m FROM ${BUYER}`));
   if (first?.m === null || first?.m === undefined) return;
   const span = Math.max(0, asOfMonth - Number(first.m));
-  await ctx.wh.knex.raw(`
+  await bulk(
+    ctx,
+    `
     INSERT INTO ${build('mart_cohort_retention')} (cohort_month, period_number, cohort_size, retained, retention_rate)
     WITH RECURSIVE periods (k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM periods WHERE k < ${span})
     SELECT c.cohort_month, p.k, c.cohort_size, COALESCE(r.retained, 0), ${sql.ratio('COALESCE(r.retained, 0)', 'c.cohort_size')}
@@ -25,5 +27,6 @@ export async function buildCohorts(ctx: MartContext): Promise<void> {
       SELECT b.first_month, m.month_idx - b.first_month AS k, COUNT(*) AS retained
       FROM ${CUSTOMER_MONTH} m JOIN ${BUYER} b ON b.customer_id = m.customer_id
       GROUP BY b.first_month, m.month_idx - b.first_month
-    ) r ON r.first_month = c.first_month AND r.k = p.k`);
+    ) r ON r.first_month = c.first_month AND r.k = p.k`,
+  );
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../../lib/logger.js';
 import type { Warehouse } from '../connection.js';
-import { createScratch, type ScratchSpec } from './build-tables.js';
+import { createScratch, createScratchIndexes, type ScratchSpec } from './build-tables.js';
 import type { ClvSettings } from './options.js';
 import type { PeriodGrain } from './periods.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
@@ -20,29 +20,47 @@ export interface MartContext {
   readonly notes: string[];
   /** Scratch tables created during this build, dropped at the end. */
   readonly scratch: Set<string>;
+  /** Scratch tables whose indexes wait for their fill to finish. */
+  readonly unindexed: Map<string, ScratchSpec>;
 }
 
 export function createContext(
   wh: Warehouse,
   settings: Pick<MartContext, 'asOf' | 'grain' | 'scoreboard' | 'clv' | 'logger'>,
 ): MartContext {
-  return { wh, sql: new Sql(wh.adapter), ...settings, notes: [], scratch: new Set() };
+  return { wh, sql: new Sql(wh.adapter), ...settings, notes: [], scratch: new Set(), unindexed: new Map() };
 }
 
+/** A scratch table for this build; its secondary indexes are built by the `fill` that completes it. */
 export async function scratchTable(ctx: MartContext, spec: ScratchSpec): Promise<string> {
   ctx.scratch.add(spec.name);
-  await createScratch(ctx.wh, spec);
+  await createScratch(ctx.wh, spec, false);
+  ctx.unindexed.set(spec.name, spec);
   return spec.name;
 }
 
 export async function dropScratch(ctx: MartContext): Promise<void> {
   for (const name of ctx.scratch) await ctx.wh.knex.schema.dropTableIfExists(name);
   ctx.scratch.clear();
+  ctx.unindexed.clear();
 }
 
-/** Fills a scratch table by one set-based INSERT, then refreshes its planner statistics for the joins that read it. */
+/** Runs one heavy set-based statement of the build (adapter.runBulk: memory for sorts, no fsync wait). */
+export async function bulk(ctx: MartContext, sql: string): Promise<void> {
+  await ctx.wh.adapter.runBulk(ctx.wh.knex, sql);
+}
+
+/**
+ * Fills a scratch table by one set-based INSERT (its last one), builds its secondary indexes, then
+ * refreshes its planner statistics for the joins that read it.
+ */
 export async function fill(ctx: MartContext, table: string, insertSql: string): Promise<void> {
-  await ctx.wh.knex.raw(insertSql);
+  await bulk(ctx, insertSql);
+  const spec = ctx.unindexed.get(table);
+  if (spec) {
+    ctx.unindexed.delete(table);
+    await createScratchIndexes(ctx.wh, spec);
+  }
   await ctx.wh.adapter.analyze(ctx.wh.knex, table);
 }
 

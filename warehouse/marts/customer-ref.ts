@@ -44,7 +44,8 @@ export const STREAM_TABLES: Readonly<Record<FactStream, { table: string; when: s
 export const refTable = (stream: FactStream): string => `etl_build_${stream}_ref`;
 
 /**
- * Every staged row's reference, computed once and keyed both ways. Joining the crosswalk on the
+ * Every staged row's reference, computed once and keyed both ways (engines without
+ * adapter.joinsOnExpressions only: see refSource). Joining the crosswalk on the
  * CASE expression itself leaves the engine no index on one side: with stale statistics MariaDB
  * then drives the join from the crosswalk and scans the orders once per customer. With plain,
  * indexed columns on both sides any join order is a key lookup.
@@ -68,4 +69,29 @@ export async function buildRefTable(ctx: MartContext, stream: FactStream): Promi
      SELECT s.source, s.source_key, ${ref} FROM ${STREAM_TABLES[stream].table} s WHERE ${ref} IS NOT NULL`,
   );
   return name;
+}
+
+/**
+ * How a query reads a stream's staged rows (alias `alias`) with their reference (`ref`, an SQL
+ * expression). Engines that join on computed keys well (adapter.joinsOnExpressions) compute the
+ * reference in place — one pass, no table of ten million keys to write and index; the others read
+ * the indexed reference table, which prepareRefs built.
+ */
+export function refSource(
+  ctx: MartContext,
+  stream: FactStream,
+  alias: string,
+): { from: string; ref: string } {
+  const { table } = STREAM_TABLES[stream];
+  if (ctx.wh.adapter.joinsOnExpressions)
+    return { from: `${table} ${alias}`, ref: customerRefSql(alias, stream) };
+  return {
+    from: `${table} ${alias} JOIN ${refTable(stream)} r ON r.source = ${alias}.source AND r.source_key = ${alias}.source_key`,
+    ref: 'r.ref',
+  };
+}
+
+/** Builds the reference table of a stream where refSource reads one. */
+export async function prepareRefs(ctx: MartContext, stream: FactStream): Promise<void> {
+  if (!ctx.wh.adapter.joinsOnExpressions) await buildRefTable(ctx, stream);
 }

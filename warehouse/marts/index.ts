@@ -5,6 +5,7 @@ import {
   countRows,
   createBuildTables,
   dropBuildTables,
+  finishBuildTable,
   MART_TABLES,
   swapBuildTables,
   type MartTable,
@@ -67,8 +68,12 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
   ) => {
     const started = performance.now();
     const value = await fn();
-    // Later steps join what this one built: plan them with its real size (part of the step's cost).
-    if (table) await wh.adapter.analyze(wh.knex, build(table));
+    // Keys and indexes the engine builds after the fill, then statistics: later steps join what
+    // this one built and must be planned with its real size (both part of the step's cost).
+    if (table) {
+      await finishBuildTable(wh, table);
+      await wh.adapter.analyze(wh.knex, build(table));
+    }
     const seconds = (performance.now() - started) / 1000;
     steps.push({ name, rows: table ? await countRows(wh, build(table)) : 0, seconds });
     options.logger?.debug({ step: name, seconds }, 'mart step done');
@@ -95,9 +100,10 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       'mart_segment_profitability',
     );
     await step('build', 'mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
-    await step('commit', 'swap', () =>
+    const swapped = await step('commit', 'swap', () =>
       swapBuildTables(wh, (table) => options.onProgress?.({ phase: 'swap', step: table, seconds: 0 })),
     );
+    if (swapped.note) ctx.notes.push(`Swap: ${swapped.note}`);
     const unlinkedInteractions = await unlinked(ctx);
     if (unlinkedInteractions > 0) {
       ctx.notes.push(

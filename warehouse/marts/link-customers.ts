@@ -1,6 +1,6 @@
 import { createScratch } from './build-tables.js';
 import { fill, type MartContext } from './context.js';
-import { buildRefTable, STREAM_TABLES, type FactStream } from './customer-ref.js';
+import { prepareRefs, refSource, STREAM_TABLES, type FactStream } from './customer-ref.js';
 
 export interface LinkStats {
   /** New crosswalk rows tying a reference to an existing customer by exact tax id, email or phone. */
@@ -41,8 +41,9 @@ export async function linkCustomers(ctx: MartContext): Promise<LinkStats> {
 
 async function linkStream(ctx: MartContext, stream: FactStream): Promise<LinkStats> {
   const { wh, sql } = ctx;
-  const { table, when, owner } = STREAM_TABLES[stream];
-  const refs = await buildRefTable(ctx, stream);
+  const { when, owner } = STREAM_TABLES[stream];
+  await prepareRefs(ctx, stream);
+  const { from, ref } = refSource(ctx, stream, 's');
   await createScratch(wh, {
     name: REF,
     columns: [
@@ -70,19 +71,20 @@ async function linkStream(ctx: MartContext, stream: FactStream): Promise<LinkSta
   });
 
   // One row per unknown reference, described by its latest record (nulls last, then key order).
-  const part = 'PARTITION BY r.source, r.ref';
+  const part = `PARTITION BY s.source, ${ref}`;
   await fill(
     ctx,
     REF,
     `
     INSERT INTO ${REF} (source, ref, email, phone, tax_id, full_name, company, owner, seen_first, seen_last)
     SELECT source, ref, email, phone, tax_id, full_name, company, owner, seen_first, seen_last FROM (
-      SELECT r.source, r.ref, s.email, s.phone, s.tax_id, s.full_name, s.company, ${owner === 'NULL' ? 'NULL' : `s.${owner}`} AS owner,
+      SELECT s.source, ${ref} AS ref, s.email, s.phone, s.tax_id, s.full_name, s.company, ${owner === 'NULL' ? 'NULL' : `s.${owner}`} AS owner,
         MIN(s.loaded_at) OVER (${part}) AS seen_first,
         MAX(s.updated_at) OVER (${part}) AS seen_last,
         ROW_NUMBER() OVER (${part} ORDER BY CASE WHEN s.${when} IS NULL THEN 1 ELSE 0 END, s.${when} DESC, ${sql.sortKey('s.source_key')} DESC) AS rn
-      FROM ${refs} r JOIN ${table} s ON s.source = r.source AND s.source_key = r.source_key
-      WHERE NOT EXISTS (SELECT 1 FROM customer_crosswalk x WHERE x.source = r.source AND x.source_key = r.ref)
+      FROM ${from}
+      WHERE ${ref} IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM customer_crosswalk x WHERE x.source = s.source AND x.source_key = ${ref})
     ) u WHERE rn = 1`,
   );
   // After the first build nearly every reference is known: skip the scans of dim_customer.

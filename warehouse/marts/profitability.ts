@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { BUYER } from './buyers.js';
-import { fill, scratchTable, type MartContext } from './context.js';
+import { bulk, fill, scratchTable, type MartContext } from './context.js';
 import { present } from './sql.js';
 
 const SPEND = 'etl_build_spend';
@@ -13,7 +13,7 @@ export const CUSTOMER_GROUP = 'etl_build_customer_group';
  * to period_end, or the calendar month of period_start when there is no end.
  */
 async function matchSpend(ctx: MartContext): Promise<void> {
-  const { sql, wh } = ctx;
+  const { sql } = ctx;
   await scratchTable(ctx, {
     name: SPEND,
     columns: [
@@ -47,9 +47,12 @@ async function matchSpend(ctx: MartContext): Promise<void> {
   const inPeriod = `b.first_date >= s.period_start AND ((s.period_end IS NOT NULL AND b.first_date <= s.period_end)
       OR (s.period_end IS NULL AND b.first_month = s.start_month))`;
   // Two statements, so each join can use the (channel, first_date) index instead of an OR.
-  await wh.knex.raw(`INSERT INTO ${SPEND_MATCH} (spend_id, customer_id)
+  await bulk(
+    ctx,
+    `INSERT INTO ${SPEND_MATCH} (spend_id, customer_id)
     SELECT s.spend_id, b.customer_id FROM ${SPEND} s JOIN ${BUYER} b ON b.channel = s.channel AND ${inPeriod}
-    WHERE ${present('s.channel')}`);
+    WHERE ${present('s.channel')}`,
+  );
   await fill(
     ctx,
     SPEND_MATCH,
@@ -93,7 +96,9 @@ export async function buildProfitability(ctx: MartContext): Promise<void> {
 
   const margin = 'g.revenue - g.cost';
   const acquisition = 'COALESCE(a.acquisition, 0)';
-  await wh.knex.raw(`
+  await bulk(
+    ctx,
+    `
     INSERT INTO ${build('mart_segment_profitability')}
       (segment, region, owner, customers, revenue, cost, margin, acquisition_cost, profit, profit_per_customer)
     SELECT g.segment, g.region, g.owner, g.customers, g.revenue, g.cost, ${sql.round(margin)}, ${acquisition},
@@ -113,7 +118,8 @@ export async function buildProfitability(ctx: MartContext): Promise<void> {
       JOIN (SELECT spend_id, COUNT(*) AS n FROM ${SPEND_MATCH} GROUP BY spend_id) sn ON sn.spend_id = gs.spend_id
       JOIN ${SPEND} s ON s.spend_id = gs.spend_id
       GROUP BY gs.segment, gs.region, gs.owner
-    ) a ON a.segment = g.segment AND a.region = g.region AND a.owner = g.owner`);
+    ) a ON a.segment = g.segment AND a.region = g.region AND a.owner = g.owner`,
+  );
 
   const [unmatched] = wh.adapter.rows(
     await wh.knex.raw(

@@ -1,7 +1,7 @@
 import { RFM_SEGMENT_TABLE } from '../../transforms/clv/index.js';
 import { build } from './build-tables.js';
 import { BUYER } from './buyers.js';
-import type { MartContext } from './context.js';
+import { bulk, type MartContext } from './context.js';
 import { str, type Sql } from './sql.js';
 
 /**
@@ -33,7 +33,9 @@ function quintile(sql: Sql, rank: string): string {
 export async function buildRfm(ctx: MartContext): Promise<void> {
   const { sql, asOf } = ctx;
   const recency = sql.daysBetween('last_date', `'${asOf}'`);
-  await ctx.wh.knex.raw(`
+  await bulk(
+    ctx,
+    `
     INSERT INTO ${build('mart_customer_rfm')}
       (customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, segment, as_of)
     SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score,
@@ -49,5 +51,6 @@ export async function buildRfm(ctx: MartContext): Promise<void> {
           COUNT(*) OVER () AS n
         FROM ${BUYER}
       ) ranked
-    ) scored`);
+    ) scored`,
+  );
 }

@@ -1,5 +1,5 @@
 import { build } from './build-tables.js';
-import { BUYER, CUSTOMER_PERIOD } from './buyers.js';
+import { BUYER, customerPeriods } from './buyers.js';
 import { revenueFilter, type MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
@@ -60,7 +60,7 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
   };
   const inbound = `direction = 'inbound'`;
   await add(
-    `SELECT period_idx AS p, COUNT(*) AS n FROM ${CUSTOMER_PERIOD} GROUP BY period_idx`,
+    `SELECT period_idx AS p, COUNT(*) AS n FROM ${customerPeriods(ctx)} a GROUP BY period_idx`,
     (f, r) => (f.active = Number(r.n)),
   );
   await add(
@@ -68,8 +68,8 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
     (f, r) => (f.newCustomers = Number(r.n)),
   );
   await add(
-    `SELECT b.period_idx AS p, COUNT(*) AS n FROM ${CUSTOMER_PERIOD} a
-     JOIN ${CUSTOMER_PERIOD} b ON b.customer_id = a.customer_id AND b.period_idx = a.period_idx + 1 GROUP BY b.period_idx`,
+    `SELECT b.period_idx AS p, COUNT(*) AS n FROM ${customerPeriods(ctx)} a
+     JOIN ${customerPeriods(ctx)} b ON b.customer_id = a.customer_id AND b.period_idx = a.period_idx + 1 GROUP BY b.period_idx`,
     (f, r) => (f.retained = Number(r.n)),
   );
   await add(

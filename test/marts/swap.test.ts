@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Warehouse } from '../../warehouse/connection.js';
+import { buildMarts, MART_TABLES } from '../../warehouse/marts/index.js';
+import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
+import { AS_OF, SCOREBOARD } from './fixture.js';
+import { seedSmallCompany } from './seed-small-company.js';
+
+const targets = await engineTargets();
+
+/** Every index (with its columns), key and foreign key of the marts, by name: what BI tools and migrations see. */
+async function schemaOf(wh: Warehouse): Promise<string[]> {
+  const { knex, adapter } = wh;
+  const list = MART_TABLES.map((t) => `'${t}'`).join(', ');
+  const sql = {
+    sqlite: `SELECT m.name AS t, i.name AS n, i.sql AS d FROM sqlite_master m JOIN sqlite_master i ON i.tbl_name = m.name
+             WHERE m.type = 'table' AND i.type = 'index' AND m.name IN (${list})
+             UNION ALL SELECT m.name, f."table" || '.' || f."to", f."from" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+             WHERE m.type = 'table' AND m.name IN (${list})`,
+    postgres: `SELECT tablename AS t, indexname AS n, indexdef AS d FROM pg_indexes WHERE tablename IN (${list})
+             UNION ALL SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) || convalidated::text
+             FROM pg_constraint WHERE conrelid::regclass::text IN (${list})`,
+    mysql: `SELECT table_name AS t, index_name AS n, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS d
+             FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name IN (${list})
+             GROUP BY table_name, index_name
+             UNION ALL SELECT table_name, constraint_name, referenced_table_name FROM information_schema.key_column_usage
+             WHERE table_schema = DATABASE() AND table_name IN (${list}) AND referenced_table_name IS NOT NULL`,
+  }[adapter.name];
+  return adapter
+    .rows(await knex.raw(sql))
+    .map((r) => `${String(r.t ?? r.T ?? r.TABLE_NAME)} ${String(r.n ?? r.N)} ${String(r.d ?? r.D)}`)
+    .sort();
+}
+
+/** What the swap leaves attached to the live marts: keys, indexes and their names, foreign keys, grants, views. */
+describe.each(targets)('swapping the marts in on $engine', (target) => {
+  let t: TestWarehouse;
+  beforeAll(async () => {
+    if (target.unavailable) return;
+    t = await migratedWarehouse(target);
+    await seedSmallCompany(t.wh);
+  });
+  afterAll(async () => t?.drop());
+
+  it.skipIf(target.unavailable)('keeps every key, index and foreign key under its own name', async () => {
+    const before = await schemaOf(t.wh);
+    expect(before.some((s) => s.startsWith('fct_order '))).toBe(true);
+    await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+    await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+    expect(await schemaOf(t.wh)).toEqual(before);
+    const { knex } = t.wh;
+    const all = t.wh.adapter.rows(
+      await knex.raw(
+        {
+          sqlite: `SELECT name FROM sqlite_master`,
+          postgres: `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`,
+          mysql: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()`,
+        }[t.wh.adapter.name],
+      ),
+    );
+    const names = all.map((r) => String(r.name ?? r.NAME));
+    expect(names.filter((n) => /^etl_(build|b|o)_|__(build|old)$/.test(n))).toEqual([]);
+  });
+
+  it.skipIf(target.engine !== 'postgres' || !!target.unavailable)(
+    'PostgreSQL: re-applies the grants of the live marts to the tables renamed in',
+    async () => {
+      const role = `crm_etl_reader_${crypto.randomBytes(4).toString('hex')}`;
+      const { knex } = t.wh;
+      await knex.raw(`CREATE ROLE ${role} NOLOGIN`);
+      try {
+        await knex.raw(`GRANT SELECT ON mart_customer_rfm, fct_order TO ${role}`);
+        const result = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+        expect(result.notes.filter((n) => n.startsWith('Swap:'))).toEqual([]);
+        const [row] = t.wh.adapter.rows(
+          await knex.raw(
+            `SELECT has_table_privilege(?, 'mart_customer_rfm', 'SELECT') AS rfm,
+                    has_table_privilege(?, 'fct_order', 'SELECT') AS fct,
+                    has_table_privilege(?, 'fct_order', 'INSERT') AS ins`,
+            [role, role, role],
+          ),
+        );
+        expect(row).toEqual({ rfm: true, fct: true, ins: false });
+      } finally {
+        await knex.raw(`DROP OWNED BY ${role}`);
+        await knex.raw(`DROP ROLE ${role}`);
+      }
+    },
+  );
+
+  it.skipIf(!!target.unavailable)('a view over a mart reads the new rows after the swap', async () => {
+    const { knex } = t.wh;
+    await knex.raw('CREATE VIEW bi_revenue AS SELECT COUNT(*) AS n FROM fct_order');
+    try {
+      await knex('stg_order').insert({
+        source: 'shop',
+        source_key: 'view-1',
+        customer_source_key: 'S-view-1',
+        order_date: '2024-06-20',
+        amount: 10,
+        status: 'paid',
+      });
+      const result = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+      const [facts] = t.wh.adapter.rows(await knex.raw('SELECT COUNT(*) AS n FROM fct_order'));
+      const [view] = t.wh.adapter.rows(await knex.raw('SELECT n FROM bi_revenue'));
+      expect(Number(view?.n)).toBe(Number(facts?.n));
+      // PostgreSQL views bind to the table itself: that swap copies rows instead, and says so.
+      const copied = result.notes.filter((n) => n.startsWith('Swap: copied'));
+      expect(copied.length).toBe(target.engine === 'postgres' ? 1 : 0);
+    } finally {
+      await knex.raw('DROP VIEW bi_revenue');
+    }
+  });
+});
