@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CrmEtlError, describeError } from '../lib/errors.js';
 import { registerCheck } from './commands/check.js';
+import { registerGrantBi } from './commands/grant-bi.js';
 import { registerIdentity } from './commands/identity.js';
 import { registerImport } from './commands/import.js';
 import { registerMarts } from './commands/marts.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerMarts(program);
   registerRun(program);
   registerCheck(program);
+  registerGrantBi(program);
   registerSchedule(program);
   registerRuns(program);
   return program;
