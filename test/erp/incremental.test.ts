@@ -68,6 +68,22 @@ function ordersStream(batchSize: number, url: string, lookback = 0): ErpSourceCo
   });
 }
 
+/** Pipeline `p`: extract only, retried twice without delay, reading `streams` from `url` in batches of 2. */
+function retryingPipeline(dir: string, url: string, streams: unknown) {
+  return loadConfig(
+    writeConfig(dir, {
+      pipelines: {
+        p: {
+          steps: ['extract'],
+          retries: 2,
+          retryDelay: 0,
+          sources: [{ name: 'shop', connector: 'erp', url, batchSize: 2, lookback: 0, streams }],
+        },
+      },
+    }),
+  );
+}
+
 describe.each(targets)('ERP incremental reads from $engine', (target) => {
   let source: { url: string; drop(): Promise<void> };
   let erp: Knex;
@@ -270,20 +286,7 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
       try {
         const viaProxy = source.url.replace(`:${server.port}/`, `:${proxy.port}/`);
         const { streams } = ordersStream(2, viaProxy);
-        const loaded = loadConfig(
-          writeConfig(tmp.dir, {
-            pipelines: {
-              p: {
-                steps: ['extract'],
-                retries: 2,
-                retryDelay: 0,
-                sources: [
-                  { name: 'shop', connector: 'erp', url: viaProxy, batchSize: 2, lookback: 0, streams },
-                ],
-              },
-            },
-          }),
-        );
+        const loaded = retryingPipeline(tmp.dir, viaProxy, streams);
         let saves = 0;
         const onQuery = (q: { sql: string }) => {
           if (/insert into .connector_state/i.test(q.sql) && ++saves === 3) proxy.cut();
@@ -354,20 +357,7 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
         const viaProxy = source.url.replace(`:${server.port}/`, `:${proxy.port}/`);
         const orders = ordersStream(2, viaProxy).streams.orders!;
         const streams = { a: orders, b: { ...orders, keyPrefix: 'b:' } };
-        const loaded = loadConfig(
-          writeConfig(tmp.dir, {
-            pipelines: {
-              p: {
-                steps: ['extract'],
-                retries: 2,
-                retryDelay: 0,
-                sources: [
-                  { name: 'shop', connector: 'erp', url: viaProxy, batchSize: 2, lookback: 0, streams },
-                ],
-              },
-            },
-          }),
-        );
+        const loaded = retryingPipeline(tmp.dir, viaProxy, streams);
         const signal = new AbortController().signal;
         expect((await runPipeline(t.wh, loaded, 'p', logger, { signal })).status).toBe('succeeded');
         // Cut while stream a is being read in full: the retry must still read b in full.
