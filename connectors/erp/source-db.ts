@@ -46,7 +46,9 @@ const PG_NUMERIC = 1700;
 const pgTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (PG_TEXT_TYPES.has(oid)) return (v: string) => v;
-    if (oid === PG_NUMERIC) return (v: string) => Number(v);
+    // A whole number beyond 2^53 stays text: as a cursor or key it must not be rounded.
+    if (oid === PG_NUMERIC)
+      return (v: string) => (/^-?\d{16,}$/.test(v) && !Number.isSafeInteger(Number(v)) ? v : Number(v));
     return pg.types.getTypeParser(oid, format as 'text');
   },
 };

@@ -386,6 +386,46 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
     },
   );
 
+  it.skipIf(target.unavailable || target.engine !== 'postgres')(
+    'numeric keys beyond 2^53 keep every digit in the saved position',
+    async () => {
+      await erp.raw(
+        'CREATE TABLE big_keys (id numeric(30, 0) PRIMARY KEY, name text, modified timestamp(6) NOT NULL)',
+      );
+      try {
+        const ids = ['9007199254740993', '9007199254740994', '9007199254740995'];
+        await erp('big_keys').insert(ids.map((id) => ({ id, name: `Client ${id}`, modified: at(1) })));
+        const src = ErpSourceSchema.parse({
+          name: 'big',
+          connector: 'erp',
+          url: source.url,
+          batchSize: 1,
+          lookback: 0,
+          streams: {
+            clients: {
+              stream: 'contact',
+              table: 'big_keys',
+              key: 'id',
+              cursor: 'modified',
+              columns: { name: 'company' },
+            },
+          },
+        });
+        const first = await extract(src);
+        expect(first.inputs[0]).toMatchObject({ rows: 3, inserted: 3 });
+        expect(first.inputs[0]).toHaveProperty('to', { cursor: at(1), key: ids[2] });
+        const keys = await t.wh
+          .knex('stg_contact')
+          .where({ source: 'big' })
+          .orderBy('source_key')
+          .pluck('source_key');
+        expect(keys).toEqual(ids);
+      } finally {
+        await erp.raw('DROP TABLE big_keys');
+      }
+    },
+  );
+
   it.skipIf(target.unavailable || target.engine === 'sqlite')('the connection refuses writes', async () => {
     const db = await openSourceDb(source.url, 'shop', logger);
     try {
