@@ -287,7 +287,7 @@ export async function buildErpnextDemo(file: string): Promise<void> {
     // Who buys: a weighted list, so some customers come back many times and some once.
     const buyers = CUSTOMERS.flatMap((c, i) => Array<string>(1 + ((i * 7) % 4)).fill(c.customerName));
     const start = Date.UTC(2025, 5, 2);
-    const end = Date.UTC(2026, 10, 25);
+    const end = Date.UTC(2026, 10, 20);
     const invoices: Array<{ name: string; date: string }> = [];
     const COUNT = 42;
     for (let k = 0; k < COUNT; k++) {
@@ -343,15 +343,15 @@ export async function buildErpnextDemo(file: string): Promise<void> {
       postingDate: retDay,
       items: [{ itemCode: back.item_code, qty: Math.max(1, Math.floor(Number(back.qty) / 2)) }],
     });
-    seed.setClock('2026-11-26 10:00:00');
+    seed.setClock('2026-11-21 10:00:00');
     await seed.addInvoice({
       customer: 'ООО «Ромашка»',
-      postingDate: '2026-11-26',
+      postingDate: '2026-11-21',
       items: [{ itemCode: 'ОФ-КРЕСЛО', qty: 2, rate: 23900 }],
     });
     await seed.addInvoice({
       customer: 'Соколов Иван',
-      postingDate: '2026-11-27',
+      postingDate: '2026-11-22',
       items: [{ itemCode: 'ОФ-СТУЛ', qty: 1, rate: 5400 }],
     });
   } finally {
