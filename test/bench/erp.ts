@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { ErpSourceSchema } from '../../connectors/erp/config.js';
 import { ERPNEXT } from '../../connectors/erp/presets/erpnext.js';
 import { createLogger } from '../../lib/logger.js';
 import { extractErp } from '../../pipelines/extract-erp.js';
 import { createErpnextSchema } from '../../samples/erp/erpnext-schema.js';
-import { parseWarehouseUrl } from '../../warehouse/url.js';
 import { erpKnex } from '../erp/erpnext-db.js';
 import { engineTargets, freshDatabase, migratedWarehouse } from '../support/engines.js';
+import { mariadb } from './engine-clients.js';
 import { peakRss, rate, timed } from './measure.js';
 
 /**
@@ -32,26 +31,9 @@ export async function benchErp(args: string[]): Promise<void> {
       `seeded ${invoices.toLocaleString('en-US')} invoices, ${customers.toLocaleString('en-US')} customers in ${seeded.seconds.toFixed(1)} s`,
     );
 
-    const url = parseWarehouseUrl(source.url);
     const invoiceSql = ERPNEXT.streams.find((s) => s.name === 'invoices')!.sql!;
     const raw = await timed(async () =>
-      execFileSync(
-        'mariadb',
-        [
-          '-h',
-          url.host!,
-          '-P',
-          String(url.port),
-          '-u',
-          url.user ?? 'root',
-          '--batch',
-          '--quick',
-          url.database!,
-          '-e',
-          invoiceSql,
-        ],
-        { stdio: ['ignore', 'ignore', 'inherit'] },
-      ),
+      mariadb(source.url, invoiceSql, ['--batch', '--quick'], ['ignore', 'ignore', 'inherit']),
     );
 
     const src = ErpSourceSchema.parse({

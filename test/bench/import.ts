@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { readSpreadsheet } from '../../connectors/spreadsheet/index.js';
 import { stageItems } from '../../pipelines/stage.js';
-import { parseWarehouseUrl } from '../../warehouse/url.js';
 import { engineTargets, freshDatabase, migratedWarehouse, type EngineTarget } from '../support/engines.js';
+import { psql, sqlite3 } from './engine-clients.js';
 import { peakRss, rate, timed } from './measure.js';
 import { pick, seededRandom } from './random.js';
 
@@ -86,43 +85,16 @@ export function generateImportFile(file: string, rows: number, seed = 7): void {
 
 /** The engine's own bulk path loading the same file into a table of text columns. */
 function rawLoad(target: EngineTarget, url: string, file: string): void {
-  const u = parseWarehouseUrl(url);
   const cols = HEADER.map((_, i) => `c${i} text`).join(', ');
   if (target.engine === 'postgres') {
-    const psql = (sql: string) =>
-      execFileSync(
-        'psql',
-        [
-          '-q',
-          '-v',
-          'ON_ERROR_STOP=1',
-          '-h',
-          u.host!,
-          '-p',
-          String(u.port),
-          '-U',
-          u.user ?? 'postgres',
-          '-d',
-          u.database!,
-          '-c',
-          sql,
-        ],
-        { stdio: 'inherit' },
-      );
     // Whole lines into one column: COPY refuses ragged rows, which this file has on purpose.
-    psql(`CREATE TABLE raw_import (line text)`);
-    psql(`\\copy raw_import FROM '${file}' WITH (FORMAT text, DELIMITER E'\\x01', ENCODING 'WIN1251')`);
+    psql(url, `CREATE TABLE raw_import (line text)`);
+    psql(url, `\\copy raw_import FROM '${file}' WITH (FORMAT text, DELIMITER E'\\x01', ENCODING 'WIN1251')`);
   } else if (target.engine === 'sqlite') {
-    execFileSync(
-      'sqlite3',
-      [
-        u.file!,
-        `CREATE TABLE raw_import (${cols})`,
-        '.mode csv',
-        '.separator ;',
-        `.import ${file} raw_import`,
-      ],
-      { stdio: ['ignore', 'ignore', 'ignore'] },
+    sqlite3(
+      url,
+      [`CREATE TABLE raw_import (${cols})`, '.mode csv', '.separator ;', `.import ${file} raw_import`],
+      ['ignore', 'ignore', 'ignore'],
     );
   }
 }

@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { StageRow } from '../../warehouse/engines/adapter.js';
 import { loadStaging, rowHash } from '../../warehouse/loader.js';
 import { STG_CONTACT } from '../../warehouse/tables.js';
-import { parseWarehouseUrl } from '../../warehouse/url.js';
 import { engineTargets, freshDatabase, migratedWarehouse, type EngineTarget } from '../support/engines.js';
+import { mariadb, psql, sqlite3 } from './engine-clients.js';
 import { peakRss, rate, timed } from './measure.js';
 import { pick, seededRandom } from './random.js';
 
@@ -80,57 +79,22 @@ async function* readRows(file: string): AsyncGenerator<StageRow> {
 }
 
 function nativeLoad(target: EngineTarget, url: string, file: string): void {
-  const u = parseWarehouseUrl(url);
   const cols = COLUMNS.join(', ');
   if (target.engine === 'postgres') {
-    execFileSync(
-      'psql',
-      [
-        '-q',
-        '-v',
-        'ON_ERROR_STOP=1',
-        '-h',
-        u.host!,
-        '-p',
-        String(u.port),
-        '-U',
-        u.user ?? 'postgres',
-        '-d',
-        u.database!,
-        '-c',
-        `\\copy stg_contact (${cols}) FROM '${file}'`,
-      ],
-      { stdio: 'inherit' },
-    );
+    psql(url, `\\copy stg_contact (${cols}) FROM '${file}'`);
   } else if (target.engine === 'mysql') {
-    execFileSync(
-      'mariadb',
-      [
-        '--local-infile=1',
-        '-h',
-        u.host!,
-        '-P',
-        String(u.port),
-        '-u',
-        u.user ?? 'root',
-        u.database!,
-        '-e',
-        `LOAD DATA LOCAL INFILE '${file}' INTO TABLE stg_contact CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' (${cols})`,
-      ],
-      { stdio: 'inherit' },
+    mariadb(
+      url,
+      `LOAD DATA LOCAL INFILE '${file}' INTO TABLE stg_contact CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' (${cols})`,
+      ['--local-infile=1'],
     );
   } else {
     // sqlite3 .import has no column list: it loads a table of exactly the file's columns with the same key.
-    execFileSync(
-      'sqlite3',
-      [
-        u.file!,
-        `CREATE TABLE bench_contact (${COLUMNS.map((c) => `${c} TEXT`).join(', ')}, PRIMARY KEY (source, source_key))`,
-        '.mode tabs',
-        `.import ${file} bench_contact`,
-      ],
-      { stdio: 'inherit' },
-    );
+    sqlite3(url, [
+      `CREATE TABLE bench_contact (${COLUMNS.map((c) => `${c} TEXT`).join(', ')}, PRIMARY KEY (source, source_key))`,
+      '.mode tabs',
+      `.import ${file} bench_contact`,
+    ]);
   }
 }
 
