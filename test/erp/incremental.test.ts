@@ -15,7 +15,7 @@ import { runPipeline } from '../../pipelines/runner.js';
 import type { ExtractContext } from '../../pipelines/sources.js';
 import { parseWarehouseUrl } from '../../warehouse/url.js';
 import { engineTargets, freshDatabase, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { proxyDatabase, type TcpProxy } from '../support/tcp-proxy.js';
 import { tempDir, writeConfig } from '../pipelines/support/fixtures.js';
 
 const targets = await engineTargets();
@@ -152,6 +152,16 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
       warnings: string | null;
     }>;
 
+  /** Cuts the proxied ERP connections as the warehouse saves the n-th position; returns the undo. */
+  const cutAtSave = (proxy: TcpProxy, n: number): (() => void) => {
+    let saves = 0;
+    const onQuery = (q: { sql: string }) => {
+      if (/insert into .connector_state/i.test(q.sql) && ++saves === n) proxy.cut();
+    };
+    t.wh.knex.on('query', onQuery);
+    return () => t.wh.knex.off('query', onQuery);
+  };
+
   it.skipIf(target.unavailable)(
     'stages every row once across tied batches, then only what changed',
     async () => {
@@ -246,20 +256,13 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
   it.skipIf(target.unavailable || target.engine === 'sqlite')(
     'a connection cut mid-read fails the run; the next run resumes with nothing lost or staged twice',
     async () => {
-      const server = parseWarehouseUrl(source.url);
-      let proxy: TcpProxy | undefined;
+      const proxy = await proxyDatabase(source.url);
       try {
-        proxy = await startTcpProxy(server.host!, server.port!);
-        const viaProxy = source.url.replace(`:${server.port}/`, `:${proxy.port}/`);
-        const src = ordersStream(2, viaProxy);
+        const src = ordersStream(2, proxy.url);
         // Cut the ERP connection as the warehouse commits the second batch's position.
-        let saves = 0;
-        const onQuery = (q: { sql: string }) => {
-          if (/insert into .connector_state/i.test(q.sql) && ++saves === 2) proxy!.cut();
-        };
-        t.wh.knex.on('query', onQuery);
+        const stop = cutAtSave(proxy, 2);
         await expect(extract(src)).rejects.toThrow();
-        t.wh.knex.off('query', onQuery);
+        stop();
         const partial = await staged();
         expect(partial.length).toBeGreaterThanOrEqual(4);
         expect(partial.length).toBeLessThan(10);
@@ -272,7 +275,7 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
         });
         expect(await staged()).toHaveLength(10);
       } finally {
-        await proxy?.close();
+        await proxy.close();
       }
     },
   );
@@ -280,20 +283,14 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
   it.skipIf(target.unavailable || target.engine === 'sqlite')(
     'a pipeline run retries a cut connection and completes from the saved position',
     async () => {
-      const server = parseWarehouseUrl(source.url);
-      const proxy = await startTcpProxy(server.host!, server.port!);
+      const proxy = await proxyDatabase(source.url);
       const tmp = tempDir();
       try {
-        const viaProxy = source.url.replace(`:${server.port}/`, `:${proxy.port}/`);
-        const { streams } = ordersStream(2, viaProxy);
-        const loaded = retryingPipeline(tmp.dir, viaProxy, streams);
-        let saves = 0;
-        const onQuery = (q: { sql: string }) => {
-          if (/insert into .connector_state/i.test(q.sql) && ++saves === 3) proxy.cut();
-        };
-        t.wh.knex.on('query', onQuery);
+        const { streams } = ordersStream(2, proxy.url);
+        const loaded = retryingPipeline(tmp.dir, proxy.url, streams);
+        const stop = cutAtSave(proxy, 3);
         const report = await runPipeline(t.wh, loaded, 'p', logger, { signal: new AbortController().signal });
-        t.wh.knex.off('query', onQuery);
+        stop();
         expect(report.status, report.error).toBe('succeeded');
         expect(report.steps[0]!.retries).toBe(1);
         expect(await staged()).toHaveLength(10);
@@ -350,24 +347,18 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
   it.skipIf(target.unavailable || target.engine === 'sqlite')(
     'a --full run retried after a cut reads every stream in full, and reports every row once',
     async () => {
-      const server = parseWarehouseUrl(source.url);
-      const proxy = await startTcpProxy(server.host!, server.port!);
+      const proxy = await proxyDatabase(source.url);
       const tmp = tempDir();
       try {
-        const viaProxy = source.url.replace(`:${server.port}/`, `:${proxy.port}/`);
-        const orders = ordersStream(2, viaProxy).streams.orders!;
+        const orders = ordersStream(2, proxy.url).streams.orders!;
         const streams = { a: orders, b: { ...orders, keyPrefix: 'b:' } };
-        const loaded = retryingPipeline(tmp.dir, viaProxy, streams);
+        const loaded = retryingPipeline(tmp.dir, proxy.url, streams);
         const signal = new AbortController().signal;
         expect((await runPipeline(t.wh, loaded, 'p', logger, { signal })).status).toBe('succeeded');
         // Cut while stream a is being read in full: the retry must still read b in full.
-        let saves = 0;
-        const onQuery = (q: { sql: string }) => {
-          if (/insert into .connector_state/i.test(q.sql) && ++saves === 2) proxy.cut();
-        };
-        t.wh.knex.on('query', onQuery);
+        const stop = cutAtSave(proxy, 2);
         const report = await runPipeline(t.wh, loaded, 'p', logger, { signal, full: true });
-        t.wh.knex.off('query', onQuery);
+        stop();
         expect(report.status, report.error).toBe('succeeded');
         expect(report.steps[0]!.retries).toBe(1);
         const inputs = (

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { parseWarehouseUrl } from '../../warehouse/url.js';
 
 /**
  * A TCP proxy in front of a database server, so a test can drop the client's connections in
@@ -34,4 +35,11 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         server.close(() => resolve());
       }),
   };
+}
+
+/** A proxy in front of the server a postgres:// or mysql:// URL names, and that URL through it. */
+export async function proxyDatabase(url: string): Promise<TcpProxy & { url: string }> {
+  const server = parseWarehouseUrl(url);
+  const proxy = await startTcpProxy(server.host!, server.port!);
+  return { ...proxy, url: url.replace(`:${server.port}/`, `:${proxy.port}/`) };
 }
