@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl, urlPassword } from './db-url.js';
+import { parseDatabaseUrl, redactUrl, tlsOptions, urlPassword } from './db-url.js';
 
 describe('URL passwords are found and masked however they are written', () => {
   it.each([
@@ -13,5 +13,21 @@ describe('URL passwords are found and masked however they are written', () => {
   ])('%s', (url, password, shown) => {
     expect(urlPassword(url)).toBe(password);
     expect(redactUrl(url)).toBe(shown);
+  });
+});
+
+describe('TLS options read from a URL as PostgreSQL clients read them', () => {
+  const tls = (query: string) =>
+    tlsOptions(parseDatabaseUrl(`postgres://u@h/db${query}`, { what: 'warehouse', where: '--db' }));
+  it.each([
+    ['', undefined],
+    ['?sslmode=disable', undefined],
+    ['?sslmode=prefer', undefined],
+    ['?sslmode=require', { rejectUnauthorized: false }],
+    ['?sslmode=verify-ca', { rejectUnauthorized: true }],
+    ['?sslmode=verify-full', { rejectUnauthorized: true }],
+    ['?ssl=true', { rejectUnauthorized: true }],
+  ])('%s', (query, expected) => {
+    expect(tls(query)).toEqual(expected);
   });
 });

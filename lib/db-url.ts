@@ -107,3 +107,14 @@ export function parseDatabaseUrl(raw: string, role: UrlRole): DatabaseUrl {
     params: Object.fromEntries(parsed.searchParams),
   };
 }
+
+/**
+ * TLS as PostgreSQL clients read it from a URL: `?sslmode=require` encrypts, `verify-ca` and
+ * `verify-full` also check the certificate, `?ssl=true` means verify-full; none, `disable`,
+ * `allow` or `prefer`: no TLS.
+ */
+export function tlsOptions(url: DatabaseUrl): { rejectUnauthorized: boolean } | undefined {
+  const mode = url.params.sslmode ?? (url.params.ssl === 'true' ? 'verify-full' : undefined);
+  if (mode === undefined || mode === 'disable' || mode === 'prefer' || mode === 'allow') return undefined;
+  return { rejectUnauthorized: mode === 'verify-ca' || mode === 'verify-full' };
+}

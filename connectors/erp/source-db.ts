@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { explainConnectError } from '../../lib/db-errors.js';
-import { parseDatabaseUrl, type DatabaseUrl, type UrlRole } from '../../lib/db-url.js';
+import { parseDatabaseUrl, tlsOptions, type DatabaseUrl, type UrlRole } from '../../lib/db-url.js';
 import { ConnectionError } from '../../lib/errors.js';
 import { knexLog } from '../../lib/knex-log.js';
 import type { Logger } from '../../lib/logger.js';
@@ -58,13 +58,6 @@ export interface SourceDbOptions {
   statementTimeout?: number;
 }
 
-/** TLS as PostgreSQL clients read it from the URL: `?sslmode=require|verify-ca|verify-full` or `?ssl=true`. */
-function tls(url: DatabaseUrl): { rejectUnauthorized: boolean } | undefined {
-  const mode = url.params.sslmode ?? (url.params.ssl === 'true' ? 'verify-full' : undefined);
-  if (mode === undefined || mode === 'disable' || mode === 'prefer' || mode === 'allow') return undefined;
-  return { rejectUnauthorized: mode === 'verify-ca' || mode === 'verify-full' };
-}
-
 function knexConfig(url: DatabaseUrl, options: SourceDbOptions): Knex.Config {
   const timeout = options.statementTimeout ?? 0;
   switch (url.engine) {
@@ -78,7 +71,7 @@ function knexConfig(url: DatabaseUrl, options: SourceDbOptions): Knex.Config {
           password: url.password,
           database: url.database,
           application_name: 'crm-etl',
-          ssl: tls(url),
+          ssl: tlsOptions(url),
           connectionTimeoutMillis: 10_000,
           types: pgTypes,
           options:
@@ -97,7 +90,7 @@ function knexConfig(url: DatabaseUrl, options: SourceDbOptions): Knex.Config {
           password: url.password ?? '',
           database: url.database,
           charset: 'utf8mb4',
-          ssl: tls(url),
+          ssl: tlsOptions(url),
           // Dates and timestamps as the server writes them: exact to the microsecond, no zone shift.
           dateStrings: true,
           decimalNumbers: true,

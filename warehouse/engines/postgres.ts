@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import pgCopyStreams from 'pg-copy-streams';
+import { tlsOptions } from '../../lib/db-url.js';
 import type { WarehouseUrl } from '../url.js';
 import type {
   BatchResult,
@@ -31,8 +32,6 @@ export class PostgresAdapter extends BaseAdapter {
   override readonly joinsOnExpressions = true;
 
   knexConfig(url: WarehouseUrl): Knex.Config {
-    const ssl =
-      url.params.ssl === 'true' || ['require', 'verify-ca', 'verify-full'].includes(url.params.sslmode ?? '');
     return {
       client: 'pg',
       connection: {
@@ -41,7 +40,7 @@ export class PostgresAdapter extends BaseAdapter {
         user: url.user ?? process.env.PGUSER ?? 'postgres',
         password: url.password ?? process.env.PGPASSWORD,
         database: url.database,
-        ssl: ssl ? { rejectUnauthorized: url.params.sslmode === 'verify-full' } : undefined,
+        ssl: tlsOptions(url),
         connectionTimeoutMillis: 10_000,
         application_name: 'crm-etl',
         // now() defaults and date_trunc work in UTC, as on the other engines.
