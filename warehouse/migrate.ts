@@ -33,10 +33,12 @@ export async function migrate(wh: Warehouse): Promise<MigrateResult> {
     return { applied, current: await completed(wh, options) };
   }
 
-  await wh.knex.schema.createTableIfNotExists(ATTEMPTS_TABLE, (t) => {
-    t.string('name', 255).primary();
-    t.text('tables_before');
-  });
+  if (!(await wh.knex.schema.hasTable(ATTEMPTS_TABLE))) {
+    await wh.knex.schema.createTable(ATTEMPTS_TABLE, (t) => {
+      t.string('name', 255).primary();
+      t.text('tables_before');
+    });
+  }
   const undone = await undoInterrupted(wh, new Set(await completed(wh, options)));
   const applied: string[] = [];
   for (;;) {
