@@ -38,6 +38,7 @@ describe('the demo pipeline (npm start)', () => {
     const second = crmEtl(['run', 'demo', '--db', db, '--json'], { cwd: dir });
     expect(second.code, second.stderr).toBe(0);
     const again = second.json<Report>().steps[0]!.detail!;
+    expect(again.flatMap((s) => s.inputs)).toHaveLength(inputs.length);
     for (const [i, input] of again.flatMap((s) => s.inputs).entries()) {
       expect(input.loaded).toBe(0);
       expect(input.quarantined).toBe(inputs[i]!.quarantined);

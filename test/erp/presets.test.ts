@@ -1,8 +1,7 @@
 /**
  * The ERP presets' SQL against databases in each ERP's real shape, on the real engines: ERPNext
  * on MariaDB and SQLite (and the demo's bundled SQLite ERP), Odoo on PostgreSQL. Each stream is
- * read exactly as the connector wraps it — keyset pages of
- * `SELECT * FROM (<sql>) AS q WHERE (cursor > ? OR (cursor = ? AND key > ?)) ORDER BY cursor, key LIMIT n`.
+ * read by the connector's own reader (connectors/erp/reader.ts), in small keyset pages.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,10 +10,12 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERPNEXT } from '../../connectors/erp/presets/erpnext.js';
 import { ODOO } from '../../connectors/erp/presets/odoo.js';
+import { readBatches } from '../../connectors/erp/reader.js';
+import { openSourceDb } from '../../connectors/erp/source-db.js';
 import type { ErpPreset, ErpStreamSpec } from '../../connectors/erp/spec.js';
 import { buildErpnextDemo } from '../../samples/erp/erpnext-demo.js';
 import { engineTargets } from '../support/engines.js';
-import { erpKnex, freshErpnextDb, type TestErpnextDb } from './erpnext-db.js';
+import { freshErpnextDb, type TestErpnextDb } from './erpnext-db.js';
 import { freshOdooDb, type TestOdooDb } from './odoo-db.js';
 
 const targets = await engineTargets();
@@ -27,24 +28,16 @@ function stream(preset: ErpPreset, name: string): ErpStreamSpec {
   return s;
 }
 
-/** Reads a whole stream in keyset pages of `pageSize`, as the connector does. */
-async function readStream(knex: Knex, spec: ErpStreamSpec, pageSize = 3): Promise<Row[]> {
-  const q = (id: string): string => (clientOf(knex) === 'postgres' ? `"${id}"` : `\`${id}\``);
-  const source = spec.sql ?? `SELECT * FROM ${q(spec.table!)}${spec.where ? ` WHERE ${spec.where}` : ''}`;
-  const c = `q.${q(spec.cursor)}`;
-  const k = `q.${q(spec.key)}`;
-  const out: Row[] = [];
-  let after: [unknown, unknown] | null = null;
-  for (let guard = 0; guard < 10_000; guard++) {
-    const where = after ? `WHERE (${c} > ? OR (${c} = ? AND ${k} > ?))` : '';
-    const sql = `SELECT * FROM (${source}) AS q ${where} ORDER BY ${c}, ${k} LIMIT ${pageSize}`;
-    const rows = await rawRows(knex, sql, after ? ([after[0], after[0], after[1]] as Knex.Value[]) : []);
-    out.push(...rows);
-    if (rows.length < pageSize) return out;
-    const last = rows[rows.length - 1]!;
-    after = [last[spec.cursor], last[spec.key]];
+/** Reads a whole stream in pages of `pageSize` with the connector's own read-only reader. */
+async function readStream(url: string, spec: ErpStreamSpec, pageSize = 3): Promise<Row[]> {
+  const db = await openSourceDb(url, 'test', undefined, { statementTimeout: 60 });
+  try {
+    const out: Row[] = [];
+    for await (const batch of readBatches(db, spec, null, pageSize)) out.push(...batch.rows);
+    return out;
+  } finally {
+    await db.close();
   }
-  throw new Error('runaway pagination');
 }
 
 function byKey(rows: Row[], key: string): Map<string, Row> {
@@ -232,7 +225,7 @@ describe.each(targets.filter((t) => t.engine !== 'postgres'))('ERPNext preset on
     'customers: company vs individual, owner, address, disabled kept',
     async () => {
       const spec = stream(ERPNEXT, 'customers');
-      const rows = await readStream(db.knex, spec);
+      const rows = await readStream(db.url, spec);
       expectShape(spec, rows);
       const m = byKey(rows, 'name');
       expect([...m.keys()].sort()).toEqual(
@@ -268,7 +261,7 @@ describe.each(targets.filter((t) => t.engine !== 'postgres'))('ERPNext preset on
     async () => {
       const spec = stream(ERPNEXT, 'contacts');
       expect(spec.keyPrefix).toBe('contact:');
-      const rows = await readStream(db.knex, spec, 2);
+      const rows = await readStream(db.url, spec, 2);
       expectShape(spec, rows);
       const m = byKey(rows, 'name');
       expect([...m.keys()].sort()).toEqual(
@@ -304,7 +297,7 @@ describe.each(targets.filter((t) => t.engine !== 'postgres'))('ERPNext preset on
     'invoices: statuses, drafts and internal transfers out, cost from valuation',
     async () => {
       const spec = stream(ERPNEXT, 'invoices');
-      const rows = await readStream(db.knex, spec, 3);
+      const rows = await readStream(db.url, spec, 3);
       expectShape(spec, rows);
       const m = byKey(rows, 'name');
       expect(m.has(inv.draft!)).toBe(false);
@@ -345,7 +338,7 @@ describe.each(targets.filter((t) => t.engine !== 'postgres'))('ERPNext preset on
 
   it.skipIf(target.unavailable)('a touched customer is read again after the cursor', async () => {
     const spec = stream(ERPNEXT, 'customers');
-    const before = await readStream(db.knex, spec);
+    const before = await readStream(db.url, spec);
     const last = before[before.length - 1]!;
     await db.seed.update('Customer', 'ИП Закрытый', { disabled: 0 });
     const source = `SELECT * FROM (${spec.sql}) AS q WHERE (q.modified > ? OR (q.modified = ? AND q.name > ?)) ORDER BY q.modified, q.name`;
@@ -357,22 +350,19 @@ describe.each(targets.filter((t) => t.engine !== 'postgres'))('ERPNext preset on
 
 describe('ERPNext preset on the demo ERP (SQLite)', () => {
   let dir: string;
-  let knex: Knex;
+  let url: string;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-erp-demo-'));
     const file = path.join(dir, 'erp.db');
     await buildErpnextDemo(file);
-    knex = erpKnex(`sqlite:${file}`);
+    url = `sqlite:${file}`;
   });
-  afterAll(async () => {
-    await knex?.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reads customers, contacts and invoices', async () => {
-    const customers = await readStream(knex, stream(ERPNEXT, 'customers'), 4);
-    const contacts = await readStream(knex, stream(ERPNEXT, 'contacts'), 4);
-    const invoices = await readStream(knex, stream(ERPNEXT, 'invoices'), 7);
+    const customers = await readStream(url, stream(ERPNEXT, 'customers'), 4);
+    const contacts = await readStream(url, stream(ERPNEXT, 'contacts'), 4);
+    const invoices = await readStream(url, stream(ERPNEXT, 'invoices'), 7);
     expect(customers.length).toBeGreaterThanOrEqual(12);
     expect(contacts.length).toBeGreaterThan(0);
     byKey(customers, 'name');
@@ -539,7 +529,7 @@ describe.each(targets.filter((t) => t.engine === 'postgres'))('Odoo preset on $e
     async () => {
       const spec = stream(ODOO, 'partners');
       expect(spec.keyPrefix).toBeUndefined();
-      const rows = await readStream(db.knex, spec, 3);
+      const rows = await readStream(db.url, spec, 3);
       expectShape(spec, rows);
       const m = byKey(rows, 'id');
       const expected = [
@@ -592,7 +582,7 @@ describe.each(targets.filter((t) => t.engine === 'postgres'))('Odoo preset on $e
     async () => {
       const spec = stream(ODOO, 'sale_orders');
       expect(spec.keyPrefix).toBe('order:');
-      const rows = await readStream(db.knex, spec, 2);
+      const rows = await readStream(db.url, spec, 2);
       expectShape(spec, rows);
       const m = byKey(rows, 'id');
       expect([...m.keys()].sort()).toEqual(
@@ -628,7 +618,7 @@ describe.each(targets.filter((t) => t.engine === 'postgres'))('Odoo preset on $e
     async () => {
       const spec = stream(ODOO, 'invoices');
       expect(spec.keyPrefix).toBe('invoice:');
-      const rows = await readStream(db.knex, spec, 2);
+      const rows = await readStream(db.url, spec, 2);
       expectShape(spec, rows);
       const m = byKey(rows, 'id');
       expect([...m.keys()].sort()).toEqual(
@@ -657,10 +647,10 @@ describe.each(targets.filter((t) => t.engine === 'postgres'))('Odoo preset on $e
 
   it.skipIf(target.unavailable)('every order points at a staged partner', async () => {
     const partners = new Set(
-      (await readStream(db.knex, stream(ODOO, 'partners'), 50)).map((r) => String(r.id)),
+      (await readStream(db.url, stream(ODOO, 'partners'), 50)).map((r) => String(r.id)),
     );
     for (const name of ['sale_orders', 'invoices']) {
-      for (const r of await readStream(db.knex, stream(ODOO, name), 50)) {
+      for (const r of await readStream(db.url, stream(ODOO, name), 50)) {
         expect(partners.has(String(r.customer_id))).toBe(true);
       }
     }
@@ -668,7 +658,7 @@ describe.each(targets.filter((t) => t.engine === 'postgres'))('Odoo preset on $e
 
   it.skipIf(target.unavailable)('a quotation confirmed later is read after the cursor', async () => {
     const spec = stream(ODOO, 'sale_orders');
-    const before = await readStream(db.knex, spec, 10);
+    const before = await readStream(db.url, spec, 10);
     const last = before[before.length - 1]!;
     await db.seed.confirmOrder(id.quote!);
     const rows = await rawRows(
