@@ -32,11 +32,6 @@ export async function grantBiRole(
       hint: 'Use lower-case letters, digits and _ (at most 63), starting with a letter',
     });
   }
-  if (wh.url.engine === 'sqlite') {
-    throw new ConfigError('SQLite has no roles or grants', {
-      hint: 'Give BI tools a copy of the file, or have them open it read-only (file:data/warehouse.db?mode=ro)',
-    });
-  }
   const created = await wh.adapter.createReadRole(wh.knex, role, password);
   if (created === null) {
     throw new ConfigError(`Role '${role}' does not exist and no password was given to create it`, {

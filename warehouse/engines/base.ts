@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ConfigError } from '../../lib/errors.js';
 import type { ColumnSpec, StagingTableSpec } from '../tables.js';
 import type { EngineName, WarehouseUrl } from '../url.js';
 import type {
@@ -155,12 +156,15 @@ export abstract class BaseAdapter implements EngineAdapter {
 
   async endLoad(_trx: Knex.Transaction, _ctx: LoadContext): Promise<void> {}
 
+  /** Engines without roles (SQLite): a file's readers are whoever can open it. */
   async createReadRole(_knex: Knex, _role: string, _password: string | undefined): Promise<boolean | null> {
-    throw new Error(`${this.label} has no roles`);
+    throw new ConfigError(`${this.label} has no roles or grants`, {
+      hint: 'Give BI tools a copy of the file, or have them open it read-only (file:data/warehouse.db?mode=ro)',
+    });
   }
 
   async grantSelect(_knex: Knex, _role: string, _tables: readonly string[]): Promise<void> {
-    throw new Error(`${this.label} has no grants`);
+    throw new ConfigError(`${this.label} has no roles or grants`);
   }
 
   /** Columns the loader writes that are not part of the key. */
