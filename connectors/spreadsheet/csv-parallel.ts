@@ -188,6 +188,10 @@ export function packItems(items: readonly SheetItem[]): Packed {
   return { nums: new Float64Array(nums), lens, text: strs.join('') };
 }
 
+function detached(s: string): string {
+  return Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
 export function unpackItems(packed: Packed, ctx: DataJob['ctx']): SheetItem[] {
   const { nums, lens, text } = packed;
   const { stream, file } = ctx;
@@ -206,8 +210,10 @@ export function unpackItems(packed: Packed, ctx: DataJob['ctx']): SheetItem[] {
     const lineNo = nums[n++]!;
     const line = lineNo === -1 ? null : lineNo;
     if (kind === KIND_REJECT) {
-      const reason = str();
-      const raw = str();
+      // Copies, not slices: a reject may be kept a while (rejects file, quarantine batch), and a
+      // slice would keep this whole message's text alive with it.
+      const reason = detached(str());
+      const raw = detached(str());
       items.push({ kind: 'reject', reject: { stream, reason, raw, lineage: { file, line } } });
       continue;
     }

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RejectsFile } from '../../pipelines/rejects-file.js';
+
+describe('RejectsFile', () => {
+  it('makes the caller wait while the file is behind, and loses no reject', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-rejects-'));
+    const file = new RejectsFile(path.join(dir, 'in.rejects.csv'));
+    const raw = 'x'.repeat(4_000);
+    let waits = 0;
+    for (let i = 0; i < 500; i++) {
+      const pending = file.add({
+        stream: 'contact',
+        reason: `bad ${i}`,
+        raw,
+        lineage: { file: 'in.csv', line: i + 2 },
+      });
+      if (pending) {
+        waits++;
+        await pending;
+      }
+    }
+    expect(await file.close()).toBe(file.path);
+    // 2 MB of rejects cannot sit in the stream's 16 kB buffer: the caller was held back.
+    expect(waits).toBeGreaterThan(0);
+    const lines = fs.readFileSync(file.path, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(501);
+    expect(lines[500]).toBe(`in.csv,501,contact,bad 499,${raw}`);
+  });
+
+  it('removes a stale rejects file when an import has no rejects', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-rejects-'));
+    const stale = path.join(dir, 'in.rejects.csv');
+    fs.writeFileSync(stale, 'old');
+    expect(await new RejectsFile(stale).close()).toBeNull();
+    expect(fs.existsSync(stale)).toBe(false);
+  });
+});
