@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ConnectorItem, RejectedRecord, StreamName } from '../connectors/contract.js';
 import type { Warehouse } from '../warehouse/connection.js';
 import type { StageRow } from '../warehouse/engines/adapter.js';
+import { withBoundedHeapGrowth } from '../lib/heap-growth.js';
 import { loadStaging } from '../warehouse/loader.js';
 import { STAGING_TABLES } from '../warehouse/tables.js';
 
@@ -119,7 +120,8 @@ export async function stageItems(
           row.line = record.lineage.line;
           const fields = record.fields as Record<string, string | number | null | undefined>;
           for (const name in fields) if (fields[name] !== undefined) row[name] = fields[name];
-          row.attributes = hasKeys(record.attributes) ? record.attributes : null;
+          // As JSON text once: the loader's hash and the engine's bulk format both need the text.
+          row.attributes = hasKeys(record.attributes) ? JSON.stringify(record.attributes) : null;
           row.warnings = record.warnings.length > 0 ? record.warnings.join('; ') : null;
           yield row;
         }
@@ -136,7 +138,9 @@ export async function stageItems(
     await flushRejects(trx);
     return stats;
   };
-  const result = options.trx ? await work(options.trx) : await wh.knex.transaction(work);
+  const result = await withBoundedHeapGrowth(() =>
+    options.trx ? work(options.trx) : wh.knex.transaction(work),
+  );
   options.onProgress?.(records + rejects);
   return {
     rows: records + rejects,
