@@ -27,6 +27,7 @@ const post = async (message: WorkerMessage): Promise<void> => {
     port.postMessage(message, [
       message.items.nums.buffer as ArrayBuffer,
       message.items.lens.buffer as ArrayBuffer,
+      message.items.text.buffer as ArrayBuffer,
     ]);
   else port.postMessage(message);
 };
