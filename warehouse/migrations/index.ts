@@ -3,10 +3,16 @@ import type { EngineAdapter } from '../engines/adapter.js';
 import { coreSchema } from './0001-core.js';
 import { martsSchema } from './0002-marts.js';
 import { identitySchema } from './0003-identity.js';
+import { stagingLoadSchema } from './0004-staging-load.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([coreSchema, martsSchema, identitySchema]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  coreSchema,
+  martsSchema,
+  identitySchema,
+  stagingLoadSchema,
+]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';
 
