@@ -15,6 +15,9 @@ import {
   parseDateTime,
   type Parsed,
 } from '../../transforms/normalize/index.js';
+import { fastDate } from '../../transforms/normalize/date-fast.js';
+import { fastEmail } from '../../transforms/normalize/email-parse.js';
+import { fastRuMobile } from '../../transforms/normalize/phone-fast.js';
 import { cellText, type Cell } from './cells.js';
 import type { FieldKind, FieldName } from './fields.js';
 
@@ -35,6 +38,10 @@ const SEVERAL = /[,;\n]|\s\/\s/;
 /** The field value, null for an empty cell, or why the cell's content is unusable. */
 export function convertCell(cell: Cell, rule: ValueRule, region: string): Converted | null {
   if (cell === null) return null;
+  if (typeof cell === 'string') {
+    const fast = convertCommon(cell, rule, region);
+    if (fast !== null) return fast;
+  }
   const text = cellText(cell);
   if (cell instanceof Date) {
     if (rule.kind === 'date') return fromParsed(parseDate(cell), rule.field);
@@ -75,6 +82,32 @@ export function convertCell(cell: Cell, rule: ValueRule, region: string): Conver
       return fromParsed(parseDateTime(clean, rule.format), rule.field);
     case 'amount':
       return fromParsed(parseAmount(clean, rule.decimal), rule.field);
+  }
+}
+
+/**
+ * The common shapes of e-mail, phone and date cells, straight from the normalizers' fast paths,
+ * else null (then the general path below decides). Each fast path accepts only text that
+ * cleanText leaves as it is (no edge or double space, nothing invisible; a leading space before
+ * a bare phone number is the one exception, and trimming it does not change the number), and
+ * that holds none of the SEVERAL separators, so the value is what the general path gives.
+ */
+function convertCommon(text: string, rule: ValueRule, region: string): Converted | null {
+  switch (rule.kind) {
+    case 'email': {
+      const value = fastEmail(text);
+      return value === null ? null : { ok: true, value };
+    }
+    case 'date': {
+      const value = fastDate(text, rule.format);
+      return value === null ? null : { ok: true, value };
+    }
+    case 'phone': {
+      const value = region === 'RU' ? fastRuMobile(text) : null;
+      return value === null ? null : { ok: true, value, ext: null, several: false };
+    }
+    default:
+      return null;
   }
 }
 

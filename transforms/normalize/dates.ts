@@ -1,5 +1,6 @@
 import { parseWithFormat } from './date-format.js';
 import { detectDate } from './date-detect.js';
+import { fastDate } from './date-fast.js';
 import { wallAsUtcMs, wallFromUtcMs, wallProblem, ymd, type WallTime } from './date-parts.js';
 import { excelSerialToUtcMs } from './excel-serial.js';
 import { fail, ok, quote, type Parsed } from './parsed.js';
@@ -24,6 +25,10 @@ export interface DateTimeOptions {
  * keeps the date as written. Impossible dates (31.02.1980) are refused with a reason.
  */
 export function parseDate(raw: string | number | Date, format?: string): Parsed<string> {
+  if (typeof raw === 'string') {
+    const fast = fastDate(raw, format);
+    if (fast !== null) return ok(fast);
+  }
   const w = readWallTime(raw, format);
   return w.ok ? ok(ymd(w.value)) : w;
 }

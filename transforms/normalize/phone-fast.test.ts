@@ -10,7 +10,51 @@ function slow(s: string): string | null {
   return p.number;
 }
 
+// The shapes fastRuMobile reads by character codes, as the regex it replaced.
+const RU_MOBILE = /^(?:\+7|8)? ?(?:\((9[0-24-9]\d)\)|(9[0-24-9]\d))[ -]?(\d{3})[ -]?(\d{2})[ -]?(\d{2})$/;
+
+function byRegex(s: string): string | null {
+  const m = RU_MOBILE.exec(s);
+  return m === null ? null : `+7${m[1] ?? m[2]}${m[3]}${m[4]}${m[5]}`;
+}
+
 describe('fastRuMobile', () => {
+  it('reads exactly the shapes of its regex', () => {
+    let seed = 5;
+    const pick = <T>(a: readonly T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return a[(seed >>> 16) % a.length]!;
+    };
+    const prefix = ['', '', '+7', '8', '7', '+', '+8', '+7 ', '8 ', ' ', '  '];
+    const area = ['912', '(912)', '934', '(999)', '(90', '812', '9 12', '91', '9123'];
+    const sep = ['', '', ' ', '-', '  ', '.', '--'];
+    const odd = ['0', '12', '345', '67', '89', '4567', '９', 'x'];
+    const mismatches: string[] = [];
+    let answered = 0;
+    for (let k = 0; k < 20_000; k++) {
+      let s = pick(prefix) + pick(area);
+      for (const width of [3, 2, 2])
+        s += pick(sep) + (pick([0, 1, 2, 3]) === 0 ? pick(odd) : '012'.slice(0, width));
+      if (pick([0, 1, 2, 3]) === 0) s += pick(['', ' ', '1', ')']);
+      const expected = byRegex(s);
+      if (expected !== null) answered++;
+      if (fastRuMobile(s) !== expected) mismatches.push(s);
+    }
+    expect(mismatches).toEqual([]);
+    for (const s of [
+      '9123456789',
+      ' 9123456789',
+      '+7(912)3456789',
+      '8(912)345-67-89',
+      '+7 (912) 345 67 89',
+      '+7 912-345-67-89',
+    ]) {
+      expect(fastRuMobile(s), s).toBe(byRegex(s));
+      expect(fastRuMobile(s), s).toBe('+79123456789');
+    }
+    expect(answered).toBeGreaterThan(200);
+  });
+
   it('agrees with libphonenumber wherever it answers', () => {
     const formats = [
       (a: string, b: string, c: string, d: string) => `8 (${a}) ${b}-${c}-${d}`,
