@@ -14,8 +14,6 @@ export interface PhysicalLine {
 /** A line longer than this is not a spreadsheet row; refusing it keeps memory bounded. */
 export const MAX_LINE_CHARS = 16 * 1024 * 1024;
 
-const BREAK = /\r\n|\n|\r/g;
-
 export class LineSplitter {
   private rest = '';
   private nextLine = 1;
@@ -24,12 +22,25 @@ export class LineSplitter {
     const text = this.rest + chunk;
     const out: PhysicalLine[] = [];
     let start = 0;
-    BREAK.lastIndex = 0;
-    for (let m = BREAK.exec(text); m !== null; m = BREAK.exec(text)) {
-      // A `\r` at the very end may be the first half of `\r\n`: wait for the next chunk.
-      if (m[0] === '\r' && m.index === text.length - 1) break;
-      out.push({ text: text.slice(start, m.index), line: this.nextLine++ });
-      start = m.index + m[0].length;
+    // The next `\n` and `\r` from `start` (-1: none left), each searched for again only once
+    // passed: the same breaks as /\r\n|\n|\r/g, without a match array per line.
+    let lf = text.indexOf('\n');
+    let cr = text.indexOf('\r');
+    while (lf !== -1 || cr !== -1) {
+      const from = start;
+      let end: number;
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        // A `\r` at the very end may be the first half of `\r\n`: wait for the next chunk.
+        if (cr === text.length - 1) break;
+        end = cr;
+        start = cr + (lf === cr + 1 ? 2 : 1);
+      } else {
+        end = lf;
+        start = lf + 1;
+      }
+      out.push({ text: text.slice(from, end), line: this.nextLine++ });
+      if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
+      if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
     }
     this.rest = text.slice(start);
     if (this.rest.length > MAX_LINE_CHARS) {

@@ -62,6 +62,18 @@ export class RecordSplitter {
   }
 
   push(line: PhysicalLine): LogicalRecord[] {
+    // The common case: no record under way and no quote in the line, which is then one record.
+    if (this.current.length === 0 && this.queue.length === 0 && line.text.indexOf(this.quote) === -1) {
+      return [
+        {
+          text: line.text,
+          line: line.line,
+          lineCount: 1,
+          cells: this.countCells(line.text),
+          quoteProblem: null,
+        },
+      ];
+    }
     const out: LogicalRecord[] = [];
     this.queue.push(line);
     this.drain(out);
@@ -135,6 +147,15 @@ export class RecordSplitter {
     this.state = freshState();
   }
 
+  /** 1 + the delimiters in a text without quotes. */
+  private countCells(text: string): number {
+    const delimiter = this.options.delimiter;
+    let cells = 1;
+    for (let i = text.indexOf(delimiter); i !== -1; i = text.indexOf(delimiter, i + delimiter.length))
+      cells++;
+    return cells;
+  }
+
   /** Advances the quoting state over one physical line (the line break itself is not seen). */
   private scan(text: string): void {
     const { delimiter, trim } = this.options;
@@ -145,8 +166,7 @@ export class RecordSplitter {
     // Fast path: no quote anywhere and not inside a quoted cell.
     if (!s.quoting && text.indexOf(quote) === -1) {
       if (text.length > 0) s.fieldStart = false;
-      for (let i = text.indexOf(delimiter); i !== -1; i = text.indexOf(delimiter, i + delimiter.length))
-        s.cells++;
+      s.cells += this.countCells(text) - 1;
       return;
     }
     const n = text.length;
