@@ -40,30 +40,30 @@ type Values = Partial<Record<FieldName, string | number>>;
 
 export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
   const lineage: Lineage = { file: ctx.file, line: row.line };
-  const reject = (reason: string): SheetItem => ({
-    kind: 'reject',
-    reject: { stream: ctx.stream, reason, raw: row.raw, lineage },
-  });
-  if (row.error !== undefined) return reject(row.error);
+  if (row.error !== undefined) return reject(ctx, row, lineage, row.error);
   const ragged = cellCountProblem(row.cells, ctx);
-  if (ragged !== null) return reject(ragged);
+  if (ragged !== null) return reject(ctx, row, lineage, ragged);
 
   const values: Values = {};
-  const problems = new Map<FieldName, string>();
+  // Why a field's cell was dropped, in column order; made only for a row that has a problem.
+  let problems: Partial<Record<FieldName, string>> | null = null;
   const warnings: string[] = [];
   const attributes: Record<string, string> = {};
   let sourceKeyValue: string | number | undefined;
-  for (const col of ctx.columns) {
+  const states = columnStates(ctx);
+  for (let c = 0; c < states.length; c++) {
+    const state = states[c]!;
+    const col = state.col;
     const cell = row.cells[col.index] ?? null;
     if (col.field === null) {
       keepAttribute(attributes, col.label, cell);
       continue;
     }
-    const rule = ruleOf(col, col.field);
-    const converted = convertMemo(col, cell, rule, ctx.defaultRegion);
+    const converted = convertMemo(state, col, col.field, cell, ctx.defaultRegion);
     if (converted === null) continue;
     if (!converted.ok) {
-      problems.set(col.field, converted.problem);
+      problems ??= {};
+      problems[col.field] = converted.problem;
       continue;
     }
     // The key is kept apart rather than deleted from `values` later: a delete turns the object
@@ -81,26 +81,23 @@ export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
   for (let i = ctx.columns.length; i < row.cells.length; i++)
     keepAttribute(attributes, `Column ${i + 1}`, row.cells[i]!);
 
-  const required = REQUIRED_FIELDS[ctx.stream].filter((f) => values[f] === undefined);
-  if (required.length > 0) {
-    return reject(
-      required
-        .map((f) => problems.get(f) ?? `${f} is ${hasColumn(ctx, f) ? 'empty' : 'not mapped'}`)
-        .join('; '),
-    );
+  const required = missingRequired(ctx.stream, values);
+  if (required !== null) {
+    const why = required.map((f) => problems?.[f] ?? `${f} is ${hasColumn(ctx, f) ? 'empty' : 'not mapped'}`);
+    return reject(ctx, row, lineage, why.join('; '));
   }
   if (ctx.stream === 'contact') {
     completeNames(values);
-    if (!CONTACT_IDENTITY.some((f) => values[f] !== undefined)) {
-      const dropped = CONTACT_IDENTITY.flatMap((f) => problems.get(f) ?? []);
+    if (!hasAny(values, CONTACT_IDENTITY)) {
+      const dropped = CONTACT_IDENTITY.flatMap((f) => problems?.[f] ?? []);
       const why =
         dropped.length > 0 ? dropped.join('; ') : 'no name, email, phone, company, tax id or personal id';
-      return reject(`no usable identity: ${why}`);
+      return reject(ctx, row, lineage, `no usable identity: ${why}`);
     }
-  } else if (ctx.stream !== 'spend' && !CUSTOMER_REFERENCE.some((f) => values[f] !== undefined)) {
+  } else if (ctx.stream !== 'spend' && !hasAny(values, CUSTOMER_REFERENCE)) {
     warnings.push('no customer reference (customer_source_key, email, phone, tax_id, full_name, company)');
   }
-  for (const p of problems.values()) warnings.push(`${p}: dropped`);
+  if (problems !== null) for (const p of Object.values(problems)) warnings.push(`${p}: dropped`);
 
   let sourceKey = sourceKeyValue;
   if (sourceKey === undefined) {
@@ -120,14 +117,57 @@ export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
   return { kind: 'record', record };
 }
 
-// A column's conversion rule is the same for every row: built once per column, not per cell.
-const rules = new WeakMap<ColumnPlan, ValueRule>();
+function reject(ctx: BuildContext, row: RawRow, lineage: Lineage, reason: string): SheetItem {
+  return { kind: 'reject', reject: { stream: ctx.stream, reason, raw: row.raw, lineage } };
+}
 
-function ruleOf(col: ColumnPlan, field: FieldName): ValueRule {
-  let rule = rules.get(col);
+/** The stream's required fields without a value, in their order, or null when none is missing. */
+function missingRequired(stream: StreamName, values: Values): FieldName[] | null {
+  const fields = REQUIRED_FIELDS[stream];
+  let missing: FieldName[] | null = null;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (values[f] === undefined) (missing ??= []).push(f);
+  }
+  return missing;
+}
+
+function hasAny(values: Values, fields: readonly FieldName[]): boolean {
+  for (let i = 0; i < fields.length; i++) if (values[fields[i]!] !== undefined) return true;
+  return false;
+}
+
+/**
+ * Per column of a sheet, its conversion rule (the same for every row: built once, not per cell)
+ * and its memo. Kept per BuildContext, so a row costs one lookup rather than two per cell; a
+ * column whose field, format or decimal changed since gets a fresh rule and memo.
+ */
+interface ColumnState {
+  col: ColumnPlan;
+  rule: ValueRule | null;
+  memo: ColumnMemo | null;
+}
+
+const states = new WeakMap<BuildContext, { columns: readonly ColumnPlan[]; states: ColumnState[] }>();
+
+function columnStates(ctx: BuildContext): ColumnState[] {
+  let entry = states.get(ctx);
+  if (entry?.columns !== ctx.columns || entry.states.length !== ctx.columns.length) {
+    entry = { columns: ctx.columns, states: ctx.columns.map((col) => ({ col, rule: null, memo: null })) };
+    states.set(ctx, entry);
+  }
+  for (let i = 0; i < entry.states.length; i++) {
+    const state = entry.states[i]!;
+    if (state.col !== ctx.columns[i]) entry.states[i] = { col: ctx.columns[i]!, rule: null, memo: null };
+  }
+  return entry.states;
+}
+
+function ruleOf(state: ColumnState, col: ColumnPlan, field: FieldName): ValueRule {
+  let rule = state.rule;
   if (rule?.field !== field || rule.format !== col.format || rule.decimal !== col.decimal) {
     rule = { field, kind: FIELD_KINDS[field], format: col.format, decimal: col.decimal };
-    rules.set(col, rule);
+    state.rule = rule;
   }
   return rule;
 }
@@ -144,34 +184,50 @@ interface ColumnMemo {
   cache: Map<string, Converted | null> | null;
   lookups: number;
   hits: number;
+  /** The text of the latest lookup and its conversion: a run of one value skips the hashing. */
+  lastText: string | null;
+  lastConverted: Converted | null;
 }
 
 const MEMO_LIMIT = 4_096;
 const MEMO_TRIAL = 2_048;
-const memos = new WeakMap<ColumnPlan, ColumnMemo>();
 
-function convertMemo(col: ColumnPlan, cell: Cell, rule: ValueRule, region: string): Converted | null {
+function convertMemo(
+  state: ColumnState,
+  col: ColumnPlan,
+  field: FieldName,
+  cell: Cell,
+  region: string,
+): Converted | null {
+  const rule = ruleOf(state, col, field);
   if (typeof cell !== 'string') return convertCell(cell, rule, region);
-  let memo = memos.get(col);
-  if (memo === undefined || memo.rule !== rule || memo.region !== region) {
-    memo = { rule, region, cache: new Map(), lookups: 0, hits: 0 };
-    memos.set(col, memo);
+  let memo = state.memo;
+  if (memo === null || memo.rule !== rule || memo.region !== region) {
+    memo = { rule, region, cache: new Map(), lookups: 0, hits: 0, lastText: null, lastConverted: null };
+    state.memo = memo;
   }
   const cache = memo.cache;
   if (cache === null) return convertCell(cell, rule, region);
   memo.lookups++;
+  if (cell === memo.lastText) {
+    memo.hits++;
+    return memo.lastConverted;
+  }
   let converted = cache.get(cell);
   if (converted !== undefined || cache.has(cell)) {
     memo.hits++;
-    return converted ?? null;
-  }
-  converted = convertCell(cell, rule, region);
-  if (memo.lookups >= MEMO_TRIAL && memo.hits < memo.lookups / 4) memo.cache = null;
-  else {
+  } else {
+    converted = convertCell(cell, rule, region);
+    if (memo.lookups >= MEMO_TRIAL && memo.hits < memo.lookups / 4) {
+      memo.cache = null;
+      return converted;
+    }
     if (cache.size >= MEMO_LIMIT) cache.clear();
     cache.set(cell, converted);
   }
-  return converted;
+  memo.lastText = cell;
+  memo.lastConverted = converted ?? null;
+  return converted ?? null;
 }
 
 /** CSV only: "row has 7 cells, header has 9". Trailing empty cells beyond the header are fine. */
