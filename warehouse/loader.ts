@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import type { Warehouse } from './connection.js';
 import type { LoadContext, StageRow } from './engines/adapter.js';
@@ -23,6 +24,7 @@ const SEP = '\u001f';
  * while the per-batch round trips stay negligible.
  */
 const MAX_BATCH_ROWS = 500;
+const YIELD_EVERY = 64;
 
 // Per table: the columns the content hash covers, in spec order (computed once, not per row).
 const hashedColumns = new WeakMap<StagingTableSpec, readonly string[]>();
@@ -134,7 +136,17 @@ export async function loadStaging(
       inflight.catch(() => undefined); // surfaced by the next await, not as an unhandled rejection
     };
     try {
+      let sinceYield = 0;
       for await (const row of rows) {
+        // Rows that are already at hand arrive in promise jobs alone, which never let the event
+        // loop run: the batch in flight would not reach the server (nor its answer come back)
+        // until this batch is full, and the two would take turns instead of overlapping. A turn
+        // of the loop every YIELD_EVERY rows lets the driver's I/O through (200k rows into
+        // PostgreSQL: time waiting for the previous batch 5.3 -> 1.0 s).
+        if (++sinceYield === YIELD_EVERY) {
+          sinceYield = 0;
+          await setImmediate();
+        }
         if (row[spec.hashColumn] === undefined || row[spec.hashColumn] === null) {
           row[spec.hashColumn] = rowHash(spec, row);
         }
