@@ -45,6 +45,7 @@ export class RejectsFile {
       const file = fs.createWriteStream(this.path);
       out.pipe(file);
       this.done = new Promise((resolve, reject) => file.on('finish', resolve).on('error', reject));
+      this.done.catch(() => undefined); // surfaced by add() or close(), not as an unhandled rejection
       this.out = out;
     }
     this.count++;
@@ -55,7 +56,9 @@ export class RejectsFile {
       csvSafe(reject.reason),
       csvSafe(reject.raw),
     ]);
-    if (!flowing) return new Promise((resolve) => this.out!.once('drain', resolve));
+    // A write error (disk full) rejects `done` instead of ever draining: the wait ends with it.
+    if (!flowing)
+      return Promise.race([new Promise<void>((resolve) => this.out!.once('drain', resolve)), this.done!]);
   }
 
   /** Finishes the file; removes a stale one from an earlier import when there are no rejects now. */

@@ -30,6 +30,18 @@ describe('RejectsFile', () => {
     expect(lines[500]).toBe(`in.csv,501,contact,bad 499,${raw}`);
   });
 
+  it('fails, rather than waits forever, when the file cannot be written', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-rejects-'));
+    const file = new RejectsFile(dir); // a folder: opening it for writing fails (EISDIR)
+    const raw = 'x'.repeat(4_000);
+    const adding = (async () => {
+      for (let i = 0; i < 500; i++)
+        await file.add({ stream: 'contact', reason: 'bad', raw, lineage: { file: 'in.csv', line: i + 2 } });
+    })();
+    await expect(adding).rejects.toThrow(/EISDIR/);
+    await expect(file.close()).rejects.toThrow(/EISDIR/);
+  });
+
   it('removes a stale rejects file when an import has no rejects', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-rejects-'));
     const stale = path.join(dir, 'in.rejects.csv');
