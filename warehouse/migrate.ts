@@ -62,7 +62,7 @@ async function undoInterrupted(wh: Warehouse, done: ReadonlySet<string>): Promis
     tables_before: string | null;
   }>;
   for (const { name, tables_before } of attempts) {
-    if (!done.has(name)) {
+    if (!done.has(name) && !migrationNamed(name).resumable) {
       const ours = (JSON.parse(tables_before ?? '[]') as string[]).filter(
         (t) => t !== ATTEMPTS_TABLE && !t.startsWith(MIGRATIONS_TABLE),
       );

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../warehouse/migrate.js';
-import { MIGRATIONS } from '../../warehouse/migrations/index.js';
+import { stagingLoadSchema } from '../../warehouse/migrations/0004-staging-load.js';
+import { MIGRATIONS, MIGRATIONS_TABLE } from '../../warehouse/migrations/index.js';
 import { CONTRACT_TABLES, STAGING_TABLES } from '../../warehouse/tables.js';
 import { openWarehouse } from '../../warehouse/connection.js';
 import { engineTargets, freshDatabase, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
@@ -55,6 +56,29 @@ describe.each(targets)('migrations on $engine', (target) => {
     ).rejects.toThrow();
   });
 
+  it.skipIf(target.unavailable)(
+    '0004 drops the staging updated_at indexes, and finishes over one already dropped',
+    async () => {
+      const { knex, adapter } = t.wh;
+      const indexed = async () => {
+        const found: string[] = [];
+        for (const spec of Object.values(STAGING_TABLES))
+          if (await adapter.hasIndex(knex, spec.name, `${spec.name}_updated`)) found.push(spec.name);
+        return found;
+      };
+      expect(await indexed()).toEqual([]);
+      await stagingLoadSchema.down(knex, adapter);
+      expect(await indexed()).toEqual(Object.values(STAGING_TABLES).map((s) => s.name));
+      // Half-applied (or an administrator got there first): one index is gone already.
+      await knex.schema.alterTable('stg_contact', (tb) =>
+        tb.dropIndex(['updated_at'], 'stg_contact_updated'),
+      );
+      await stagingLoadSchema.up(knex, adapter);
+      expect(await indexed()).toEqual([]);
+      await stagingLoadSchema.up(knex, adapter);
+    },
+  );
+
   it.skipIf(target.unavailable)('truncates dates to ISO week and month in SQL', async () => {
     const { knex, adapter } = t.wh;
     const sql = `SELECT ${adapter.dateTrunc('month', "'2026-11-23'")} AS m, ${adapter.dateTrunc('week', "'2026-11-26'")} AS w, ${adapter.dateTrunc('week', "'2026-11-23'")} AS w2`;
@@ -93,6 +117,32 @@ describe.each(targets.filter((t) => t.engine === 'mysql'))(
         }
       },
     );
+
+    it.skipIf(target.unavailable)('runs a resumable migration cut off halfway again', async () => {
+      const t = await migratedWarehouse(target);
+      try {
+        const { knex } = t.wh;
+        // What a kill -9 during 0004 leaves: its marker, stg_contact's index dropped, the rest not.
+        await knex(MIGRATIONS_TABLE).where({ name: '0004-staging-load' }).delete();
+        await stagingLoadSchema.down(knex, t.wh.adapter);
+        await knex.schema.alterTable('stg_contact', (tb) =>
+          tb.dropIndex(['updated_at'], 'stg_contact_updated'),
+        );
+        await knex('etl_schema_attempt').insert({
+          name: '0004-staging-load',
+          tables_before: JSON.stringify(await t.wh.adapter.listTables(knex)),
+        });
+
+        const result = await migrate(t.wh);
+        expect(result.undone ?? []).toEqual([]);
+        expect(result.applied).toEqual(['0004-staging-load']);
+        for (const spec of Object.values(STAGING_TABLES))
+          expect(await t.wh.adapter.hasIndex(knex, spec.name, `${spec.name}_updated`), spec.name).toBe(false);
+        expect(await knex('etl_schema_attempt').count({ n: '*' })).toEqual([{ n: 0 }]);
+      } finally {
+        await t.drop();
+      }
+    });
 
     it.skipIf(target.unavailable)('drops nothing of a database that had tables of its own', async () => {
       const db = await freshDatabase(target);

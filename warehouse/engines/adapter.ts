@@ -100,6 +100,8 @@ export interface EngineAdapter {
   analyze(knex: Knex, table: string): Promise<void>;
   /** The tables of the warehouse's database (schema on PostgreSQL). */
   listTables(knex: Knex): Promise<string[]>;
+  /** Whether `table` has an index named `index` (PostgreSQL: in the current schema). */
+  hasIndex(knex: Knex, table: string, index: string): Promise<boolean>;
 
   /**
    * Creates an empty table with the columns of `like`, to be bulk-filled and then swapped in for

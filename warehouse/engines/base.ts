@@ -25,6 +25,7 @@ export abstract class BaseAdapter implements EngineAdapter {
   abstract knexConfig(url: WarehouseUrl): Knex.Config;
   abstract dateTrunc(unit: TruncUnit, expr: string): string;
   abstract listTables(knex: Knex): Promise<string[]>;
+  abstract hasIndex(knex: Knex, table: string, index: string): Promise<boolean>;
   abstract loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult>;
   abstract tryLock(knex: Knex, name: string): Promise<NamedLock | null>;
   abstract daysBetween(from: string, to: string): string;

@@ -116,6 +116,14 @@ export class MysqlAdapter extends BaseAdapter {
     return rows.map((r) => r.name);
   }
 
+  async hasIndex(knex: Knex, table: string, index: string): Promise<boolean> {
+    const [rows] = (await knex.raw(
+      'SELECT 1 FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? AND index_name = ? LIMIT 1',
+      [table, index],
+    )) as [unknown[]];
+    return rows.length > 0;
+  }
+
   async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
     const conn = (await trx.client.acquireConnection()) as MysqlConnection;
     const spec = ctx.spec;

@@ -298,6 +298,14 @@ export class PostgresAdapter extends BaseAdapter {
     return { inserted: Number(row?.inserted ?? 0), updated: Number(row?.updated ?? 0) };
   }
 
+  async hasIndex(knex: Knex, table: string, index: string): Promise<boolean> {
+    const { rows } = (await knex.raw(
+      'SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? AND indexname = ?',
+      [table, index],
+    )) as { rows: unknown[] };
+    return rows.length > 0;
+  }
+
   async listTables(knex: Knex): Promise<string[]> {
     const { rows } = (await knex.raw(
       "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",

@@ -163,6 +163,14 @@ export class SqliteAdapter extends BaseAdapter {
     return { method: 'rename' };
   }
 
+  async hasIndex(knex: Knex, table: string, index: string): Promise<boolean> {
+    const rows = (await knex.raw(
+      "SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name = ?",
+      [table, index],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   async listTables(knex: Knex): Promise<string[]> {
     const rows = (await knex.raw(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { EngineAdapter } from '../engines/adapter.js';
 import { STAGING_TABLES } from '../tables.js';
 import type { Migration } from './migration.js';
 
@@ -8,19 +9,29 @@ import type { Migration } from './migration.js';
  * warehouse/identity/read-inputs.ts), and every staged row paid for it: PostgreSQL copying 200k
  * contact rows into stg_contact took ≈2.3 s with it and ≈1.8 s without. A step that comes to
  * need it adds it back in a migration of its own.
+ *
+ * Each step looks before it acts, so the migration finishes an attempt cut off halfway (MySQL
+ * commits each DROP INDEX) and tolerates an index an administrator already dropped.
  */
 export const stagingLoadSchema: Migration = {
   name: '0004-staging-load',
+  resumable: true,
 
-  async up(knex: Knex) {
+  async up(knex: Knex, adapter: EngineAdapter) {
     for (const spec of Object.values(STAGING_TABLES)) {
-      await knex.schema.alterTable(spec.name, (t) => t.dropIndex(['updated_at'], `${spec.name}_updated`));
+      const index = `${spec.name}_updated`;
+      if (await adapter.hasIndex(knex, spec.name, index)) {
+        await knex.schema.alterTable(spec.name, (t) => t.dropIndex(['updated_at'], index));
+      }
     }
   },
 
-  async down(knex: Knex) {
+  async down(knex: Knex, adapter: EngineAdapter) {
     for (const spec of Object.values(STAGING_TABLES)) {
-      await knex.schema.alterTable(spec.name, (t) => t.index(['updated_at'], `${spec.name}_updated`));
+      const index = `${spec.name}_updated`;
+      if (!(await adapter.hasIndex(knex, spec.name, index))) {
+        await knex.schema.alterTable(spec.name, (t) => t.index(['updated_at'], index));
+      }
     }
   },
 };

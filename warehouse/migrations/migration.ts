@@ -7,6 +7,12 @@ export interface Migration {
   name: string;
   up(knex: Knex, adapter: EngineAdapter): Promise<void>;
   down(knex: Knex, adapter: EngineAdapter): Promise<void>;
+  /**
+   * up() finishes an attempt that was cut off halfway when run again (each step looks before it
+   * acts): on MySQL, whose DDL commits as it goes, an interrupted attempt is then simply run again
+   * instead of undone or left to the administrator.
+   */
+  resumable?: boolean;
 }
 
 /** Helpers a migration uses so column types and defaults come from the engine adapter. */
