@@ -19,7 +19,7 @@ import type { DataJob, SheetSummary } from './sheet.js';
 export const BATCH_ITEMS = 500;
 export const MAX_AHEAD = 8;
 /** Batches taken before the worker is told so (it may then post that many more). */
-const CREDIT_EVERY = MAX_AHEAD / 2;
+const CREDIT_EVERY = Math.max(1, Math.floor(MAX_AHEAD / 2));
 /** Files below this size are read in-thread. */
 const MIN_WORKER_BYTES = 2 * 1024 * 1024;
 
