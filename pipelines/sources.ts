@@ -63,6 +63,7 @@ async function extractSpreadsheets(src: SpreadsheetSourceConfig, ctx: ExtractCon
       mapping,
       sheet: src.sheet,
       defaultRegion: ctx.defaultRegion,
+      stagingSource: src.name,
     })) {
       const rejects = RejectsFile.forInput(
         file,

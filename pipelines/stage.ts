@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
-import type { ConnectorItem, RejectedRecord, SourceRecord, StreamName } from '../connectors/contract.js';
+import type { ConnectorItem, RejectedRecord, StreamName } from '../connectors/contract.js';
 import type { Warehouse } from '../warehouse/connection.js';
 import type { StageRow } from '../warehouse/engines/adapter.js';
 import { withBoundedHeapGrowth } from '../lib/heap-growth.js';
 import { loadStaging } from '../warehouse/loader.js';
-import { STAGING_TABLES, type StagingTableSpec } from '../warehouse/tables.js';
+import { attributesText, rowMaker } from '../warehouse/staging-row.js';
+import { STAGING_TABLES } from '../warehouse/tables.js';
 
 /** What happened to every row of one input: rows = loaded + quarantined + duplicates. */
 export interface StageCounts {
@@ -46,52 +47,6 @@ export interface StageOptions {
 }
 
 const REJECT_BATCH = 1_000;
-
-function hasKeys(o: object): boolean {
-  for (const _ in o) return true;
-  return false;
-}
-
-type RowMaker = (
-  record: SourceRecord,
-  source: string,
-  runId: number | null,
-  file: string,
-  attributes: string | null,
-  warnings: string | null,
-) => StageRow;
-
-const LINEAGE_VALUES: Readonly<Record<string, string>> = {
-  source: 'source',
-  source_key: 'record.sourceKey',
-  run_id: 'runId',
-  file: 'file',
-  line: 'record.lineage.line',
-  attributes: 'attributes',
-  warnings: 'warnings',
-};
-const rowMakers = new WeakMap<StagingTableSpec, RowMaker>();
-
-/**
- * A record's staging row, built by a function generated once per table: one object literal with
- * every column of the table in spec order, so all rows share one shape and every field is read as
- * a fixed property (the loader's encoders read them the same way). Columns the record does not
- * fill are null; fields that are not columns of the table are not carried.
- */
-function rowMaker(spec: StagingTableSpec): RowMaker {
-  let make = rowMakers.get(spec);
-  if (make === undefined) {
-    const props = spec.columns.map(
-      ({ name }) => `${JSON.stringify(name)}: ${LINEAGE_VALUES[name] ?? `value(f[${JSON.stringify(name)}])`}`,
-    );
-    make = new Function(
-      'value',
-      `'use strict'; return (record, source, runId, file, attributes, warnings) => { const f = record.fields; return { ${props.join(', ')} }; };`,
-    )((v: unknown) => (v === undefined ? null : v)) as RowMaker;
-    rowMakers.set(spec, make);
-  }
-  return make;
-}
 
 /**
  * Stages one input's records and rejects in a single transaction: records upserted into the
@@ -157,9 +112,11 @@ export async function stageItems(
             options.runId,
             options.file,
             // As JSON text once: the loader's hash and the engine's bulk format both need the text.
-            hasKeys(record.attributes) ? JSON.stringify(record.attributes) : null,
+            attributesText(record.attributes),
             record.warnings.length > 0 ? record.warnings.join('; ') : null,
           );
+          // Hashed already by the reader for this source: the loader keeps that hash.
+          if (record.stagingHash?.source === options.source) row[spec.hashColumn] = record.stagingHash.hash;
           yield row;
         }
         if ((records + rejects) % 10_000 === 0) options.onProgress?.(records + rejects);

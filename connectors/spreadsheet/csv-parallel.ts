@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, CrmEtlError, SourceError } from '../../lib/errors.js';
 import { FIELD_NAMES } from '../canonical/fields.js';
+import type { SourceRecord } from '../contract.js';
 import type { SheetItem } from './record-builder.js';
 import type { DataJob, SheetSummary } from './sheet.js';
 
@@ -29,6 +30,8 @@ export interface CsvWorkerData {
   delimiter: string;
   trim: boolean;
   job: DataJob;
+  /** Take each record's staging hash for this source in the worker (SourceRecord.stagingHash). */
+  stagingSource: string | undefined;
 }
 
 export type WorkerMessage =
@@ -104,7 +107,7 @@ export async function* itemsFromWorker(
         worker.postMessage(taken);
         taken = 0;
       }
-      const items = unpackItems(message.items, data.job.ctx);
+      const items = unpackItems(message.items, data.job.ctx, data.stagingSource);
       for (let i = 0; i < items.length; i++) {
         const item = items[i]!;
         summary.rows++;
@@ -153,8 +156,8 @@ const VALUE_NULL = 2;
 const FIELD_ID: Readonly<Record<string, number>> = Object.fromEntries(FIELD_NAMES.map((f, i) => [f, i]));
 
 /**
- * A record is `RECORD, line, n, (field id, value kind[, number])×n, m, k` with strings
- * `sourceKey, [value]×n, (label, text)×m, warning×k`; a reject `REJECT, line` with `reason, raw`.
+ * A record is `RECORD, line, n, (field id, value kind[, number])×n, m, k, h` with strings
+ * `sourceKey, [value]×n, (label, text)×m, warning×k[, staging hash if h = 1]`; a reject `REJECT, line` with `reason, raw`.
  * Key order is kept.
  */
 export function packItems(items: readonly SheetItem[]): Packed {
@@ -211,6 +214,8 @@ export function packItems(items: readonly SheetItem[]): Packed {
     }
     nums[labelsAt] = labels;
     for (const w of r.warnings) strs.push(w);
+    put(r.stagingHash === undefined ? 0 : 1);
+    if (r.stagingHash !== undefined) strs.push(r.stagingHash.hash);
   }
   const lens = new Uint32Array(strs.length);
   for (let i = 0; i < strs.length; i++) lens[i] = strs[i]!.length;
@@ -224,7 +229,11 @@ function detached(s: string): string {
   return Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
-export function unpackItems(packed: Packed, ctx: DataJob['ctx']): SheetItem[] {
+export function unpackItems(
+  packed: Packed,
+  ctx: DataJob['ctx'],
+  stagingSource: string | undefined,
+): SheetItem[] {
   const { nums, lens } = packed;
   const text = Buffer.from(packed.text.buffer, packed.text.byteOffset, packed.text.byteLength).toString(
     'utf16le',
@@ -268,10 +277,9 @@ export function unpackItems(packed: Packed, ctx: DataJob['ctx']): SheetItem[] {
     }
     const warnings: string[] = [];
     for (let k = warningCount; k > 0; k--) warnings.push(str());
-    items.push({
-      kind: 'record',
-      record: { stream, sourceKey, fields, attributes, lineage: { file, line }, warnings },
-    });
+    const record: SourceRecord = { stream, sourceKey, fields, attributes, lineage: { file, line }, warnings };
+    if (nums[n++] === 1) record.stagingHash = { source: stagingSource!, hash: str() };
+    items.push({ kind: 'record', record });
   }
   return items;
 }

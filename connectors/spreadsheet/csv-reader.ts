@@ -27,6 +27,7 @@ export function openCsv(
   file: string,
   head: FileHead,
   mapping: MappingFile | undefined,
+  stagingSource?: string,
 ): SheetInput {
   const encoding = mapping?.encoding ?? detectEncoding(head.sample).encoding;
   let lines = splitLines(iconv.decode(head.sample, encoding));
@@ -46,7 +47,9 @@ export function openCsv(
     sample,
     rows: (expectedCells) => readRows(path, encoding, { delimiter, trim, expectedCells }),
     itemsInWorker: (job, summary) =>
-      useWorker(path) ? itemsFromWorker({ path, encoding, delimiter, trim, job }, summary) : null,
+      useWorker(path)
+        ? itemsFromWorker({ path, encoding, delimiter, trim, job, stagingSource }, summary)
+        : null,
   };
 }
 

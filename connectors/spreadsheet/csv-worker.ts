@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SheetItem } from './record-builder.js';
 import { readRows } from './csv-reader.js';
+import { stagingHash } from '../../warehouse/staging-row.js';
 import { dataItems, type SheetInput, type SheetSummary } from './sheet.js';
 import { BATCH_ITEMS, packItems, MAX_AHEAD, type CsvWorkerData, type WorkerMessage } from './csv-parallel.js';
 
@@ -33,7 +34,7 @@ const post = async (message: WorkerMessage): Promise<void> => {
 };
 
 async function run(): Promise<void> {
-  const { path, encoding, delimiter, trim, job } = data;
+  const { path, encoding, delimiter, trim, job, stagingSource } = data;
   const input: SheetInput = {
     file: job.ctx.file,
     format: delimiter === '\t' ? 'tsv' : 'csv',
@@ -47,6 +48,9 @@ async function run(): Promise<void> {
   let batch: SheetItem[] = [];
   try {
     for await (const item of dataItems(input, job.headerLine, job.ctx, summary, job.expected)) {
+      if (stagingSource !== undefined && item.kind === 'record') {
+        item.record.stagingHash = { source: stagingSource, hash: stagingHash(item.record, stagingSource) };
+      }
       batch.push(item);
       if (batch.length >= BATCH_ITEMS) {
         await post({ items: packItems(batch), summary, done: false });

@@ -28,6 +28,11 @@ export interface SpreadsheetOptions {
   sheet?: string;
   /** Region for phone numbers without a country code; 'RU' when unset. */
   defaultRegion?: string;
+  /**
+   * The source the records will be staged under, when known: a big CSV's reader thread then
+   * also takes each record's staging hash (SourceRecord.stagingHash), work staging is spared.
+   */
+  stagingSource?: string;
 }
 
 /**
@@ -55,5 +60,5 @@ export async function* readSpreadsheet(
     }
     return;
   }
-  yield prepareSheet(openCsv(path, path, head, options.mapping), sheetOptions);
+  yield prepareSheet(openCsv(path, path, head, options.mapping, options.stagingSource), sheetOptions);
 }

@@ -59,7 +59,7 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
     const runId = await startRun(wh, `import:${opts.source}`);
     try {
       for (const file of files) {
-        for await (const sheet of readSpreadsheet(file, readOptions)) {
+        for await (const sheet of readSpreadsheet(file, { ...readOptions, stagingSource: opts.source })) {
           const rejects = RejectsFile.forInput(
             file,
             sheet.detection.format === 'xlsx' ? sheet.detection.sheet : null,
