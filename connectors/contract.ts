@@ -1,8 +1,10 @@
 /**
  * What every connector produces. Connectors know nothing of the warehouse: they yield canonical
  * records (strings, numbers, ISO dates, null) with lineage, or rejects with a reason; the
- * pipeline stages them.
+ * pipeline stages them. The one exception is asked for: a reader told where its records will be
+ * staged (warehouse/staging-row.ts StagingTarget) may hand them over as encoded staging rows.
  */
+import type { EncodedRows } from '../warehouse/engines/adapter.js';
 
 export type StreamName = 'contact' | 'order' | 'interaction' | 'spend';
 
@@ -118,6 +120,12 @@ export interface RejectedRecord {
   lineage: Lineage;
 }
 
-/** What a connector's stream yields: a record to stage or a row it had to reject. */
+/**
+ * What a connector's stream yields: a record to stage or a row it had to reject, or, from a
+ * reader told where its records will be staged (StagingTarget), records already encoded as
+ * staging rows.
+ */
 export type ConnectorItem =
-  { kind: 'record'; record: SourceRecord } | { kind: 'reject'; reject: RejectedRecord };
+  | { kind: 'record'; record: SourceRecord }
+  | { kind: 'reject'; reject: RejectedRecord }
+  | { kind: 'encoded'; rows: EncodedRows };

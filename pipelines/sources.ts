@@ -59,11 +59,13 @@ async function extractSpreadsheets(src: SpreadsheetSourceConfig, ctx: ExtractCon
   const mapping = src.mapping ? await loadMappingFile(path.resolve(ctx.baseDir, src.mapping)) : undefined;
   const result: SourceResult = { source: src.name, inputs: [] };
   for (const file of files) {
+    const stagedAs = path.relative(ctx.baseDir, file) || file;
+    const staging = { source: src.name, runId: ctx.runId, file: stagedAs, bulkText: ctx.wh.adapter.bulkText };
     for await (const sheet of readSpreadsheet(file, {
       mapping,
       sheet: src.sheet,
       defaultRegion: ctx.defaultRegion,
-      stagingSource: src.name,
+      staging,
     })) {
       const rejects = RejectsFile.forInput(
         file,
@@ -73,7 +75,7 @@ async function extractSpreadsheets(src: SpreadsheetSourceConfig, ctx: ExtractCon
         source: src.name,
         stream: sheet.detection.stream,
         runId: ctx.runId,
-        file: path.relative(ctx.baseDir, file) || file,
+        file: stagedAs,
         onReject: (r) => rejects.add(r),
       });
       const rejectsFile = await rejects.close();

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ConnectorItem, RejectedRecord, StreamName } from '../connectors/contract.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import type { StageRow } from '../warehouse/engines/adapter.js';
+import type { EncodedRows, StageRow } from '../warehouse/engines/adapter.js';
 import { withBoundedHeapGrowth } from '../lib/heap-growth.js';
 import { loadStaging } from '../warehouse/loader.js';
 import { attributesText, rowMaker } from '../warehouse/staging-row.js';
@@ -47,6 +47,7 @@ export interface StageOptions {
 }
 
 const REJECT_BATCH = 1_000;
+const PROGRESS_EVERY = 10_000;
 
 /**
  * Stages one input's records and rejects in a single transaction: records upserted into the
@@ -88,13 +89,20 @@ export async function stageItems(
     // By record: every record read replaces its earlier reject, whether it is rejected again or
     // now staged (fixed at the source), so rejects wait until the batch's deletes are done.
     const touched = new Set<string>();
-    async function* rows(): AsyncGenerator<StageRow> {
+    let nextProgress = PROGRESS_EVERY;
+    async function* rows(): AsyncGenerator<StageRow | EncodedRows> {
       for await (const item of items) {
-        if (byRecord) {
+        if (byRecord && item.kind !== 'encoded') {
           const file = item.kind === 'reject' ? item.reject.lineage.file : item.record.lineage.file;
           if (file !== null) touched.add(file);
         }
-        if (item.kind === 'reject') {
+        if (item.kind === 'encoded') {
+          // Made from the records by the reader for this very staging (StagingTarget): sent as they are.
+          checkEncodedRows(item.rows, spec.name, options);
+          records += item.rows.count;
+          withWarnings += item.rows.withWarnings;
+          yield item.rows;
+        } else if (item.kind === 'reject') {
           rejects++;
           pending.push(item.reject);
           await options.onReject?.(item.reject);
@@ -119,7 +127,10 @@ export async function stageItems(
           if (record.stagingHash?.source === options.source) row[spec.hashColumn] = record.stagingHash.hash;
           yield row;
         }
-        if ((records + rejects) % 10_000 === 0) options.onProgress?.(records + rejects);
+        if (records + rejects >= nextProgress) {
+          options.onProgress?.(records + rejects);
+          nextProgress = (Math.floor((records + rejects) / PROGRESS_EVERY) + 1) * PROGRESS_EVERY;
+        }
       }
     }
     let loadIdle = async (): Promise<void> => {};
@@ -145,4 +156,20 @@ export async function stageItems(
     duplicates: result.unchanged,
     withWarnings,
   };
+}
+
+/**
+ * Encoded rows carry their lineage inside their text: they can only be staged where they were
+ * encoded for. A mismatch is a caller's mistake (a reader given another StagingTarget than the
+ * staging it feeds), not bad input.
+ */
+function checkEncodedRows(rows: EncodedRows, table: string, options: StageOptions): void {
+  const expected = { table, source: options.source, runId: options.runId, file: options.file };
+  const got = { table: rows.table, source: rows.source, runId: rows.runId, file: rows.file };
+  if (options.quarantineBy === 'record' || JSON.stringify(got) !== JSON.stringify(expected)) {
+    throw new Error(
+      `Rows encoded for ${JSON.stringify(got)} cannot be staged as ${JSON.stringify(expected)}` +
+        (options.quarantineBy === 'record' ? ' by record' : ''),
+    );
+  }
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import type { Warehouse } from './connection.js';
-import type { LoadContext, StageRow } from './engines/adapter.js';
+import { isEncodedRows, type EncodedRows, type LoadContext, type StageRow } from './engines/adapter.js';
 import type { StagingTableSpec } from './tables.js';
 
 export interface LoadStats {
@@ -95,7 +95,7 @@ export interface LoadOptions {
 export async function loadStaging(
   wh: Warehouse,
   spec: StagingTableSpec,
-  rows: AsyncIterable<StageRow> | Iterable<StageRow>,
+  rows: AsyncIterable<StageRow | EncodedRows> | Iterable<StageRow | EncodedRows>,
   options: LoadOptions = {},
 ): Promise<LoadStats> {
   const stats: LoadStats = { rows: 0, inserted: 0, updated: 0, unchanged: 0 };
@@ -112,28 +112,39 @@ export async function loadStaging(
     let inflight: Promise<void> = Promise.resolve();
     const batchRows = Math.min(wh.adapter.batchRows, MAX_BATCH_ROWS);
     options.onStart?.(() => inflight);
-    const send = async (rowsOut: StageRow[]) => {
+    const send = async (rowsOut: StageRow[] | EncodedRows) => {
+      const asValues = Array.isArray(rowsOut);
       if (!decided) {
         // A source with no rows yet can take the append path; a repeated key falls back to merge.
+        // Encoded rows keep their keys in their text, but share their source.
         const keyCol = spec.key[0]!;
-        const values = [...new Set(rowsOut.map((r) => r[keyCol]))] as string[];
-        ctx.appendFirst = !(await trx(spec.name).whereIn(keyCol, values).first(keyCol));
+        const values = asValues
+          ? ([...new Set(rowsOut.map((r) => r[keyCol]))] as string[])
+          : keyCol === 'source'
+            ? [rowsOut.source]
+            : null; // keys unknown: merge, which is right whatever the table holds
+        ctx.appendFirst = values !== null && !(await trx(spec.name).whereIn(keyCol, values).first(keyCol));
         decided = true;
       }
-      const res = await wh.adapter.loadBatch(trx, ctx, rowsOut);
-      stats.rows += rowsOut.length;
+      const res = asValues
+        ? await wh.adapter.loadBatch(trx, ctx, rowsOut)
+        : await wh.adapter.loadEncoded(trx, ctx, rowsOut);
+      stats.rows += asValues ? rowsOut.length : rowsOut.count;
       stats.inserted += res.inserted;
       stats.updated += res.updated;
       stats.unchanged = stats.rows - stats.inserted - stats.updated;
       options.onBatch?.({ ...stats });
     };
+    const dispatch = async (rowsOut: StageRow[] | EncodedRows) => {
+      await inflight;
+      inflight = send(rowsOut);
+      inflight.catch(() => undefined); // surfaced by the next await, not as an unhandled rejection
+    };
     const flush = async () => {
       if (batch.length === 0) return;
       const rowsOut = batch;
       batch = [];
-      await inflight;
-      inflight = send(rowsOut);
-      inflight.catch(() => undefined); // surfaced by the next await, not as an unhandled rejection
+      await dispatch(rowsOut);
     };
     try {
       let sinceYield = 0;
@@ -146,6 +157,17 @@ export async function loadStaging(
         if (++sinceYield === YIELD_EVERY) {
           sinceYield = 0;
           await setImmediate();
+        }
+        if (isEncodedRows(row)) {
+          // A batch encoded already (by the reader thread), sent as it is, after the rows before it.
+          if (row.table !== spec.name || row.bulk !== wh.adapter.bulkText) {
+            throw new Error(
+              `Rows encoded as ${row.bulk} for ${row.table} cannot be loaded into ${spec.name} on ${wh.adapter.label}`,
+            );
+          }
+          await flush();
+          await dispatch(row);
+          continue;
         }
         if (row[spec.hashColumn] === undefined || row[spec.hashColumn] === null) {
           row[spec.hashColumn] = rowHash(spec, row);

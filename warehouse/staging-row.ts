@@ -1,10 +1,12 @@
 /**
- * A record's row in its staging table, and the content hash the loader stores with it. Both
- * threads of a big CSV import use them: the reader thread hashes the rows it hands over (it has
- * time to spare; staging is the slower side), staging builds the same row and keeps that hash.
+ * A record's row in its staging table, the content hash the loader stores with it, and the row
+ * as the engine's bulk text. Both threads of a big CSV import use them: the reader thread hashes
+ * the rows it hands over, or, for an engine that loads bulk text, encodes them whole; staging
+ * builds the same row and keeps that hash, or sends the encoded rows as they are.
  */
 import type { SourceRecord } from '../connectors/contract.js';
-import type { StageRow } from './engines/adapter.js';
+import type { BulkTextFormat, EncodedRows, StageRow } from './engines/adapter.js';
+import { lineEncoder } from './engines/tsv.js';
 import { rowHash } from './loader.js';
 import { STAGING_TABLES, type StagingTableSpec } from './tables.js';
 
@@ -63,4 +65,92 @@ export function attributesText(attributes: Record<string, string>): string | nul
 export function stagingHash(record: SourceRecord, source: string): string {
   const spec = STAGING_TABLES[record.stream];
   return rowHash(spec, rowMaker(spec)(record, source, null, '', attributesText(record.attributes), null));
+}
+
+/**
+ * Where and how records will be staged, told to a reader that can do staging's per-row work
+ * itself (the CSV reader thread): staging checks that what it gets was made for it.
+ */
+export interface StagingTarget {
+  source: string;
+  runId: number | null;
+  /** The input as staging files it (the lineage column `file`). */
+  file: string;
+  /** The engine's bulk text (EngineAdapter.bulkText): rows are encoded, not just hashed. */
+  bulkText: BulkTextFormat | null;
+}
+
+/**
+ * Collects records as one batch of staging rows encoded as bulk text: the very row, hash and
+ * line staging would make of each record (rowMaker, rowHash, tsv.ts lineEncoder).
+ */
+/** A batch's buffer to start with: ENCODED_ROWS rows of ~250 bytes fit without growing. */
+const START_BYTES = 1 << 20;
+
+export class RowEncoder {
+  private readonly spec: StagingTableSpec;
+  private readonly make: RowMaker;
+  private readonly line: (row: StageRow) => string;
+  private bytes = Buffer.allocUnsafeSlow(START_BYTES);
+  private used = 0;
+  private count = 0;
+  private withWarnings = 0;
+
+  constructor(
+    stream: SourceRecord['stream'],
+    private readonly target: StagingTarget & { bulkText: BulkTextFormat },
+  ) {
+    this.spec = STAGING_TABLES[stream];
+    this.make = rowMaker(this.spec);
+    this.line = lineEncoder(this.spec.columns.map((c) => c.name));
+  }
+
+  get rows(): number {
+    return this.count;
+  }
+
+  add(record: SourceRecord): void {
+    const { source, runId, file } = this.target;
+    const warned = record.warnings.length > 0;
+    const row = this.make(
+      record,
+      source,
+      runId,
+      file,
+      attributesText(record.attributes),
+      warned ? record.warnings.join('; ') : null,
+    );
+    row[this.spec.hashColumn] = rowHash(this.spec, row);
+    // Each line written as UTF-8 as it is made: one string joined from thousands of lines and
+    // encoded at the end took twice as long (the joined string is flattened first).
+    const line = this.line(row);
+    if (this.used + line.length * 3 > this.bytes.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.used + line.length * 3));
+      this.bytes.copy(bigger, 0, 0, this.used);
+      this.bytes = bigger;
+    }
+    this.used += this.bytes.write(line, this.used, 'utf8');
+    this.count++;
+    if (warned) this.withWarnings++;
+  }
+
+  /** The batch so far (in a buffer of its own, to transfer to another thread), and a fresh start. */
+  take(): EncodedRows {
+    const { source, runId, file, bulkText } = this.target;
+    const encoded: EncodedRows = {
+      bulk: bulkText,
+      table: this.spec.name,
+      source,
+      runId,
+      file,
+      text: new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.used),
+      count: this.count,
+      withWarnings: this.withWarnings,
+    };
+    this.bytes = Buffer.allocUnsafeSlow(START_BYTES);
+    this.used = 0;
+    this.count = 0;
+    this.withWarnings = 0;
+    return encoded;
+  }
 }

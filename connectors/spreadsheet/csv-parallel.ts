@@ -12,12 +12,19 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, CrmEtlError, SourceError } from '../../lib/errors.js';
 import { FIELD_NAMES } from '../canonical/fields.js';
-import type { SourceRecord } from '../contract.js';
+import type { ConnectorItem, SourceRecord } from '../contract.js';
+import type { EncodedRows } from '../../warehouse/engines/adapter.js';
+import type { StagingTarget } from '../../warehouse/staging-row.js';
 import type { SheetItem } from './record-builder.js';
 import type { DataJob, SheetSummary } from './sheet.js';
 
 /** Items per message, and messages the worker may post ahead of the consumer. */
 export const BATCH_ITEMS = 500;
+/**
+ * Records per message when they go as encoded staging rows (~250 bytes each): one COPY batch
+ * each, few enough messages and savepoints, MAX_AHEAD of them still a few MB.
+ */
+export const ENCODED_ROWS = 2_000;
 export const MAX_AHEAD = 8;
 /** Batches taken before the worker is told so (it may then post that many more). */
 const CREDIT_EVERY = Math.max(1, Math.floor(MAX_AHEAD / 2));
@@ -30,14 +37,18 @@ export interface CsvWorkerData {
   delimiter: string;
   trim: boolean;
   job: DataJob;
-  /** Take each record's staging hash for this source in the worker (SourceRecord.stagingHash). */
-  stagingSource: string | undefined;
+  /**
+   * Where the records will be staged: the worker takes each record's staging hash for that source
+   * (SourceRecord.stagingHash), or, for an engine that loads bulk text, encodes them whole.
+   */
+  staging: StagingTarget | undefined;
 }
 
 export type WorkerMessage =
   // Items packed by packItems: two transferred buffers and one string cost a fraction of
   // cloning many small objects, and no key is repeated per row.
-  | { items: Packed; summary: SheetSummary; done: boolean }
+  // Records as encoded staging rows, when asked for, go in `encoded` (its bytes transferred).
+  | { items: Packed; encoded: EncodedRows | null; summary: SheetSummary; done: boolean }
   | { error: { name: string; message: string; hint: string | undefined } };
 
 const WORKER_FILE = new URL('./csv-worker.js', import.meta.url);
@@ -63,7 +74,7 @@ export function useWorker(path: string): boolean {
 export async function* itemsFromWorker(
   data: CsvWorkerData,
   summary: SheetSummary,
-): AsyncGenerator<SheetItem> {
+): AsyncGenerator<ConnectorItem> {
   const worker = new Worker(WORKER_FILE, {
     workerData: data,
     // Its live data is small and bounded (a few batches, the normalizers' caches): its old space
@@ -107,7 +118,12 @@ export async function* itemsFromWorker(
         worker.postMessage(taken);
         taken = 0;
       }
-      const items = unpackItems(message.items, data.job.ctx, data.stagingSource);
+      if (message.encoded !== null) {
+        summary.rows += message.encoded.count;
+        summary.records += message.encoded.count;
+        yield { kind: 'encoded', rows: message.encoded };
+      }
+      const items = unpackItems(message.items, data.job.ctx, data.staging?.source);
       for (let i = 0; i < items.length; i++) {
         const item = items[i]!;
         summary.rows++;

@@ -16,6 +16,7 @@ import { LineSplitter, splitLines } from './line-splitter.js';
 import type { MappingFile } from './mapping.js';
 import { RecordSplitter, splitRecords, type LogicalRecord } from './record-splitter.js';
 import type { SheetInput } from './sheet.js';
+import type { StagingTarget } from '../../warehouse/staging-row.js';
 
 /** Records handed to csv-parse at once. */
 const BATCH = 256;
@@ -27,7 +28,7 @@ export function openCsv(
   file: string,
   head: FileHead,
   mapping: MappingFile | undefined,
-  stagingSource?: string,
+  staging?: StagingTarget,
 ): SheetInput {
   const encoding = mapping?.encoding ?? detectEncoding(head.sample).encoding;
   let lines = splitLines(iconv.decode(head.sample, encoding));
@@ -47,9 +48,7 @@ export function openCsv(
     sample,
     rows: (expectedCells) => readRows(path, encoding, { delimiter, trim, expectedCells }),
     itemsInWorker: (job, summary) =>
-      useWorker(path)
-        ? itemsFromWorker({ path, encoding, delimiter, trim, job, stagingSource }, summary)
-        : null,
+      useWorker(path) ? itemsFromWorker({ path, encoding, delimiter, trim, job, staging }, summary) : null,
   };
 }
 

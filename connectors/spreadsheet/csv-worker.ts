@@ -1,15 +1,23 @@
 /**
  * Worker-thread side of csv-parallel.ts: reads one CSV file's rows and builds its records and
  * rejects with the very code the main thread would run (readRows → dataItems), posting them in
- * batches. At most MAX_AHEAD batches are posted and not yet taken: memory stays bounded when
- * the main thread (staging) is the slower side.
+ * batches; records bound for an engine that loads bulk text are posted as encoded staging rows
+ * (the main thread then only sends bytes). At most MAX_AHEAD batches are posted and not yet
+ * taken: memory stays bounded when the main thread (staging) is the slower side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SheetItem } from './record-builder.js';
 import { readRows } from './csv-reader.js';
-import { stagingHash } from '../../warehouse/staging-row.js';
+import { RowEncoder, stagingHash } from '../../warehouse/staging-row.js';
 import { dataItems, type SheetInput, type SheetSummary } from './sheet.js';
-import { BATCH_ITEMS, packItems, MAX_AHEAD, type CsvWorkerData, type WorkerMessage } from './csv-parallel.js';
+import {
+  BATCH_ITEMS,
+  ENCODED_ROWS,
+  packItems,
+  MAX_AHEAD,
+  type CsvWorkerData,
+  type WorkerMessage,
+} from './csv-parallel.js';
 
 const data = workerData as CsvWorkerData;
 const port = parentPort!;
@@ -29,12 +37,13 @@ const post = async (message: WorkerMessage): Promise<void> => {
       message.items.nums.buffer as ArrayBuffer,
       message.items.lens.buffer as ArrayBuffer,
       message.items.text.buffer as ArrayBuffer,
+      ...(message.encoded === null ? [] : [message.encoded.text.buffer as ArrayBuffer]),
     ]);
   else port.postMessage(message);
 };
 
 async function run(): Promise<void> {
-  const { path, encoding, delimiter, trim, job, stagingSource } = data;
+  const { path, encoding, delimiter, trim, job, staging } = data;
   const input: SheetInput = {
     file: job.ctx.file,
     format: delimiter === '\t' ? 'tsv' : 'csv',
@@ -45,24 +54,37 @@ async function run(): Promise<void> {
     rows: (expectedCells) => readRows(path, encoding, { delimiter, trim, expectedCells }),
   };
   const summary: SheetSummary = { rowsAboveHeader: 0, blankRows: 0, rows: 0, records: 0, rejects: 0 };
+  // For an engine that loads bulk text, records leave this thread as encoded staging rows, and
+  // only rejects as items; otherwise records go as items, hashed for staging when it is known.
+  const encoder =
+    staging?.bulkText === undefined || staging.bulkText === null
+      ? null
+      : new RowEncoder(job.ctx.stream, { ...staging, bulkText: staging.bulkText });
   let batch: SheetItem[] = [];
+  const flush = async (done: boolean) => {
+    const encoded = encoder === null || encoder.rows === 0 ? null : encoder.take();
+    await post({ items: packItems(batch), encoded, summary, done });
+    batch = [];
+  };
   try {
     for await (const item of dataItems(input, job.headerLine, job.ctx, summary, job.expected)) {
-      if (stagingSource !== undefined && item.kind === 'record') {
-        item.record.stagingHash = { source: stagingSource, hash: stagingHash(item.record, stagingSource) };
+      if (item.kind === 'record' && encoder !== null) {
+        encoder.add(item.record);
+        if (encoder.rows >= ENCODED_ROWS) await flush(false);
+        continue;
+      }
+      if (staging !== undefined && item.kind === 'record') {
+        item.record.stagingHash = { source: staging.source, hash: stagingHash(item.record, staging.source) };
       }
       batch.push(item);
-      if (batch.length >= BATCH_ITEMS) {
-        await post({ items: packItems(batch), summary, done: false });
-        batch = [];
-      }
+      if (batch.length >= BATCH_ITEMS) await flush(false);
     }
   } catch (err) {
     // What was read before the failure reaches the consumer first, as in-thread.
-    if (batch.length > 0) await post({ items: packItems(batch), summary, done: false });
+    if (batch.length > 0 || (encoder?.rows ?? 0) > 0) await flush(false);
     throw err;
   }
-  await post({ items: packItems(batch), summary, done: true });
+  await flush(true);
 }
 
 run().catch((err: unknown) => {

@@ -16,6 +16,7 @@ import { readHead } from './file-format.js';
 import type { MappingFile } from './mapping.js';
 import { prepareSheet, type SheetRead } from './sheet.js';
 import { openXlsx } from './xlsx-reader.js';
+import type { StagingTarget } from '../../warehouse/staging-row.js';
 
 export { loadMappingFile, parseMapping, type MappingFile } from './mapping.js';
 export type { SheetDetection, SheetRead, SheetSummary, SpreadsheetFormat } from './sheet.js';
@@ -29,10 +30,11 @@ export interface SpreadsheetOptions {
   /** Region for phone numbers without a country code; 'RU' when unset. */
   defaultRegion?: string;
   /**
-   * The source the records will be staged under, when known: a big CSV's reader thread then
-   * also takes each record's staging hash (SourceRecord.stagingHash), work staging is spared.
+   * Where the records will be staged, when known: a big CSV's reader thread then also takes
+   * each record's staging hash (SourceRecord.stagingHash), or, for an engine that loads bulk
+   * text, yields its records as encoded staging rows (`kind: 'encoded'`): work staging is spared.
    */
-  stagingSource?: string;
+  staging?: StagingTarget;
 }
 
 /**
@@ -60,5 +62,5 @@ export async function* readSpreadsheet(
     }
     return;
   }
-  yield prepareSheet(openCsv(path, path, head, options.mapping, options.stagingSource), sheetOptions);
+  yield prepareSheet(openCsv(path, path, head, options.mapping, options.staging), sheetOptions);
 }

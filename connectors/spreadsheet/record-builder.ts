@@ -20,7 +20,8 @@ import {
 } from '../canonical/fields.js';
 import { contentKey } from './source-key.js';
 
-export type SheetItem = ConnectorItem;
+/** What the record builder makes of a row (a sheet's reader may also yield encoded rows: ConnectorItem). */
+export type SheetItem = Exclude<ConnectorItem, { kind: 'encoded' }>;
 
 export interface BuildContext {
   file: string;

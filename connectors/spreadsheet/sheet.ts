@@ -4,7 +4,7 @@
  * counted as they go by.
  */
 import { ConfigError } from '../../lib/errors.js';
-import type { StreamName } from '../contract.js';
+import type { ConnectorItem, StreamName } from '../contract.js';
 import { cellText, isBlank, type RawRow } from '../canonical/cells.js';
 import { planColumns } from './columns.js';
 import { findHeaderRow, HEADER_SCAN_ROWS } from './header-row.js';
@@ -28,7 +28,7 @@ export interface SheetInput {
    * The data rows read and built off the main thread (CSV: a worker thread running dataItems
    * over the same rows), or null when that is not worth it; `summary` is kept up to date.
    */
-  itemsInWorker?(job: DataJob, summary: SheetSummary): AsyncIterable<SheetItem> | null;
+  itemsInWorker?(job: DataJob, summary: SheetSummary): AsyncIterable<ConnectorItem> | null;
 }
 
 /** What dataItems needs besides the rows: all structured-cloneable, for a worker thread. */
@@ -64,7 +64,8 @@ export interface SheetSummary {
 
 export interface SheetRead {
   detection: SheetDetection;
-  items: AsyncIterable<SheetItem>;
+  /** Records and rejects; with a StagingTarget that asks for bulk text, maybe encoded rows too. */
+  items: AsyncIterable<ConnectorItem>;
   summary: SheetSummary;
 }
 

@@ -59,7 +59,8 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
     const runId = await startRun(wh, `import:${opts.source}`);
     try {
       for (const file of files) {
-        for await (const sheet of readSpreadsheet(file, { ...readOptions, stagingSource: opts.source })) {
+        const staging = { source: opts.source, runId, file, bulkText: wh.adapter.bulkText };
+        for await (const sheet of readSpreadsheet(file, { ...readOptions, staging })) {
           const rejects = RejectsFile.forInput(
             file,
             sheet.detection.format === 'xlsx' ? sheet.detection.sheet : null,
@@ -171,6 +172,9 @@ async function dryRun(
               warnings: r.warnings,
             });
           }
+        } else if (item.kind === 'encoded') {
+          // Only for a reader told where its records are staged, which a dry run never is.
+          throw new Error('A dry run read encoded staging rows');
         } else {
           entry.rejects++;
           if (entry.rejectSample.length < SHOW)

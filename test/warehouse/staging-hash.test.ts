@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorItem, SourceRecord } from '../../connectors/contract.js';
 import { stageItems } from '../../pipelines/stage.js';
-import { stagingHash } from '../../warehouse/staging-row.js';
+import { RowEncoder, stagingHash } from '../../warehouse/staging-row.js';
 import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
 
 const sqlite = (await engineTargets()).filter((t) => t.engine === 'sqlite');
@@ -54,5 +54,117 @@ describe.each(sqlite)('a staging hash taken by the reader ($engine)', (target) =
     expect(stored.b).toBe(stagingHash(record('b'), 'sheets'));
     expect(stored.c).toBe(stagingHash(record('c'), 'sheets'));
     expect(stagingHash(record('a'), 'other')).not.toBe(stored.a);
+  });
+});
+
+const postgres = (await engineTargets()).filter((t) => t.engine === 'postgres');
+
+/** Records with every kind of value the bulk text must carry: escapes, nulls, numbers, JSON, warnings. */
+function awkward(key: string, email: string): SourceRecord {
+  return {
+    stream: 'contact',
+    sourceKey: key,
+    fields: {
+      full_name: 'Петров\tПётр\\Ильич',
+      first_name: 'Пётр',
+      email,
+      company: 'ООО "Вектор"\nфилиал',
+      birth_date: '1979-12-31',
+      city: null,
+    },
+    attributes: key.endsWith('1') ? {} : { Комментарий: 'звонить\tпосле 18:00\\', Сумма: '12 500,00' },
+    lineage: { file: 'big.csv', line: 10 + key.length },
+    warnings: key.endsWith('2') ? ['phone "12" is too short: dropped', 'city: tab\there'] : [],
+  };
+}
+
+const target = (source: string) => ({ source, runId: null, file: 'big.csv', bulkText: 'copy-text' as const });
+
+async function* encodedItems(source: string, ...records: SourceRecord[]): AsyncGenerator<ConnectorItem> {
+  const encoder = new RowEncoder('contact', target(source));
+  for (const r of records) encoder.add(r);
+  yield { kind: 'encoded', rows: encoder.take() };
+}
+
+describe.each(postgres)('records encoded as bulk text by the reader ($engine)', (engine) => {
+  let t: TestWarehouse;
+  beforeAll(async () => {
+    t = await migratedWarehouse(engine);
+  });
+  afterAll(async () => t?.drop());
+
+  // Rows of one source as the other would have them: the source is in the row and its hash.
+  const staged = async (source: string) =>
+    (
+      (await t.wh.knex('stg_contact').where({ source }).orderBy('source_key').select('*')) as Array<
+        Record<string, unknown>
+      >
+    ).map(({ source: _s, loaded_at: _l, updated_at: _u, row_hash: _h, ...row }) => row);
+  const hashes = async (source: string) =>
+    (
+      (await t.wh.knex('stg_contact').where({ source }).orderBy('source_key').select('row_hash')) as Array<{
+        row_hash: string;
+      }>
+    ).map((r) => r.row_hash);
+  const stage = (items: AsyncIterable<ConnectorItem>, source: string) =>
+    stageItems(t.wh, items, { source, stream: 'contact', runId: null, file: 'big.csv' });
+
+  it('stage the very rows the records would, and count as they would', async () => {
+    const records = ['k1', 'k2', 'k3'].map((k) => awkward(k, `${k}@mail.ru`));
+    const asRecords = await stage(items(...records), 'rec');
+    const asEncoded = await stage(encodedItems('enc', ...records), 'enc');
+    expect(asEncoded).toEqual(asRecords);
+    expect(asEncoded).toMatchObject({ rows: 3, inserted: 3, withWarnings: 1 });
+    expect(await staged('enc')).toEqual(await staged('rec'));
+    expect(await hashes('enc')).toEqual(records.map((r) => stagingHash(r, 'enc')));
+    expect((await staged('enc'))[1]).toMatchObject({
+      full_name: 'Петров\tПётр\\Ильич',
+      company: 'ООО "Вектор"\nфилиал',
+      birth_date: '1979-12-31',
+      city: null,
+      line: 12,
+      warnings: 'phone "12" is too short: dropped; city: tab\there',
+    });
+    expect(t.wh.adapter.parseJson((await staged('enc'))[1]!.attributes)).toEqual(records[1]!.attributes);
+  });
+
+  it('staged again: duplicates; an edited row updates; a key repeated in a batch keeps its last row', async () => {
+    const records = ['k1', 'k2', 'k3'].map((k) => awkward(k, `${k}@mail.ru`));
+    expect(await stage(encodedItems('enc', ...records), 'enc')).toMatchObject({
+      loaded: 0,
+      duplicates: 3,
+    });
+    const edited = [awkward('k1', 'new@mail.ru'), ...records.slice(1)];
+    expect(await stage(encodedItems('enc', ...edited), 'enc')).toMatchObject({ updated: 1, duplicates: 2 });
+    const repeated = [awkward('r1', 'first@mail.ru'), awkward('r1', 'last@mail.ru')];
+    expect(await stage(encodedItems('fresh', ...repeated), 'fresh')).toMatchObject({ rows: 2, inserted: 1 });
+    expect(await stage(items(...repeated), 'fresh-rec')).toMatchObject({ rows: 2, inserted: 1 });
+    expect(await staged('fresh')).toEqual(await staged('fresh-rec'));
+    expect((await staged('fresh'))[0]).toMatchObject({ email: 'last@mail.ru' });
+  });
+
+  it('refuses rows encoded for another source', async () => {
+    await expect(stage(encodedItems('other', awkward('k1', 'a@b.ru')), 'enc')).rejects.toThrow(
+      /encoded for .*"other".* cannot be staged as .*"enc"/,
+    );
+  });
+});
+
+describe.each(sqlite)('encoded rows on an engine that loads values ($engine)', (engine) => {
+  it('are refused with the reason', async () => {
+    const t = await migratedWarehouse(engine);
+    try {
+      expect(t.wh.adapter.bulkText).toBeNull();
+      await expect(
+        stageItems(t.wh, encodedItems('enc', awkward('k1', 'a@b.ru')), {
+          source: 'enc',
+          stream: 'contact',
+          runId: null,
+          file: 'big.csv',
+        }),
+      ).rejects.toThrow(/copy-text .* cannot be loaded into stg_contact on SQLite/);
+    } finally {
+      await t.drop();
+    }
   });
 });

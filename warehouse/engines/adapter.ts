@@ -5,6 +5,34 @@ import type { EngineName, WarehouseUrl } from '../url.js';
 /** A row as the loader receives it: column name -> canonical value. */
 export type StageRow = Record<string, string | number | null | Record<string, unknown>>;
 
+/**
+ * Bulk text an engine loads staging rows from: `copy-text` is PostgreSQL COPY's text format
+ * (tab-separated, backslash escapes, \N for NULL; engines/tsv.ts).
+ */
+export type BulkTextFormat = 'copy-text';
+
+/**
+ * Staging rows already encoded, one line each, as the engine's bulk text (EngineAdapter.bulkText):
+ * the CSV reader thread encodes what it reads, so the thread that loads only sends bytes. The
+ * lineage they were encoded with travels along: staging refuses rows encoded for another target.
+ */
+export interface EncodedRows {
+  bulk: BulkTextFormat;
+  table: string;
+  source: string;
+  runId: number | null;
+  file: string;
+  /** UTF-8, one line per row, in the staging table's column order. */
+  text: Uint8Array;
+  count: number;
+  /** Rows among them that dropped an unusable optional value. */
+  withWarnings: number;
+}
+
+export function isEncodedRows(value: StageRow | EncodedRows): value is EncodedRows {
+  return value.text instanceof Uint8Array && typeof value.bulk === 'string';
+}
+
 export interface BatchResult {
   inserted: number;
   updated: number;
@@ -152,6 +180,13 @@ export interface EngineAdapter {
   ): Promise<number>;
   /** Bulk-load one batch into a staging table, upserting on its key. */
   loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult>;
+  /**
+   * The bulk text loadEncoded takes, which another thread may encode staging rows into
+   * (warehouse/staging-row.ts RowEncoder); null where staging rows go in as values only.
+   */
+  readonly bulkText: BulkTextFormat | null;
+  /** loadBatch for rows encoded as bulkText: same upsert, same result. */
+  loadEncoded(trx: Knex.Transaction, ctx: LoadContext, rows: EncodedRows): Promise<BatchResult>;
   /** Releases per-load resources (temp tables). */
   endLoad(trx: Knex.Transaction, ctx: LoadContext): Promise<void>;
 

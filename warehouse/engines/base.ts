@@ -4,6 +4,8 @@ import type { ColumnSpec, StagingTableSpec } from '../tables.js';
 import type { EngineName, WarehouseUrl } from '../url.js';
 import type {
   BatchResult,
+  BulkTextFormat,
+  EncodedRows,
   EngineAdapter,
   LoadContext,
   NamedLock,
@@ -27,6 +29,12 @@ export abstract class BaseAdapter implements EngineAdapter {
   abstract listTables(knex: Knex): Promise<string[]>;
   abstract hasIndex(knex: Knex, table: string, index: string): Promise<boolean>;
   abstract loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult>;
+  /** By default staging rows go in as values (loadBatch) only. */
+  readonly bulkText: BulkTextFormat | null = null;
+
+  async loadEncoded(_trx: Knex.Transaction, _ctx: LoadContext, rows: EncodedRows): Promise<BatchResult> {
+    throw new Error(`${this.label} loads staging rows as values, not as ${rows.bulk} bulk text`);
+  }
   abstract tryLock(knex: Knex, name: string): Promise<NamedLock | null>;
   abstract daysBetween(from: string, to: string): string;
   abstract secondsBetween(from: string, to: string): string;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import pg from 'pg';
@@ -7,6 +8,7 @@ import { tlsOptions } from '../../lib/db-url.js';
 import type { WarehouseUrl } from '../url.js';
 import type {
   BatchResult,
+  EncodedRows,
   LoadContext,
   NamedLock,
   StageRow,
@@ -242,16 +244,35 @@ export class PostgresAdapter extends BaseAdapter {
     return (result as { rows: Array<Record<string, unknown>> }).rows;
   }
 
+  override readonly bulkText = 'copy-text' as const;
+
   async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
+    const cols = ctx.spec.columns.map((c) => c.name);
+    return this.copyBatch(trx, ctx, rows.length, () => tsvStream(rows, cols));
+  }
+
+  override async loadEncoded(
+    trx: Knex.Transaction,
+    ctx: LoadContext,
+    rows: EncodedRows,
+  ): Promise<BatchResult> {
+    const bytes = Buffer.from(rows.text.buffer, rows.text.byteOffset, rows.text.byteLength);
+    return this.copyBatch(trx, ctx, rows.count, () => Readable.from([bytes], { objectMode: false }));
+  }
+
+  /** One batch given as COPY text (`text` may be called twice: append tried first, then merge). */
+  private async copyBatch(
+    trx: Knex.Transaction,
+    ctx: LoadContext,
+    count: number,
+    text: () => Readable,
+  ): Promise<BatchResult> {
     const conn = (await trx.client.acquireConnection()) as pg.Client;
     const spec = ctx.spec;
     const cols = spec.columns.map((c) => c.name);
     const colList = cols.map((c) => q(c)).join(', ');
     const copy = async (table: string) =>
-      pipeline(
-        tsvStream(rows, cols),
-        conn.query(pgCopyStreams.from(`COPY ${q(table)} (${colList}) FROM STDIN`)),
-      );
+      pipeline(text(), conn.query(pgCopyStreams.from(`COPY ${q(table)} (${colList}) FROM STDIN`)));
 
     if (ctx.appendFirst) {
       // A source not yet in the table: COPY straight in. A key already present (a repeated key
@@ -260,7 +281,7 @@ export class PostgresAdapter extends BaseAdapter {
       try {
         await copy(spec.name);
         await conn.query('RELEASE SAVEPOINT crm_append');
-        return { inserted: rows.length, updated: 0 };
+        return { inserted: count, updated: 0 };
       } catch (err) {
         if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
         await conn.query('ROLLBACK TO SAVEPOINT crm_append');

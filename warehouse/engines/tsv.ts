@@ -22,7 +22,7 @@ const lineEncoders = new Map<string, LineEncoder>();
  * (`row[name]` in a loop) is a dictionary lookup per cell — a third of the encoding time. Column
  * names come from the staging tables' specs, and are embedded as JSON string literals.
  */
-function lineEncoder(columns: readonly string[]): LineEncoder {
+export function lineEncoder(columns: readonly string[]): LineEncoder {
   const key = columns.join('\t');
   let encode = lineEncoders.get(key);
   if (encode === undefined) {
