@@ -102,7 +102,7 @@ export class RowEncoder {
   ) {
     this.spec = STAGING_TABLES[stream];
     this.make = rowMaker(this.spec);
-    this.line = lineEncoder(this.spec.columns.map((c) => c.name));
+    this.line = lineEncoder(this.spec.columns, target.bulkText);
   }
 
   get rows(): number {

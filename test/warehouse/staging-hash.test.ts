@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorItem, SourceRecord } from '../../connectors/contract.js';
+import type { BulkTextFormat } from '../../warehouse/engines/adapter.js';
 import { stageItems } from '../../pipelines/stage.js';
 import { RowEncoder, stagingHash } from '../../warehouse/staging-row.js';
 import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
@@ -57,7 +58,8 @@ describe.each(sqlite)('a staging hash taken by the reader ($engine)', (target) =
   });
 });
 
-const postgres = (await engineTargets()).filter((t) => t.engine === 'postgres');
+// The engines that load bulk text (EngineAdapter.bulkText).
+const bulkTextEngines = (await engineTargets()).filter((t) => t.engine !== 'sqlite');
 
 /** Records with every kind of value the bulk text must carry: escapes, nulls, numbers, JSON, warnings. */
 function awkward(key: string, email: string): SourceRecord {
@@ -78,18 +80,22 @@ function awkward(key: string, email: string): SourceRecord {
   };
 }
 
-const target = (source: string) => ({ source, runId: null, file: 'big.csv', bulkText: 'copy-text' as const });
-
-async function* encodedItems(source: string, ...records: SourceRecord[]): AsyncGenerator<ConnectorItem> {
-  const encoder = new RowEncoder('contact', target(source));
+async function* encodedItems(
+  bulkText: BulkTextFormat,
+  source: string,
+  ...records: SourceRecord[]
+): AsyncGenerator<ConnectorItem> {
+  const encoder = new RowEncoder(records[0]!.stream, { source, runId: null, file: 'big.csv', bulkText });
   for (const r of records) encoder.add(r);
   yield { kind: 'encoded', rows: encoder.take() };
 }
 
-describe.each(postgres)('records encoded as bulk text by the reader ($engine)', (engine) => {
+describe.each(bulkTextEngines)('records encoded as bulk text by the reader ($engine)', (engine) => {
   let t: TestWarehouse;
+  let encoded: (source: string, ...records: SourceRecord[]) => AsyncGenerator<ConnectorItem>;
   beforeAll(async () => {
     t = await migratedWarehouse(engine);
+    encoded = (source, ...records) => encodedItems(t.wh.adapter.bulkText!, source, ...records);
   });
   afterAll(async () => t?.drop());
 
@@ -112,7 +118,7 @@ describe.each(postgres)('records encoded as bulk text by the reader ($engine)', 
   it('stage the very rows the records would, and count as they would', async () => {
     const records = ['k1', 'k2', 'k3'].map((k) => awkward(k, `${k}@mail.ru`));
     const asRecords = await stage(items(...records), 'rec');
-    const asEncoded = await stage(encodedItems('enc', ...records), 'enc');
+    const asEncoded = await stage(encoded('enc', ...records), 'enc');
     expect(asEncoded).toEqual(asRecords);
     expect(asEncoded).toMatchObject({ rows: 3, inserted: 3, withWarnings: 1 });
     expect(await staged('enc')).toEqual(await staged('rec'));
@@ -130,21 +136,45 @@ describe.each(postgres)('records encoded as bulk text by the reader ($engine)', 
 
   it('staged again: duplicates; an edited row updates; a key repeated in a batch keeps its last row', async () => {
     const records = ['k1', 'k2', 'k3'].map((k) => awkward(k, `${k}@mail.ru`));
-    expect(await stage(encodedItems('enc', ...records), 'enc')).toMatchObject({
+    expect(await stage(encoded('enc', ...records), 'enc')).toMatchObject({
       loaded: 0,
       duplicates: 3,
     });
     const edited = [awkward('k1', 'new@mail.ru'), ...records.slice(1)];
-    expect(await stage(encodedItems('enc', ...edited), 'enc')).toMatchObject({ updated: 1, duplicates: 2 });
+    expect(await stage(encoded('enc', ...edited), 'enc')).toMatchObject({ updated: 1, duplicates: 2 });
     const repeated = [awkward('r1', 'first@mail.ru'), awkward('r1', 'last@mail.ru')];
-    expect(await stage(encodedItems('fresh', ...repeated), 'fresh')).toMatchObject({ rows: 2, inserted: 1 });
+    expect(await stage(encoded('fresh', ...repeated), 'fresh')).toMatchObject({ rows: 2, inserted: 1 });
     expect(await stage(items(...repeated), 'fresh-rec')).toMatchObject({ rows: 2, inserted: 1 });
     expect(await staged('fresh')).toEqual(await staged('fresh-rec'));
     expect((await staged('fresh'))[0]).toMatchObject({ email: 'last@mail.ru' });
   });
 
+  it('writes datetimes as the engine reads them', async () => {
+    const call = (key: string): SourceRecord => ({
+      stream: 'interaction',
+      sourceKey: key,
+      fields: { occurred_at: '2024-03-05T07:08:09.123Z', channel: 'email', subject: 'Счёт\tна оплату' },
+      attributes: {},
+      lineage: { file: 'big.csv', line: 2 },
+      warnings: [],
+    });
+    const stage = (items: AsyncIterable<ConnectorItem>, source: string) =>
+      stageItems(t.wh, items, { source, stream: 'interaction', runId: null, file: 'big.csv' });
+    await stage(items(call('i1')), 'rec');
+    await stage(encoded('enc', call('i1')), 'enc');
+    const read = async (source: string) =>
+      (await t.wh.knex('stg_interaction').where({ source }).first('occurred_at', 'subject')) as Record<
+        string,
+        unknown
+      >;
+    expect(await read('enc')).toEqual(await read('rec'));
+    expect(new Date((await read('enc')).occurred_at as string).toISOString()).toBe(
+      '2024-03-05T07:08:09.123Z',
+    );
+  });
+
   it('refuses rows encoded for another source', async () => {
-    await expect(stage(encodedItems('other', awkward('k1', 'a@b.ru')), 'enc')).rejects.toThrow(
+    await expect(stage(encoded('other', awkward('k1', 'a@b.ru')), 'enc')).rejects.toThrow(
       /encoded for .*"other".* cannot be staged as .*"enc"/,
     );
   });
@@ -156,7 +186,7 @@ describe.each(sqlite)('encoded rows on an engine that loads values ($engine)', (
     try {
       expect(t.wh.adapter.bulkText).toBeNull();
       await expect(
-        stageItems(t.wh, encodedItems('enc', awkward('k1', 'a@b.ru')), {
+        stageItems(t.wh, encodedItems('copy-text', 'enc', awkward('k1', 'a@b.ru')), {
           source: 'enc',
           stream: 'contact',
           runId: null,

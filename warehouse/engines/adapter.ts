@@ -6,10 +6,11 @@ import type { EngineName, WarehouseUrl } from '../url.js';
 export type StageRow = Record<string, string | number | null | Record<string, unknown>>;
 
 /**
- * Bulk text an engine loads staging rows from: `copy-text` is PostgreSQL COPY's text format
- * (tab-separated, backslash escapes, \N for NULL; engines/tsv.ts).
+ * Bulk text an engine loads staging rows from (engines/tsv.ts): `copy-text` is PostgreSQL
+ * COPY's text format (tab-separated, backslash escapes, \N for NULL), `load-data-text` the same
+ * as MySQL's LOAD DATA reads it (datetimes without the ISO 'T' and 'Z').
  */
-export type BulkTextFormat = 'copy-text';
+export type BulkTextFormat = 'copy-text' | 'load-data-text';
 
 /**
  * Staging rows already encoded, one line each, as the engine's bulk text (EngineAdapter.bulkText):

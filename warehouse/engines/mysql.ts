@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
-import type { ColumnType } from '../tables.js';
 import type { WarehouseUrl } from '../url.js';
-import type { BatchResult, LoadContext, NamedLock, StageRow, TruncUnit } from './adapter.js';
+import type { BatchResult, EncodedRows, LoadContext, NamedLock, StageRow, TruncUnit } from './adapter.js';
 import { BaseAdapter, quoteIdent } from './base.js';
-import { tsvStream } from './tsv.js';
+import { lineEncoder, tsvStream } from './tsv.js';
 
 const q = (name: string) => quoteIdent(name, '`');
 
@@ -124,18 +123,39 @@ export class MysqlAdapter extends BaseAdapter {
     return rows.length > 0;
   }
 
+  override readonly bulkText = 'load-data-text' as const;
+
   async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
+    const line = lineEncoder(ctx.spec.columns, this.bulkText);
+    return this.loadText(trx, ctx, rows.length, () => tsvStream(rows, line));
+  }
+
+  override async loadEncoded(
+    trx: Knex.Transaction,
+    ctx: LoadContext,
+    rows: EncodedRows,
+  ): Promise<BatchResult> {
+    const bytes = Buffer.from(rows.text.buffer, rows.text.byteOffset, rows.text.byteLength);
+    return this.loadText(trx, ctx, rows.count, () => Readable.from([bytes], { objectMode: false }));
+  }
+
+  /** One batch given as LOAD DATA text (`text` may be called twice: append tried first, then merge). */
+  private async loadText(
+    trx: Knex.Transaction,
+    ctx: LoadContext,
+    count: number,
+    text: () => Readable,
+  ): Promise<BatchResult> {
     const conn = (await trx.client.acquireConnection()) as MysqlConnection;
     const spec = ctx.spec;
     const cols = spec.columns.map((c) => c.name);
-    const types = new Map<string, ColumnType>(spec.columns.map((c) => [c.name, c.type]));
     const load = (table: string, replace: boolean) =>
       run(conn, {
         sql:
           `LOAD DATA LOCAL INFILE 'crm-etl-batch' ${replace ? 'REPLACE ' : ''}INTO TABLE ${q(table)} ` +
           `CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ` +
           `(${cols.map(q).join(', ')})`,
-        infileStreamFactory: () => tsvStream(rows, cols, (c, v) => encode(types.get(c), v)),
+        infileStreamFactory: text,
       });
 
     if (ctx.appendFirst) {
@@ -143,9 +163,9 @@ export class MysqlAdapter extends BaseAdapter {
       // repeat, so undo and merge instead.
       await run(conn, { sql: 'SAVEPOINT crm_append' });
       const res = await load(spec.name, false);
-      if (res.affectedRows === rows.length && res.warningStatus === 0) {
+      if (res.affectedRows === count && res.warningStatus === 0) {
         await run(conn, { sql: 'RELEASE SAVEPOINT crm_append' });
-        return { inserted: rows.length, updated: 0 };
+        return { inserted: count, updated: 0 };
       }
       await run(conn, { sql: 'ROLLBACK TO SAVEPOINT crm_append' });
       ctx.appendFirst = false;
@@ -240,12 +260,6 @@ export class MysqlAdapter extends BaseAdapter {
       },
     };
   }
-}
-
-/** MySQL DATETIME takes 'YYYY-MM-DD HH:MM:SS.fff' in the session time zone (UTC here). */
-function encode(type: ColumnType | undefined, value: unknown): unknown {
-  if (type === 'datetime' && typeof value === 'string') return value.replace('T', ' ').replace(/Z$/, '');
-  return value;
 }
 
 function run(conn: MysqlConnection, options: Parameters<MysqlConnection['query']>[0]): Promise<MysqlResult> {

@@ -17,7 +17,7 @@ import type {
   TruncUnit,
 } from './adapter.js';
 import { BaseAdapter, quoteIdent as q } from './base.js';
-import { tsvStream } from './tsv.js';
+import { lineEncoder, tsvStream } from './tsv.js';
 
 // Read DATE as 'YYYY-MM-DD' (not a local-midnight Date), NUMERIC and BIGINT as numbers, so
 // results read back the same as on the other engines.
@@ -157,7 +157,7 @@ export class PostgresAdapter extends BaseAdapter {
     const conn = (await knex.client.acquireConnection()) as pg.Client;
     try {
       await pipeline(
-        tsvStream(rows as StageRow[], columns),
+        tsvStream(rows as StageRow[], lineEncoder(columns)),
         conn.query(
           pgCopyStreams.from(`COPY ${q(table)} (${columns.map((c) => q(c)).join(', ')}) FROM STDIN`),
         ),
@@ -247,8 +247,8 @@ export class PostgresAdapter extends BaseAdapter {
   override readonly bulkText = 'copy-text' as const;
 
   async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
-    const cols = ctx.spec.columns.map((c) => c.name);
-    return this.copyBatch(trx, ctx, rows.length, () => tsvStream(rows, cols));
+    const line = lineEncoder(ctx.spec.columns, this.bulkText);
+    return this.copyBatch(trx, ctx, rows.length, () => tsvStream(rows, line));
   }
 
   override async loadEncoded(

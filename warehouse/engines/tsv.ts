@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import type { StageRow } from './adapter.js';
+import type { ColumnSpec, ColumnType } from '../tables.js';
+import type { BulkTextFormat, StageRow } from './adapter.js';
 import { tsvField } from './base.js';
 
 const SPECIAL = /[\\\t\n\r]/;
@@ -10,24 +11,57 @@ function tsvCell(value: unknown): string {
     ? '\\N'
     : typeof value === 'string' && !SPECIAL.test(value)
       ? value
-      : tsvField(value);
+      : typeof value === 'number'
+        ? String(value)
+        : tsvField(value);
 }
 
-type LineEncoder = (row: StageRow) => string;
+export type LineEncoder = (row: StageRow) => string;
+type ValueForm = (value: unknown) => unknown;
+
+/**
+ * Where a bulk text format writes a value of some column type other than as the canonical
+ * value: MySQL DATETIME takes 'YYYY-MM-DD HH:MM:SS.fff' in the session time zone (UTC here),
+ * not ISO 8601.
+ */
+const VALUE_FORMS: Readonly<Record<BulkTextFormat, Partial<Record<ColumnType, ValueForm>>>> = {
+  'copy-text': {},
+  'load-data-text': {
+    datetime: (v) => (typeof v === 'string' ? v.replace('T', ' ').replace(/Z$/, '') : v),
+  },
+};
+
 const lineEncoders = new Map<string, LineEncoder>();
 
 /**
- * One row's line, by a function generated once per column list: each column is read as a fixed
- * property (`row["email"]`), which V8 compiles to a direct load, where reading by a variable name
- * (`row[name]` in a loop) is a dictionary lookup per cell — a third of the encoding time. Column
- * names come from the staging tables' specs, and are embedded as JSON string literals.
+ * One row's line, by a function generated once per column list and format: each column is read
+ * as a fixed property (`row["email"]`), which V8 compiles to a direct load, where reading by a
+ * variable name (`row[name]` in a loop) is a dictionary lookup per cell — a third of the
+ * encoding time. Column names come from the staging tables' specs (or the caller's fixed
+ * column lists), embedded as JSON string literals.
  */
-export function lineEncoder(columns: readonly string[]): LineEncoder {
-  const key = columns.join('\t');
+export function lineEncoder(
+  columns: ReadonlyArray<string | ColumnSpec>,
+  format: BulkTextFormat = 'copy-text',
+): LineEncoder {
+  const specs = columns.map((c) => (typeof c === 'string' ? { name: c, type: null } : c));
+  const key = `${format}\n${specs.map((c) => `${c.name}:${c.type}`).join('\t')}`;
   let encode = lineEncoders.get(key);
   if (encode === undefined) {
-    const cells = columns.map((c) => `cell(row[${JSON.stringify(c)}])`).join(" + '\\t' + ");
-    encode = new Function('cell', `'use strict'; return (row) => ${cells} + '\\n';`)(tsvCell) as LineEncoder;
+    const forms: ValueForm[] = [];
+    const cells = specs
+      .map(({ name, type }) => {
+        const value = `row[${JSON.stringify(name)}]`;
+        const form = type === null ? undefined : VALUE_FORMS[format][type];
+        if (form === undefined) return `cell(${value})`;
+        forms.push(form);
+        return `cell(forms[${forms.length - 1}](${value}))`;
+      })
+      .join(" + '\\t' + ");
+    encode = new Function('cell', 'forms', `'use strict'; return (row) => ${cells} + '\\n';`)(
+      tsvCell,
+      forms,
+    ) as LineEncoder;
     lineEncoders.set(key, encode);
   }
   return encode;
@@ -35,26 +69,11 @@ export function lineEncoder(columns: readonly string[]): LineEncoder {
 
 /**
  * Streams rows as tab-separated text with backslash escapes and \N for NULL — the input both
- * PostgreSQL COPY (text format) and MySQL LOAD DATA read natively. Rows are joined in slices so
- * a 50,000-row batch never becomes one giant string.
+ * PostgreSQL COPY (text format) and MySQL LOAD DATA read natively — one line each by `line`
+ * (lineEncoder). Rows are joined in slices so a 50,000-row batch never becomes one giant string.
  */
-export function tsvStream(
-  rows: readonly StageRow[],
-  columns: readonly string[],
-  encode?: (column: string, value: unknown) => unknown,
-): Readable {
+export function tsvStream(rows: readonly StageRow[], line: LineEncoder): Readable {
   const SLICE = 2_000;
-  const line =
-    encode === undefined
-      ? lineEncoder(columns)
-      : (row: StageRow) => {
-          let text = '';
-          for (let c = 0; c < columns.length; c++) {
-            const name = columns[c]!;
-            text += (c === 0 ? '' : '\t') + tsvCell(encode(name, row[name]));
-          }
-          return text + '\n';
-        };
   let i = 0;
   return new Readable({
     read() {
