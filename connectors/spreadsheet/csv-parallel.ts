@@ -2,9 +2,9 @@
  * Main-thread side of the CSV worker: a big CSV file is read, split and normalized in a worker
  * thread (csv-worker.ts) while the main thread stages the records it has already received, so
  * the two halves of an import run on two cores. The items and counts are exactly those of the
- * in-thread path (the worker runs the same dataItems). Small files, and any file on a single
- * core, are read in-thread: there the worker's start-up and the hand-over would cost more than
- * they save.
+ * in-thread path (the worker runs dataItemBatches, which dataItems flattens). Small files, and
+ * any file on a single core, are read in-thread: there the worker's start-up and the hand-over
+ * would cost more than they save.
  */
 import { statSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

@@ -47,16 +47,32 @@ export function openCsv(
     sheet: null,
     sample,
     rows: (expectedCells) => readRows(path, encoding, { delimiter, trim, expectedCells }),
+    rowBatches: (expectedCells) => readRowBatches(path, encoding, { delimiter, trim, expectedCells }),
     itemsInWorker: (job, summary) =>
       useWorker(path) ? itemsFromWorker({ path, encoding, delimiter, trim, job, staging }, summary) : null,
   };
 }
 
+export interface ReadOptions {
+  delimiter: string;
+  trim: boolean;
+  expectedCells: { min: number; max: number } | undefined;
+}
+
 export async function* readRows(
   path: string,
   encoding: string,
-  options: { delimiter: string; trim: boolean; expectedCells: { min: number; max: number } | undefined },
+  options: ReadOptions,
 ): AsyncGenerator<RawRow> {
+  for await (const rows of readRowBatches(path, encoding, options)) yield* rows;
+}
+
+/** The rows of the file, in the batches they are parsed in (a few hundred at a time). */
+export async function* readRowBatches(
+  path: string,
+  encoding: string,
+  options: ReadOptions,
+): AsyncGenerator<RawRow[]> {
   const parser = new CsvCellParser(options);
   const lines = new LineSplitter();
   const splitter = new RecordSplitter(options);
@@ -71,14 +87,14 @@ export async function* readRows(
     for await (const chunk of source as AsyncIterable<Buffer>) {
       take(decoder.write(chunk));
       if (batch.length >= BATCH) {
-        yield* toRows(batch, parser);
+        yield toRows(batch, parser);
         batch = [];
       }
     }
     take(decoder.end());
     for (const line of lines.end()) batch.push(...splitter.push(line));
     batch.push(...splitter.end());
-    yield* toRows(batch, parser);
+    if (batch.length > 0) yield toRows(batch, parser);
   } catch (err) {
     if (err instanceof SourceError) throw err;
     throw new SourceError(`cannot read ${path}: ${(err as Error).message}`, {

@@ -1,15 +1,15 @@
 /**
  * Worker-thread side of csv-parallel.ts: reads one CSV file's rows and builds its records and
- * rejects with the very code the main thread would run (readRows → dataItems), posting them in
+ * rejects with the very code the main thread would run (readRowBatches → dataItemBatches), posting them in
  * batches; records bound for an engine that loads bulk text are posted as encoded staging rows
  * (the main thread then only sends bytes). At most MAX_AHEAD batches are posted and not yet
  * taken: memory stays bounded when the main thread (staging) is the slower side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SheetItem } from './record-builder.js';
-import { readRows } from './csv-reader.js';
+import { readRowBatches, readRows } from './csv-reader.js';
 import { RowEncoder, stagingHash } from '../../warehouse/staging-row.js';
-import { dataItems, type SheetInput, type SheetSummary } from './sheet.js';
+import { dataItemBatches, type SheetInput, type SheetSummary } from './sheet.js';
 import {
   BATCH_ITEMS,
   ENCODED_ROWS,
@@ -52,6 +52,7 @@ async function run(): Promise<void> {
     sheet: null,
     sample: [],
     rows: (expectedCells) => readRows(path, encoding, { delimiter, trim, expectedCells }),
+    rowBatches: (expectedCells) => readRowBatches(path, encoding, { delimiter, trim, expectedCells }),
   };
   const summary: SheetSummary = { rowsAboveHeader: 0, blankRows: 0, rows: 0, records: 0, rejects: 0 };
   // For an engine that loads bulk text, records leave this thread as encoded staging rows, and
@@ -67,17 +68,22 @@ async function run(): Promise<void> {
     batch = [];
   };
   try {
-    for await (const item of dataItems(input, job.headerLine, job.ctx, summary, job.expected)) {
-      if (item.kind === 'record' && encoder !== null) {
-        encoder.add(item.record);
-        if (encoder.rows >= ENCODED_ROWS) await flush(false);
-        continue;
+    for await (const items of dataItemBatches(input, job.headerLine, job.ctx, summary, job.expected)) {
+      for (const item of items) {
+        if (item.kind === 'record' && encoder !== null) {
+          encoder.add(item.record);
+          if (encoder.rows >= ENCODED_ROWS) await flush(false);
+          continue;
+        }
+        if (staging !== undefined && item.kind === 'record') {
+          item.record.stagingHash = {
+            source: staging.source,
+            hash: stagingHash(item.record, staging.source),
+          };
+        }
+        batch.push(item);
+        if (batch.length >= BATCH_ITEMS) await flush(false);
       }
-      if (staging !== undefined && item.kind === 'record') {
-        item.record.stagingHash = { source: staging.source, hash: stagingHash(item.record, staging.source) };
-      }
-      batch.push(item);
-      if (batch.length >= BATCH_ITEMS) await flush(false);
     }
   } catch (err) {
     // What was read before the failure reaches the consumer first, as in-thread.
