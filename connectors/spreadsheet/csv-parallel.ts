@@ -1,10 +1,12 @@
 /**
  * Main-thread side of the CSV worker: a big CSV file is read, split and normalized in a worker
  * thread (csv-worker.ts) while the main thread stages the records it has already received, so
- * the two halves of an import run on two cores. The items and counts are exactly those of the
- * in-thread path (the worker runs dataItemBatches, which dataItems flattens). Small files, and
- * any file on a single core, are read in-thread: there the worker's start-up and the hand-over
- * would cost more than they save.
+ * the two halves of an import run on two cores. The worker runs dataItemBatches, as the
+ * in-thread path does: the same records and rejects, the same counts. Records bound for an
+ * engine that loads bulk text come as encoded rows instead, cut into the loader's own batches,
+ * so what is staged and counted is still the same. Small files, and any file on a single core,
+ * are read in-thread: there the worker's start-up and the hand-over would cost more than they
+ * save.
  */
 import { statSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -20,11 +22,6 @@ import type { DataJob, SheetSummary } from './sheet.js';
 
 /** Items per message, and messages the worker may post ahead of the consumer. */
 export const BATCH_ITEMS = 500;
-/**
- * Records per message when they go as encoded staging rows (~250 bytes each): one COPY batch
- * each, few enough messages and savepoints, MAX_AHEAD of them still a few MB.
- */
-export const ENCODED_ROWS = 2_000;
 export const MAX_AHEAD = 8;
 /** Batches taken before the worker is told so (it may then post that many more). */
 const CREDIT_EVERY = Math.max(1, Math.floor(MAX_AHEAD / 2));
@@ -45,9 +42,9 @@ export interface CsvWorkerData {
 }
 
 export type WorkerMessage =
-  // Items packed by packItems: two transferred buffers and one string cost a fraction of
-  // cloning many small objects, and no key is repeated per row.
-  // Records as encoded staging rows, when asked for, go in `encoded` (its bytes transferred).
+  // Items packed by packItems: three transferred buffers cost a fraction of cloning many small
+  // objects, and no key is repeated per row. Records as encoded staging rows, when asked for,
+  // go in `encoded` (its bytes transferred too).
   | { items: Packed; encoded: EncodedRows | null; summary: SheetSummary; done: boolean }
   | { error: { name: string; message: string; hint: string | undefined } };
 

@@ -53,7 +53,7 @@ export function openCsv(
   };
 }
 
-export interface ReadOptions {
+interface ReadOptions {
   delimiter: string;
   trim: boolean;
   expectedCells: { min: number; max: number } | undefined;

@@ -6,18 +6,12 @@
  * taken: memory stays bounded when the main thread (staging) is the slower side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { EncodedRows } from '../../warehouse/engines/adapter.js';
 import type { SheetItem } from './record-builder.js';
 import { readRowBatches, readRows } from './csv-reader.js';
 import { RowEncoder, stagingHash } from '../../warehouse/staging-row.js';
 import { dataItemBatches, type SheetInput, type SheetSummary } from './sheet.js';
-import {
-  BATCH_ITEMS,
-  ENCODED_ROWS,
-  packItems,
-  MAX_AHEAD,
-  type CsvWorkerData,
-  type WorkerMessage,
-} from './csv-parallel.js';
+import { BATCH_ITEMS, packItems, MAX_AHEAD, type CsvWorkerData, type WorkerMessage } from './csv-parallel.js';
 
 const data = workerData as CsvWorkerData;
 const port = parentPort!;
@@ -62,17 +56,19 @@ async function run(): Promise<void> {
       ? null
       : new RowEncoder(job.ctx.stream, { ...staging, bulkText: staging.bulkText });
   let batch: SheetItem[] = [];
-  const flush = async (done: boolean) => {
-    const encoded = encoder === null || encoder.rows === 0 ? null : encoder.take();
+  // Encoded rows go in batches of exactly staging.batchRows (the last one excepted), as the
+  // loader would cut them: rejects posted in between do not cut them short.
+  const send = async (encoded: EncodedRows | null, done: boolean) => {
     await post({ items: packItems(batch), encoded, summary, done });
     batch = [];
   };
+  const encodedSoFar = () => (encoder !== null && encoder.rows > 0 ? encoder.take() : null);
   try {
     for await (const items of dataItemBatches(input, job.headerLine, job.ctx, summary, job.expected)) {
       for (const item of items) {
         if (item.kind === 'record' && encoder !== null) {
           encoder.add(item.record);
-          if (encoder.rows >= ENCODED_ROWS) await flush(false);
+          if (encoder.rows >= staging!.batchRows) await send(encoder.take(), false);
           continue;
         }
         if (staging !== undefined && item.kind === 'record') {
@@ -82,15 +78,15 @@ async function run(): Promise<void> {
           };
         }
         batch.push(item);
-        if (batch.length >= BATCH_ITEMS) await flush(false);
+        if (batch.length >= BATCH_ITEMS) await send(null, false);
       }
     }
   } catch (err) {
     // What was read before the failure reaches the consumer first, as in-thread.
-    if (batch.length > 0 || (encoder?.rows ?? 0) > 0) await flush(false);
+    if (batch.length > 0 || (encoder?.rows ?? 0) > 0) await send(encodedSoFar(), false);
     throw err;
   }
-  await flush(true);
+  await send(encodedSoFar(), true);
 }
 
 run().catch((err: unknown) => {

@@ -137,7 +137,7 @@ function headerOf(input: SheetInput, mapping: MappingFile | undefined, where: st
 }
 
 /** The records and rejects of the rows below the header, counted into `summary`. */
-export async function* dataItems(
+async function* dataItems(
   input: SheetInput,
   headerLine: number,
   ctx: BuildContext,

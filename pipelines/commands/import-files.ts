@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import type { ConnectorItem } from '../../connectors/contract.js';
 import { loadMappingFile, readSpreadsheet, type SheetDetection } from '../../connectors/spreadsheet/index.js';
 import { ConfigError, SourceError } from '../../lib/errors.js';
 import { migrate } from '../../warehouse/migrate.js';
 import { finishRun, startRun } from '../../warehouse/runs.js';
+import { stagingTarget } from '../../warehouse/staging-row.js';
 import type { CommandContext } from '../context.js';
 import { progressReporter } from '../progress.js';
 import { RejectsFile } from '../rejects-file.js';
@@ -59,7 +59,7 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
     const runId = await startRun(wh, `import:${opts.source}`);
     try {
       for (const file of files) {
-        const staging = { source: opts.source, runId, file, bulkText: wh.adapter.bulkText };
+        const staging = stagingTarget(wh.adapter, { source: opts.source, runId, file });
         for await (const sheet of readSpreadsheet(file, { ...readOptions, staging })) {
           const rejects = RejectsFile.forInput(
             file,
@@ -70,7 +70,7 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
             ctx,
             `${file}${sheet.detection.sheet ? ` [${sheet.detection.sheet}]` : ''}`,
           );
-          const counts = await stageItems(wh, sheet.items as AsyncIterable<ConnectorItem>, {
+          const counts = await stageItems(wh, sheet.items, {
             source: opts.source,
             stream: sheet.detection.stream,
             runId,

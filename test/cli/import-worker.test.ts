@@ -90,7 +90,10 @@ describe.each(targets)(
       const lines = ['Клиенты', '', 'Код клиента;ФИО;Телефон;E-mail;Дата рождения;Комментарий'];
       for (let i = 0; i < 4500; i++) {
         const bad = i % 97 === 0;
-        const key = repeatKeys && i % 1000 === 999 ? `K${i - 2500}` : `K${i}`;
+        // Repeats 2,500 rows later (in a later batch) and 600 rows later (the same batch or not,
+        // by where batches end: both paths must cut them alike, or their counts differ).
+        const repeatOf = !repeatKeys ? i : i % 1000 === 999 ? i - 2500 : i % 1000 === 499 ? i - 600 : i;
+        const key = `K${repeatOf}`;
         lines.push(
           `${key};Иванов${i} Пётр Ильич;8 (916) ${String(1000000 + i).slice(1, 4)}-${String(i % 100).padStart(2, '0')}-00;` +
             `${bad ? 'broken@' : `u${i}@mail.ru`};${(i % 28) + 1}.03.1980;${i % 500 === 0 ? '"две\nстроки"' : 'ok\\да'}`,

@@ -85,7 +85,13 @@ async function* encodedItems(
   source: string,
   ...records: SourceRecord[]
 ): AsyncGenerator<ConnectorItem> {
-  const encoder = new RowEncoder(records[0]!.stream, { source, runId: null, file: 'big.csv', bulkText });
+  const encoder = new RowEncoder(records[0]!.stream, {
+    source,
+    runId: null,
+    file: 'big.csv',
+    bulkText,
+    batchRows: 2_000,
+  });
   for (const r of records) encoder.add(r);
   yield { kind: 'encoded', rows: encoder.take() };
 }
