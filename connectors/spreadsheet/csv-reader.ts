@@ -46,7 +46,6 @@ export function openCsv(
     delimiter,
     sheet: null,
     sample,
-    rows: (expectedCells) => readRows(path, encoding, { delimiter, trim, expectedCells }),
     rowBatches: (expectedCells) => readRowBatches(path, encoding, { delimiter, trim, expectedCells }),
     itemsInWorker: (job, summary) =>
       useWorker(path) ? itemsFromWorker({ path, encoding, delimiter, trim, job, staging }, summary) : null,
@@ -57,14 +56,6 @@ interface ReadOptions {
   delimiter: string;
   trim: boolean;
   expectedCells: { min: number; max: number } | undefined;
-}
-
-export async function* readRows(
-  path: string,
-  encoding: string,
-  options: ReadOptions,
-): AsyncGenerator<RawRow> {
-  for await (const rows of readRowBatches(path, encoding, options)) yield* rows;
 }
 
 /** The rows of the file, in the batches they are parsed in (a few hundred at a time). */

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EncodedRows } from '../../warehouse/engines/adapter.js';
 import type { SheetItem } from './record-builder.js';
-import { readRowBatches, readRows } from './csv-reader.js';
+import { readRowBatches } from './csv-reader.js';
 import { RowEncoder, stagingHash } from '../../warehouse/staging-row.js';
 import { dataItemBatches, type SheetInput, type SheetSummary } from './sheet.js';
 import { BATCH_ITEMS, packItems, MAX_AHEAD, type CsvWorkerData, type WorkerMessage } from './csv-parallel.js';
@@ -45,7 +45,6 @@ async function run(): Promise<void> {
     delimiter,
     sheet: null,
     sample: [],
-    rows: (expectedCells) => readRows(path, encoding, { delimiter, trim, expectedCells }),
     rowBatches: (expectedCells) => readRowBatches(path, encoding, { delimiter, trim, expectedCells }),
   };
   const summary: SheetSummary = { rowsAboveHeader: 0, blankRows: 0, rows: 0, records: 0, rejects: 0 };

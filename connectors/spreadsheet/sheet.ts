@@ -22,16 +22,15 @@ export interface SheetInput {
   sheet: string | null;
   /** The first rows (at least HEADER_SCAN_ROWS non-blank ones when the sheet has them). */
   sample: readonly RawRow[];
-  /** Every row from the top; `expectedCells` is the header's width once known. */
-  rows(expectedCells: { min: number; max: number } | undefined): AsyncIterable<RawRow>;
   /**
-   * The same rows in the batches they are read in, where the reader has them (CSV): one turn of
-   * async iteration per batch instead of per row.
+   * Every row from the top, in the batches the reader has them in (one turn of async iteration
+   * per batch, not per row); `expectedCells` is the header's width once known.
    */
-  rowBatches?(expectedCells: { min: number; max: number } | undefined): AsyncIterable<readonly RawRow[]>;
+  rowBatches(expectedCells: { min: number; max: number } | undefined): AsyncIterable<readonly RawRow[]>;
   /**
-   * The data rows read and built off the main thread (CSV: a worker thread running dataItems
-   * over the same rows), or null when that is not worth it; `summary` is kept up to date.
+   * The data rows read and built off the main thread (CSV: a worker thread running
+   * dataItemBatches over the same rows), or null when that is not worth it; `summary` is kept
+   * up to date.
    */
   itemsInWorker?(job: DataJob, summary: SheetSummary): AsyncIterable<ConnectorItem> | null;
 }
@@ -149,7 +148,7 @@ async function* dataItems(
 
 /**
  * dataItems a batch of rows at a time (the CSV worker posts batches anyway): a turn of async
- * iteration per row, twice over, was ~5% of reading a big CSV file.
+ * iteration per row, twice over, cost 200k rows into PostgreSQL 3.15 s instead of 2.7 s.
  */
 export async function* dataItemBatches(
   input: SheetInput,
@@ -159,7 +158,7 @@ export async function* dataItemBatches(
   expected: { min: number; max: number },
 ): AsyncGenerator<SheetItem[]> {
   let previous = headerLine;
-  for await (const rows of input.rowBatches?.(expected) ?? oneByOne(input.rows(expected))) {
+  for await (const rows of input.rowBatches(expected)) {
     const items: SheetItem[] = [];
     for (const row of rows) {
       if (row.line < headerLine) {
@@ -184,28 +183,26 @@ export async function* dataItemBatches(
   }
 }
 
-async function* oneByOne(rows: AsyncIterable<RawRow>): AsyncGenerator<readonly RawRow[]> {
-  for await (const row of rows) yield [row];
-}
-
 /** No header in the first rows (they are all blank): a row further down cannot be read. */
 async function* emptyItems(
   input: SheetInput,
   ctx: BuildContext,
   summary: SheetSummary,
 ): AsyncGenerator<SheetItem> {
-  for await (const row of input.rows(undefined)) {
-    if (row.error === undefined && isBlank(row.cells)) {
-      summary.blankRows++;
-      continue;
+  for await (const rows of input.rowBatches(undefined)) {
+    for (const row of rows) {
+      if (row.error === undefined && isBlank(row.cells)) {
+        summary.blankRows++;
+        continue;
+      }
+      summary.rows++;
+      summary.rejects++;
+      const reason = 'no header row: the first rows of the file are blank';
+      yield {
+        kind: 'reject',
+        reject: { stream: ctx.stream, reason, raw: row.raw, lineage: { file: ctx.file, line: row.line } },
+      };
     }
-    summary.rows++;
-    summary.rejects++;
-    const reason = 'no header row: the first rows of the file are blank';
-    yield {
-      kind: 'reject',
-      reject: { stream: ctx.stream, reason, raw: row.raw, lineage: { file: ctx.file, line: row.line } },
-    };
   }
 }
 

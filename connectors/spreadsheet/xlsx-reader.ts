@@ -146,7 +146,7 @@ async function sheetInput(sheet: SheetRows, file: string): Promise<SheetInput | 
     delimiter: null,
     sheet: sheet.name,
     sample,
-    rows: () => {
+    rowBatches: () => {
       if (used) throw new Error('the rows of a worksheet can be read once');
       used = true;
       return remainingRows(sample, done ? null : sheet.rows);
@@ -154,13 +154,14 @@ async function sheetInput(sheet: SheetRows, file: string): Promise<SheetInput | 
   };
 }
 
+/** The sample, then each further row as the streaming reader gives it. */
 async function* remainingRows(
   sample: readonly RawRow[],
   rest: AsyncIterator<ExcelJS.Row> | null,
-): AsyncGenerator<RawRow> {
-  yield* sample;
+): AsyncGenerator<readonly RawRow[]> {
+  yield sample;
   if (rest === null) return;
-  for (let next = await rest.next(); !next.done; next = await rest.next()) yield toRawRow(next.value);
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield [toRawRow(next.value)];
 }
 
 async function drain(rows: AsyncIterator<ExcelJS.Row>): Promise<void> {

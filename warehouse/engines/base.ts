@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { ConfigError } from '../../lib/errors.js';
 import type { ColumnSpec, StagingTableSpec } from '../tables.js';
@@ -14,6 +15,7 @@ import type {
   SwapResult,
   TruncUnit,
 } from './adapter.js';
+import { lineEncoder, tsvStream } from './tsv.js';
 
 /** Defaults shared by the engines; each engine overrides only what differs. */
 export abstract class BaseAdapter implements EngineAdapter {
@@ -182,14 +184,38 @@ export abstract class BaseAdapter implements EngineAdapter {
   }
 }
 
-/** Serializes one value for a tab-separated bulk stream (PostgreSQL COPY text, MySQL LOAD DATA). */
-export function tsvField(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  // Escape only what the formats treat specially; both read backslash escapes the same way.
-  return /[\\\t\n\r]/.test(text)
-    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : text;
+/**
+ * An engine that loads staging rows as bulk text (PostgreSQL COPY, MySQL LOAD DATA): rows are
+ * encoded here, rows encoded already (by the CSV reader thread) are sent as they are, and both
+ * go through the engine's loadText.
+ */
+export abstract class BulkTextAdapter extends BaseAdapter {
+  abstract override readonly bulkText: BulkTextFormat;
+
+  async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
+    const line = lineEncoder(ctx.spec.columns, this.bulkText);
+    return this.loadText(trx, ctx, rows.length, () => tsvStream(rows, line));
+  }
+
+  override async loadEncoded(
+    trx: Knex.Transaction,
+    ctx: LoadContext,
+    rows: EncodedRows,
+  ): Promise<BatchResult> {
+    const bytes = Buffer.from(rows.text.buffer, rows.text.byteOffset, rows.text.byteLength);
+    return this.loadText(trx, ctx, rows.count, () => Readable.from([bytes], { objectMode: false }));
+  }
+
+  /**
+   * Loads one batch of `count` rows given as bulk text, upserting on the table's key. `text` may
+   * be called twice (an append tried first, then a merge): each call is a fresh stream.
+   */
+  protected abstract loadText(
+    trx: Knex.Transaction,
+    ctx: LoadContext,
+    count: number,
+    text: () => Readable,
+  ): Promise<BatchResult>;
 }
 
 export function quoteIdent(name: string, quote = '"'): string {

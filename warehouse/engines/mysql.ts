@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import type { WarehouseUrl } from '../url.js';
-import type { BatchResult, EncodedRows, LoadContext, NamedLock, StageRow, TruncUnit } from './adapter.js';
-import { BaseAdapter, quoteIdent } from './base.js';
-import { lineEncoder, tsvStream } from './tsv.js';
+import type { BatchResult, LoadContext, NamedLock, TruncUnit } from './adapter.js';
+import { BulkTextAdapter, quoteIdent } from './base.js';
 
 const q = (name: string) => quoteIdent(name, '`');
 
@@ -24,7 +23,7 @@ interface MysqlConnection {
  * infileStreamFactory (server needs local_infile=ON). LOCAL turns errors into warnings, so
  * every load checks its warnings instead of trusting it.
  */
-export class MysqlAdapter extends BaseAdapter {
+export class MysqlAdapter extends BulkTextAdapter {
   override readonly transactionalDdl = false;
   readonly name = 'mysql' as const;
   readonly label = 'MySQL/MariaDB';
@@ -125,22 +124,7 @@ export class MysqlAdapter extends BaseAdapter {
 
   override readonly bulkText = 'load-data-text' as const;
 
-  async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
-    const line = lineEncoder(ctx.spec.columns, this.bulkText);
-    return this.loadText(trx, ctx, rows.length, () => tsvStream(rows, line));
-  }
-
-  override async loadEncoded(
-    trx: Knex.Transaction,
-    ctx: LoadContext,
-    rows: EncodedRows,
-  ): Promise<BatchResult> {
-    const bytes = Buffer.from(rows.text.buffer, rows.text.byteOffset, rows.text.byteLength);
-    return this.loadText(trx, ctx, rows.count, () => Readable.from([bytes], { objectMode: false }));
-  }
-
-  /** One batch given as LOAD DATA text (`text` may be called twice: append tried first, then merge). */
-  private async loadText(
+  protected async loadText(
     trx: Knex.Transaction,
     ctx: LoadContext,
     count: number,

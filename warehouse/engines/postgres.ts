@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import pg from 'pg';
@@ -8,7 +8,6 @@ import { tlsOptions } from '../../lib/db-url.js';
 import type { WarehouseUrl } from '../url.js';
 import type {
   BatchResult,
-  EncodedRows,
   LoadContext,
   NamedLock,
   StageRow,
@@ -16,7 +15,7 @@ import type {
   SwapResult,
   TruncUnit,
 } from './adapter.js';
-import { BaseAdapter, quoteIdent as q } from './base.js';
+import { BulkTextAdapter, quoteIdent as q } from './base.js';
 import { lineEncoder, tsvStream } from './tsv.js';
 
 // Read DATE as 'YYYY-MM-DD' (not a local-midnight Date), NUMERIC and BIGINT as numbers, so
@@ -27,7 +26,7 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 
 const UNIQUE_VIOLATION = '23505';
 
-export class PostgresAdapter extends BaseAdapter {
+export class PostgresAdapter extends BulkTextAdapter {
   readonly name = 'postgres' as const;
   readonly label = 'PostgreSQL';
   /** Hash joins. */
@@ -246,22 +245,7 @@ export class PostgresAdapter extends BaseAdapter {
 
   override readonly bulkText = 'copy-text' as const;
 
-  async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
-    const line = lineEncoder(ctx.spec.columns, this.bulkText);
-    return this.copyBatch(trx, ctx, rows.length, () => tsvStream(rows, line));
-  }
-
-  override async loadEncoded(
-    trx: Knex.Transaction,
-    ctx: LoadContext,
-    rows: EncodedRows,
-  ): Promise<BatchResult> {
-    const bytes = Buffer.from(rows.text.buffer, rows.text.byteOffset, rows.text.byteLength);
-    return this.copyBatch(trx, ctx, rows.count, () => Readable.from([bytes], { objectMode: false }));
-  }
-
-  /** One batch given as COPY text (`text` may be called twice: append tried first, then merge). */
-  private async copyBatch(
+  protected async loadText(
     trx: Knex.Transaction,
     ctx: LoadContext,
     count: number,

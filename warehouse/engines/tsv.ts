@@ -1,9 +1,18 @@
 import { Readable } from 'node:stream';
 import type { ColumnSpec, ColumnType } from '../tables.js';
 import type { BulkTextFormat, StageRow } from './adapter.js';
-import { tsvField } from './base.js';
 
 const SPECIAL = /[\\\t\n\r]/;
+
+/** Serializes one value for a tab-separated bulk stream (PostgreSQL COPY text, MySQL LOAD DATA). */
+export function tsvField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  // Escape only what the formats treat specially; both read backslash escapes the same way.
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text;
+}
 
 /** Fast paths for what most cells are; tsvField for the rest (same output). */
 function tsvCell(value: unknown): string {
