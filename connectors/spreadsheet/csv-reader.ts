@@ -68,7 +68,11 @@ export async function* readRowBatches(
   const lines = new LineSplitter();
   const splitter = new RecordSplitter(options);
   let batch: LogicalRecord[] = [];
-  const source = createReadStream(path, { highWaterMark: 64 * 1024 });
+  // 32 KB, not 64: a chunk of Cyrillic text decodes to a two-byte string of twice its length, and
+  // V8 puts strings over 128 KB in large-object space, where each one is mapped fresh. Decoding
+  // the 117 MB bench file in 64 KB chunks took ~20× as long as in 32 KB ones (~1.3 s against
+  // 0.06 s); a 200k-row import into PostgreSQL went from 4.1 to 3.5 s.
+  const source = createReadStream(path, { highWaterMark: 32 * 1024 });
   const decoder = chunkDecoder(encoding);
   const take = (text: string | undefined): void => {
     if (text === undefined || text === '') return;
