@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Warehouse } from './connection.js';
 import {
   isEncodedRows,
+  type BatchResult,
   type EncodedRows,
   type EngineAdapter,
   type LoadContext,
@@ -142,9 +143,15 @@ export async function loadStaging(
         ctx.appendFirst = values !== null && !(await trx(spec.name).whereIn(keyCol, values).first(keyCol));
         decided = true;
       }
-      const res = asValues
-        ? await wh.adapter.loadBatch(trx, ctx, rowsOut)
-        : await wh.adapter.loadEncoded(trx, ctx, rowsOut);
+      let res: BatchResult;
+      if (asValues) res = await wh.adapter.loadBatch(trx, ctx, rowsOut);
+      else {
+        try {
+          res = await wh.adapter.loadEncoded(trx, ctx, rowsOut);
+        } finally {
+          rowsOut.release?.();
+        }
+      }
       stats.rows += asValues ? rowsOut.length : rowsOut.count;
       stats.inserted += res.inserted;
       stats.updated += res.updated;

@@ -92,6 +92,8 @@ export function stagingTarget(
 
 /** The buffer rows are written into to start with: a batch of 2,000 rows of ~250 bytes fits. */
 const START_BYTES = 1 << 20;
+/** Buffers given back (reuse) kept for later batches; more than the batches in flight is waste. */
+const MAX_SPARE = 16;
 
 /**
  * Collects records as one batch of staging rows encoded as bulk text: the very row, hash and
@@ -101,7 +103,8 @@ export class RowEncoder {
   private readonly spec: StagingTableSpec;
   private readonly make: RowMaker;
   private readonly line: (row: StageRow) => string;
-  private bytes = Buffer.allocUnsafeSlow(START_BYTES);
+  private bytes: Buffer = Buffer.allocUnsafeSlow(START_BYTES);
+  private readonly spare: Buffer[] = [];
   private used = 0;
   private count = 0;
   private withWarnings = 0;
@@ -145,8 +148,9 @@ export class RowEncoder {
   }
 
   /**
-   * The batch so far, copied out to a buffer of its own size (to transfer to another thread; the
-   * working buffer stays for the next batch), and a fresh start.
+   * The batch so far, and a fresh start. The batch's text is a view of the buffer written so far,
+   * given away whole (its ArrayBuffer holds nothing else, so it can be transferred to another
+   * thread); the next rows go into a buffer given back by reuse, or a new one.
    */
   take(): EncodedRows {
     const { source, runId, file, bulkText } = this.target;
@@ -156,13 +160,19 @@ export class RowEncoder {
       source,
       runId,
       file,
-      text: new Uint8Array(this.bytes.subarray(0, this.used)),
+      text: this.bytes.subarray(0, this.used),
       count: this.count,
       withWarnings: this.withWarnings,
     };
+    this.bytes = this.spare.pop() ?? Buffer.allocUnsafeSlow(START_BYTES);
     this.used = 0;
     this.count = 0;
     this.withWarnings = 0;
     return encoded;
+  }
+
+  /** Bytes of an earlier batch that the loader is done with (EncodedRows.release), to write into again. */
+  reuse(buffer: ArrayBuffer): void {
+    if (this.spare.length < MAX_SPARE) this.spare.push(Buffer.from(buffer));
   }
 }

@@ -48,6 +48,12 @@ export type WorkerMessage =
   | { items: Packed; encoded: EncodedRows | null; summary: SheetSummary; done: boolean }
   | { error: { name: string; message: string; hint: string | undefined } };
 
+/**
+ * To the worker: credit for batches taken, or the bytes of an encoded batch the loader is done
+ * with, given back (transferred) for the worker to write its next rows into.
+ */
+export type ToWorker = { taken: number } | { reuse: ArrayBuffer };
+
 const WORKER_FILE = new URL('./csv-worker.js', import.meta.url);
 
 /**
@@ -100,6 +106,7 @@ export async function* itemsFromWorker(
     notify();
   });
   let taken = 0;
+  let finished = false;
   try {
     for (;;) {
       const message = inbox.shift();
@@ -112,13 +119,18 @@ export async function* itemsFromWorker(
       // Credit goes back in handfuls: a message to the worker cost ~1.3 ms of this thread's
       // time, one per batch taken a sixth of what unpacking the batches cost.
       if (++taken === CREDIT_EVERY) {
-        worker.postMessage(taken);
+        worker.postMessage({ taken } satisfies ToWorker);
         taken = 0;
       }
-      if (message.encoded !== null) {
-        summary.rows += message.encoded.count;
-        summary.records += message.encoded.count;
-        yield { kind: 'encoded', rows: message.encoded };
+      const encoded = message.encoded;
+      if (encoded !== null) {
+        summary.rows += encoded.count;
+        summary.records += encoded.count;
+        encoded.release = () => {
+          const bytes = encoded.text.buffer as ArrayBuffer;
+          if (!finished) worker.postMessage({ reuse: bytes } satisfies ToWorker, [bytes]);
+        };
+        yield { kind: 'encoded', rows: encoded };
       }
       const items = unpackItems(message.items, data.job.ctx, data.staging?.source);
       for (let i = 0; i < items.length; i++) {
@@ -133,6 +145,7 @@ export async function* itemsFromWorker(
       if (message.done) return;
     }
   } finally {
+    finished = true;
     worker.removeAllListeners('exit');
     await worker.terminate();
   }

@@ -11,15 +11,27 @@ import type { SheetItem } from './record-builder.js';
 import { readRowBatches } from './csv-reader.js';
 import { RowEncoder, stagingHash } from '../../warehouse/staging-row.js';
 import { dataItemBatches, type SheetInput, type SheetSummary } from './sheet.js';
-import { BATCH_ITEMS, packItems, MAX_AHEAD, type CsvWorkerData, type WorkerMessage } from './csv-parallel.js';
+import {
+  BATCH_ITEMS,
+  packItems,
+  MAX_AHEAD,
+  type CsvWorkerData,
+  type ToWorker,
+  type WorkerMessage,
+} from './csv-parallel.js';
 
 const data = workerData as CsvWorkerData;
 const port = parentPort!;
 
 let credit = MAX_AHEAD;
 let wake: (() => void) | null = null;
-port.on('message', (taken: number) => {
-  credit += taken;
+let encoder: RowEncoder | null = null;
+port.on('message', (message: ToWorker) => {
+  if ('reuse' in message) {
+    encoder?.reuse(message.reuse);
+    return;
+  }
+  credit += message.taken;
   wake?.();
   wake = null;
 });
@@ -50,7 +62,7 @@ async function run(): Promise<void> {
   const summary: SheetSummary = { rowsAboveHeader: 0, blankRows: 0, rows: 0, records: 0, rejects: 0 };
   // For an engine that loads bulk text, records leave this thread as encoded staging rows, and
   // only rejects as items; otherwise records go as items, hashed for staging when it is known.
-  const encoder =
+  encoder =
     staging?.bulkText === undefined || staging.bulkText === null
       ? null
       : new RowEncoder(job.ctx.stream, { ...staging, bulkText: staging.bulkText });

@@ -179,6 +179,33 @@ describe.each(bulkTextEngines)('records encoded as bulk text by the reader ($eng
     );
   });
 
+  it('gives the bytes of each batch back once the batch is in the database', async () => {
+    // As the CSV reader thread's batches arrive: release transfers the bytes back, which
+    // detaches them here. Released before the batch was sent, it would stage nothing.
+    const encoder = new RowEncoder('contact', {
+      source: 'rel',
+      runId: null,
+      file: 'big.csv',
+      bulkText: t.wh.adapter.bulkText!,
+      batchRows: 2_000,
+    });
+    const released: number[] = [];
+    async function* batches(): AsyncGenerator<ConnectorItem> {
+      for (let b = 0; b < 3; b++) {
+        for (let i = 0; i < 5; i++) encoder.add(awkward(`b${b}r${i}`, `b${b}r${i}@mail.ru`));
+        const rows = encoder.take();
+        rows.release = () => {
+          released.push(b);
+          structuredClone(rows.text.buffer, { transfer: [rows.text.buffer as ArrayBuffer] });
+        };
+        yield { kind: 'encoded', rows };
+      }
+    }
+    expect(await stage(batches(), 'rel')).toMatchObject({ rows: 15, inserted: 15 });
+    expect(released).toEqual([0, 1, 2]);
+    expect(await staged('rel')).toHaveLength(15);
+  });
+
   it('refuses rows encoded for another source', async () => {
     await expect(stage(encoded('other', awkward('k1', 'a@b.ru')), 'enc')).rejects.toThrow(
       /encoded for .*"other".* cannot be staged as .*"enc"/,
