@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, CrmEtlError, SourceError } from '../../lib/errors.js';
+import { packStrings, StringReader, type PackedStrings } from '../../lib/packed-strings.js';
 import { FIELD_NAMES } from '../canonical/fields.js';
 import type { ConnectorItem, SourceRecord } from '../contract.js';
 import type { EncodedRows } from '../../warehouse/engines/adapter.js';
@@ -167,11 +168,8 @@ function rebuildError(e: { name: string; message: string; hint: string | undefin
  * a Uint32Array. Two transferred buffers and one flat string clone far faster than many small
  * objects, and no key is repeated per row. Stream and file are the sheet's own (BuildContext).
  */
-export interface Packed {
+export interface Packed extends PackedStrings {
   nums: Float64Array;
-  lens: Uint32Array;
-  /** The strings, joined, as UTF-16LE bytes: transferred, where a string would be copied twice. */
-  text: Uint8Array;
 }
 
 const KIND_RECORD = 0;
@@ -188,7 +186,7 @@ const FIELD_ID: Readonly<Record<string, number>> = Object.fromEntries(FIELD_NAME
  */
 export function packItems(items: readonly SheetItem[]): Packed {
   // Numbers go straight into a typed array (grown by doubling) rather than a JS array copied
-  // into one at the end; strings are joined once.
+  // into one at the end; strings are packed once (packStrings).
   let nums = new Float64Array(items.length * 16 + 16);
   let n = 0;
   const put = (value: number): void => {
@@ -243,34 +241,8 @@ export function packItems(items: readonly SheetItem[]): Packed {
     put(r.stagingHash === undefined ? 0 : 1);
     if (r.stagingHash !== undefined) strs.push(r.stagingHash.hash);
   }
-  const lens = new Uint32Array(strs.length);
-  let chars = 0;
-  for (let i = 0; i < strs.length; i++) chars += lens[i] = strs[i]!.length;
-  const text = new Uint8Array(chars * 2);
-  const bytes = Buffer.from(text.buffer);
-  // Joined and written a segment at a time (segmentEnd): the same bytes as the whole text at once.
-  for (let from = 0, at = 0; from < strs.length;) {
-    const to = segmentEnd(lens, from);
-    at += bytes.write(strs.slice(from, to).join(''), at, 'utf16le');
-    from = to;
-  }
+  const { lens, text } = packStrings(strs);
   return { nums: nums.slice(0, n), lens, text };
-}
-
-/**
- * Strings are joined and decoded in segments of up to SEGMENT_CHARS characters (a longer string
- * is a segment of its own): V8 puts strings over 128 KB in large-object space, each one mapped
- * fresh, and a batch's text as one two-byte string is ~150 KB. Decoding it whole took ~7% of the
- * staging thread's time, and joining it ~10% of the reader's (200k rows into SQLite).
- */
-const SEGMENT_CHARS = 32 * 1024;
-
-/** The index after the last string of the segment starting at string `from`. */
-function segmentEnd(lens: Uint32Array, from: number): number {
-  let to = from + 1;
-  for (let chars = lens[from]!; to < lens.length && chars + lens[to]! <= SEGMENT_CHARS; to++)
-    chars += lens[to]!;
-  return to;
 }
 
 function detached(s: string): string {
@@ -282,32 +254,12 @@ export function unpackItems(
   ctx: DataJob['ctx'],
   stagingSource: string | undefined,
 ): SheetItem[] {
-  const { nums, lens } = packed;
-  const bytes = Buffer.from(packed.text.buffer, packed.text.byteOffset, packed.text.byteLength);
+  const { nums } = packed;
+  const strings = new StringReader(packed);
+  const str = (): string => strings.next();
   const { stream, file } = ctx;
   const items: SheetItem[] = [];
   let n = 0;
-  let s = 0;
-  // The segment being read (segmentEnd): its text, the index after its last string, and the
-  // position in it and in the bytes.
-  let text = '';
-  let segmentTo = 0;
-  let pos = 0;
-  let byte = 0;
-  const str = (): string => {
-    if (s === segmentTo) {
-      segmentTo = segmentEnd(lens, s);
-      let chars = 0;
-      for (let i = s; i < segmentTo; i++) chars += lens[i]!;
-      text = bytes.toString('utf16le', byte, byte + chars * 2);
-      byte += chars * 2;
-      pos = 0;
-    }
-    const end = pos + lens[s++]!;
-    const out = text.slice(pos, end);
-    pos = end;
-    return out;
-  };
   while (n < nums.length) {
     const kind = nums[n++];
     const lineNo = nums[n++]!;
