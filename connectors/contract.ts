@@ -104,12 +104,6 @@ export interface SourceRecord<S extends StreamName = StreamName> {
   lineage: Lineage;
   /** Values that were present but unusable and dropped, e.g. `birth_date: "31.02.1980" is not a date`. */
   warnings: string[];
-  /**
-   * The staging row's content hash, when the reader already took it (warehouse/staging-row.ts
-   * stagingHash) for staging under `source`: a reader thread with time to spare saves staging
-   * the work. Staging under another source hashes again.
-   */
-  stagingHash?: { source: string; hash: string };
 }
 
 /** A row that cannot be staged: goes to stg_quarantine with the reason and the raw row. */

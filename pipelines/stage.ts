@@ -123,8 +123,6 @@ export async function stageItems(
             attributesText(record.attributes),
             record.warnings.length > 0 ? record.warnings.join('; ') : null,
           );
-          // Hashed already by the reader for this source: the loader keeps that hash.
-          if (record.stagingHash?.source === options.source) row[spec.hashColumn] = record.stagingHash.hash;
           yield row;
         }
         if (records + rejects >= nextProgress) {

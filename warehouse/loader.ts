@@ -183,7 +183,7 @@ export async function loadStaging(
         }
         if (isEncodedRows(row)) {
           // A batch encoded already (by the reader thread), sent as it is, after the rows before it.
-          if (row.table !== spec.name || row.bulk !== wh.adapter.bulkText) {
+          if (row.table !== spec.name || row.bulk !== wh.adapter.bulkFormat) {
             throw new Error(
               `Rows encoded as ${row.bulk} for ${row.table} cannot be loaded into ${spec.name} on ${wh.adapter.label}`,
             );

@@ -5,10 +5,11 @@
  * builds the same row and keeps that hash, or sends the encoded rows as they are.
  */
 import type { SourceRecord } from '../connectors/contract.js';
-import type { BulkTextFormat, EncodedRows, EngineAdapter, StageRow } from './engines/adapter.js';
-import { lineEncoder } from './engines/tsv.js';
+import type { BulkFormat, BulkTextFormat, EncodedRows, EngineAdapter, StageRow } from './engines/adapter.js';
+import { lineEncoder, type LineEncoder } from './engines/tsv.js';
 import { loadBatchRows, rowHash } from './loader.js';
 import { STAGING_TABLES, type StagingTableSpec } from './tables.js';
+import { ValuePacker } from './staging-values.js';
 
 export type RowMaker = (
   record: SourceRecord,
@@ -59,15 +60,6 @@ export function attributesText(attributes: Record<string, string>): string | nul
 }
 
 /**
- * The hash the loader would store for the record staged under `source`: lineage (run, file,
- * line, warnings) is not part of it, so it is the same whichever run or file stages the record.
- */
-export function stagingHash(record: SourceRecord, source: string): string {
-  const spec = STAGING_TABLES[record.stream];
-  return rowHash(spec, rowMaker(spec)(record, source, null, '', attributesText(record.attributes), null));
-}
-
-/**
  * Where and how records will be staged, told to a reader that can do staging's per-row work
  * itself (the CSV reader thread): staging checks that what it gets was made for it.
  */
@@ -76,8 +68,8 @@ export interface StagingTarget {
   runId: number | null;
   /** The input as staging files it (the lineage column `file`). */
   file: string;
-  /** The engine's bulk text (EngineAdapter.bulkText): rows are encoded, not just hashed. */
-  bulkText: BulkTextFormat | null;
+  /** The form the engine's bulk path takes rows in (EngineAdapter.bulkFormat). */
+  bulkFormat: BulkFormat;
   /** Rows per encoded batch: the loader's own (loadBatchRows), so counts do not depend on who cut them. */
   batchRows: number;
 }
@@ -87,7 +79,7 @@ export function stagingTarget(
   adapter: EngineAdapter,
   where: { source: string; runId: number | null; file: string },
 ): StagingTarget {
-  return { ...where, bulkText: adapter.bulkText, batchRows: loadBatchRows(adapter) };
+  return { ...where, bulkFormat: adapter.bulkFormat, batchRows: loadBatchRows(adapter) };
 }
 
 /** The buffer rows are written into to start with: a batch of 2,000 rows of ~250 bytes fits. */
@@ -96,14 +88,17 @@ const START_BYTES = 1 << 20;
 const MAX_SPARE = 16;
 
 /**
- * Collects records as one batch of staging rows encoded as bulk text: the very row, hash and
- * line staging would make of each record (rowMaker, rowHash, tsv.ts lineEncoder).
+ * Collects records as one batch of staging rows encoded for the engine's bulk path: the very row
+ * and hash staging would make of each record (rowMaker, rowHash), as a line of bulk text
+ * (tsv.ts lineEncoder) or as packed values (packValues).
  */
 export class RowEncoder {
   private readonly spec: StagingTableSpec;
   private readonly make: RowMaker;
-  private readonly line: (row: StageRow) => string;
-  private bytes: Buffer = Buffer.allocUnsafeSlow(START_BYTES);
+  /** Null for packed values. */
+  private readonly line: LineEncoder | null;
+  private readonly values: ValuePacker | null;
+  private bytes: Buffer = Buffer.allocUnsafeSlow(0);
   private readonly spare: Buffer[] = [];
   private used = 0;
   private count = 0;
@@ -111,11 +106,14 @@ export class RowEncoder {
 
   constructor(
     stream: SourceRecord['stream'],
-    private readonly target: StagingTarget & { bulkText: BulkTextFormat },
+    private readonly target: StagingTarget,
   ) {
     this.spec = STAGING_TABLES[stream];
     this.make = rowMaker(this.spec);
-    this.line = lineEncoder(this.spec.columns, target.bulkText);
+    const format = target.bulkFormat;
+    this.line = format === 'values' ? null : lineEncoder(this.spec.columns, format);
+    this.values = format === 'values' ? new ValuePacker(this.spec) : null;
+    if (this.line !== null) this.bytes = Buffer.allocUnsafeSlow(START_BYTES);
   }
 
   get rows(): number {
@@ -134,45 +132,50 @@ export class RowEncoder {
       warned ? record.warnings.join('; ') : null,
     );
     row[this.spec.hashColumn] = rowHash(this.spec, row);
+    this.count++;
+    if (warned) this.withWarnings++;
+    if (this.values !== null) {
+      this.values.add(row);
+      return;
+    }
     // Each line written as UTF-8 as it is made: one string joined from thousands of lines and
     // encoded at the end took twice as long (the joined string is flattened first).
-    const line = this.line(row);
+    const line = this.line!(row);
     if (this.used + line.length * 3 > this.bytes.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.used + line.length * 3));
       this.bytes.copy(bigger, 0, 0, this.used);
       this.bytes = bigger;
     }
     this.used += this.bytes.write(line, this.used, 'utf8');
-    this.count++;
-    if (warned) this.withWarnings++;
   }
 
   /**
-   * The batch so far, and a fresh start. The batch's text is a view of the buffer written so far,
-   * given away whole (its ArrayBuffer holds nothing else, so it can be transferred to another
-   * thread); the next rows go into a buffer given back by reuse, or a new one.
+   * The batch so far, and a fresh start. Bulk text is a view of the buffer written so far, given
+   * away whole (its ArrayBuffer holds nothing else, so it can be transferred to another thread);
+   * the next rows go into a buffer given back by reuse, or a new one. Packed values get buffers
+   * of their own.
    */
   take(): EncodedRows {
-    const { source, runId, file, bulkText } = this.target;
-    const encoded: EncodedRows = {
-      bulk: bulkText,
+    const { source, runId, file, bulkFormat } = this.target;
+    const batch = {
       table: this.spec.name,
       source,
       runId,
       file,
-      text: this.bytes.subarray(0, this.used),
       count: this.count,
       withWarnings: this.withWarnings,
     };
-    this.bytes = this.spare.pop() ?? Buffer.allocUnsafeSlow(START_BYTES);
-    this.used = 0;
     this.count = 0;
     this.withWarnings = 0;
-    return encoded;
+    if (this.values !== null) return { bulk: 'values', ...batch, ...this.values.take() };
+    const text = this.bytes.subarray(0, this.used);
+    this.bytes = this.spare.pop() ?? Buffer.allocUnsafeSlow(START_BYTES);
+    this.used = 0;
+    return { bulk: bulkFormat as BulkTextFormat, ...batch, text };
   }
 
   /** Bytes of an earlier batch that the loader is done with (EncodedRows.release), to write into again. */
   reuse(buffer: ArrayBuffer): void {
-    if (this.spare.length < MAX_SPARE) this.spare.push(Buffer.from(buffer));
+    if (this.line !== null && this.spare.length < MAX_SPARE) this.spare.push(Buffer.from(buffer));
   }
 }

@@ -35,6 +35,6 @@ describe('items packed for the trip between threads', () => {
     const packed = packItems(items);
     // Bigger than one segment: the text is written and read in several.
     expect(packed.text.byteLength).toBeGreaterThan(4 * 64 * 1024);
-    expect(unpackItems(packed, ctx, undefined)).toEqual(items);
+    expect(unpackItems(packed, ctx)).toEqual(items);
   });
 });

@@ -35,10 +35,7 @@ export interface CsvWorkerData {
   delimiter: string;
   trim: boolean;
   job: DataJob;
-  /**
-   * Where the records will be staged: the worker takes each record's staging hash for that source
-   * (SourceRecord.stagingHash), or, for an engine that loads bulk text, encodes them whole.
-   */
+  /** Where the records will be staged, when known: the worker encodes them for it (RowEncoder). */
   staging: StagingTarget | undefined;
 }
 
@@ -133,7 +130,7 @@ export async function* itemsFromWorker(
         };
         yield { kind: 'encoded', rows: encoded };
       }
-      const items = unpackItems(message.items, data.job.ctx, data.staging?.source);
+      const items = unpackItems(message.items, data.job.ctx);
       for (let i = 0; i < items.length; i++) {
         const item = items[i]!;
         summary.rows++;
@@ -180,8 +177,8 @@ const VALUE_NULL = 2;
 const FIELD_ID: Readonly<Record<string, number>> = Object.fromEntries(FIELD_NAMES.map((f, i) => [f, i]));
 
 /**
- * A record is `RECORD, line, n, (field id, value kind[, number])×n, m, k, h` with strings
- * `sourceKey, [value]×n, (label, text)×m, warning×k[, staging hash if h = 1]`; a reject `REJECT, line` with `reason, raw`.
+ * A record is `RECORD, line, n, (field id, value kind[, number])×n, m, k` with strings
+ * `sourceKey, [value]×n, (label, text)×m, warning×k`; a reject `REJECT, line` with `reason, raw`.
  * Key order is kept.
  */
 export function packItems(items: readonly SheetItem[]): Packed {
@@ -238,8 +235,6 @@ export function packItems(items: readonly SheetItem[]): Packed {
     }
     nums[labelsAt] = labels;
     for (const w of r.warnings) strs.push(w);
-    put(r.stagingHash === undefined ? 0 : 1);
-    if (r.stagingHash !== undefined) strs.push(r.stagingHash.hash);
   }
   const { lens, text } = packStrings(strs);
   return { nums: nums.slice(0, n), lens, text };
@@ -249,11 +244,7 @@ function detached(s: string): string {
   return Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
-export function unpackItems(
-  packed: Packed,
-  ctx: DataJob['ctx'],
-  stagingSource: string | undefined,
-): SheetItem[] {
+export function unpackItems(packed: Packed, ctx: DataJob['ctx']): SheetItem[] {
   const { nums } = packed;
   const strings = new StringReader(packed);
   const str = (): string => strings.next();
@@ -289,7 +280,6 @@ export function unpackItems(
     const warnings: string[] = [];
     for (let k = warningCount; k > 0; k--) warnings.push(str());
     const record: SourceRecord = { stream, sourceKey, fields, attributes, lineage: { file, line }, warnings };
-    if (nums[n++] === 1) record.stagingHash = { source: stagingSource!, hash: str() };
     items.push({ kind: 'record', record });
   }
   return items;

@@ -6,10 +6,10 @@
  * taken: memory stays bounded when the main thread (staging) is the slower side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EncodedRows } from '../../warehouse/engines/adapter.js';
+import { encodedBuffers, type EncodedRows } from '../../warehouse/engines/adapter.js';
 import type { SheetItem } from './record-builder.js';
 import { readRowBatches } from './csv-reader.js';
-import { RowEncoder, stagingHash } from '../../warehouse/staging-row.js';
+import { RowEncoder } from '../../warehouse/staging-row.js';
 import { dataItemBatches, type SheetInput, type SheetSummary } from './sheet.js';
 import {
   BATCH_ITEMS,
@@ -43,7 +43,7 @@ const post = async (message: WorkerMessage): Promise<void> => {
       message.items.nums.buffer as ArrayBuffer,
       message.items.lens.buffer as ArrayBuffer,
       message.items.text.buffer as ArrayBuffer,
-      ...(message.encoded === null ? [] : [message.encoded.text.buffer as ArrayBuffer]),
+      ...(message.encoded === null ? [] : encodedBuffers(message.encoded)),
     ]);
   else port.postMessage(message);
 };
@@ -60,12 +60,9 @@ async function run(): Promise<void> {
     rowBatches: (expectedCells) => readRowBatches(path, encoding, { delimiter, trim, expectedCells }),
   };
   const summary: SheetSummary = { rowsAboveHeader: 0, blankRows: 0, rows: 0, records: 0, rejects: 0 };
-  // For an engine that loads bulk text, records leave this thread as encoded staging rows, and
-  // only rejects as items; otherwise records go as items, hashed for staging when it is known.
-  encoder =
-    staging?.bulkText === undefined || staging.bulkText === null
-      ? null
-      : new RowEncoder(job.ctx.stream, { ...staging, bulkText: staging.bulkText });
+  // Told where they will be staged, records leave this thread encoded for the engine's bulk path,
+  // and only rejects as items.
+  encoder = staging === undefined ? null : new RowEncoder(job.ctx.stream, staging);
   let batch: SheetItem[] = [];
   // Encoded rows go in batches of exactly staging.batchRows (the last one excepted), as the
   // loader would cut them: rejects posted in between do not cut them short.
@@ -81,12 +78,6 @@ async function run(): Promise<void> {
           encoder.add(item.record);
           if (encoder.rows >= staging!.batchRows) await send(encoder.take(), false);
           continue;
-        }
-        if (staging !== undefined && item.kind === 'record') {
-          item.record.stagingHash = {
-            source: staging.source,
-            hash: stagingHash(item.record, staging.source),
-          };
         }
         batch.push(item);
         if (batch.length >= BATCH_ITEMS) await send(null, false);

@@ -30,9 +30,8 @@ export interface SpreadsheetOptions {
   /** Region for phone numbers without a country code; 'RU' when unset. */
   defaultRegion?: string;
   /**
-   * Where the records will be staged, when known: a big CSV's reader thread then also takes
-   * each record's staging hash (SourceRecord.stagingHash), or, for an engine that loads bulk
-   * text, yields its records as encoded staging rows (`kind: 'encoded'`): work staging is spared.
+   * Where the records will be staged, when known: a big CSV's reader thread then yields its
+   * records already encoded for the engine's bulk path (`kind: 'encoded'`): work staging is spared.
    */
   staging?: StagingTarget;
 }

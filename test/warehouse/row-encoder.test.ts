@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../../connectors/contract.js';
+import { filledColumns, type StageRow } from '../../warehouse/engines/adapter.js';
 import { RowEncoder } from '../../warehouse/staging-row.js';
+import { ValuePacker, ValueReader } from '../../warehouse/staging-values.js';
+import { STAGING_TABLES } from '../../warehouse/tables.js';
 
 function record(key: string): SourceRecord {
   return {
@@ -17,7 +20,7 @@ const target = {
   source: 's',
   runId: null,
   file: 'big.csv',
-  bulkText: 'copy-text',
+  bulkFormat: 'copy-text',
   batchRows: 2_000,
 } as const;
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
@@ -54,5 +57,54 @@ describe('RowEncoder batches', () => {
     const encoder = new RowEncoder('contact', target);
     expect(encoder.take()).toMatchObject({ count: 0 });
     expect(encoder.take().text.byteLength).toBe(0);
+  });
+});
+
+describe('staging rows packed as values', () => {
+  it('read back as SQLite would bind the rows, a statement at a time', () => {
+    const spec = STAGING_TABLES.contact;
+    const rows: StageRow[] = Array.from({ length: 450 }, (_, i) => {
+      const row: StageRow = Object.fromEntries(spec.columns.map((c) => [c.name, null]));
+      Object.assign(row, {
+        source: 's',
+        source_key: `k${i}`,
+        line: i + 2,
+        full_name: i === 100 ? 'Щ'.repeat(70_000) : `Иванов\tИван ${i}`,
+        email: i % 3 === 0 ? null : `u${i}@mail.ru`,
+        attributes: i % 2 === 0 ? null : '{"Сумма":"1 000,50"}',
+        row_hash: `h${i}`,
+      });
+      return row;
+    });
+    const packer = new ValuePacker(spec);
+    for (const row of rows) packer.add(row);
+    const packed = packer.take();
+    const bound = filledColumns(spec, rows);
+    expect(packed.bound).toEqual(bound);
+    expect(bound).not.toContain('city'); // null in every row: not bound
+
+    const reader = new ValueReader({
+      bulk: 'values',
+      table: spec.name,
+      source: 's',
+      runId: null,
+      file: 'f',
+      count: 450,
+      withWarnings: 0,
+      ...packed,
+    });
+    const read: unknown[][] = [];
+    for (let left = 450; left > 0; left -= 200) {
+      const values: unknown[] = [];
+      reader.read(values, Math.min(200, left));
+      read.push(values);
+    }
+    const expected = rows.map((r) => bound.map((c) => r[c]));
+    expect(read.flat()).toEqual(expected.flat());
+    expect(read.map((v) => v.length)).toEqual([200, 200, 50].map((n) => n * bound.length));
+
+    // A fresh batch after take: nothing carried over, and only what it fills is bound.
+    packer.add({ ...rows[0]!, email: null, full_name: null });
+    expect(packer.take().bound).not.toContain('email');
   });
 });

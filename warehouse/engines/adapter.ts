@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ColumnSpec, StagingTableSpec } from '../tables.js';
 import type { EngineName, WarehouseUrl } from '../url.js';
+import type { PackedStrings } from '../../lib/packed-strings.js';
 
 /** A row as the loader receives it: column name -> canonical value. */
 export type StageRow = Record<string, string | number | null | Record<string, unknown>>;
@@ -13,27 +14,74 @@ export type StageRow = Record<string, string | number | null | Record<string, un
 export type BulkTextFormat = 'copy-text' | 'load-data-text';
 
 /**
- * Staging rows already encoded, one line each, as the engine's bulk text (EngineAdapter.bulkText):
- * the CSV reader thread encodes what it reads, so the thread that loads only sends bytes. The
- * lineage they were encoded with travels along: staging refuses rows encoded for another target.
+ * The form an engine's bulk path takes staging rows in when another thread encodes them
+ * (EngineAdapter.bulkFormat): bulk text, or, for SQLite, which binds values, packed values.
  */
-export interface EncodedRows {
-  bulk: BulkTextFormat;
+export type BulkFormat = BulkTextFormat | 'values';
+
+/**
+ * Staging rows already encoded for the engine's bulk path (EngineAdapter.bulkFormat): the CSV
+ * reader thread encodes what it reads, so the thread that loads only sends bytes or binds
+ * values. The lineage they were encoded with travels along: staging refuses rows encoded for
+ * another target.
+ */
+export type EncodedRows = EncodedText | EncodedValues;
+
+interface EncodedBatch {
   table: string;
   source: string;
   runId: number | null;
   file: string;
-  /** UTF-8, one line per row, in the staging table's column order. */
-  text: Uint8Array;
   count: number;
   /** Rows among them that dropped an unusable optional value. */
   withWarnings: number;
   /**
-   * Called by the loader once it is done with `text` (the batch is in the database, or failed):
-   * the reader may write its next rows into those bytes. Fresh memory costs a page fault per
-   * 4 KB, which came to ~8% of the reader thread's time when every batch had new bytes.
+   * Called by the loader once it is done with the batch's buffers (the batch is in the database,
+   * or failed): the reader may write its next rows into them. Fresh memory costs a page fault
+   * per 4 KB, which came to ~8% of the reader thread's time when every batch had new bytes.
    */
   release?: () => void;
+}
+
+export interface EncodedText extends EncodedBatch {
+  bulk: BulkTextFormat;
+  /** UTF-8, one line per row, in the staging table's column order. */
+  text: Uint8Array;
+}
+
+/**
+ * Rows as values, for an engine that binds them (SQLite): row by row, each of `columns` (the
+ * table's, in spec order) as a tag in `tags` (VALUE_NULL, VALUE_STRING, VALUE_NUMBER), numbers
+ * in order in `numbers`, strings in order packed (lib/packed-strings.ts). `bound` are the
+ * columns some row fills, and the key: the ones to bind (the rest are null in every row).
+ */
+export interface EncodedValues extends EncodedBatch, PackedStrings {
+  bulk: 'values';
+  columns: string[];
+  bound: string[];
+  tags: Uint8Array;
+  numbers: Float64Array;
+}
+
+export const VALUE_NULL = 0;
+export const VALUE_STRING = 1;
+export const VALUE_NUMBER = 2;
+
+/**
+ * The columns a batch of staging rows is bound with where binding costs per value (SQLite): the
+ * table's columns that some row fills, and its key. A typical source fills a third of them;
+ * the rest are still cleared on update.
+ */
+export function filledColumns(spec: StagingTableSpec, rows: readonly StageRow[]): string[] {
+  return spec.columns
+    .map((c) => c.name)
+    .filter((c) => spec.key.includes(c) || rows.some((r) => r[c] !== null && r[c] !== undefined));
+}
+
+/** The buffers an encoded batch is made of, each holding nothing else: to transfer to another thread. */
+export function encodedBuffers(rows: EncodedRows): ArrayBuffer[] {
+  const views = rows.bulk === 'values' ? [rows.text, rows.lens, rows.tags, rows.numbers] : [rows.text];
+  return views.map((v) => v.buffer as ArrayBuffer);
 }
 
 export function isEncodedRows(value: StageRow | EncodedRows): value is EncodedRows {
@@ -188,11 +236,11 @@ export interface EngineAdapter {
   /** Bulk-load one batch into a staging table, upserting on its key. */
   loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult>;
   /**
-   * The bulk text loadEncoded takes, which another thread may encode staging rows into
-   * (warehouse/staging-row.ts RowEncoder); null where staging rows go in as values only.
+   * The form loadEncoded takes staging rows in, which another thread may encode them into
+   * (warehouse/staging-row.ts RowEncoder).
    */
-  readonly bulkText: BulkTextFormat | null;
-  /** loadBatch for rows encoded as bulkText: same upsert, same result. */
+  readonly bulkFormat: BulkFormat;
+  /** loadBatch for rows encoded in bulkFormat: same upsert, same result. */
   loadEncoded(trx: Knex.Transaction, ctx: LoadContext, rows: EncodedRows): Promise<BatchResult>;
   /** Releases per-load resources (temp tables). */
   endLoad(trx: Knex.Transaction, ctx: LoadContext): Promise<void>;

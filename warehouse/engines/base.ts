@@ -5,6 +5,7 @@ import type { ColumnSpec, StagingTableSpec } from '../tables.js';
 import type { EngineName, WarehouseUrl } from '../url.js';
 import type {
   BatchResult,
+  BulkFormat,
   BulkTextFormat,
   EncodedRows,
   EngineAdapter,
@@ -31,12 +32,8 @@ export abstract class BaseAdapter implements EngineAdapter {
   abstract listTables(knex: Knex): Promise<string[]>;
   abstract hasIndex(knex: Knex, table: string, index: string): Promise<boolean>;
   abstract loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult>;
-  /** By default staging rows go in as values (loadBatch) only. */
-  readonly bulkText: BulkTextFormat | null = null;
-
-  async loadEncoded(_trx: Knex.Transaction, _ctx: LoadContext, rows: EncodedRows): Promise<BatchResult> {
-    throw new Error(`${this.label} loads staging rows as values, not as ${rows.bulk} bulk text`);
-  }
+  abstract readonly bulkFormat: BulkFormat;
+  abstract loadEncoded(trx: Knex.Transaction, ctx: LoadContext, rows: EncodedRows): Promise<BatchResult>;
   abstract tryLock(knex: Knex, name: string): Promise<NamedLock | null>;
   abstract daysBetween(from: string, to: string): string;
   abstract secondsBetween(from: string, to: string): string;
@@ -190,18 +187,17 @@ export abstract class BaseAdapter implements EngineAdapter {
  * go through the engine's loadText.
  */
 export abstract class BulkTextAdapter extends BaseAdapter {
-  abstract override readonly bulkText: BulkTextFormat;
+  abstract override readonly bulkFormat: BulkTextFormat;
 
   async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
-    const line = lineEncoder(ctx.spec.columns, this.bulkText);
+    const line = lineEncoder(ctx.spec.columns, this.bulkFormat);
     return this.loadText(trx, ctx, rows.length, () => tsvStream(rows, line));
   }
 
-  override async loadEncoded(
-    trx: Knex.Transaction,
-    ctx: LoadContext,
-    rows: EncodedRows,
-  ): Promise<BatchResult> {
+  async loadEncoded(trx: Knex.Transaction, ctx: LoadContext, rows: EncodedRows): Promise<BatchResult> {
+    if (rows.bulk !== this.bulkFormat) {
+      throw new Error(`${this.label} loads staging rows as ${this.bulkFormat}, not as ${rows.bulk}`);
+    }
     const bytes = Buffer.from(rows.text.buffer, rows.text.byteOffset, rows.text.byteLength);
     return this.loadText(trx, ctx, rows.count, () => Readable.from([bytes], { objectMode: false }));
   }

@@ -122,7 +122,7 @@ export class MysqlAdapter extends BulkTextAdapter {
     return rows.length > 0;
   }
 
-  override readonly bulkText = 'load-data-text' as const;
+  override readonly bulkFormat = 'load-data-text' as const;
 
   protected async loadText(
     trx: Knex.Transaction,

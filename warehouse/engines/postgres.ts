@@ -243,7 +243,7 @@ export class PostgresAdapter extends BulkTextAdapter {
     return (result as { rows: Array<Record<string, unknown>> }).rows;
   }
 
-  override readonly bulkText = 'copy-text' as const;
+  override readonly bulkFormat = 'copy-text' as const;
 
   protected async loadText(
     trx: Knex.Transaction,

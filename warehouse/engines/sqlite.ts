@@ -5,16 +5,19 @@ import type Database from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { StagingTableSpec } from '../tables.js';
 import type { WarehouseUrl } from '../url.js';
-import type {
-  BatchResult,
-  LoadContext,
-  NamedLock,
-  StageRow,
-  SwapPair,
-  SwapResult,
-  TruncUnit,
+import {
+  filledColumns,
+  type BatchResult,
+  type EncodedRows,
+  type LoadContext,
+  type NamedLock,
+  type StageRow,
+  type SwapPair,
+  type SwapResult,
+  type TruncUnit,
 } from './adapter.js';
 import { BaseAdapter, quoteIdent } from './base.js';
+import { ValueReader } from '../staging-values.js';
 
 /** Rows per multi-row INSERT: well inside SQLite's 32,766 bound-parameter limit. */
 const ROWS_PER_STATEMENT = 200;
@@ -184,13 +187,40 @@ export class SqliteAdapter extends BaseAdapter {
     await knex.raw(`ANALYZE ${quoteIdent(table)}`);
   }
 
+  /** Rows encoded by another thread come as packed values, bound as they are. */
+  readonly bulkFormat = 'values' as const;
+
   async loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult> {
+    const cols = filledColumns(ctx.spec, rows);
+    let next = 0;
+    return this.upsertRows(trx, ctx, cols, rows.length, (values, count) => {
+      for (const end = next + count; next < end; next++) {
+        const row = rows[next]!;
+        for (const c of cols) values.push(bindable(row[c]));
+      }
+    });
+  }
+
+  async loadEncoded(trx: Knex.Transaction, ctx: LoadContext, rows: EncodedRows): Promise<BatchResult> {
+    if (rows.bulk !== 'values') {
+      throw new Error(`${this.label} loads staging rows as values, not as ${rows.bulk} bulk text`);
+    }
+    const reader = new ValueReader(rows);
+    return this.upsertRows(trx, ctx, rows.bound, rows.count, (values, count) => reader.read(values, count));
+  }
+
+  /**
+   * Upserts `rowCount` rows of the columns `cols`, ROWS_PER_STATEMENT to a statement; `fill`
+   * appends the next `count` rows' values to `values`.
+   */
+  private async upsertRows(
+    trx: Knex.Transaction,
+    ctx: LoadContext,
+    cols: readonly string[],
+    rowCount: number,
+    fill: (values: unknown[], count: number) => void,
+  ): Promise<BatchResult> {
     const db = (await trx.client.acquireConnection()) as Database.Database;
-    // Bind only the columns this batch carries: a typical source fills a third of them, and
-    // binding costs per parameter. Absent columns are still cleared on update.
-    const cols = ctx.spec.columns
-      .map((c) => c.name)
-      .filter((c) => rows.some((r) => r[c] != null) || ctx.spec.key.includes(c));
     const statements = (ctx.state.statements ??= new Map<string, Database.Statement>()) as Map<
       string,
       Database.Statement
@@ -210,11 +240,11 @@ export class SqliteAdapter extends BaseAdapter {
     const before = (db.prepare(`SELECT coalesce(max(rowid), 0) AS m FROM ${table}`).get() as { m: number }).m;
     let changes = 0;
     const values: unknown[] = [];
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    for (let i = 0; i < rowCount; i += ROWS_PER_STATEMENT) {
+      const count = Math.min(ROWS_PER_STATEMENT, rowCount - i);
       values.length = 0;
-      for (const row of chunk) for (const c of cols) values.push(bindable(row[c]));
-      changes += prepared(chunk.length).run(values).changes;
+      fill(values, count);
+      changes += prepared(count).run(values).changes;
     }
     const inserted = (
       db.prepare(`SELECT count(*) AS n FROM ${table} WHERE rowid > ?`).get(before) as { n: number }
@@ -247,7 +277,7 @@ export class SqliteAdapter extends BaseAdapter {
   }
 }
 
-function upsertSql(spec: StagingTableSpec, cols: string[], rowCount: number, now: string): string {
+function upsertSql(spec: StagingTableSpec, cols: readonly string[], rowCount: number, now: string): string {
   const q = (c: string) => quoteIdent(c);
   const tuple = `(${cols.map(() => '?').join(',')})`;
   const updates = spec.columns

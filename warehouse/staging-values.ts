@@ -1,0 +1,148 @@
+/**
+ * Staging rows packed as values (EncodedValues) for an engine that binds values rather than
+ * loading bulk text: SQLite. The reader thread packs them as it builds them, so the loading
+ * thread only binds: no record or row object crosses between threads.
+ */
+import { StringReader } from '../lib/packed-strings.js';
+import type { EncodedValues, StageRow } from './engines/adapter.js';
+import { VALUE_NULL, VALUE_NUMBER, VALUE_STRING } from './engines/adapter.js';
+import type { StagingTableSpec } from './tables.js';
+
+type Packed = Pick<EncodedValues, 'columns' | 'bound' | 'tags' | 'numbers' | 'lens' | 'text'>;
+
+/** Rows in a batch to start the buffers at (they grow for more). */
+const START_ROWS = 2_048;
+
+export class ValuePacker {
+  private readonly columns: string[];
+  private readonly write: Writer;
+  private readonly filled: boolean[];
+  private tags: Uint8Array;
+  private t = 0;
+  private numbers = new Float64Array(START_ROWS * 4);
+  private n = 0;
+  private lens = new Uint32Array(START_ROWS * 16);
+  private l = 0;
+  private text = Buffer.allocUnsafeSlow(START_ROWS * 512);
+  private at = 0;
+  /** The strings of the row being packed, joined: written to `text` at once per row. */
+  private rowText = '';
+
+  constructor(private readonly spec: StagingTableSpec) {
+    this.columns = spec.columns.map((c) => c.name);
+    this.write = valueWriter(spec);
+    this.filled = this.columns.map((c) => spec.key.includes(c));
+    this.tags = new Uint8Array(START_ROWS * this.columns.length);
+  }
+
+  add(row: StageRow): void {
+    if (this.t + this.columns.length > this.tags.length) this.tags = grown(this.tags, this.columns.length);
+    if (this.n + this.columns.length > this.numbers.length)
+      this.numbers = grown(this.numbers, this.columns.length);
+    if (this.l + this.columns.length > this.lens.length) this.lens = grown(this.lens, this.columns.length);
+    this.rowText = '';
+    this.write(row, this);
+    if (this.at + this.rowText.length * 2 > this.text.length) {
+      const bigger = Buffer.allocUnsafeSlow(
+        Math.max(this.text.length * 2, this.at + this.rowText.length * 2),
+      );
+      this.text.copy(bigger, 0, 0, this.at);
+      this.text = bigger;
+    }
+    this.at += this.text.write(this.rowText, this.at, 'utf16le');
+  }
+
+  /** One value of column `col` (its index in spec order); called by the generated writer. */
+  put(col: number, value: unknown): void {
+    if (value === null || value === undefined) {
+      this.tags[this.t++] = VALUE_NULL;
+      return;
+    }
+    this.filled[col] = true;
+    if (typeof value === 'number') {
+      this.tags[this.t++] = VALUE_NUMBER;
+      this.numbers[this.n++] = value;
+      return;
+    }
+    // As SQLite's loadBatch binds them: objects as JSON text.
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    this.tags[this.t++] = VALUE_STRING;
+    this.lens[this.l++] = text.length;
+    this.rowText += text;
+  }
+
+  /** The rows so far, in buffers of their own (to transfer to another thread), and a fresh start. */
+  take(): Packed {
+    const packed: Packed = {
+      columns: this.columns,
+      bound: this.columns.filter((_, i) => this.filled[i]),
+      tags: this.tags.slice(0, this.t),
+      numbers: this.numbers.slice(0, this.n),
+      lens: this.lens.slice(0, this.l),
+      text: new Uint8Array(this.text.subarray(0, this.at)),
+    };
+    this.t = this.n = this.l = this.at = 0;
+    this.columns.forEach((c, i) => (this.filled[i] = this.spec.key.includes(c)));
+    return packed;
+  }
+}
+
+function grown<T extends Uint8Array | Uint32Array | Float64Array>(array: T, atLeast: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(
+    Math.max(array.length * 2, array.length + atLeast),
+  );
+  bigger.set(array);
+  return bigger;
+}
+
+type Writer = (row: StageRow, packer: ValuePacker) => void;
+const writers = new WeakMap<StagingTableSpec, Writer>();
+
+/**
+ * Puts each column of a row, by a function generated once per table that reads each as a fixed
+ * property (a direct load; reading `row[name]` in a loop is a lookup per cell, and made packing
+ * values ~3× as slow). Column names come from the table specs, embedded as JSON string literals.
+ */
+function valueWriter(spec: StagingTableSpec): Writer {
+  let write = writers.get(spec);
+  if (write === undefined) {
+    const puts = spec.columns.map((c, i) => `p.put(${i}, row[${JSON.stringify(c.name)}]);`).join(' ');
+    write = new Function(`'use strict'; return (row, p) => { ${puts} };`)() as Writer;
+    writers.set(spec, write);
+  }
+  return write;
+}
+
+/**
+ * The values of packed rows, `count` rows at a time, for binding: appends each row's values of
+ * `bound` (in order) to `values`.
+ */
+export class ValueReader {
+  private readonly isBound: boolean[];
+  private t = 0;
+  private n = 0;
+
+  private readonly strings: StringReader;
+
+  constructor(private readonly rows: EncodedValues) {
+    this.strings = new StringReader(rows);
+    const bound = new Set(rows.bound);
+    this.isBound = rows.columns.map((c) => bound.has(c));
+  }
+
+  read(values: unknown[], count: number): void {
+    const { tags, numbers } = this.rows;
+    const isBound = this.isBound;
+    const width = isBound.length;
+    for (let r = 0; r < count; r++) {
+      for (let c = 0; c < width; c++) {
+        const tag = tags[this.t++];
+        // Unbound columns are null in every row: nothing to read.
+        if (!isBound[c]) continue;
+        values.push(
+          tag === VALUE_STRING ? this.strings.next() : tag === VALUE_NUMBER ? numbers[this.n++]! : null,
+        );
+      }
+    }
+  }
+}
