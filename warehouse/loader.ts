@@ -146,11 +146,10 @@ export async function loadStaging(
       let res: BatchResult;
       if (asValues) res = await wh.adapter.loadBatch(trx, ctx, rowsOut);
       else {
-        try {
-          res = await wh.adapter.loadEncoded(trx, ctx, rowsOut);
-        } finally {
-          rowsOut.release?.();
-        }
+        res = await wh.adapter.loadEncoded(trx, ctx, rowsOut);
+        // Only once loaded: after a failure the driver may still hold the bytes (and the load
+        // is over anyway).
+        rowsOut.release?.();
       }
       stats.rows += asValues ? rowsOut.length : rowsOut.count;
       stats.inserted += res.inserted;

@@ -1,10 +1,10 @@
 /**
- * A record's row in its staging table, the content hash the loader stores with it, and the row
- * as the engine's bulk text. Both threads of a big CSV import use them: the reader thread hashes
- * the rows it hands over, or, for an engine that loads bulk text, encodes them whole; staging
- * builds the same row and keeps that hash, or sends the encoded rows as they are.
+ * A record's row in its staging table, the content hash the loader stores with it, and the rows
+ * encoded for the engine's bulk path. Staging builds the row and hashes it; the reader thread of
+ * a big CSV import encodes whole batches of them (RowEncoder), which staging sends as they are.
  */
 import type { SourceRecord } from '../connectors/contract.js';
+import { BufferPool, withRoom } from '../lib/buffer-pool.js';
 import type { BulkFormat, BulkTextFormat, EncodedRows, EngineAdapter, StageRow } from './engines/adapter.js';
 import { lineEncoder, type LineEncoder } from './engines/tsv.js';
 import { loadBatchRows, rowHash } from './loader.js';
@@ -82,25 +82,25 @@ export function stagingTarget(
   return { ...where, bulkFormat: adapter.bulkFormat, batchRows: loadBatchRows(adapter) };
 }
 
-/** The buffer rows are written into to start with: a batch of 2,000 rows of ~250 bytes fits. */
+/** The buffer a batch is written into to start with: 2,000 rows of ~250 bytes fit. */
 const START_BYTES = 1 << 20;
-/** Buffers given back (reuse) kept for later batches; more than the batches in flight is waste. */
-const MAX_SPARE = 16;
 
 /**
  * Collects records as one batch of staging rows encoded for the engine's bulk path: the very row
  * and hash staging would make of each record (rowMaker, rowHash), as a line of bulk text
- * (tsv.ts lineEncoder) or as packed values (packValues).
+ * (tsv.ts lineEncoder) or as packed values (staging-values.ts ValuePacker). What a batch is
+ * written into is handed out by a pool, and may be given back (reuse) once loaded.
  */
 export class RowEncoder {
   private readonly spec: StagingTableSpec;
   private readonly make: RowMaker;
-  /** Null for packed values. */
-  private readonly line: LineEncoder | null;
-  private readonly values: ValuePacker | null;
-  private bytes: Buffer = Buffer.allocUnsafeSlow(0);
-  private readonly spare: Buffer[] = [];
+  private readonly pool = new BufferPool(START_BYTES);
+  /** For bulk text: its format and line encoder, and the bytes written so far. */
+  private readonly text: { format: BulkTextFormat; line: LineEncoder } | null;
+  private bytes: Buffer;
   private used = 0;
+  /** For packed values. */
+  private readonly values: ValuePacker | null;
   private count = 0;
   private withWarnings = 0;
 
@@ -111,9 +111,15 @@ export class RowEncoder {
     this.spec = STAGING_TABLES[stream];
     this.make = rowMaker(this.spec);
     const format = target.bulkFormat;
-    this.line = format === 'values' ? null : lineEncoder(this.spec.columns, format);
-    this.values = format === 'values' ? new ValuePacker(this.spec) : null;
-    if (this.line !== null) this.bytes = Buffer.allocUnsafeSlow(START_BYTES);
+    if (format === 'values') {
+      this.text = null;
+      this.bytes = Buffer.alloc(0);
+      this.values = new ValuePacker(this.spec, this.pool);
+    } else {
+      this.text = { format, line: lineEncoder(this.spec.columns, format) };
+      this.bytes = this.pool.take();
+      this.values = null;
+    }
   }
 
   get rows(): number {
@@ -134,29 +140,24 @@ export class RowEncoder {
     row[this.spec.hashColumn] = rowHash(this.spec, row);
     this.count++;
     if (warned) this.withWarnings++;
-    if (this.values !== null) {
-      this.values.add(row);
+    if (this.text === null) {
+      this.values!.add(row);
       return;
     }
     // Each line written as UTF-8 as it is made: one string joined from thousands of lines and
     // encoded at the end took twice as long (the joined string is flattened first).
-    const line = this.line!(row);
-    if (this.used + line.length * 3 > this.bytes.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.used + line.length * 3));
-      this.bytes.copy(bigger, 0, 0, this.used);
-      this.bytes = bigger;
-    }
+    const line = this.text.line(row);
+    this.bytes = withRoom(this.bytes, this.used, line.length * 3);
     this.used += this.bytes.write(line, this.used, 'utf8');
   }
 
   /**
    * The batch so far, and a fresh start. Bulk text is a view of the buffer written so far, given
    * away whole (its ArrayBuffer holds nothing else, so it can be transferred to another thread);
-   * the next rows go into a buffer given back by reuse, or a new one. Packed values get buffers
-   * of their own.
+   * packed values give theirs away the same way.
    */
   take(): EncodedRows {
-    const { source, runId, file, bulkFormat } = this.target;
+    const { source, runId, file } = this.target;
     const batch = {
       table: this.spec.name,
       source,
@@ -167,15 +168,15 @@ export class RowEncoder {
     };
     this.count = 0;
     this.withWarnings = 0;
-    if (this.values !== null) return { bulk: 'values', ...batch, ...this.values.take() };
+    if (this.text === null) return { bulk: 'values', ...batch, ...this.values!.take() };
     const text = this.bytes.subarray(0, this.used);
-    this.bytes = this.spare.pop() ?? Buffer.allocUnsafeSlow(START_BYTES);
+    this.bytes = this.pool.take();
     this.used = 0;
-    return { bulk: bulkFormat as BulkTextFormat, ...batch, text };
+    return { bulk: this.text.format, ...batch, text };
   }
 
-  /** Bytes of an earlier batch that the loader is done with (EncodedRows.release), to write into again. */
+  /** The text bytes of an earlier batch that the loader is done with (EncodedRows.release), to write into again. */
   reuse(buffer: ArrayBuffer): void {
-    if (this.line !== null && this.spare.length < MAX_SPARE) this.spare.push(Buffer.from(buffer));
+    this.pool.give(buffer);
   }
 }

@@ -3,6 +3,8 @@
  * loading bulk text: SQLite. The reader thread packs them as it builds them, so the loading
  * thread only binds: no record or row object crosses between threads.
  */
+import type { BufferPool} from '../lib/buffer-pool.js';
+import { withRoom } from '../lib/buffer-pool.js';
 import { StringReader } from '../lib/packed-strings.js';
 import type { EncodedValues, StageRow } from './engines/adapter.js';
 import { VALUE_NULL, VALUE_NUMBER, VALUE_STRING } from './engines/adapter.js';
@@ -23,12 +25,17 @@ export class ValuePacker {
   private n = 0;
   private lens = new Uint32Array(START_ROWS * 16);
   private l = 0;
-  private text = Buffer.allocUnsafeSlow(START_ROWS * 512);
+  private text: Buffer;
   private at = 0;
   /** The strings of the row being packed, joined: written to `text` at once per row. */
   private rowText = '';
 
-  constructor(private readonly spec: StagingTableSpec) {
+  /** `pool` hands out the buffers the strings are written into (and takes them back). */
+  constructor(
+    private readonly spec: StagingTableSpec,
+    private readonly pool: BufferPool,
+  ) {
+    this.text = pool.take();
     this.columns = spec.columns.map((c) => c.name);
     this.write = valueWriter(spec);
     this.filled = this.columns.map((c) => spec.key.includes(c));
@@ -42,13 +49,7 @@ export class ValuePacker {
     if (this.l + this.columns.length > this.lens.length) this.lens = grown(this.lens, this.columns.length);
     this.rowText = '';
     this.write(row, this);
-    if (this.at + this.rowText.length * 2 > this.text.length) {
-      const bigger = Buffer.allocUnsafeSlow(
-        Math.max(this.text.length * 2, this.at + this.rowText.length * 2),
-      );
-      this.text.copy(bigger, 0, 0, this.at);
-      this.text = bigger;
-    }
+    this.text = withRoom(this.text, this.at, this.rowText.length * 2);
     this.at += this.text.write(this.rowText, this.at, 'utf16le');
   }
 
@@ -71,7 +72,10 @@ export class ValuePacker {
     this.rowText += text;
   }
 
-  /** The rows so far, in buffers of their own (to transfer to another thread), and a fresh start. */
+  /**
+   * The rows so far, in buffers of their own (to transfer to another thread: the strings' one is
+   * the pool's, given away whole), and a fresh start.
+   */
   take(): Packed {
     const packed: Packed = {
       columns: this.columns,
@@ -79,8 +83,9 @@ export class ValuePacker {
       tags: this.tags.slice(0, this.t),
       numbers: this.numbers.slice(0, this.n),
       lens: this.lens.slice(0, this.l),
-      text: new Uint8Array(this.text.subarray(0, this.at)),
+      text: this.text.subarray(0, this.at),
     };
+    this.text = this.pool.take();
     this.t = this.n = this.l = this.at = 0;
     this.columns.forEach((c, i) => (this.filled[i] = this.spec.key.includes(c)));
     return packed;
@@ -124,7 +129,13 @@ export class ValueReader {
 
   private readonly strings: StringReader;
 
-  constructor(private readonly rows: EncodedValues) {
+  /** Refuses values that do not add up (bytes lost on the way, another table's columns). */
+  constructor(
+    private readonly rows: EncodedValues,
+    spec: StagingTableSpec,
+  ) {
+    const problem = inconsistency(rows, spec);
+    if (problem !== null) throw new Error(`Packed values for ${rows.table} cannot be read: ${problem}`);
     this.strings = new StringReader(rows);
     const bound = new Set(rows.bound);
     this.isBound = rows.columns.map((c) => bound.has(c));
@@ -145,4 +156,26 @@ export class ValueReader {
       }
     }
   }
+}
+
+function inconsistency(rows: EncodedValues, spec: StagingTableSpec): string | null {
+  const { columns, bound, tags, numbers, lens, text, count } = rows;
+  if (columns.length !== spec.columns.length || columns.some((c, i) => c !== spec.columns[i]!.name)) {
+    return `packed as columns ${columns.join(', ')}, not ${spec.name}'s`;
+  }
+  if (tags.length !== count * columns.length) return `${tags.length} values for ${count} rows`;
+  let strings = 0;
+  let nums = 0;
+  for (const tag of tags) {
+    if (tag === VALUE_STRING) strings++;
+    else if (tag === VALUE_NUMBER) nums++;
+  }
+  if (strings !== lens.length || nums !== numbers.length) {
+    return `${strings} strings and ${nums} numbers tagged, ${lens.length} and ${numbers.length} packed`;
+  }
+  let chars = 0;
+  for (const len of lens) chars += len;
+  if (chars * 2 !== text.byteLength) return `${chars} characters in ${text.byteLength} bytes`;
+  if (bound.some((c) => !columns.includes(c))) return `bound columns ${bound.join(', ')} are not all packed`;
+  return null;
 }

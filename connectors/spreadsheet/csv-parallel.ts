@@ -2,9 +2,9 @@
  * Main-thread side of the CSV worker: a big CSV file is read, split and normalized in a worker
  * thread (csv-worker.ts) while the main thread stages the records it has already received, so
  * the two halves of an import run on two cores. The worker runs dataItemBatches, as the
- * in-thread path does: the same records and rejects, the same counts. Records bound for an
- * engine that loads bulk text come as encoded rows instead, cut into the loader's own batches,
- * so what is staged and counted is still the same. Small files, and any file on a single core,
+ * in-thread path does: the same records and rejects, the same counts. Told where they will be
+ * staged, it sends records as rows encoded for the engine's bulk path instead, cut into the
+ * loader's own batches, so what is staged and counted is still the same. Small files, and any file on a single core,
  * are read in-thread: there the worker's start-up and the hand-over would cost more than they
  * save.
  */
@@ -161,9 +161,8 @@ function rebuildError(e: { name: string; message: string; hint: string | undefin
 
 /**
  * Items packed for the trip between threads: numbers (item kinds, lines, counts, field ids,
- * numeric values) in one Float64Array, strings concatenated into one text with their lengths in
- * a Uint32Array. Two transferred buffers and one flat string clone far faster than many small
- * objects, and no key is repeated per row. Stream and file are the sheet's own (BuildContext).
+ * numeric values) in one Float64Array, strings packed (lib/packed-strings.ts). Three transferred
+ * buffers cost a fraction of cloning many small objects, and no key is repeated per row. Stream and file are the sheet's own (BuildContext).
  */
 export interface Packed extends PackedStrings {
   nums: Float64Array;
@@ -257,7 +256,7 @@ export function unpackItems(packed: Packed, ctx: DataJob['ctx']): SheetItem[] {
     const line = lineNo === -1 ? null : lineNo;
     if (kind === KIND_REJECT) {
       // Copies, not slices: a reject may be kept a while (rejects file, quarantine batch), and a
-      // slice would keep this whole message's text alive with it.
+      // slice would keep a whole segment of this message's text alive with it.
       const reason = detached(str());
       const raw = detached(str());
       items.push({ kind: 'reject', reject: { stream, reason, raw, lineage: { file, line } } });

@@ -68,7 +68,7 @@ export interface SheetSummary {
 
 export interface SheetRead {
   detection: SheetDetection;
-  /** Records and rejects; with a StagingTarget that asks for bulk text, maybe encoded rows too. */
+  /** Records and rejects; with a StagingTarget, maybe encoded rows too. */
   items: AsyncIterable<ConnectorItem>;
   summary: SheetSummary;
 }

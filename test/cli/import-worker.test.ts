@@ -14,8 +14,8 @@ const targets = await engineTargets();
 /**
  * Big CSV files are read in a worker thread (connectors/spreadsheet/csv-parallel.ts), small ones
  * in-thread. CRM_ETL_CSV_WORKER forces either path: both must stage exactly the same rows,
- * quarantine rows, rejects file and summary. On PostgreSQL the worker hands records over as
- * encoded COPY text, elsewhere as records: every engine is compared.
+ * quarantine rows, rejects file and summary. The worker hands records over encoded for each
+ * engine's bulk path (COPY text, LOAD DATA text, packed values): every engine is compared.
  */
 describe.each(targets)(
   'crm-etl import on $engine: CSV read in a worker thread or in-thread, same result',

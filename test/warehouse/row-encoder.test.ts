@@ -3,6 +3,7 @@ import type { SourceRecord } from '../../connectors/contract.js';
 import { filledColumns, type StageRow } from '../../warehouse/engines/adapter.js';
 import { RowEncoder } from '../../warehouse/staging-row.js';
 import { ValuePacker, ValueReader } from '../../warehouse/staging-values.js';
+import { BufferPool } from '../../lib/buffer-pool.js';
 import { STAGING_TABLES } from '../../warehouse/tables.js';
 
 function record(key: string): SourceRecord {
@@ -72,36 +73,65 @@ describe('staging rows packed as values', () => {
         full_name: i === 100 ? 'Щ'.repeat(70_000) : `Иванов\tИван ${i}`,
         email: i % 3 === 0 ? null : `u${i}@mail.ru`,
         attributes: i % 2 === 0 ? null : '{"Сумма":"1 000,50"}',
+        // Falsy values that are values, not NULL; and an object, bound as JSON text.
+        middle_name: i % 5 === 0 ? '' : null,
+        run_id: i % 4 === 0 ? 0 : i % 4 === 1 ? -0 : null,
+        warnings: i % 7 === 0 ? ({ dropped: ['phone'] } as unknown as string) : null,
         row_hash: `h${i}`,
       });
       return row;
     });
-    const packer = new ValuePacker(spec);
+    const packer = new ValuePacker(spec, new BufferPool(1024));
     for (const row of rows) packer.add(row);
     const packed = packer.take();
     const bound = filledColumns(spec, rows);
     expect(packed.bound).toEqual(bound);
     expect(bound).not.toContain('city'); // null in every row: not bound
 
-    const reader = new ValueReader({
-      bulk: 'values',
-      table: spec.name,
-      source: 's',
-      runId: null,
-      file: 'f',
-      count: 450,
-      withWarnings: 0,
-      ...packed,
-    });
+    const reader = new ValueReader(
+      {
+        bulk: 'values',
+        table: spec.name,
+        source: 's',
+        runId: null,
+        file: 'f',
+        count: 450,
+        withWarnings: 0,
+        ...packed,
+      },
+      spec,
+    );
     const read: unknown[][] = [];
     for (let left = 450; left > 0; left -= 200) {
       const values: unknown[] = [];
       reader.read(values, Math.min(200, left));
       read.push(values);
     }
-    const expected = rows.map((r) => bound.map((c) => r[c]));
+    // As SQLite's loadBatch binds them (engines/sqlite.ts bindable).
+    const bindable = (v: unknown) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
+    const expected = rows.map((r) => bound.map((c) => bindable(r[c])));
+    expect(expected.flat()).toContain('');
+    expect(expected.flat()).toContain(0);
+    expect(expected.flat()).toContain('{"dropped":["phone"]}');
     expect(read.flat()).toEqual(expected.flat());
     expect(read.map((v) => v.length)).toEqual([200, 200, 50].map((n) => n * bound.length));
+
+    // Values that do not add up are refused, not read into the wrong columns.
+    const batch = {
+      bulk: 'values',
+      table: spec.name,
+      source: 's',
+      runId: null,
+      file: 'f',
+      withWarnings: 0,
+    } as const;
+    expect(() => new ValueReader({ ...batch, count: 451, ...packed }, spec)).toThrow(/values for 451 rows/);
+    expect(() => new ValueReader({ ...batch, count: 450, ...packed, text: new Uint8Array(0) }, spec)).toThrow(
+      /characters in 0 bytes/,
+    );
+    expect(() => new ValueReader({ ...batch, count: 450, ...packed }, STAGING_TABLES.order)).toThrow(
+      /not stg_order's/,
+    );
 
     // A fresh batch after take: nothing carried over, and only what it fills is bound.
     packer.add({ ...rows[0]!, email: null, full_name: null });

@@ -24,6 +24,20 @@ describe('tsvStream', () => {
     expect(lines[8]).toBe('k8\tИванов\\tИван 8\tстрока\\nвторая\\\\');
   });
 
+  it('pushes pieces of about CHUNK_CHARS, not whole batches', async () => {
+    const rows = Array.from({ length: 5_000 }, (_, i) => ({ key: `k${i}`, name: 'Иванов Иван', note: null }));
+    const stream = tsvStream(rows, line);
+    const pieces: number[] = [];
+    const push = stream.push.bind(stream);
+    stream.push = (chunk: unknown) => {
+      if (typeof chunk === 'string') pieces.push(chunk.length);
+      return push(chunk);
+    };
+    await text(stream);
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(Math.max(...pieces)).toBeLessThan(25 * 1024);
+  });
+
   it('ends at once for no rows', async () => {
     expect(await text(tsvStream([], line))).toBe('');
   });

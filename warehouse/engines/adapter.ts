@@ -36,8 +36,8 @@ interface EncodedBatch {
   /** Rows among them that dropped an unusable optional value. */
   withWarnings: number;
   /**
-   * Called by the loader once it is done with the batch's buffers (the batch is in the database,
-   * or failed): the reader may write its next rows into them. Fresh memory costs a page fault
+   * Called by the loader once it is done with the batch's buffers (the batch is in the
+   * database): the reader may write its next rows into them. Fresh memory costs a page fault
    * per 4 KB, which came to ~8% of the reader thread's time when every batch had new bytes.
    */
   release?: () => void;

@@ -255,8 +255,14 @@ export class PostgresAdapter extends BulkTextAdapter {
     const spec = ctx.spec;
     const cols = spec.columns.map((c) => c.name);
     const colList = cols.map((c) => q(c)).join(', ');
-    const copy = async (table: string) =>
-      pipeline(text(), conn.query(pgCopyStreams.from(`COPY ${q(table)} (${colList}) FROM STDIN`)));
+    const copy = async (table: string): Promise<void> => {
+      const into = conn.query(pgCopyStreams.from(`COPY ${q(table)} (${colList}) FROM STDIN`));
+      await pipeline(text(), into);
+      // Every line is a row: fewer rows means text that lost lines on its way here.
+      if (into.rowCount !== count) {
+        throw new Error(`COPY into ${table} took ${into.rowCount} rows of a batch of ${count}`);
+      }
+    };
 
     if (ctx.appendFirst) {
       // A source not yet in the table: COPY straight in. A key already present (a repeated key

@@ -205,7 +205,7 @@ export class SqliteAdapter extends BaseAdapter {
     if (rows.bulk !== 'values') {
       throw new Error(`${this.label} loads staging rows as values, not as ${rows.bulk} bulk text`);
     }
-    const reader = new ValueReader(rows);
+    const reader = new ValueReader(rows, ctx.spec);
     return this.upsertRows(trx, ctx, rows.bound, rows.count, (values, count) => reader.read(values, count));
   }
 
