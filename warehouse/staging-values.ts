@@ -3,7 +3,7 @@
  * loading bulk text: SQLite. The reader thread packs them as it builds them, so the loading
  * thread only binds: no record or row object crosses between threads.
  */
-import type { BufferPool} from '../lib/buffer-pool.js';
+import type { BufferPool } from '../lib/buffer-pool.js';
 import { withRoom } from '../lib/buffer-pool.js';
 import { StringReader } from '../lib/packed-strings.js';
 import type { EncodedValues, StageRow } from './engines/adapter.js';
