@@ -1,6 +1,7 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SourceError } from '../../lib/errors.js';
 import { fixture, readAll } from '../../test/fixtures/spreadsheet/read-all.js';
@@ -155,5 +156,36 @@ describe('zip directory', () => {
     const renamed = join(dir, 'export.dat');
     await copyFile(workbook, renamed);
     expect((await readAll(renamed)).map((s) => s.detection.format)).toEqual(['xlsx', 'xlsx']);
+  });
+});
+
+describe('a sheet of many rows', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'crm-etl-xlsx-rows-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('hands on every row, in order, across batches, and the next sheet after it', async () => {
+    const path = join(dir, 'clients.xlsx');
+    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true });
+    const clients = book.addWorksheet('Клиенты');
+    clients.addRow(['Код клиента', 'ФИО', 'E-mail']).commit();
+    for (let i = 0; i < 700; i++) clients.addRow([`C${i}`, `Иванов Иван ${i}`, `u${i}@mail.ru`]).commit();
+    clients.commit();
+    const other = book.addWorksheet('Ещё');
+    other.addRow(['Код клиента', 'ФИО']).commit();
+    other.addRow(['X1', 'Петров Пётр']).commit();
+    other.commit();
+    await book.commit();
+
+    const [first, second] = await readAll(path);
+    expect(first!.summary).toMatchObject({ rows: 700, records: 700 });
+    expect(first!.records.map((r) => [r.lineage.line, r.sourceKey])).toEqual(
+      Array.from({ length: 700 }, (_, i) => [i + 2, `C${i}`]),
+    );
+    expect(second!.records.map((r) => r.sourceKey)).toEqual(['X1']);
   });
 });

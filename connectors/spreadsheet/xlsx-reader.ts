@@ -154,14 +154,28 @@ async function sheetInput(sheet: SheetRows, file: string): Promise<SheetInput | 
   };
 }
 
-/** The sample, then each further row as the streaming reader gives it. */
+/** Rows handed on at once after the sample. */
+const BATCH_ROWS = 256;
+
+/**
+ * The sample, then the further rows as the streaming reader gives them, BATCH_ROWS at a time:
+ * the steps after the reader take a turn of async iteration per batch, not per row.
+ */
 async function* remainingRows(
   sample: readonly RawRow[],
   rest: AsyncIterator<ExcelJS.Row> | null,
 ): AsyncGenerator<readonly RawRow[]> {
   yield sample;
   if (rest === null) return;
-  for (let next = await rest.next(); !next.done; next = await rest.next()) yield [toRawRow(next.value)];
+  let batch: RawRow[] = [];
+  for (let next = await rest.next(); !next.done; next = await rest.next()) {
+    batch.push(toRawRow(next.value));
+    if (batch.length === BATCH_ROWS) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 async function drain(rows: AsyncIterator<ExcelJS.Row>): Promise<void> {
