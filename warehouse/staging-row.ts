@@ -5,11 +5,18 @@
  */
 import type { SourceRecord } from '../connectors/contract.js';
 import { BufferPool, withRoom } from '../lib/buffer-pool.js';
-import type { BulkFormat, BulkTextFormat, EncodedRows, EngineAdapter, StageRow } from './engines/adapter.js';
+import type {
+  BulkFormat,
+  BulkTextFormat,
+  EncodedRows,
+  EncodedText,
+  EngineAdapter,
+  StageRow,
+} from './engines/adapter.js';
 import { lineEncoder, type LineEncoder } from './engines/tsv.js';
 import { loadBatchRows, rowHash } from './loader.js';
 import { STAGING_TABLES, type StagingTableSpec } from './tables.js';
-import { ValuePacker } from './staging-values.js';
+import { ValuePacker, type PackedValues } from './staging-values.js';
 
 export type RowMaker = (
   record: SourceRecord,
@@ -85,22 +92,55 @@ export function stagingTarget(
 /** The buffer a batch is written into to start with: 2,000 rows of ~250 bytes fit. */
 const START_BYTES = 1 << 20;
 
+/** What a packer makes of a batch: the encoded batch less its lineage and counts. */
+type PackedText = Pick<EncodedText, 'bulk' | 'text'>;
+
+/**
+ * Staging rows as lines of bulk text (tsv.ts lineEncoder), each written as UTF-8 as it is made:
+ * one string joined from thousands of lines and encoded at the end took twice as long (the
+ * joined string is flattened first).
+ */
+class LinePacker {
+  private readonly line: LineEncoder;
+  private bytes: Buffer;
+  private used = 0;
+
+  constructor(
+    spec: StagingTableSpec,
+    private readonly format: BulkTextFormat,
+    private readonly pool: BufferPool,
+  ) {
+    this.line = lineEncoder(spec.columns, format);
+    this.bytes = pool.take();
+  }
+
+  add(row: StageRow): void {
+    const line = this.line(row);
+    this.bytes = withRoom(this.bytes, this.used, line.length * 3);
+    this.used += this.bytes.write(line, this.used, 'utf8');
+  }
+
+  /** The lines so far: a view of the pool's buffer written so far, given away whole. */
+  take(): PackedText {
+    const text = this.bytes.subarray(0, this.used);
+    this.bytes = this.pool.take();
+    this.used = 0;
+    return { bulk: this.format, text };
+  }
+}
+
 /**
  * Collects records as one batch of staging rows encoded for the engine's bulk path: the very row
- * and hash staging would make of each record (rowMaker, rowHash), as a line of bulk text
- * (tsv.ts lineEncoder) or as packed values (staging-values.ts ValuePacker). What a batch is
- * written into is handed out by a pool, and may be given back (reuse) once loaded.
+ * and hash staging would make of each record (rowMaker, rowHash), as lines of bulk text
+ * (LinePacker) or as packed values (staging-values.ts ValuePacker). What a batch is written into
+ * is handed out by a pool: its ArrayBuffer holds nothing else, so it can be transferred to another
+ * thread, and it may be given back (reuse) once loaded.
  */
 export class RowEncoder {
   private readonly spec: StagingTableSpec;
   private readonly make: RowMaker;
   private readonly pool = new BufferPool(START_BYTES);
-  /** For bulk text: its format and line encoder, and the bytes written so far. */
-  private readonly text: { format: BulkTextFormat; line: LineEncoder } | null;
-  private bytes: Buffer;
-  private used = 0;
-  /** For packed values. */
-  private readonly values: ValuePacker | null;
+  private readonly packer: { add(row: StageRow): void; take(): PackedText | PackedValues };
   private count = 0;
   private withWarnings = 0;
 
@@ -111,15 +151,10 @@ export class RowEncoder {
     this.spec = STAGING_TABLES[stream];
     this.make = rowMaker(this.spec);
     const format = target.bulkFormat;
-    if (format === 'values') {
-      this.text = null;
-      this.bytes = Buffer.alloc(0);
-      this.values = new ValuePacker(this.spec, this.pool);
-    } else {
-      this.text = { format, line: lineEncoder(this.spec.columns, format) };
-      this.bytes = this.pool.take();
-      this.values = null;
-    }
+    this.packer =
+      format === 'values'
+        ? new ValuePacker(this.spec, this.pool)
+        : new LinePacker(this.spec, format, this.pool);
   }
 
   get rows(): number {
@@ -138,24 +173,12 @@ export class RowEncoder {
       warned ? record.warnings.join('; ') : null,
     );
     row[this.spec.hashColumn] = rowHash(this.spec, row);
+    this.packer.add(row);
     this.count++;
     if (warned) this.withWarnings++;
-    if (this.text === null) {
-      this.values!.add(row);
-      return;
-    }
-    // Each line written as UTF-8 as it is made: one string joined from thousands of lines and
-    // encoded at the end took twice as long (the joined string is flattened first).
-    const line = this.text.line(row);
-    this.bytes = withRoom(this.bytes, this.used, line.length * 3);
-    this.used += this.bytes.write(line, this.used, 'utf8');
   }
 
-  /**
-   * The batch so far, and a fresh start. Bulk text is a view of the buffer written so far, given
-   * away whole (its ArrayBuffer holds nothing else, so it can be transferred to another thread);
-   * packed values give theirs away the same way.
-   */
+  /** The batch so far, and a fresh start. */
   take(): EncodedRows {
     const { source, runId, file } = this.target;
     const batch = {
@@ -168,14 +191,10 @@ export class RowEncoder {
     };
     this.count = 0;
     this.withWarnings = 0;
-    if (this.text === null) return { bulk: 'values', ...batch, ...this.values!.take() };
-    const text = this.bytes.subarray(0, this.used);
-    this.bytes = this.pool.take();
-    this.used = 0;
-    return { bulk: this.text.format, ...batch, text };
+    return { ...batch, ...this.packer.take() };
   }
 
-  /** The text bytes of an earlier batch that the loader is done with (EncodedRows.release), to write into again. */
+  /** The bytes of an earlier batch that the loader is done with (EncodedRows.release), to write into again. */
   reuse(buffer: ArrayBuffer): void {
     this.pool.give(buffer);
   }

@@ -10,7 +10,22 @@ import type { EncodedValues, StageRow } from './engines/adapter.js';
 import { VALUE_NULL, VALUE_NUMBER, VALUE_STRING } from './engines/adapter.js';
 import type { StagingTableSpec } from './tables.js';
 
-type Packed = Pick<EncodedValues, 'columns' | 'bound' | 'tags' | 'numbers' | 'lens' | 'text'>;
+/** What a packer makes of a batch: the encoded batch less its lineage and counts. */
+export type PackedValues = Pick<
+  EncodedValues,
+  'bulk' | 'columns' | 'bound' | 'tags' | 'numbers' | 'lens' | 'text'
+>;
+
+/**
+ * The columns a batch of staging rows is bound with (binding costs per value): the table's
+ * columns that some row fills, and its key. A typical source fills a third of them; the rest are
+ * still cleared on update. ValuePacker applies the same rule as it packs.
+ */
+export function filledColumns(spec: StagingTableSpec, rows: readonly StageRow[]): string[] {
+  return spec.columns
+    .map((c) => c.name)
+    .filter((c) => spec.key.includes(c) || rows.some((r) => r[c] !== null && r[c] !== undefined));
+}
 
 /** Rows in a batch to start the buffers at (they grow for more). */
 const START_ROWS = 2_048;
@@ -76,8 +91,9 @@ export class ValuePacker {
    * The rows so far, in buffers of their own (to transfer to another thread: the strings' one is
    * the pool's, given away whole), and a fresh start.
    */
-  take(): Packed {
-    const packed: Packed = {
+  take(): PackedValues {
+    const packed: PackedValues = {
+      bulk: 'values',
       columns: this.columns,
       bound: this.columns.filter((_, i) => this.filled[i]),
       tags: this.tags.slice(0, this.t),

@@ -4,9 +4,9 @@
  * the two halves of an import run on two cores. The worker runs dataItemBatches, as the
  * in-thread path does: the same records and rejects, the same counts. Told where they will be
  * staged, it sends records as rows encoded for the engine's bulk path instead, cut into the
- * loader's own batches, so what is staged and counted is still the same. Small files, and any file on a single core,
- * are read in-thread: there the worker's start-up and the hand-over would cost more than they
- * save.
+ * loader's own batches, so what is staged and counted is still the same. Small files, and any
+ * file on a single core, are read in-thread: there the worker's start-up and the hand-over would
+ * cost more than they save.
  */
 import { statSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -162,7 +162,8 @@ function rebuildError(e: { name: string; message: string; hint: string | undefin
 /**
  * Items packed for the trip between threads: numbers (item kinds, lines, counts, field ids,
  * numeric values) in one Float64Array, strings packed (lib/packed-strings.ts). Three transferred
- * buffers cost a fraction of cloning many small objects, and no key is repeated per row. Stream and file are the sheet's own (BuildContext).
+ * buffers cost a fraction of cloning many small objects, and no key is repeated per row. Stream
+ * and file are the sheet's own (BuildContext).
  */
 export interface Packed extends PackedStrings {
   nums: Float64Array;

@@ -1,9 +1,10 @@
 /**
  * Worker-thread side of csv-parallel.ts: reads one CSV file's rows and builds its records and
- * rejects with the very code the main thread would run (readRowBatches → dataItemBatches), posting them in
- * batches; told where they will be staged, it posts records as staging rows encoded for the
- * engine's bulk path (the main thread then only sends bytes or binds values). At most MAX_AHEAD batches are posted and not yet
- * taken: memory stays bounded when the main thread (staging) is the slower side.
+ * rejects with the very code the main thread would run (readRowBatches → dataItemBatches),
+ * posting them in batches; told where they will be staged, it posts records as staging rows
+ * encoded for the engine's bulk path (the main thread then only sends bytes or binds values). At
+ * most MAX_AHEAD batches are posted and not yet taken: memory stays bounded when the main thread
+ * (staging) is the slower side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodedBuffers, type EncodedRows } from '../../warehouse/engines/adapter.js';

@@ -119,15 +119,16 @@ describe('whole-workbook reads', () => {
   });
 });
 
-describe('zip directory', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'crm-etl-xlsx-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+// Workbooks the tests below write or damage.
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'crm-etl-xlsx-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
+describe('zip directory', () => {
   it('lists the worksheet parts of a workbook', async () => {
     const names = await zipEntryNames(workbook);
     expect(Array.isArray(names) && worksheetParts(names)).toEqual([
@@ -160,14 +161,6 @@ describe('zip directory', () => {
 });
 
 describe('a sheet of many rows', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'crm-etl-xlsx-rows-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it('hands on every row, in order, across batches, and the next sheet after it', async () => {
     const path = join(dir, 'clients.xlsx');
     const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../../connectors/contract.js';
-import { filledColumns, type StageRow } from '../../warehouse/engines/adapter.js';
+import type { StageRow } from '../../warehouse/engines/adapter.js';
 import { RowEncoder } from '../../warehouse/staging-row.js';
-import { ValuePacker, ValueReader } from '../../warehouse/staging-values.js';
+import { filledColumns, ValuePacker, ValueReader } from '../../warehouse/staging-values.js';
 import { BufferPool } from '../../lib/buffer-pool.js';
 import { STAGING_TABLES } from '../../warehouse/tables.js';
 
@@ -88,19 +88,8 @@ describe('staging rows packed as values', () => {
     expect(packed.bound).toEqual(bound);
     expect(bound).not.toContain('city'); // null in every row: not bound
 
-    const reader = new ValueReader(
-      {
-        bulk: 'values',
-        table: spec.name,
-        source: 's',
-        runId: null,
-        file: 'f',
-        count: 450,
-        withWarnings: 0,
-        ...packed,
-      },
-      spec,
-    );
+    const batch = { table: spec.name, source: 's', runId: null, file: 'f', withWarnings: 0 };
+    const reader = new ValueReader({ ...batch, count: 450, ...packed }, spec);
     const read: unknown[][] = [];
     for (let left = 450; left > 0; left -= 200) {
       const values: unknown[] = [];
@@ -117,14 +106,6 @@ describe('staging rows packed as values', () => {
     expect(read.map((v) => v.length)).toEqual([200, 200, 50].map((n) => n * bound.length));
 
     // Values that do not add up are refused, not read into the wrong columns.
-    const batch = {
-      bulk: 'values',
-      table: spec.name,
-      source: 's',
-      runId: null,
-      file: 'f',
-      withWarnings: 0,
-    } as const;
     expect(() => new ValueReader({ ...batch, count: 451, ...packed }, spec)).toThrow(/values for 451 rows/);
     expect(() => new ValueReader({ ...batch, count: 450, ...packed, text: new Uint8Array(0) }, spec)).toThrow(
       /characters in 0 bytes/,

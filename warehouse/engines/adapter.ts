@@ -67,17 +67,6 @@ export const VALUE_NULL = 0;
 export const VALUE_STRING = 1;
 export const VALUE_NUMBER = 2;
 
-/**
- * The columns a batch of staging rows is bound with where binding costs per value (SQLite): the
- * table's columns that some row fills, and its key. A typical source fills a third of them;
- * the rest are still cleared on update.
- */
-export function filledColumns(spec: StagingTableSpec, rows: readonly StageRow[]): string[] {
-  return spec.columns
-    .map((c) => c.name)
-    .filter((c) => spec.key.includes(c) || rows.some((r) => r[c] !== null && r[c] !== undefined));
-}
-
 /** The buffers an encoded batch is made of, each holding nothing else: to transfer to another thread. */
 export function encodedBuffers(rows: EncodedRows): ArrayBuffer[] {
   const views = rows.bulk === 'values' ? [rows.text, rows.lens, rows.tags, rows.numbers] : [rows.text];

@@ -5,19 +5,18 @@ import type Database from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { StagingTableSpec } from '../tables.js';
 import type { WarehouseUrl } from '../url.js';
-import {
-  filledColumns,
-  type BatchResult,
-  type EncodedRows,
-  type LoadContext,
-  type NamedLock,
-  type StageRow,
-  type SwapPair,
-  type SwapResult,
-  type TruncUnit,
+import type {
+  BatchResult,
+  EncodedRows,
+  LoadContext,
+  NamedLock,
+  StageRow,
+  SwapPair,
+  SwapResult,
+  TruncUnit,
 } from './adapter.js';
 import { BaseAdapter, quoteIdent } from './base.js';
-import { ValueReader } from '../staging-values.js';
+import { filledColumns, ValueReader } from '../staging-values.js';
 
 /** Rows per multi-row INSERT: well inside SQLite's 32,766 bound-parameter limit. */
 const ROWS_PER_STATEMENT = 200;
