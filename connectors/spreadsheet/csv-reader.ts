@@ -3,7 +3,7 @@
  * file streamed through iconv-lite → lines → logical records → csv-parse cells, in bounded
  * memory (one batch of records at a time).
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { SourceError } from '../../lib/errors.js';
 import type { RawRow } from '../canonical/cells.js';
@@ -68,18 +68,13 @@ export async function* readRowBatches(
   const lines = new LineSplitter();
   const splitter = new RecordSplitter(options);
   let batch: LogicalRecord[] = [];
-  // 32 KB, not 64: a chunk of Cyrillic text decodes to a two-byte string of twice its length, and
-  // V8 puts strings over 128 KB in large-object space, where each one is mapped fresh. Decoding
-  // the 117 MB bench file in 64 KB chunks took ~20× as long as in 32 KB ones (~1.3 s against
-  // 0.06 s); a 200k-row import into PostgreSQL went from 4.1 to 3.5 s.
-  const source = createReadStream(path, { highWaterMark: 32 * 1024 });
   const decoder = chunkDecoder(encoding);
   const take = (text: string | undefined): void => {
     if (text === undefined || text === '') return;
     for (const line of lines.push(text)) for (const rec of splitter.push(line)) batch.push(rec);
   };
   try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+    for (const chunk of fileChunks(path)) {
       take(decoder.write(chunk));
       if (batch.length >= BATCH) {
         yield toRows(batch, parser);
@@ -96,8 +91,29 @@ export async function* readRowBatches(
       hint: 'Check that the file is readable and not being written to',
       cause: err,
     });
+  }
+}
+
+/**
+ * The file's bytes, 32 KB at a time, read into one buffer that each chunk reuses: the decoder
+ * turns a chunk into a string before the next is read. 32 KB, not 64: a chunk of Cyrillic text
+ * decodes to a two-byte string of twice its length, and V8 puts strings over 128 KB in
+ * large-object space, where each one is mapped fresh (the 117 MB bench file decoded ~20× slower
+ * in 64 KB chunks). Read synchronously: a stream's hop to the thread pool and fresh buffer per
+ * chunk took ~0.4 s of CPU on that file, against ~0.13 s; a read of 32 KB blocks for less than
+ * parsing the rows in it does.
+ */
+function* fileChunks(path: string): Generator<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(32 * 1024);
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) return;
+      yield buffer.subarray(0, read);
+    }
   } finally {
-    source.destroy();
+    closeSync(fd);
   }
 }
 
@@ -111,7 +127,10 @@ export async function* readRowBatches(
 function chunkDecoder(encoding: string): { write(chunk: Buffer): string; end(): string | undefined } {
   const iconvDecoder = iconv.getDecoder(encoding);
   const fast = FAST_SINGLE_BYTE.get(encoding.toLowerCase());
-  if (fast === undefined) return iconvDecoder;
+  // iconv-lite's decoders may hold on to the bytes they were given (a UTF-16 decoder keeps the
+  // first chunks until it has seen a BOM): they get a copy, the chunk's buffer is read into again.
+  if (fast === undefined)
+    return { write: (chunk) => iconvDecoder.write(Buffer.from(chunk)), end: () => iconvDecoder.end() };
   const decoder = new TextDecoder(fast.label);
   return {
     write: (chunk) =>
