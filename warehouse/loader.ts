@@ -37,7 +37,8 @@ const YIELD_EVERY = 64;
 // Per table: the columns the content hash covers, in spec order (computed once, not per row).
 const hashedColumns = new WeakMap<StagingTableSpec, readonly string[]>();
 
-function columnsToHash(spec: StagingTableSpec): readonly string[] {
+/** The columns a table's content hash covers, in spec order. */
+export function columnsToHash(spec: StagingTableSpec): readonly string[] {
   let cols = hashedColumns.get(spec);
   if (cols === undefined) {
     cols = spec.columns
@@ -75,9 +76,22 @@ function hashText(spec: StagingTableSpec): (row: StageRow) => string {
   return text;
 }
 
+/**
+ * The text a row's content hash is taken of: its non-lineage columns (key included) in spec
+ * order, each as a string (null as U+0000, objects as JSON), each followed by U+001F.
+ */
+export function rowHashText(spec: StagingTableSpec, row: StageRow): string {
+  return hashText(spec)(row);
+}
+
+/** The content hash of a row's hash text (rowHashText). */
+export function hashOfText(text: string): string {
+  return crypto.hash('sha1', text, 'base64');
+}
+
 /** Content hash of a row over its non-lineage columns (key included), in spec order. */
 export function rowHash(spec: StagingTableSpec, row: StageRow): string {
-  return crypto.hash('sha1', hashText(spec)(row), 'base64');
+  return hashOfText(hashText(spec)(row));
 }
 
 /**

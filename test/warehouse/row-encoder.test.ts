@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../../connectors/contract.js';
 import type { StageRow } from '../../warehouse/engines/adapter.js';
-import { RowEncoder } from '../../warehouse/staging-row.js';
+import { attributesText, RowEncoder, rowMaker } from '../../warehouse/staging-row.js';
+import { lineEncoder } from '../../warehouse/engines/tsv.js';
+import { rowHash } from '../../warehouse/loader.js';
 import { filledColumns, ValuePacker, ValueReader } from '../../warehouse/staging-values.js';
 import { BufferPool } from '../../lib/buffer-pool.js';
 import { STAGING_TABLES } from '../../warehouse/tables.js';
@@ -52,6 +54,39 @@ describe('RowEncoder batches', () => {
     expect(fourth.text.buffer).toBe(first.text.buffer);
     expect(text(fourth.text)).toMatch(/^s\td\t/);
     expect(fourth).toMatchObject({ count: 1, withWarnings: 0, table: 'stg_contact', source: 's' });
+  });
+
+  it('writes the line the loader would, whatever a value holds that COPY text must escape', () => {
+    // Cells of hashed columns go unchecked when the row's hash text has nothing to escape: any
+    // tab, newline, carriage return or backslash must still be escaped, in whichever column.
+    const spec = STAGING_TABLES.contact;
+    const tricky = ['tab\there', 'new\nline', 'cr\rhere', 'back\\slash', 'plain'];
+    const records: SourceRecord[] = tricky.flatMap((value, i) => [
+      { ...record(`k${i}`), fields: { full_name: value, company: 'ООО Ромашка' } },
+      { ...record(`a${i}`), attributes: { Комментарий: value } },
+      { ...record(`w${i}`), warnings: [value] },
+      { ...record(`${value}${i}`) }, // in the key
+    ]);
+    for (const file of ['big.csv', 'C:\\exports\\big.csv']) {
+      const encoder = new RowEncoder('contact', { ...target, file });
+      for (const r of records) encoder.add(r);
+      const lines = text(encoder.take().text);
+      const checked = lineEncoder(spec.columns, 'copy-text');
+      const expected = records.map((r) => {
+        const row = rowMaker(spec)(
+          r,
+          's',
+          null,
+          file,
+          attributesText(r.attributes),
+          r.warnings.join('; ') || null,
+        );
+        row.row_hash = rowHash(spec, row);
+        return checked(row);
+      });
+      expect(lines).toBe(expected.join(''));
+      expect(lines.split('\n')).toHaveLength(records.length + 1);
+    }
   });
 
   it('starts each batch empty', () => {
@@ -117,5 +152,22 @@ describe('staging rows packed as values', () => {
     // A fresh batch after take: nothing carried over, and only what it fills is bound.
     packer.add({ ...rows[0]!, email: null, full_name: null });
     expect(packer.take().bound).not.toContain('email');
+  });
+});
+
+describe('attributesText', () => {
+  // The row hash covers this text: it must be JSON.stringify's, byte for byte.
+  it.each([
+    [{ 'Сумма покупок': '25 155,76' }],
+    [{ Комментарий: 'звонить "после" 18:00\\', 'Tab\tlabel': 'line\nbreak' }],
+    [{ '2': 'integer-like labels come first', a: '\u0001', '1': 'x' }],
+    [{ lone: '\ud800 surrogate', pair: '😀' }],
+    [{ n: 5, u: undefined, o: { x: 1 } } as unknown as Record<string, string>],
+  ])('is what JSON.stringify makes of %j', (attributes) => {
+    expect(attributesText(attributes)).toBe(JSON.stringify(attributes));
+  });
+
+  it('is null when there are none', () => {
+    expect(attributesText({})).toBeNull();
   });
 });
