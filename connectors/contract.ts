@@ -106,6 +106,24 @@ export interface SourceRecord<S extends StreamName = StreamName> {
   warnings: string[];
 }
 
+/**
+ * Keeps a source column's text in a record's attributes. A column may be titled anything, and
+ * `attributes["__proto__"] = text` would set nothing (it is the prototype's setter): that one
+ * becomes an own property like any other.
+ */
+export function keepInAttributes(attributes: Record<string, string>, label: string, text: string): void {
+  if (label === '__proto__') {
+    Object.defineProperty(attributes, label, {
+      value: text,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    attributes[label] = text;
+  }
+}
+
 /** A row that cannot be staged: goes to stg_quarantine with the reason and the raw row. */
 export interface RejectedRecord {
   stream: StreamName;

@@ -60,7 +60,10 @@ export function rowMaker(spec: StagingTableSpec): RowMaker {
   return make;
 }
 
-/** What JSON.stringify would escape in a string: quotes, backslashes, controls, lone surrogates. */
+/**
+ * What JSON.stringify may escape in a string: quotes, backslashes, controls and lone surrogates;
+ * the test takes in every surrogate, so text with emoji goes the JSON.stringify way.
+ */
 // eslint-disable-next-line no-control-regex -- JSON escapes control characters, which is the point
 const JSON_SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** Column labels as JSON strings: a sheet has a few, repeated on every row. */
@@ -161,10 +164,10 @@ class LinePacker {
 
 /**
  * Collects records as one batch of staging rows encoded for the engine's bulk path: the very row
- * and hash staging would make of each record (rowMaker, rowHash), as lines of bulk text
- * (LinePacker) or as packed values (staging-values.ts ValuePacker). What a batch is written into
- * is handed out by a pool: its ArrayBuffer holds nothing else, so it can be transferred to another
- * thread, and it may be given back (reuse) once loaded.
+ * and hash staging would make of each record (rowMaker, rowHashText, hashOfText), as lines of
+ * bulk text (LinePacker) or as packed values (staging-values.ts ValuePacker). What a batch is
+ * written into is handed out by a pool: its ArrayBuffer holds nothing else, so it can be
+ * transferred to another thread, and it may be given back (reuse) once loaded.
  */
 export class RowEncoder {
   private readonly spec: StagingTableSpec;

@@ -15,7 +15,7 @@ import {
 } from '../canonical/fields.js';
 import { completeNames } from '../canonical/names.js';
 import { convertCell } from '../canonical/values.js';
-import type { ConnectorItem, Lineage, SourceRecord } from '../contract.js';
+import { keepInAttributes, type ConnectorItem, type Lineage, type SourceRecord } from '../contract.js';
 import type { ErpStreamSpec } from './spec.js';
 
 type Values = Partial<Record<FieldName, string | number>>;
@@ -50,7 +50,7 @@ export function buildErpItem(
     const cell = toCell(value);
     if (field === undefined || field === 'source_key') {
       if (!ignored.has(column) && field === undefined && cell !== null && String(cell).trim() !== '')
-        attributes[column] = cell instanceof Date ? isoFromDate(cell) : String(cell);
+        keepInAttributes(attributes, column, cell instanceof Date ? isoFromDate(cell) : String(cell));
       continue;
     }
     const kind = FIELD_KINDS[field];

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError, CrmEtlError, SourceError } from '../../lib/errors.js';
 import { packStrings, StringReader, type PackedStrings } from '../../lib/packed-strings.js';
 import { FIELD_NAMES } from '../canonical/fields.js';
-import type { ConnectorItem, SourceRecord } from '../contract.js';
+import { keepInAttributes, type ConnectorItem, type SourceRecord } from '../contract.js';
 import type { EncodedRows } from '../../warehouse/engines/adapter.js';
 import type { StagingTarget } from '../../warehouse/staging-row.js';
 import type { SheetItem } from './record-builder.js';
@@ -275,7 +275,7 @@ export function unpackItems(packed: Packed, ctx: DataJob['ctx']): SheetItem[] {
     const attributes: Record<string, string> = {};
     for (let k = attributeCount; k > 0; k--) {
       const label = str();
-      attributes[label] = str();
+      keepInAttributes(attributes, label, str());
     }
     const warnings: string[] = [];
     for (let k = warningCount; k > 0; k--) warnings.push(str());

@@ -127,8 +127,9 @@ function* fileChunks(path: string): Generator<Buffer> {
 function chunkDecoder(encoding: string): { write(chunk: Buffer): string; end(): string | undefined } {
   const iconvDecoder = iconv.getDecoder(encoding);
   const fast = FAST_SINGLE_BYTE.get(encoding.toLowerCase());
-  // iconv-lite's decoders may hold on to the bytes they were given (a UTF-16 decoder keeps the
-  // first chunks until it has seen a BOM): they get a copy, the chunk's buffer is read into again.
+  // Some of iconv-lite's decoders hold on to the bytes they were given (BOM-sniffing "utf-16" and
+  // "utf-32" until they have seen enough, cesu8 a partial character): they get a copy, as the
+  // chunk's buffer is read into again.
   if (fast === undefined)
     return { write: (chunk) => iconvDecoder.write(Buffer.from(chunk)), end: () => iconvDecoder.end() };
   const decoder = new TextDecoder(fast.label);

@@ -5,6 +5,7 @@ import { planColumns } from './columns.js';
 import type { MappingFile } from './mapping.js';
 import { buildItem, type BuildContext, type SheetItem } from './record-builder.js';
 import { contentKey } from './source-key.js';
+import { attributesText } from '../../warehouse/staging-row.js';
 
 function context(headers: string[], stream?: StreamName, mapping?: MappingFile, xlsx = true): BuildContext {
   const plan = planColumns(headers, stream === undefined ? mapping : { ...mapping, stream }, 'test');
@@ -50,6 +51,14 @@ describe('buildItem', () => {
   it('keeps cells right of the header (XLSX) as attributes', () => {
     const rec = record(buildItem(row(['Иванов Иван', 'Москва', 'примечание']), context(['ФИО', 'Город'])));
     expect(rec.attributes).toEqual({ 'Column 3': 'примечание' });
+  });
+
+  it('keeps a column titled __proto__ like any other, and stages its JSON', () => {
+    const rec = record(
+      buildItem(row(['Иванов Иван', 'x', 'y']), context(['ФИО', '__proto__', 'constructor'])),
+    );
+    expect(Object.keys(rec.attributes)).toEqual(['__proto__', 'constructor']);
+    expect(attributesText(rec.attributes)).toBe('{"__proto__":"x","constructor":"y"}');
   });
 
   it('renders date cells of text columns as ISO dates', () => {

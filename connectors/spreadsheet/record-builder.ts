@@ -5,7 +5,13 @@
  * usable identity, rows whose required values (order_date, amount, …) are missing or unusable.
  * A bad optional value is dropped with a warning and the rest of the row is kept.
  */
-import type { ConnectorItem, Lineage, SourceRecord, StreamName } from '../contract.js';
+import {
+  keepInAttributes,
+  type ConnectorItem,
+  type Lineage,
+  type SourceRecord,
+  type StreamName,
+} from '../contract.js';
 import { cellText, type Cell, type RawRow } from '../canonical/cells.js';
 import type { ColumnPlan } from './columns.js';
 import { completeNames } from '../canonical/names.js';
@@ -247,5 +253,5 @@ function hasColumn(ctx: BuildContext, field: FieldName): boolean {
 
 function keepAttribute(attributes: Record<string, string>, label: string, cell: Cell): void {
   const text = cellText(cell);
-  if (text.trim() !== '') attributes[label] = text;
+  if (text.trim() !== '') keepInAttributes(attributes, label, text);
 }

@@ -79,7 +79,7 @@ describe('RowEncoder batches', () => {
           null,
           file,
           attributesText(r.attributes),
-          r.warnings.join('; ') || null,
+          r.warnings.length > 0 ? r.warnings.join('; ') : null,
         );
         row.row_hash = rowHash(spec, row);
         return checked(row);
