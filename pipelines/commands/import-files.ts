@@ -6,7 +6,7 @@ import { finishRun, startRun } from '../../warehouse/runs.js';
 import { stagingTarget } from '../../warehouse/staging-row.js';
 import type { CommandContext } from '../context.js';
 import { progressReporter } from '../progress.js';
-import { RejectsFile } from '../rejects-file.js';
+import { isRejectsReport, RejectsFile } from '../rejects-file.js';
 import { stageItems } from '../stage.js';
 import { formatTable } from '../table-format.js';
 
@@ -49,16 +49,23 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
     if (!fs.existsSync(file))
       throw new SourceError(`File not found: ${file}`, { hint: 'Check the path and try again' });
   }
+  const skipped = files.filter(isRejectsReport).map((file) => ({ file, reason: REJECTS_REPORT }));
+  for (const s of skipped) ctx.logger.warn(s, 'file skipped');
+  const inputs = files.filter((file) => !skipped.some((s) => s.file === file));
   const mapping = opts.mapping ? await loadMappingFile(opts.mapping) : undefined;
   const readOptions = { mapping, sheet: opts.sheet, defaultRegion: opts.region?.toUpperCase() };
-  if (opts.dryRun) return dryRun(ctx, files, readOptions);
+  if (opts.dryRun) return dryRun(ctx, inputs, readOptions, skipped);
+  if (inputs.length === 0) {
+    ctx.output({ files: [], skipped }, () => skippedLines(skipped).join('\n'));
+    return;
+  }
 
   const summaries: FileSummary[] = [];
   await ctx.withWarehouse(async (wh) => {
     await migrate(wh);
     const runId = await startRun(wh, `import:${opts.source}`);
     try {
-      for (const file of files) {
+      for (const file of inputs) {
         const staging = stagingTarget(wh.adapter, { source: opts.source, runId, file });
         for await (const sheet of readSpreadsheet(file, { ...readOptions, staging })) {
           const rejects = RejectsFile.forInput(
@@ -91,7 +98,19 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
       throw err;
     }
   });
-  ctx.output({ files: summaries }, () => humanSummary(summaries));
+  ctx.output({ files: summaries, ...(skipped.length > 0 ? { skipped } : {}) }, () =>
+    [humanSummary(summaries), ...skippedLines(skipped)].join('\n'),
+  );
+}
+
+const REJECTS_REPORT =
+  'a rejects report of an earlier import, not a sheet to stage: fix those rows in the file they came from and import that';
+
+/** Inputs left out, and why (`--json`: `skipped`). */
+type Skipped = Array<{ file: string; reason: string }>;
+
+function skippedLines(skipped: Skipped): string[] {
+  return skipped.map((s) => `skipped ${s.file}: ${s.reason}`);
 }
 
 function pickDetection(d: SheetDetection) {
@@ -137,6 +156,7 @@ async function dryRun(
   ctx: CommandContext,
   files: string[],
   readOptions: Parameters<typeof readSpreadsheet>[1],
+  skipped: Skipped,
 ): Promise<void> {
   const SHOW = 5;
   const report: Array<
@@ -184,9 +204,9 @@ async function dryRun(
       report.push(entry);
     }
   }
-  ctx.output({ dryRun: true, files: report }, () =>
-    report
-      .map((s) =>
+  ctx.output({ dryRun: true, files: report, ...(skipped.length > 0 ? { skipped } : {}) }, () =>
+    [
+      ...report.map((s) =>
         [
           `${s.file}${s.sheet ? ` [sheet ${s.sheet}]` : ''}: ${s.format}, encoding ${s.encoding ?? '-'}, delimiter ${JSON.stringify(s.delimiter)}, header on line ${s.headerRow}, stream ${s.stream}`,
           'columns:',
@@ -198,7 +218,8 @@ async function dryRun(
             ? ['first rejects:', ...s.rejectSample.map((r) => '  ' + JSON.stringify(r))]
             : []),
         ].join('\n'),
-      )
-      .join('\n\n'),
+      ),
+      ...(skipped.length > 0 ? [skippedLines(skipped).join('\n')] : []),
+    ].join('\n\n'),
   );
 }

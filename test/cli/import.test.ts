@@ -103,6 +103,32 @@ describe.each(targets)('crm-etl import on $engine', (target) => {
         `SELECT count(*) AS n FROM stg_quarantine WHERE source = 'ragged' AND reason LIKE '%header has 9%'`,
       );
       expect(reasons).toBe(summary!.quarantined);
+
+      // A glob over the folder takes the rejects report in too: it is skipped, not staged.
+      const res = crmEtl([
+        'import',
+        path.join(dir, 'ragged.csv'),
+        summary!.rejectsFile!,
+        '--source',
+        'ragged',
+        '--db',
+        db.url,
+        '--json',
+      ]);
+      expect(res.code, res.stderr).toBe(0);
+      const again = res.json<{ files: FileSummary[]; skipped: Array<{ file: string; reason: string }> }>();
+      expect(again.files.map((f) => f.file)).toEqual([path.join(dir, 'ragged.csv')]);
+      expect(again.skipped).toEqual([
+        {
+          file: summary!.rejectsFile,
+          reason: expect.stringMatching(/^a rejects report of an earlier import/),
+        },
+      ]);
+      expect(
+        await count(
+          `SELECT count(*) AS n FROM stg_quarantine WHERE source = 'ragged' AND file LIKE '%rejects%'`,
+        ),
+      ).toBe(0);
     },
   );
 
