@@ -6,7 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Warehouse } from '../warehouse/connection.js';
 import { stagingTarget } from '../warehouse/staging-row.js';
 import type { SourceConfig, SpreadsheetSourceConfig } from './config.js';
-import { RejectsFile } from './rejects-file.js';
+import { isRejectsReport, RejectsFile } from './rejects-file.js';
 import { stageItems, type StageCounts } from './stage.js';
 
 export interface SourceResult {
@@ -95,7 +95,10 @@ async function extractSpreadsheets(src: SpreadsheetSourceConfig, ctx: ExtractCon
   return result;
 }
 
-/** `*` and `?` in the last path segment (imports/*.csv); other segments are literal. */
+/**
+ * `*` and `?` in the last path segment (imports/*.csv); other segments are literal. Rejects
+ * reports that earlier imports left among the matches (rejects-file.ts isRejectsReport) are left out.
+ */
 export function expandGlob(pattern: string): string[] {
   const dir = path.dirname(pattern);
   const base = path.basename(pattern);
@@ -111,7 +114,8 @@ export function expandGlob(pattern: string): string[] {
   );
   return fs
     .readdirSync(dir)
-    .filter((f) => re.test(f) && !f.endsWith('.rejects.csv'))
+    .filter((f) => re.test(f))
     .sort()
-    .map((f) => path.join(dir, f));
+    .map((f) => path.join(dir, f))
+    .filter((f) => !isRejectsReport(f));
 }

@@ -16,7 +16,7 @@ import type {
 import { lineEncoder, needsEscape, type LineEncoder } from './engines/tsv.js';
 import { columnsToHash, hashOfText, loadBatchRows, rowHashText } from './loader.js';
 import { STAGING_TABLES, type StagingTableSpec } from './tables.js';
-import { ValuePacker, type PackedValues } from './staging-values.js';
+import { ValuePacker, type PackedValues } from './engines/values.js';
 
 export type RowMaker = (
   record: SourceRecord,
@@ -165,7 +165,7 @@ class LinePacker {
 /**
  * Collects records as one batch of staging rows encoded for the engine's bulk path: the very row
  * and hash staging would make of each record (rowMaker, rowHashText, hashOfText), as lines of
- * bulk text (LinePacker) or as packed values (staging-values.ts ValuePacker). What a batch is
+ * bulk text (LinePacker) or as packed values (engines/values.ts ValuePacker). What a batch is
  * written into is handed out by a pool: its ArrayBuffer holds nothing else, so it can be
  * transferred to another thread, and it may be given back (reuse) once loaded.
  */

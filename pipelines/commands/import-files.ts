@@ -49,9 +49,13 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
     if (!fs.existsSync(file))
       throw new SourceError(`File not found: ${file}`, { hint: 'Check the path and try again' });
   }
-  const skipped = files.filter(isRejectsReport).map((file) => ({ file, reason: REJECTS_REPORT }));
+  const inputs: string[] = [];
+  const skipped: Skipped = [];
+  for (const file of files) {
+    if (isRejectsReport(file)) skipped.push({ file, reason: REJECTS_REPORT });
+    else inputs.push(file);
+  }
   for (const s of skipped) ctx.logger.warn(s, 'file skipped');
-  const inputs = files.filter((file) => !skipped.some((s) => s.file === file));
   const mapping = opts.mapping ? await loadMappingFile(opts.mapping) : undefined;
   const readOptions = { mapping, sheet: opts.sheet, defaultRegion: opts.region?.toUpperCase() };
   if (opts.dryRun) return dryRun(ctx, inputs, readOptions, skipped);

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RejectsFile } from '../../pipelines/rejects-file.js';
+import { isRejectsReport, RejectsFile } from '../../pipelines/rejects-file.js';
+import { expandGlob } from '../../pipelines/sources.js';
 
 describe('RejectsFile', () => {
   it('makes the caller wait while the file is behind, and loses no reject', async () => {
@@ -48,5 +49,31 @@ describe('RejectsFile', () => {
     fs.writeFileSync(stale, 'old');
     expect(await new RejectsFile(stale).close()).toBeNull();
     expect(fs.existsSync(stale)).toBe(false);
+  });
+
+  it('is recognized by its header among the inputs, whatever its name', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-rejects-'));
+    const report = new RejectsFile(path.join(dir, 'clients.rejects.csv'));
+    await report.add({
+      stream: 'contact',
+      reason: 'bad',
+      raw: 'x;y',
+      lineage: { file: 'clients.csv', line: 2 },
+    });
+    await report.close();
+    fs.copyFileSync(report.path, path.join(dir, 'renamed.csv'));
+    fs.writeFileSync(path.join(dir, 'clients.csv'), 'ФИО;Телефон\nИванов Иван;89161234567\n');
+    // A sheet whose name looks like a report is still a sheet.
+    fs.writeFileSync(path.join(dir, 'sheet.rejects.csv'), 'file,line,Город\na,1,Москва\n');
+
+    expect(isRejectsReport(report.path)).toBe(true);
+    expect(isRejectsReport(path.join(dir, 'renamed.csv'))).toBe(true);
+    expect(isRejectsReport(path.join(dir, 'clients.csv'))).toBe(false);
+    expect(isRejectsReport(dir)).toBe(false);
+    expect(isRejectsReport(path.join(dir, 'missing.csv'))).toBe(false);
+    expect(expandGlob(path.join(dir, '*.csv')).map((f) => path.basename(f))).toEqual([
+      'clients.csv',
+      'sheet.rejects.csv',
+    ]);
   });
 });

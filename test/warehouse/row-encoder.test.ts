@@ -4,7 +4,7 @@ import type { StageRow } from '../../warehouse/engines/adapter.js';
 import { attributesText, RowEncoder, rowMaker } from '../../warehouse/staging-row.js';
 import { lineEncoder } from '../../warehouse/engines/tsv.js';
 import { rowHash } from '../../warehouse/loader.js';
-import { filledColumns, ValuePacker, ValueReader } from '../../warehouse/staging-values.js';
+import { filledColumns, ValuePacker, ValueReader } from '../../warehouse/engines/values.js';
 import { BufferPool } from '../../lib/buffer-pool.js';
 import { STAGING_TABLES } from '../../warehouse/tables.js';
 

@@ -16,7 +16,7 @@ import type {
   TruncUnit,
 } from './adapter.js';
 import { BaseAdapter, quoteIdent } from './base.js';
-import { filledColumns, ValueReader } from '../staging-values.js';
+import { filledColumns, ValueReader } from './values.js';
 
 /** Rows per multi-row INSERT: well inside SQLite's 32,766 bound-parameter limit. */
 const ROWS_PER_STATEMENT = 200;

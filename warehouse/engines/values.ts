@@ -3,12 +3,12 @@
  * loading bulk text: SQLite. The reader thread packs them as it builds them, so the loading
  * thread only binds: no record or row object crosses between threads.
  */
-import type { BufferPool } from '../lib/buffer-pool.js';
-import { withRoom } from '../lib/buffer-pool.js';
-import { StringReader } from '../lib/packed-strings.js';
-import type { EncodedValues, StageRow } from './engines/adapter.js';
-import { VALUE_NULL, VALUE_NUMBER, VALUE_STRING } from './engines/adapter.js';
-import type { StagingTableSpec } from './tables.js';
+import type { BufferPool } from '../../lib/buffer-pool.js';
+import { withRoom } from '../../lib/buffer-pool.js';
+import { StringReader } from '../../lib/packed-strings.js';
+import type { EncodedValues, StageRow } from './adapter.js';
+import { VALUE_NULL, VALUE_NUMBER, VALUE_STRING } from './adapter.js';
+import type { StagingTableSpec } from '../tables.js';
 
 /** What a packer makes of a batch: the encoded batch less its lineage and counts. */
 export type PackedValues = Pick<
