@@ -1,10 +1,16 @@
 /**
- * What every connector produces. Connectors know nothing of the warehouse: they yield canonical
- * records (strings, numbers, ISO dates, null) with lineage, or rejects with a reason; the
- * pipeline stages them. The one exception is asked for: a reader told where its records will be
- * staged (warehouse/staging-row.ts StagingTarget) may hand them over as encoded staging rows.
+ * What every connector is and produces. Connectors know nothing of the warehouse: a connector
+ * validates its config (a zod schema with its secret fields marked), checks that it can reach its
+ * source, and reads named streams as batches of canonical records (strings, numbers, ISO dates,
+ * null) with lineage, or rejects with a reason, each batch with the position to save after it.
+ * The pipeline stages the batches (warehouse/staging) and saves each position in the same
+ * transaction. A push source (web forms) hands batches to a sink as they arrive instead.
+ *
+ * The one thing staging lends a connector is a way to encode records for the engine's bulk path
+ * in a reader thread (StagingEncoding): named, narrow, and asked for, never reached into.
  */
-import type { EncodedRows } from '../warehouse/engines/adapter.js';
+import type { z } from 'zod';
+import type { Logger } from '../lib/logger.js';
 
 export type StreamName = 'contact' | 'order' | 'interaction' | 'spend';
 
@@ -134,10 +140,185 @@ export interface RejectedRecord {
 
 /**
  * What a connector's stream yields: a record to stage or a row it had to reject, or, from a
- * reader told where its records will be staged (StagingTarget), records already encoded as
- * staging rows.
+ * reader given a StagingEncoding, records already encoded as staging rows.
  */
 export type ConnectorItem =
   | { kind: 'record'; record: SourceRecord }
   | { kind: 'reject'; reject: RejectedRecord }
-  | { kind: 'encoded'; rows: EncodedRows };
+  | { kind: 'encoded'; rows: EncodedRecords };
+
+/**
+ * Records encoded for the engine's bulk path by a RecordEncoder: opaque to connectors, which only
+ * count them and move their bytes between threads.
+ */
+export interface EncodedRecords {
+  readonly count: number;
+  /** Rows among them that dropped an unusable optional value. */
+  readonly withWarnings: number;
+  /** The batch's main bytes: the buffer given back (RecordEncoder.reuse) once loaded. */
+  readonly text: Uint8Array;
+  /** Set by whoever hands the batch on: called once staging is done with its bytes. */
+  release?: () => void;
+}
+
+/** Encodes records into staging rows: what staging itself would make of them, ready to send. */
+export interface RecordEncoder {
+  /** Records added since the last take(). */
+  readonly rows: number;
+  add(record: SourceRecord): void;
+  /** The batch so far, and a fresh start. */
+  take(): EncodedRecords;
+  /** The bytes of an earlier batch that staging is done with, to write into again. */
+  reuse(buffer: ArrayBuffer): void;
+  /** The buffers a batch is made of, each holding nothing else: to transfer to another thread. */
+  buffers(batch: EncodedRecords): ArrayBuffer[];
+}
+
+/**
+ * Offered by staging to a reader that can do staging's per-row work in a thread of its own (the
+ * CSV reader): a module that thread imports, exporting `createRecordEncoder(stream, params)`, and
+ * plain data to pass it. Staging checks that what comes back was made for it.
+ */
+export interface StagingEncoding {
+  /** file: URL of the encoder module. */
+  readonly module: string;
+  /** Structured-cloneable: crosses to the reader thread as it is. */
+  readonly params: unknown;
+  /** Rows per encoded batch: staging's own, so counts do not depend on who cut the batches. */
+  readonly batchRows: number;
+}
+
+/** The export of a StagingEncoding's module. */
+export type CreateRecordEncoder = (stream: StreamName, params: unknown) => RecordEncoder;
+
+/** What a connector is given to read with. */
+export interface ConnectorContext {
+  /** Relative paths in a source's config are relative to this folder (the config file's). */
+  baseDir: string;
+  /** Region for phone numbers without a country code. */
+  defaultRegion: string;
+  logger: Logger;
+  /** A reader stops after the batch in flight when this aborts. */
+  signal?: AbortSignal;
+  /**
+   * How staging would take records of `input` encoded in a reader thread, when it can; readers
+   * that cannot use it ignore it.
+   */
+  stagingEncoding?: (input: string) => StagingEncoding | undefined;
+}
+
+/**
+ * One batch of a stream: its items and the position to save once they are staged (undefined for
+ * a stream that keeps none). The batch and its position commit together, so a run killed between
+ * batches resumes after the last committed one.
+ */
+export interface SourceBatch<State = unknown> {
+  items: AsyncIterable<ConnectorItem> | Iterable<ConnectorItem>;
+  state?: State;
+}
+
+/** A named stream of one source, feeding one staging stream. */
+export interface SourceStream<State = unknown> {
+  /** Unique within the source, stable across runs: its saved position is kept under it. */
+  name: string;
+  /** The staging stream it feeds (stg_<stream>). */
+  stream: StreamName;
+  /** The column or field that identifies a record in the source (becomes source_key). */
+  primaryKey: string;
+  /** The field whose order the stream is read in incrementally; none: read whole every time. */
+  cursorField?: string;
+  /** The input as lineage records it (stg_*.file, stg_quarantine.file): a path, `table#…`, a folder. */
+  input: string;
+  /**
+   * `input`: the stream is one input staged whole (a file); its earlier rejects are replaced.
+   * `record`: staged batch by batch (a table, a mailbox); each reject replaces only an earlier
+   * reject of the same record, filed under the record's own lineage.
+   */
+  quarantineBy: 'input' | 'record';
+  /** Where an operator finds the rejects of a file (a rejects CSV beside it). */
+  rejectsReport?: { file: string; sheet: string | null };
+  /** What the reader found out about its input (encoding, header row…), for the summary. */
+  detail?: Record<string, unknown>;
+  /**
+   * Batches after `state` (null: from the start). A stream whose saved state no longer fits its
+   * definition (a changed query) says so in a warning and starts over.
+   */
+  read(state: State | null): AsyncIterable<SourceBatch<State>>;
+}
+
+/** A stream that could not even be opened: recorded as failed, the others go on. */
+export interface FailedStream {
+  name: string;
+  error: unknown;
+}
+
+/** An input left out on purpose (a rejects report among the files), with the reason. */
+export interface SkippedInput {
+  name: string;
+  skipped: string;
+}
+
+/** What `crm-etl check <source>` prints: `json` for --json, `text` for a person. */
+export interface CheckResult {
+  ok: boolean;
+  json: Record<string, unknown>;
+  text: string;
+}
+
+/** Where a push source's batches go: staged (committed) before the promise resolves. */
+export interface PushSink {
+  stage(stream: Omit<SourceStream, 'read'>, items: readonly ConnectorItem[]): Promise<StagedCounts>;
+}
+
+/** What staging did with one batch: rows = loaded + quarantined + duplicates. */
+export interface StagedCounts {
+  rows: number;
+  loaded: number;
+  quarantined: number;
+  duplicates: number;
+}
+
+/** What every connector has: its kind (the config's `connector:`), its config schema and a check. */
+interface ConnectorBase<C extends SourceConfigBase> {
+  readonly kind: C['connector'];
+  /** `connector: z.literal(kind)`, `name`, and the connector's own keys; secrets marked (secrets.ts). */
+  readonly configSchema: z.ZodType<C>;
+  /** Connects and reports what it sees; never writes to the source. */
+  check(config: C, ctx: ConnectorContext): Promise<CheckResult>;
+}
+
+/** A source read when a pipeline runs: streams of batches, incrementally where it can. */
+export interface PullConnector<C extends SourceConfigBase = SourceConfigBase> extends ConnectorBase<C> {
+  readonly mode: 'pull';
+  /**
+   * The source's streams, opened one at a time (a file's stream is known once its header is
+   * read). Resources the streams share are released when the iteration ends.
+   */
+  streams(config: C, ctx: ConnectorContext): AsyncIterable<SourceStream | FailedStream | SkippedInput>;
+  /**
+   * `crm-etl import <file…> --source <name>`: the config that reads these files, from the
+   * configured source of that name (or none), with options from the command line.
+   */
+  importConfig?(
+    name: string,
+    files: string[],
+    configured: C | undefined,
+    options: Record<string, unknown>,
+  ): C;
+  /** Files or folders this connector reads when `import` names them and no source says which. */
+  claimsFile?(file: string): boolean;
+}
+
+/** A source that sends: started, it hands batches to the sink as they arrive until stopped. */
+export interface PushConnector<C extends SourceConfigBase = SourceConfigBase> extends ConnectorBase<C> {
+  readonly mode: 'push';
+  start(config: C, sink: PushSink, ctx: ConnectorContext): Promise<{ stop(): Promise<void> }>;
+}
+
+export type Connector<C extends SourceConfigBase = SourceConfigBase> = PullConnector<C> | PushConnector<C>;
+
+/** What every source's config has. */
+export interface SourceConfigBase {
+  name: string;
+  connector: string;
+}

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { validate as isCronExpression } from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ErpSourceSchema } from '../connectors/erp/config.js';
+import { CONNECTORS, type AnySourceConfig } from '../connectors/index.js';
+import { secretValues as sourceSecrets } from '../connectors/secrets.js';
 import { urlPassword } from '../lib/db-url.js';
 import { ConfigError } from '../lib/errors.js';
 
@@ -29,18 +30,14 @@ function interpolate(text: string, file: string, found: Interpolated[] = []): st
   );
 }
 
-const SpreadsheetSourceSchema = z
-  .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'letters, digits and . _ : - only'),
-    connector: z.literal('spreadsheet'),
-    path: z.union([z.string(), z.array(z.string()).min(1)]),
-    mapping: z.string().optional(),
-    sheet: z.string().optional(),
-  })
-  .strict();
-
-/** Each connector validates its own part of a source; `connector` picks which. */
-const SourceSchema = z.discriminatedUnion('connector', [SpreadsheetSourceSchema, ErpSourceSchema]);
+/** Each connector validates its own part of a source (connectors/index.ts); `connector` picks which. */
+const SourceSchema = z.discriminatedUnion(
+  'connector',
+  Object.values(CONNECTORS).map((c) => c.configSchema) as unknown as [
+    z.ZodObject<{ connector: z.ZodLiteral<string> }>,
+    ...Array<z.ZodObject<{ connector: z.ZodLiteral<string> }>>,
+  ],
+) as unknown as z.ZodType<AnySourceConfig>;
 
 export const STEPS = ['extract', 'resolve', 'marts'] as const;
 
@@ -117,8 +114,7 @@ export const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type PipelineConfig = z.infer<typeof PipelineSchema>;
-export type SourceConfig = z.infer<typeof SourceSchema>;
-export type SpreadsheetSourceConfig = z.infer<typeof SpreadsheetSourceSchema>;
+export type SourceConfig = AnySourceConfig;
 export type SchedulerConfig = z.infer<typeof SchedulerSchema>;
 
 export interface LoadedConfig {
@@ -209,7 +205,8 @@ function secretValues(config: Config | undefined, interpolated: Interpolated[]):
   }
   if (config?.warehouse) addUrlPassword(config.warehouse);
   for (const pipeline of Object.values(config?.pipelines ?? {}))
-    for (const src of pipeline.sources) if (src.connector === 'erp') addUrlPassword(src.url);
+    for (const src of pipeline.sources)
+      for (const value of sourceSecrets(SourceSchema, src)) found.add(value);
   const hook = config?.scheduler.webhook;
   if (hook) {
     found.add(hook.url);

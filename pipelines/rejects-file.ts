@@ -2,34 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stringify, type Stringifier } from 'csv-stringify';
 import type { RejectedRecord } from '../connectors/contract.js';
+import { REJECTS_COLUMNS as COLUMNS } from '../connectors/spreadsheet/rejects-report.js';
 import { csvSafe } from '../transforms/normalize/index.js';
-
-/** The columns of a rejects report, its header line as written. */
-const COLUMNS = ['file', 'line', 'stream', 'reason', 'raw'];
-const HEADER = COLUMNS.join(',');
-
-/**
- * Whether a file is a rejects report written by `crm-etl import` (its header, after the BOM the
- * report starts with). Such a file lists rows with their reasons, each raw row in one cell: there
- * is nothing in it to stage, and a glob over a folder of exports picks it up.
- */
-export function isRejectsReport(file: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const head = Buffer.alloc(64);
-    const read = fs.readSync(fd, head, 0, head.length, 0);
-    const text = head
-      .subarray(0, read)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '');
-    return text.startsWith(`${HEADER}\n`) || text.startsWith(`${HEADER}\r\n`);
-  } catch {
-    return false; // the reader reports why it cannot read the file
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
 
 /**
  * The rejected-rows CSV an operator opens in a spreadsheet: one line per rejected row with its

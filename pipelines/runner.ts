@@ -9,7 +9,7 @@ import type { LoadedConfig, PipelineConfig } from './config.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryOptions, type RetryPolicy } from './retry.js';
 import { interruptOnSignals, interruptReason } from './scheduler/interrupt.js';
 import { Redactor } from './scheduler/redact.js';
-import { extractSource, type SourceResult } from './sources.js';
+import { extractSource, type SourceResult } from './extract.js';
 import { STEP_HANDLERS, type StepOutcome } from './steps.js';
 
 export interface StepReport {
@@ -211,22 +211,24 @@ async function extractAll(
     const srcLog = logger.child({ source: src.name });
     const attempts = new Map<string, unknown>();
     try {
-      results.push(
-        await withRetry(
-          () =>
-            extractSource(src, {
-              wh,
-              runId,
-              baseDir: loaded.dir,
-              defaultRegion: loaded.config.defaultRegion,
-              logger,
-              full: ctx.full,
-              signal,
-              attempts,
-            }),
-          { ...retryOptions(ctx, srcLog), onRetry: () => counter.retries++ },
-        ),
+      const result = await withRetry(
+        () =>
+          extractSource(src, {
+            wh,
+            runId,
+            baseDir: loaded.dir,
+            defaultRegion: loaded.config.defaultRegion,
+            logger,
+            full: ctx.full,
+            signal,
+            attempts,
+          }),
+        { ...retryOptions(ctx, srcLog), onRetry: () => counter.retries++ },
       );
+      results.push(result);
+      if (result.failed.length > 0) {
+        failed.push(`${src.name}: ${result.failed.map((f) => `${f.name}: ${f.error}`).join('; ')}`);
+      }
     } catch (err) {
       const error = describeError(err);
       results.push({ source: src.name, error });

@@ -16,6 +16,8 @@ import { z } from 'zod';
 import { ConfigError } from '../../lib/errors.js';
 import { FIELD_NAMES, streamHasField, type FieldName } from '../canonical/fields.js';
 import { STREAM_NAMES, type StreamName } from '../contract.js';
+import { secret } from '../secrets.js';
+import { SourceNameSchema } from '../source-name.js';
 import { PRESETS } from './presets/index.js';
 import type { ErpStreamSpec } from './spec.js';
 
@@ -38,10 +40,10 @@ const StreamSchema = z
 
 export const ErpSourceSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'letters, digits and . _ : - only'),
+    name: SourceNameSchema,
     connector: z.literal('erp'),
     /** postgres://…, mysql://… or sqlite:<file>; put the password in the environment: "${ERP_URL}". */
-    url: z.string().min(1),
+    url: secret(z.string().min(1), 'url-password'),
     preset: z.enum(Object.keys(PRESETS) as [string, ...string[]]).optional(),
     streams: z.record(z.string(), z.union([z.literal(false), StreamSchema])).default({}),
     /** Rows per read and per staged transaction: bounds memory and the time a cursor waits to advance. */

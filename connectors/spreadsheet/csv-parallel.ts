@@ -15,9 +15,13 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError, CrmEtlError, SourceError } from '../../lib/errors.js';
 import { packStrings, StringReader, type PackedStrings } from '../../lib/packed-strings.js';
 import { FIELD_NAMES } from '../canonical/fields.js';
-import { keepInAttributes, type ConnectorItem, type SourceRecord } from '../contract.js';
-import type { EncodedRows } from '../../warehouse/engines/adapter.js';
-import type { StagingTarget } from '../../warehouse/staging-row.js';
+import {
+  keepInAttributes,
+  type ConnectorItem,
+  type EncodedRecords,
+  type SourceRecord,
+  type StagingEncoding,
+} from '../contract.js';
 import type { SheetItem } from './record-builder.js';
 import type { DataJob, SheetSummary } from './sheet.js';
 
@@ -35,15 +39,15 @@ export interface CsvWorkerData {
   delimiter: string;
   trim: boolean;
   job: DataJob;
-  /** Where the records will be staged, when known: the worker encodes them for it (RowEncoder). */
-  staging: StagingTarget | undefined;
+  /** How staging takes records encoded, when offered: the worker encodes them so. */
+  staging: StagingEncoding | undefined;
 }
 
 export type WorkerMessage =
   // Items packed by packItems: three transferred buffers cost a fraction of cloning many small
   // objects, and no key is repeated per row. Records as encoded staging rows, when asked for,
   // go in `encoded` (its bytes transferred too).
-  | { items: Packed; encoded: EncodedRows | null; summary: SheetSummary; done: boolean }
+  | { items: Packed; encoded: EncodedRecords | null; summary: SheetSummary; done: boolean }
   | { error: { name: string; message: string; hint: string | undefined } };
 
 /**

@@ -16,7 +16,7 @@ import { LineSplitter, splitLines } from './line-splitter.js';
 import type { MappingFile } from './mapping.js';
 import { RecordSplitter, splitRecords, type LogicalRecord } from './record-splitter.js';
 import type { SheetInput } from './sheet.js';
-import type { StagingTarget } from '../../warehouse/staging-row.js';
+import type { StagingEncoding } from '../contract.js';
 
 /** Records handed to csv-parse at once. */
 const BATCH = 256;
@@ -28,7 +28,7 @@ export function openCsv(
   file: string,
   head: FileHead,
   mapping: MappingFile | undefined,
-  staging?: StagingTarget,
+  staging?: StagingEncoding,
 ): SheetInput {
   const encoding = mapping?.encoding ?? detectEncoding(head.sample).encoding;
   let lines = splitLines(iconv.decode(head.sample, encoding));

@@ -7,10 +7,9 @@
  * (staging) is the slower side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodedBuffers, type EncodedRows } from '../../warehouse/engines/adapter.js';
+import type { CreateRecordEncoder, EncodedRecords, RecordEncoder } from '../contract.js';
 import type { SheetItem } from './record-builder.js';
 import { readRowBatches } from './csv-reader.js';
-import { RowEncoder } from '../../warehouse/staging-row.js';
 import { dataItemBatches, type SheetInput, type SheetSummary } from './sheet.js';
 import {
   BATCH_ITEMS,
@@ -26,7 +25,7 @@ const port = parentPort!;
 
 let credit = MAX_AHEAD;
 let wake: (() => void) | null = null;
-let encoder: RowEncoder | null = null;
+let encoder: RecordEncoder | null = null;
 port.on('message', (message: ToWorker) => {
   if ('reuse' in message) {
     encoder?.reuse(message.reuse);
@@ -44,7 +43,7 @@ const post = async (message: WorkerMessage): Promise<void> => {
       message.items.nums.buffer as ArrayBuffer,
       message.items.lens.buffer as ArrayBuffer,
       message.items.text.buffer as ArrayBuffer,
-      ...(message.encoded === null ? [] : encodedBuffers(message.encoded)),
+      ...(message.encoded === null ? [] : encoder!.buffers(message.encoded)),
     ]);
   else port.postMessage(message);
 };
@@ -63,11 +62,18 @@ async function run(): Promise<void> {
   const summary: SheetSummary = { rowsAboveHeader: 0, blankRows: 0, rows: 0, records: 0, rejects: 0 };
   // Told where they will be staged, records leave this thread encoded for the engine's bulk path,
   // and only rejects as items.
-  encoder = staging === undefined ? null : new RowEncoder(job.ctx.stream, staging);
+  // The encoder is staging's (StagingEncoding): this thread imports the module staging names.
+  encoder =
+    staging === undefined
+      ? null
+      : ((await import(staging.module)) as { createRecordEncoder: CreateRecordEncoder }).createRecordEncoder(
+          job.ctx.stream,
+          staging.params,
+        );
   let batch: SheetItem[] = [];
   // Encoded rows go in batches of exactly staging.batchRows (the last one excepted), as the
   // loader would cut them: rejects posted in between do not cut them short.
-  const send = async (encoded: EncodedRows | null, done: boolean) => {
+  const send = async (encoded: EncodedRecords | null, done: boolean) => {
     await post({ items: packItems(batch), encoded, summary, done });
     batch = [];
   };

@@ -16,7 +16,7 @@ import { readHead } from './file-format.js';
 import type { MappingFile } from './mapping.js';
 import { prepareSheet, type SheetRead } from './sheet.js';
 import { openXlsx } from './xlsx-reader.js';
-import type { StagingTarget } from '../../warehouse/staging-row.js';
+import type { StagingEncoding } from '../contract.js';
 
 export { loadMappingFile, parseMapping, type MappingFile } from './mapping.js';
 export type { SheetDetection, SheetRead, SheetSummary, SpreadsheetFormat } from './sheet.js';
@@ -30,10 +30,12 @@ export interface SpreadsheetOptions {
   /** Region for phone numbers without a country code; 'RU' when unset. */
   defaultRegion?: string;
   /**
-   * Where the records will be staged, when known: a big CSV's reader thread then yields its
-   * records already encoded for the engine's bulk path (`kind: 'encoded'`): work staging is spared.
+   * How staging takes records encoded, when it offers to: a big CSV's reader thread then yields
+   * its records already encoded for the engine's bulk path (`kind: 'encoded'`): work staging is spared.
    */
-  staging?: StagingTarget;
+  staging?: StagingEncoding;
+  /** How lineage and messages name the file (the path as the user wrote it); `path` by default. */
+  label?: string;
 }
 
 /**
@@ -56,10 +58,17 @@ export async function* readSpreadsheet(
   const head = await readHead(path);
   const sheetOptions = { mapping: options.mapping, defaultRegion };
   if (head.kind === 'xlsx') {
-    for await (const input of openXlsx(path, path, options.sheet ?? options.mapping?.sheet)) {
+    for await (const input of openXlsx(
+      path,
+      options.label ?? path,
+      options.sheet ?? options.mapping?.sheet,
+    )) {
       yield prepareSheet(input, sheetOptions);
     }
     return;
   }
-  yield prepareSheet(openCsv(path, path, head, options.mapping, options.staging), sheetOptions);
+  yield prepareSheet(
+    openCsv(path, options.label ?? path, head, options.mapping, options.staging),
+    sheetOptions,
+  );
 }

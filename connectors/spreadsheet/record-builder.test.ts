@@ -5,7 +5,7 @@ import { planColumns } from './columns.js';
 import type { MappingFile } from './mapping.js';
 import { buildItem, type BuildContext, type SheetItem } from './record-builder.js';
 import { contentKey } from './source-key.js';
-import { attributesText } from '../../warehouse/staging-row.js';
+import { attributesText } from '../../warehouse/staging/staging-row.js';
 
 function context(headers: string[], stream?: StreamName, mapping?: MappingFile, xlsx = true): BuildContext {
   const plan = planColumns(headers, stream === undefined ? mapping : { ...mapping, stream }, 'test');

@@ -68,7 +68,7 @@ export interface SheetSummary {
 
 export interface SheetRead {
   detection: SheetDetection;
-  /** Records and rejects; with a StagingTarget, maybe encoded rows too. */
+  /** Records and rejects; given a StagingEncoding, maybe encoded rows too. */
   items: AsyncIterable<ConnectorItem>;
   summary: SheetSummary;
 }

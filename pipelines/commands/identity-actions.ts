@@ -6,7 +6,7 @@ import { migrate } from '../../warehouse/migrate.js';
 import { finishRun, startRun } from '../../warehouse/runs.js';
 import { findConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
-import { formatTable } from '../table-format.js';
+import { formatTable } from '../../lib/table-format.js';
 
 export async function resolveCommand(
   ctx: CommandContext,

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
-import { loadMappingFile, readSpreadsheet, type SheetDetection } from '../../connectors/spreadsheet/index.js';
+import { CONNECTORS, connectorFor } from '../../connectors/index.js';
+import type { ConnectorContext, SourceConfigBase, SourceRecord } from '../../connectors/contract.js';
+import { SOURCE_NAME } from '../../connectors/source-name.js';
 import { ConfigError, SourceError } from '../../lib/errors.js';
+import { formatTable } from '../../lib/table-format.js';
 import { migrate } from '../../warehouse/migrate.js';
 import { finishRun, startRun } from '../../warehouse/runs.js';
-import { stagingTarget } from '../../warehouse/staging-row.js';
+import { findConfig, type LoadedConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
+import { extractSource, type StreamResult } from '../extract.js';
 import { progressReporter } from '../progress.js';
-import { isRejectsReport, RejectsFile } from '../rejects-file.js';
-import { stageItems } from '../stage.js';
-import { formatTable } from '../table-format.js';
 
 export interface ImportOptions {
   source: string;
@@ -37,8 +38,13 @@ export interface FileSummary {
   rejectsFile: string | null;
 }
 
-export const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+export { SOURCE_NAME };
 
+/**
+ * `crm-etl import <file…> --source <name>`: the files are read by the connector of the configured
+ * source of that name, else by the connector that claims them (mail files), else as
+ * spreadsheets; then staged through the same extract loop a pipeline runs.
+ */
 export async function importFiles(ctx: CommandContext, files: string[], opts: ImportOptions): Promise<void> {
   if (!SOURCE_NAME.test(opts.source)) {
     throw new ConfigError(`--source '${opts.source}' is not a valid source name`, {
@@ -49,50 +55,42 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
     if (!fs.existsSync(file))
       throw new SourceError(`File not found: ${file}`, { hint: 'Check the path and try again' });
   }
-  const inputs: string[] = [];
-  const skipped: Skipped = [];
-  for (const file of files) {
-    if (isRejectsReport(file)) skipped.push({ file, reason: REJECTS_REPORT });
-    else inputs.push(file);
-  }
-  for (const s of skipped) ctx.logger.warn(s, 'file skipped');
-  const mapping = opts.mapping ? await loadMappingFile(opts.mapping) : undefined;
-  const readOptions = { mapping, sheet: opts.sheet, defaultRegion: opts.region?.toUpperCase() };
-  if (opts.dryRun) return dryRun(ctx, inputs, readOptions, skipped);
-  if (inputs.length === 0) {
-    ctx.output({ files: [], skipped }, () => skippedLines(skipped).join('\n'));
-    return;
-  }
+  const src = importSource(findConfig(ctx.options.config), files, opts);
+  const base = {
+    baseDir: process.cwd(),
+    defaultRegion: (opts.region ?? 'RU').toUpperCase(),
+    logger: ctx.logger,
+  };
+  if (opts.dryRun) return dryRun(ctx, src, base);
 
   const summaries: FileSummary[] = [];
+  let skipped: Skipped = [];
   await ctx.withWarehouse(async (wh) => {
     await migrate(wh);
     const runId = await startRun(wh, `import:${opts.source}`);
     try {
-      for (const file of inputs) {
-        const staging = stagingTarget(wh.adapter, { source: opts.source, runId, file });
-        for await (const sheet of readSpreadsheet(file, { ...readOptions, staging })) {
-          const rejects = RejectsFile.forInput(
-            file,
-            sheet.detection.format === 'xlsx' ? sheet.detection.sheet : null,
-            opts.rejects,
-          );
-          const progress = progressReporter(
-            ctx,
-            `${file}${sheet.detection.sheet ? ` [${sheet.detection.sheet}]` : ''}`,
-          );
-          const counts = await stageItems(wh, sheet.items, {
-            source: opts.source,
-            stream: sheet.detection.stream,
-            runId,
-            file,
-            onReject: (r) => rejects.add(r),
-            onProgress: progress.update,
-          }).finally(progress.stop);
-          const rejectsFile = await rejects.close();
-          summaries.push({ ...pickDetection(sheet.detection), ...counts, rejectsFile });
-          ctx.logger.info({ file, sheet: sheet.detection.sheet, ...counts }, 'file staged');
-        }
+      const result = await extractSource(src, {
+        wh,
+        runId,
+        ...base,
+        rejects: opts.rejects,
+        progress: (s) => progressReporter(ctx, s.name),
+      });
+      skipped = result.skipped;
+      for (const s of result.inputs) {
+        summaries.push(fileSummary(s));
+        ctx.logger.info(
+          { file: s.file, sheet: s.sheet, rows: s.rows, loaded: s.loaded, quarantined: s.quarantined },
+          'file staged',
+        );
+      }
+      const first = result.failed[0];
+      if (first) {
+        throw new SourceError(
+          result.failed.length === 1
+            ? first.error
+            : result.failed.map((f) => `${f.name}: ${f.error}`).join('; '),
+        );
       }
       await finishRun(wh, runId, 'succeeded', { files: summaries });
     } catch (err) {
@@ -107,25 +105,60 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
   );
 }
 
-const REJECTS_REPORT =
-  'a rejects report of an earlier import, not a sheet to stage: fix those rows in the file they came from and import that';
+/** The source that reads these files: the configured one of that name, with the command line's options. */
+function importSource(
+  loaded: LoadedConfig | undefined,
+  files: string[],
+  opts: ImportOptions,
+): SourceConfigBase {
+  const configured = Object.values(loaded?.config.pipelines ?? {})
+    .flatMap((p) => p.sources)
+    .find((s) => s.name === opts.source);
+  const kind =
+    configured?.connector ??
+    Object.values(CONNECTORS).find((c) => files.length > 0 && files.every((f) => c.claimsFile?.(f)))?.kind ??
+    'spreadsheet';
+  const connector = connectorFor(kind);
+  if (connector.mode !== 'pull' || !connector.importConfig) {
+    throw new ConfigError(`Source '${opts.source}' is a ${kind} source: it has no files to import`, {
+      hint: 'Import files under a source name of their own, e.g. --source sheets',
+    });
+  }
+  const mapping = opts.mapping ?? configuredMapping(configured, loaded);
+  return connector.importConfig(opts.source, files, configured, { mapping, sheet: opts.sheet });
+}
+
+function configuredMapping(configured: SourceConfigBase | undefined, loaded: LoadedConfig | undefined) {
+  const mapping = (configured as { mapping?: unknown } | undefined)?.mapping;
+  return typeof mapping === 'string' && loaded ? `${loaded.dir}/${mapping}` : undefined;
+}
+
+function fileSummary(s: StreamResult): FileSummary {
+  const d = s.detail ?? {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    file: s.file,
+    encoding: text(d.encoding),
+    delimiter: text(d.delimiter),
+    sheet: s.sheet,
+    headerRow: typeof d.headerRow === 'number' ? d.headerRow : 0,
+    stream: s.stream,
+    rows: s.rows,
+    loaded: s.loaded,
+    quarantined: s.quarantined,
+    duplicates: s.duplicates,
+    inserted: s.inserted,
+    updated: s.updated,
+    withWarnings: s.withWarnings,
+    rejectsFile: s.rejectsFile,
+  };
+}
 
 /** Inputs left out, and why (`--json`: `skipped`). */
 type Skipped = Array<{ file: string; reason: string }>;
 
 function skippedLines(skipped: Skipped): string[] {
   return skipped.map((s) => `skipped ${s.file}: ${s.reason}`);
-}
-
-function pickDetection(d: SheetDetection) {
-  return {
-    file: d.file,
-    encoding: d.encoding,
-    delimiter: d.delimiter,
-    sheet: d.sheet,
-    headerRow: d.headerRow,
-    stream: d.stream,
-  };
 }
 
 function humanSummary(summaries: FileSummary[]): string {
@@ -158,13 +191,15 @@ function humanSummary(summaries: FileSummary[]): string {
 
 async function dryRun(
   ctx: CommandContext,
-  files: string[],
-  readOptions: Parameters<typeof readSpreadsheet>[1],
-  skipped: Skipped,
+  src: SourceConfigBase,
+  base: Omit<ConnectorContext, 'stagingEncoding'>,
 ): Promise<void> {
   const SHOW = 5;
   const report: Array<
-    SheetDetection & {
+    Record<string, unknown> & {
+      file: string;
+      sheet: string | null;
+      stream: string;
       rows: number;
       records: number;
       rejects: number;
@@ -172,32 +207,34 @@ async function dryRun(
       rejectSample: unknown[];
     }
   > = [];
-  for (const file of files) {
-    for await (const sheet of readSpreadsheet(file, readOptions)) {
-      const entry = {
-        ...sheet.detection,
-        rows: 0,
-        records: 0,
-        rejects: 0,
-        sample: [] as unknown[],
-        rejectSample: [] as unknown[],
-      };
-      for await (const item of sheet.items) {
+  const skipped: Skipped = [];
+  const connector = connectorFor(src.connector);
+  if (connector.mode !== 'pull') return;
+  for await (const s of connector.streams(src, base)) {
+    if ('skipped' in s) {
+      skipped.push({ file: s.name, reason: s.skipped });
+      continue;
+    }
+    if ('error' in s) throw s.error;
+    const entry = {
+      ...(s.detail ?? {}),
+      file: s.input,
+      sheet: typeof s.detail?.sheet === 'string' ? s.detail.sheet : null,
+      stream: s.stream,
+      rows: 0,
+      records: 0,
+      rejects: 0,
+      sample: [] as unknown[],
+      rejectSample: [] as unknown[],
+    };
+    for await (const batch of s.read(null)) {
+      for await (const item of batch.items) {
         entry.rows++;
         if (item.kind === 'record') {
           entry.records++;
-          if (entry.sample.length < SHOW) {
-            const r = item.record;
-            entry.sample.push({
-              line: r.lineage.line,
-              source_key: r.sourceKey,
-              ...r.fields,
-              attributes: r.attributes,
-              warnings: r.warnings,
-            });
-          }
+          if (entry.sample.length < SHOW) entry.sample.push(sampleOf(item.record));
         } else if (item.kind === 'encoded') {
-          // Only for a reader told where its records are staged, which a dry run never is.
+          // Only for a reader offered a StagingEncoding, which a dry run never does.
           throw new Error('A dry run read encoded staging rows');
         } else {
           entry.rejects++;
@@ -205,25 +242,36 @@ async function dryRun(
             entry.rejectSample.push({ line: item.reject.lineage.line, reason: item.reject.reason });
         }
       }
-      report.push(entry);
     }
+    report.push(entry);
   }
   ctx.output({ dryRun: true, files: report, ...(skipped.length > 0 ? { skipped } : {}) }, () =>
     [
-      ...report.map((s) =>
-        [
-          `${s.file}${s.sheet ? ` [sheet ${s.sheet}]` : ''}: ${s.format}, encoding ${s.encoding ?? '-'}, delimiter ${JSON.stringify(s.delimiter)}, header on line ${s.headerRow}, stream ${s.stream}`,
+      ...report.map((s) => {
+        const columns = (s.columns ?? []) as Array<{ header: string; field: string | null; how: string }>;
+        return [
+          `${s.file}${s.sheet ? ` [sheet ${s.sheet}]` : ''}: ${String(s.format)}, encoding ${String(s.encoding ?? '-')}, delimiter ${JSON.stringify(s.delimiter)}, header on line ${String(s.headerRow)}, stream ${s.stream}`,
           'columns:',
-          ...s.columns.map((c) => `  ${c.header} -> ${c.field ?? '(kept in attributes)'}  [${c.how}]`),
+          ...columns.map((c) => `  ${c.header} -> ${c.field ?? '(kept in attributes)'}  [${c.how}]`),
           `would stage ${s.records} of ${s.rows} rows; ${s.rejects} would be quarantined. Nothing was written.`,
           'first rows as they would be staged:',
           ...s.sample.map((r) => '  ' + JSON.stringify(r)),
           ...(s.rejectSample.length
             ? ['first rejects:', ...s.rejectSample.map((r) => '  ' + JSON.stringify(r))]
             : []),
-        ].join('\n'),
-      ),
+        ].join('\n');
+      }),
       ...(skipped.length > 0 ? [skippedLines(skipped).join('\n')] : []),
     ].join('\n\n'),
   );
+}
+
+function sampleOf(r: SourceRecord) {
+  return {
+    line: r.lineage.line,
+    source_key: r.sourceKey,
+    ...r.fields,
+    attributes: r.attributes,
+    warnings: r.warnings,
+  };
 }

@@ -7,7 +7,7 @@ import { finishRun, startRun } from '../../warehouse/runs.js';
 import { findConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { readScoreboardReport, renderScoreboardHtml, renderScoreboardText } from '../report/index.js';
-import { formatTable } from '../table-format.js';
+import { formatTable } from '../../lib/table-format.js';
 
 export async function martsCommand(ctx: CommandContext, opts: { asOf?: string }): Promise<void> {
   const scoreboard = findConfig(ctx.options.config)?.config.scoreboard;

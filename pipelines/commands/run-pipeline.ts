@@ -8,7 +8,7 @@ import { findConfig, loadConfig, type LoadedConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import type { RunReport } from '../runner.js';
 import { runPipeline } from '../runner.js';
-import { formatTable } from '../table-format.js';
+import { formatTable } from '../../lib/table-format.js';
 
 /** The bundled demo's config, used by `crm-etl run demo` when no config file is given. */
 export function demoConfig(): LoadedConfig {

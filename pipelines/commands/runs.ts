@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../lib/errors.js';
 import { listRuns } from '../../warehouse/runs.js';
-import { formatTable } from '../table-format.js';
+import { formatTable } from '../../lib/table-format.js';
 import { action } from './command.js';
 
 export function registerRuns(program: Command): void {

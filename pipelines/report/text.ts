@@ -1,5 +1,5 @@
 import type { ScoreboardRow } from '../../warehouse/marts/scoreboard.js';
-import { formatTable } from '../table-format.js';
+import { formatTable } from '../../lib/table-format.js';
 import { formatDate, formatValue, groupSeries } from './format.js';
 
 const STATUS: Readonly<Record<string, string>> = {

@@ -1,7 +1,7 @@
 import { ErpSourceSchema } from '../../connectors/erp/config.js';
 import { ERPNEXT } from '../../connectors/erp/presets/erpnext.js';
 import { createLogger } from '../../lib/logger.js';
-import { extractErp } from '../../pipelines/extract-erp.js';
+import { extractSource } from '../../pipelines/extract.js';
 import { createErpnextSchema } from '../../samples/erp/erpnext-schema.js';
 import { erpKnex } from '../erp/erpnext-db.js';
 import { engineTargets, freshDatabase, migratedWarehouse } from '../support/engines.js';
@@ -44,7 +44,7 @@ export async function benchErp(args: string[]): Promise<void> {
     });
     const ctx = { wh: warehouse.wh, runId: 1, baseDir: '.', defaultRegion: 'RU', logger };
     const memory = peakRss();
-    const full = await timed(() => extractErp(src, ctx));
+    const full = await timed(() => extractSource(src, ctx));
     const fullRss = memory.stop();
     const rows = full.value.inputs.reduce((n, i) => n + i.rows, 0);
     const invoiceInput = full.value.inputs.find((i) => i.file === 'invoices')! as {
@@ -57,7 +57,7 @@ export async function benchErp(args: string[]): Promise<void> {
     await erp.raw(
       "UPDATE `tabSales Invoice` SET `modified` = TIMESTAMP('2026-11-01') + INTERVAL CAST(SUBSTRING(`name`, 6) AS UNSIGNED) SECOND WHERE CAST(SUBSTRING(`name`, 6) AS UNSIGNED) % 100 = 0",
     );
-    const incremental = await timed(() => extractErp(src, { ...ctx, runId: 2 }));
+    const incremental = await timed(() => extractSource(src, { ...ctx, runId: 2 }));
     const changed = incremental.value.inputs.reduce((n, i) => n + i.rows, 0);
 
     console.log(

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { StageRow } from '../../warehouse/engines/adapter.js';
-import { loadStaging, rowHash } from '../../warehouse/loader.js';
+import { loadStaging, rowHash } from '../../warehouse/staging/loader.js';
 import { STG_CONTACT } from '../../warehouse/tables.js';
 import { engineTargets, freshDatabase, migratedWarehouse, type EngineTarget } from '../support/engines.js';
 import { mariadb, psql, sqlite3 } from './engine-clients.js';

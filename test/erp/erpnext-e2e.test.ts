@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErpSourceSchema } from '../../connectors/erp/config.js';
 import { createLogger } from '../../lib/logger.js';
-import { extractErp } from '../../pipelines/extract-erp.js';
+import { extractSource } from '../../pipelines/extract.js';
 import { buildMarts } from '../../warehouse/marts/index.js';
 import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
 import { freshErpnextDb, type TestErpnextDb } from './erpnext-db.js';
@@ -89,7 +89,7 @@ describe.each(targets)('ERPNext preset on $engine', (target) => {
       batchSize: 2,
     });
   const extract = () =>
-    extractErp(source(), { wh: t.wh, runId: ++runId, baseDir: '.', defaultRegion: 'RU', logger });
+    extractSource(source(), { wh: t.wh, runId: ++runId, baseDir: '.', defaultRegion: 'RU', logger });
   const orders = async () =>
     (await t.wh.knex('stg_order').orderBy('source_key').select()) as Array<Record<string, unknown>>;
 

@@ -10,9 +10,9 @@ import { ErpSourceSchema, type ErpSourceConfig } from '../../connectors/erp/conf
 import { openSourceDb } from '../../connectors/erp/source-db.js';
 import { createLogger } from '../../lib/logger.js';
 import { loadConfig } from '../../pipelines/config.js';
-import { extractErp } from '../../pipelines/extract-erp.js';
+import { extractSource } from '../../pipelines/extract.js';
 import { runPipeline } from '../../pipelines/runner.js';
-import type { ExtractContext } from '../../pipelines/sources.js';
+import type { ExtractContext } from '../../pipelines/extract.js';
 import { parseWarehouseUrl } from '../../warehouse/url.js';
 import { engineTargets, freshDatabase, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
 import { proxyDatabase, type TcpProxy } from '../support/tcp-proxy.js';
@@ -133,7 +133,7 @@ describe.each(targets)('ERP incremental reads from $engine', (target) => {
   });
 
   const extract = (src: ErpSourceConfig, options: Partial<ExtractContext> = {}) =>
-    extractErp(src, {
+    extractSource(src, {
       wh: t.wh,
       runId: ++runId,
       baseDir: '.',

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErpSourceSchema } from '../../connectors/erp/config.js';
 import { createLogger } from '../../lib/logger.js';
-import { extractErp } from '../../pipelines/extract-erp.js';
+import { extractSource } from '../../pipelines/extract.js';
 import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
 import { freshOdooDb, type TestOdooDb } from './odoo-db.js';
 
@@ -77,7 +77,7 @@ describe.each(targets)('Odoo preset on $engine', (target) => {
   });
 
   const extract = () =>
-    extractErp(
+    extractSource(
       ErpSourceSchema.parse({ name: 'odoo', connector: 'erp', url: odoo.url, preset: 'odoo', batchSize: 1 }),
       {
         wh: t.wh,

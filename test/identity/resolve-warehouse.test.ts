@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StageRow } from '../../warehouse/engines/adapter.js';
 import { explainCustomer } from '../../warehouse/identity/explain.js';
 import { resolveWarehouse } from '../../warehouse/identity/resolve-warehouse.js';
-import { loadStaging } from '../../warehouse/loader.js';
+import { loadStaging } from '../../warehouse/staging/loader.js';
 import { STG_CONTACT, STG_ORDER } from '../../warehouse/tables.js';
 import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
 

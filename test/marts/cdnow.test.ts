@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSummary, predictCustomerClv } from '../../transforms/clv/index.js';
 import type { StageRow } from '../../warehouse/engines/adapter.js';
-import { loadStaging } from '../../warehouse/loader.js';
+import { loadStaging } from '../../warehouse/staging/loader.js';
 import { buildMarts, type BuildMartsResult } from '../../warehouse/marts/index.js';
 import { STG_ORDER } from '../../warehouse/tables.js';
 import { migratedWarehouse, type TestWarehouse } from '../support/engines.js';

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isRejectsReport, RejectsFile } from '../../pipelines/rejects-file.js';
-import { expandGlob } from '../../pipelines/sources.js';
+import { isRejectsReport } from '../../connectors/spreadsheet/rejects-report.js';
+import { RejectsFile } from '../../pipelines/rejects-file.js';
+import { expandGlob } from '../../connectors/spreadsheet/config.js';
 
 describe('RejectsFile', () => {
   it('makes the caller wait while the file is behind, and loses no reject', async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorItem, SourceRecord } from '../../connectors/contract.js';
 import type { BulkFormat } from '../../warehouse/engines/adapter.js';
-import { stageItems } from '../../pipelines/stage.js';
-import { attributesText, RowEncoder, rowMaker } from '../../warehouse/staging-row.js';
-import { rowHash } from '../../warehouse/loader.js';
+import { stageItems } from '../../warehouse/staging/stage.js';
+import { attributesText, RowEncoder, rowMaker } from '../../warehouse/staging/staging-row.js';
+import { rowHash } from '../../warehouse/staging/loader.js';
 import { STAGING_TABLES } from '../../warehouse/tables.js';
 import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
 

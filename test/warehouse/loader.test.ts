@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StageRow } from '../../warehouse/engines/adapter.js';
-import { loadStaging } from '../../warehouse/loader.js';
+import { loadStaging } from '../../warehouse/staging/loader.js';
 import { STG_CONTACT, STG_ORDER } from '../../warehouse/tables.js';
 import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../../connectors/contract.js';
 import type { StageRow } from '../../warehouse/engines/adapter.js';
-import { attributesText, RowEncoder, rowMaker } from '../../warehouse/staging-row.js';
+import { attributesText, RowEncoder, rowMaker } from '../../warehouse/staging/staging-row.js';
 import { lineEncoder } from '../../warehouse/engines/tsv.js';
-import { rowHash } from '../../warehouse/loader.js';
+import { rowHash } from '../../warehouse/staging/loader.js';
 import { filledColumns, ValuePacker, ValueReader } from '../../warehouse/engines/values.js';
 import { BufferPool } from '../../lib/buffer-pool.js';
 import { STAGING_TABLES } from '../../warehouse/tables.js';

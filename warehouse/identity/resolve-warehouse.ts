@@ -2,7 +2,7 @@ import type { Logger } from '../../lib/logger.js';
 import { resolve, type ResolveResult, type TrainedModel } from '../../transforms/identity/index.js';
 import type { Warehouse } from '../connection.js';
 import type { StageRow } from '../engines/adapter.js';
-import { loadStaging } from '../loader.js';
+import { loadStaging } from '../staging/loader.js';
 import { CUSTOMER_CROSSWALK, DIM_CUSTOMER } from '../tables.js';
 import { goldenRecord, type ClusterMember, type GoldenOptions } from './golden.js';
 import { readIdentityInputs, recordKey } from './read-inputs.js';

@@ -3,20 +3,21 @@
  * encoded for the engine's bulk path. Staging builds the row and hashes it; the reader thread of
  * a big CSV import encodes whole batches of them (RowEncoder), which staging sends as they are.
  */
-import type { SourceRecord } from '../connectors/contract.js';
-import { BufferPool, withRoom } from '../lib/buffer-pool.js';
-import type {
-  BulkFormat,
-  BulkTextFormat,
-  EncodedRows,
-  EncodedText,
-  EngineAdapter,
-  StageRow,
-} from './engines/adapter.js';
-import { lineEncoder, needsEscape, type LineEncoder } from './engines/tsv.js';
+import type { EncodedRecords, RecordEncoder, SourceRecord } from '../../connectors/contract.js';
+import { BufferPool, withRoom } from '../../lib/buffer-pool.js';
+import {
+  encodedBuffers,
+  type BulkFormat,
+  type BulkTextFormat,
+  type EncodedRows,
+  type EncodedText,
+  type EngineAdapter,
+  type StageRow,
+} from '../engines/adapter.js';
+import { lineEncoder, needsEscape, type LineEncoder } from '../engines/tsv.js';
 import { columnsToHash, hashOfText, loadBatchRows, rowHashText } from './loader.js';
-import { STAGING_TABLES, type StagingTableSpec } from './tables.js';
-import { ValuePacker, type PackedValues } from './engines/values.js';
+import { STAGING_TABLES, type StagingTableSpec } from '../tables.js';
+import { ValuePacker, type PackedValues } from '../engines/values.js';
 
 export type RowMaker = (
   record: SourceRecord,
@@ -94,7 +95,8 @@ export function attributesText(attributes: Record<string, string>): string | nul
 
 /**
  * Where and how records will be staged, told to a reader that can do staging's per-row work
- * itself (the CSV reader thread): staging checks that what it gets was made for it.
+ * itself (the CSV reader thread, through record-encoder.ts): staging checks that what it gets
+ * was made for it.
  */
 export interface StagingTarget {
   source: string;
@@ -169,7 +171,7 @@ class LinePacker {
  * written into is handed out by a pool: its ArrayBuffer holds nothing else, so it can be
  * transferred to another thread, and it may be given back (reuse) once loaded.
  */
-export class RowEncoder {
+export class RowEncoder implements RecordEncoder {
   private readonly spec: StagingTableSpec;
   private readonly make: RowMaker;
   private readonly pool = new BufferPool(START_BYTES);
@@ -231,5 +233,9 @@ export class RowEncoder {
   /** The bytes of an earlier batch that the loader is done with (EncodedRows.release), to write into again. */
   reuse(buffer: ArrayBuffer): void {
     this.pool.give(buffer);
+  }
+
+  buffers(batch: EncodedRecords): ArrayBuffer[] {
+    return encodedBuffers(batch as EncodedRows);
   }
 }

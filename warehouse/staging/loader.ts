@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { Knex } from 'knex';
-import type { Warehouse } from './connection.js';
+import type { Warehouse } from '../connection.js';
 import {
   isEncodedRows,
   type BatchResult,
@@ -9,8 +9,8 @@ import {
   type EngineAdapter,
   type LoadContext,
   type StageRow,
-} from './engines/adapter.js';
-import type { StagingTableSpec } from './tables.js';
+} from '../engines/adapter.js';
+import type { StagingTableSpec } from '../tables.js';
 
 export interface LoadStats {
   rows: number;

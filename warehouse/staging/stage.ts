@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
-import type { ConnectorItem, RejectedRecord, StreamName } from '../connectors/contract.js';
-import type { Warehouse } from '../warehouse/connection.js';
-import type { EncodedRows, StageRow } from '../warehouse/engines/adapter.js';
-import { withBoundedHeapGrowth } from '../lib/heap-growth.js';
-import { loadStaging } from '../warehouse/loader.js';
-import { attributesText, rowMaker } from '../warehouse/staging-row.js';
-import { STAGING_TABLES } from '../warehouse/tables.js';
+import type { ConnectorItem, RejectedRecord, StreamName } from '../../connectors/contract.js';
+import type { Warehouse } from '../connection.js';
+import type { EncodedRows, StageRow } from '../engines/adapter.js';
+import { withBoundedHeapGrowth } from '../../lib/heap-growth.js';
+import { loadStaging } from './loader.js';
+import { attributesText, rowMaker } from './staging-row.js';
+import { STAGING_TABLES } from '../tables.js';
+import { clearInputRejects, clearRecordRejects, insertRejects } from './quarantine.js';
 
 /** What happened to every row of one input: rows = loaded + quarantined + duplicates. */
 export interface StageCounts {
@@ -66,24 +67,12 @@ export async function stageItems(
   let withWarnings = 0;
   const work = async (trx: Knex.Transaction) => {
     const byRecord = options.quarantineBy === 'record';
-    if (!byRecord) await trx('stg_quarantine').where({ source: options.source, file: options.file }).delete();
+    if (!byRecord) await clearInputRejects(trx, options.source, options.file);
     let pending: RejectedRecord[] = [];
     const flushRejects = async (t: Knex.Transaction) => {
       if (pending.length === 0) return;
       const fileOf = (r: RejectedRecord) => (byRecord ? (r.lineage.file ?? options.file) : options.file);
-      await t.batchInsert(
-        'stg_quarantine',
-        pending.map((r) => ({
-          source: options.source,
-          stream: r.stream,
-          run_id: options.runId,
-          file: fileOf(r),
-          line: r.lineage.line,
-          reason: r.reason,
-          raw: r.raw,
-        })),
-        200,
-      );
+      await insertRejects(t, options.source, options.runId, pending, fileOf);
       pending = [];
     };
     // By record: every record read replaces its earlier reject, whether it is rejected again or
@@ -97,11 +86,12 @@ export async function stageItems(
           if (file !== null) touched.add(file);
         }
         if (item.kind === 'encoded') {
-          // Made from the records by the reader for this very staging (StagingTarget): sent as they are.
-          checkEncodedRows(item.rows, spec.name, options);
-          records += item.rows.count;
-          withWarnings += item.rows.withWarnings;
-          yield item.rows;
+          // Made from the records by the reader for this very staging (record-encoder.ts): sent as they are.
+          const encoded = item.rows as EncodedRows;
+          checkEncodedRows(encoded, spec.name, options);
+          records += encoded.count;
+          withWarnings += encoded.withWarnings;
+          yield encoded;
         } else if (item.kind === 'reject') {
           rejects++;
           pending.push(item.reject);
@@ -133,11 +123,7 @@ export async function stageItems(
     }
     let loadIdle = async (): Promise<void> => {};
     const stats = await loadStaging(wh, spec, rows(), { trx, onStart: (idle) => (loadIdle = idle) });
-    const files = [...touched];
-    for (let i = 0; i < files.length; i += 500) {
-      const chunk = files.slice(i, i + 500);
-      await trx('stg_quarantine').where({ source: options.source }).whereIn('file', chunk).delete();
-    }
+    await clearRecordRejects(trx, options.source, [...touched]);
     await flushRejects(trx);
     return stats;
   };
@@ -158,7 +144,7 @@ export async function stageItems(
 
 /**
  * Encoded rows carry their lineage inside their text: they can only be staged where they were
- * encoded for. A mismatch is a caller's mistake (a reader given another StagingTarget than the
+ * encoded for. A mismatch is a caller's mistake (a reader given another StagingEncoding than the
  * staging it feeds), not bad input.
  */
 function checkEncodedRows(rows: EncodedRows, table: string, options: StageOptions): void {
