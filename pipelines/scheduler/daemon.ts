@@ -46,7 +46,10 @@ export class Scheduler {
         logger: cronLogger(this.deps.logger.child({ pipeline: name })),
       });
       this.tasks.set(name, task);
-      task.start();
+      // Inline tasks start at once; node-cron's types allow a promise (background tasks): its error is logged.
+      Promise.resolve(task.start()).catch((err: unknown) =>
+        this.deps.logger.error({ err, pipeline: name }, 'pipeline could not be scheduled'),
+      );
       this.deps.logger.info(
         {
           pipeline: name,
