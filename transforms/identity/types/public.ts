@@ -1,0 +1,191 @@
+import type { BlockKeys } from '../block/block-keys.js';
+import type { MatchKeys } from '../prepare/match-keys.js';
+
+/**
+ * Public types of identity resolution. Engine-independent: the warehouse layer maps stg_contact
+ * rows to `ResolveInput`, and writes `ResolveResult` back to dim_customer / customer_crosswalk.
+ */
+
+/** One source record of a person or organization (a row of stg_contact). */
+export interface ResolveInput {
+  /** Stable numeric id of the staged record (unique within one call). */
+  id: number;
+  source: string;
+  sourceKey: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  middle_name?: string | null;
+  full_name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  company?: string | null;
+  tax_id?: string | null;
+  personal_id?: string | null;
+  /** ISO `YYYY-MM-DD`. */
+  birth_date?: string | null;
+  street?: string | null;
+  house?: string | null;
+  city?: string | null;
+  postcode?: string | null;
+  region?: string | null;
+  /**
+   * Match keys stored from an earlier run (`ResolveResult.matchKeys`): when present and of the
+   * current version, the raw name/contact/address fields are not normalized again.
+   */
+  match_keys?: MatchKeys | null;
+}
+
+/** Why a record belongs to its customer: the edge that brought it into its cluster. */
+export type MatchRule =
+  | 'email' // same email match key, value not shared by several people
+  | 'phone' // same E.164 phone, same guard
+  | 'tax_id' // same valid tax id (INN), same guard
+  | 'fs' // Fellegi–Sunter score above the threshold
+  | 'must_link' // manual override
+  | 'existing' // incremental run: kept in its existing customer, not re-compared
+  | 'none'; // a customer of its own
+
+/** One field's contribution to a pair's score, for `crm-etl explain`. */
+export interface ComparisonWeight {
+  field: string;
+  /** Comparison level, e.g. `exact`, `jw>=0.92`, `one_typo`, `else`, `missing`. */
+  level: string;
+  /** log2 Bayes factor (0 when missing: absent data is neutral). */
+  weight: number;
+}
+
+export interface RecordLink {
+  customerId: number;
+  rule: MatchRule;
+  /** Match probability of the deciding pair; 1 for deterministic rules and must-links; 0 for none. */
+  score: number;
+  /** Fellegi–Sunter match weight (log2 odds incl. prior) of the deciding pair; null when none. */
+  weight: number | null;
+  /** The record id on the other side of the deciding pair, or null. */
+  matchedWith: number | null;
+  /** Per-field weights of the deciding pair, computed on first access (cheap to hold 1M links). */
+  readonly comparisons: ComparisonWeight[];
+}
+
+export interface Overrides {
+  /** Pairs of record ids that must end up in the same customer. */
+  mustLink?: ReadonlyArray<readonly [number, number]>;
+  /** Pairs of record ids that must never share a customer; wins over must-link and rules. */
+  cannotLink?: ReadonlyArray<readonly [number, number]>;
+}
+
+export interface ResolveConfig {
+  /** Blocks larger than this are skipped (and counted); keeps the pair count near-linear. */
+  maxBlockSize: number;
+  /** Shared-value guard: an email/phone/tax id used by more distinct names is not an identifier. */
+  maxNamesPerSharedValue: number;
+  /** Link when the match probability of a pair (and the cluster average) reaches this. */
+  matchProbability: number;
+  /**
+   * Evidence (sum of field weights, no prior) at or below which two records are "clearly
+   * different": such a pair vetoes any merge of their clusters and any deterministic link.
+   */
+  vetoWeight: number;
+  /** Maximum EM iterations (it usually converges far earlier). */
+  emIterations: number;
+  /** Random record pairs sampled to estimate u probabilities. */
+  randomPairs: number;
+  /** Seed of the random pair sample, so runs are reproducible. */
+  seed: number;
+}
+
+export interface ResolveOptions {
+  /** Assignments of a previous run: record id -> customer id. Surviving ids are kept. */
+  existing?: ReadonlyMap<number, number>;
+  overrides?: Overrides;
+  /**
+   * Incremental mode: only these records are compared (against everything via blocking); the
+   * other records keep their `existing` clusters. Requires `existing`; `model` is recommended.
+   */
+  changedIds?: ReadonlySet<number>;
+  /** First id for new customers; default max(existing) + 1, or 1. */
+  nextCustomerId?: number;
+  /** A model trained by an earlier run; skips EM (always pass one in incremental mode). */
+  model?: TrainedModel;
+  /** Return every record's blocking keys (`ResolveResult.blockKeys`) for the warehouse to store. */
+  returnBlockKeys?: boolean;
+  /** Country for phone numbers without a country code (default RU). */
+  defaultRegion?: string;
+  config?: Partial<ResolveConfig>;
+}
+
+/** m/u probabilities of one comparison level. */
+export interface LevelParams {
+  label: string;
+  m: number;
+  u: number;
+}
+
+/** The learned Fellegi–Sunter model; plain JSON so the warehouse can persist it. */
+export interface TrainedModel {
+  version: 1;
+  /** Prior: probability that two records drawn at random are the same customer. */
+  probabilityTwoRandomRecordsMatch: number;
+  /** Records the model was trained on (the prior refers to this population). */
+  recordCount: number;
+  fields: Array<{ name: string; levels: LevelParams[] }>;
+  /** Term frequencies per field: values seen at least twice, [value, count]; `total` = records with a value. */
+  termFrequencies: Record<string, { total: number; values: Array<[string, number]> }>;
+  /**
+   * Identifier values found shared by several people (switchboard phones, company INNs), as
+   * value hashes: later incremental runs see too few records to notice, so they inherit this.
+   */
+  sharedValues: { email: number[]; phone: number[]; tax_id: number[] };
+  /** EM diagnostics. */
+  em: { iterations: number; converged: boolean; candidateMatchShare: number };
+}
+
+export interface BlockingStat {
+  rule: string;
+  /** Pairs this rule produced that no earlier rule had (each pair is compared once). */
+  pairs: number;
+  blocks: number;
+  /** Blocks above `maxBlockSize`, not expanded, and the records in them. */
+  skippedBlocks: number;
+  skippedRecords: number;
+}
+
+export interface GuardStat {
+  rule: 'email' | 'phone' | 'tax_id';
+  /** Distinct values refused as identifiers (role addresses, values shared by several people). */
+  sharedValues: number;
+  /** Deterministic links made / refused because the two records were clearly different. */
+  links: number;
+  vetoed: number;
+}
+
+export interface Merge {
+  survivingId: number;
+  absorbedId: number;
+}
+
+export interface ResolveResult {
+  /** record id -> customer id, for every input record. */
+  assignment: Map<number, number>;
+  /** Per-record explanation; a read-only map built on demand (see link-table.ts). */
+  links: ReadonlyMap<number, RecordLink>;
+  /** Existing customers that disappeared into another one. */
+  merges: Merge[];
+  /** Existing customers whose records were split: part of them got `newId`. */
+  splits: Array<{ fromId: number; newId: number }>;
+  newCustomerIds: number[];
+  /** Next free customer id after this run. */
+  nextCustomerId: number;
+  blockingStats: BlockingStat[];
+  guardStats: GuardStat[];
+  /** must-link pairs not applied because they contradict a cannot-link. */
+  overrideConflicts: Array<readonly [number, number]>;
+  model: TrainedModel;
+  /** Blocking keys of every input record, when `returnBlockKeys` was set (record = input position). */
+  blockKeys: BlockKeys | null;
+  /** The normalized match keys of a record, for the warehouse to store (see match-keys.ts). */
+  matchKeys(recordId: number): MatchKeys | undefined;
+  stats: { records: number; candidatePairs: number; linkedPairs: number; customers: number };
+  /** Milliseconds per phase. */
+  timings: Record<string, number>;
+}
