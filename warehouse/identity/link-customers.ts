@@ -1,5 +1,5 @@
-import { createScratch } from './build-tables.js';
-import { fill, type MartContext } from './context.js';
+import { createScratch } from '../marts/build-tables.js';
+import { fill, type MartContext } from '../marts/context.js';
 import { prepareRefs, refSource, STREAM_TABLES, type FactStream } from './customer-ref.js';
 
 export interface LinkStats {

@@ -1,5 +1,5 @@
-import { fill, scratchTable, type MartContext } from './context.js';
-import { present } from './sql.js';
+import { fill, scratchTable, type MartContext } from '../marts/context.js';
+import { present } from '../marts/sql.js';
 
 export type FactStream = 'order' | 'interaction';
 
