@@ -1,13 +1,13 @@
 /**
  * Test-only loader of the CDNOW benchmark (../shared/datasets/cdnow, see its README): the raw
- * purchases and the published per-customer summary. Kept out of index.ts; no production code uses it.
+ * purchases and the published per-customer summary. No production code uses it, so it is not built.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CustomerSummary, Transaction } from './summary.js';
+import type { CustomerSummary, Transaction } from '../../../transforms/clv/summary.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CDNOW_DIR = path.resolve(repoRoot, '../shared/datasets/cdnow');
 export const CDNOW_CALIBRATION_END = '1997-09-30';
 
