@@ -25,8 +25,8 @@
  * const inc = resolve(subset, { existing, changedIds, model: full.model, nextCustomerId });
  * ```
  *
- * How it works, one folder per stage (the public types in types/; field layout, hashing and the
- * seeded PRNG in shared/):
+ * How it works, one folder per stage (the shapes they share are type-only modules in types/;
+ * field layout, hashing and the seeded PRNG in shared/):
  * - prepare/ — match keys (prepare.ts): names folded, ё→е, transliterated to Latin, phonetic
  *   keys; split full names; email match keys (plus-tags, Gmail dots), E.164 phones, INN with
  *   checksum, company keys without legal forms — all from ../normalize. Columns of interned
@@ -62,11 +62,13 @@
  * Inputs too small for EM (< 200 candidate pairs) are scored with train/prior-model.ts.
  */
 export { resolve, DEFAULT_CONFIG } from './resolve.js';
-export { blockKeysOf, type BlockKeys } from './block/block-keys.js';
+export { blockKeysOf } from './block/block-keys.js';
+export type { BlockKeys } from './types/block-keys.js';
 export { BLOCKING_RULES } from './block/blocking-rules.js';
 export { FIELDS } from './shared/fields.js';
 export { priorModel } from './train/prior-model.js';
-export { MATCH_KEYS_VERSION, type MatchKeys } from './prepare/match-keys.js';
+export { MATCH_KEYS_VERSION } from './prepare/match-keys.js';
+export type { MatchKeys } from './types/match-keys.js';
 export { evaluateClusters, type Evaluation } from './evaluate.js';
 export { jaro, jaroWinkler } from './compare/jaro-winkler.js';
 export type {

@@ -1,4 +1,5 @@
-import { DETERMINISTIC_FIELDS, type Guards } from './deterministic.js';
+import { DETERMINISTIC_FIELDS } from './deterministic.js';
+import type { Attr, BlockingRule, Guards } from '../types/blocking.js';
 import {
   F_CITY,
   F_COMPANY,
@@ -11,7 +12,7 @@ import {
   F_TAX,
 } from '../shared/fields.js';
 import { combineHash, finishHash } from '../shared/hash.js';
-import type { Prepared } from '../prepare/prepare.js';
+import type { Prepared } from '../types/prepared.js';
 
 /**
  * Blocking rules: two records are compared only when some rule gives them the same key.
@@ -30,30 +31,6 @@ import type { Prepared } from '../prepare/prepare.js';
  * the same record gets the same keys in every run, so the warehouse can store them (incremental
  * runs look candidates up by key instead of re-reading every record).
  */
-export type Attr =
-  | 'email'
-  | 'phone'
-  | 'tax_id'
-  | 'personal_id'
-  | 'given_name'
-  | 'surname'
-  | 'given_phonetic'
-  | 'surname_phonetic'
-  | 'given_initial'
-  | 'surname_initial'
-  | 'birth_year'
-  | 'birth_date'
-  | 'postcode'
-  | 'city'
-  | 'company';
-
-export interface BlockingRule {
-  name: string;
-  parts: readonly Attr[];
-  /** The first two parts in either order (swapped first/last names still meet). */
-  unordered?: boolean;
-}
-
 export const BLOCKING_RULES: readonly BlockingRule[] = Object.freeze([
   { name: 'email', parts: ['email'] },
   { name: 'phone', parts: ['phone'] },

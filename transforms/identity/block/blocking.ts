@@ -1,10 +1,10 @@
-import { Attributes, ruleKeys, type BlockingRule } from './blocking-rules.js';
-import type { BlockKeys } from './block-keys.js';
-import type { Guards } from './deterministic.js';
+import { Attributes, ruleKeys } from './blocking-rules.js';
+import type { BlockKeys } from '../types/block-keys.js';
+import type { BlockingRule, Guards } from '../types/blocking.js';
 import { PairBuffer } from './pair-buffer.js';
 import { radixSortByKey } from '../shared/radix.js';
 import { mulberry32 } from '../shared/random.js';
-import type { Prepared } from '../prepare/prepare.js';
+import type { Prepared } from '../types/prepared.js';
 import type { BlockingStat } from '../types/public.js';
 
 /**

@@ -1,6 +1,7 @@
 import { F_EMAIL, F_PHONE, F_TAX } from '../shared/fields.js';
 import { distinctNames } from './distinct-names.js';
-import type { Prepared } from '../prepare/prepare.js';
+import type { Guards } from '../types/blocking.js';
+import type { Prepared } from '../types/prepared.js';
 import type { GuardStat, TrainedModel } from '../types/public.js';
 
 /**
@@ -27,12 +28,6 @@ export const DETERMINISTIC_FIELDS = [
 ] as const;
 
 export type DeterministicRule = (typeof DETERMINISTIC_FIELDS)[number]['rule'];
-
-/** Per deterministic field: 1 per value code usable as an identifier. */
-export interface Guards {
-  usable: Uint8Array[];
-  stats: GuardStat[];
-}
 
 export function computeGuards(
   p: Prepared,

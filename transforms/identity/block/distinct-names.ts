@@ -1,6 +1,6 @@
 import { F_COMPANY, F_FIRST, F_LAST } from '../shared/fields.js';
 import { jaroWinkler } from '../compare/jaro-winkler.js';
-import type { Prepared } from '../prepare/prepare.js';
+import type { Prepared } from '../types/prepared.js';
 
 /** Surnames this close are one surname for the guard (Ustinov / Ustinow / Ustinova). */
 const SAME_SURNAME = 0.85;

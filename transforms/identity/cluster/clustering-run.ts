@@ -2,7 +2,7 @@ import { ConstrainedClustering, type LinkagePolicy } from './cluster.js';
 import type { DisjointSets } from './disjoint-sets.js';
 import { FS_RULE, type Edges } from './edges.js';
 import type { PairBuffer } from '../block/pair-buffer.js';
-import type { Prepared } from '../prepare/prepare.js';
+import type { Prepared } from '../types/prepared.js';
 import type { RecordIndex } from '../prepare/record-index.js';
 import type { PairScorer } from '../train/scorer.js';
 import type { ResolveOptions } from '../types/public.js';

@@ -1,7 +1,8 @@
-import { DETERMINISTIC_FIELDS, deterministicRule, type Guards } from '../block/deterministic.js';
+import { DETERMINISTIC_FIELDS, deterministicRule } from '../block/deterministic.js';
+import type { Guards } from '../types/blocking.js';
 import { FIELDS } from '../shared/fields.js';
 import type { PairBuffer } from '../block/pair-buffer.js';
-import type { Prepared } from '../prepare/prepare.js';
+import type { Prepared } from '../types/prepared.js';
 import type { PairScorer } from '../train/scorer.js';
 
 /** Rule code of an edge: index into DETERMINISTIC_FIELDS, or FS_RULE. */

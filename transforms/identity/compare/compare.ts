@@ -1,4 +1,3 @@
-import { MISSING } from '../train/em.js';
 import {
   F_CITY,
   F_COMPANY,
@@ -14,6 +13,7 @@ import {
   F_REGION,
   F_STREET,
   F_TAX,
+  MISSING,
   NAME,
   PHON_FIRST,
   PHON_LAST,
@@ -21,9 +21,7 @@ import {
 } from '../shared/fields.js';
 import { jaroWinkler } from './jaro-winkler.js';
 import { withinOneEdit } from './one-edit.js';
-import type { Prepared } from '../prepare/prepare.js';
-import type { LevelCache } from '../prepare/level-cache.js';
-import type { StringColumn } from '../prepare/string-column.js';
+import type { LevelLookup, Prepared, StringColumn } from '../types/prepared.js';
 
 /**
  * The comparison vector of one pair: a level per field (see fields.ts), MISSING when either side
@@ -109,7 +107,7 @@ function compareNames(p: Prepared, a: number, b: number, out: Uint8Array, off: n
 
 function cachedNameLevel(
   col: StringColumn,
-  cache: LevelCache,
+  cache: LevelLookup,
   x: number,
   y: number,
   px: number,
@@ -134,7 +132,7 @@ export function nameLevel(a: string, b: string, pa: number, pb: number): number 
 }
 
 /** Patronymic / middle name: exact, jw>=0.88, initial, else. */
-function middleLevel(col: StringColumn, cache: LevelCache, a: number, b: number): number {
+function middleLevel(col: StringColumn, cache: LevelLookup, a: number, b: number): number {
   if (a < 0 || b < 0) return MISSING;
   if (a === b) return 0;
   const hit = cache.get(a, b);
@@ -210,7 +208,14 @@ function exactLevel(a: number, b: number): number {
  * exact, jw >= hi, jw >= lo, else. A field with a single fuzzy band passes lo > 1 and has
  * levels exact, jw>=hi, else.
  */
-function jwLevel(col: StringColumn, cache: LevelCache, a: number, b: number, hi: number, lo: number): number {
+function jwLevel(
+  col: StringColumn,
+  cache: LevelLookup,
+  a: number,
+  b: number,
+  hi: number,
+  lo: number,
+): number {
   if (a < 0 || b < 0) return MISSING;
   if (a === b) return 0;
   const hit = cache.get(a, b);

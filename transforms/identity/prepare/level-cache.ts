@@ -1,10 +1,12 @@
+import type { LevelLookup } from '../types/prepared.js';
+
 /**
  * A direct-mapped cache of comparison levels by the pair of interned value codes. First names,
  * streets and cities have few distinct values, so the same pairs of values are compared again and
  * again across millions of record pairs; a cache hit (two array reads) replaces a Jaro–Winkler
  * call. A slot holds the last pair that hashed to it — no eviction logic, no allocation.
  */
-export class LevelCache {
+export class LevelCache implements LevelLookup {
   private readonly shift: number;
   private readonly keyA: Int32Array;
   private readonly keyB: Int32Array;

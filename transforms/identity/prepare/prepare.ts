@@ -30,42 +30,12 @@ import {
 } from '../shared/fields.js';
 import { hashString } from '../shared/hash.js';
 import { LevelCache } from './level-cache.js';
-import { MATCH_KEYS_VERSION, type MatchKeys } from './match-keys.js';
+import { MATCH_KEYS_VERSION } from './match-keys.js';
 import { nameParts } from './name-parts.js';
-import { buildHashedColumn, ColumnBuilder, emptyColumn, type StringColumn } from './string-column.js';
+import { buildHashedColumn, ColumnBuilder, emptyColumn } from './string-column.js';
+import type { MatchKeys } from '../types/match-keys.js';
+import type { Prepared, StringColumn } from '../types/prepared.js';
 import type { ResolveInput } from '../types/public.js';
-
-/**
- * Records turned into match keys, column-wise: what every later step (blocking, comparison,
- * EM, clustering) reads. Positions 0..n-1 follow the input order; `ids` maps them back.
- * Names, cities and streets are folded and transliterated to Latin so "Иванов" and "Ivanov" meet.
- */
-export interface Prepared {
-  n: number;
-  ids: Float64Array;
-  /** One column per FIELDS index; the birth_date column stays empty (see `dob`). */
-  cols: StringColumn[];
-  /** yyyymmdd as a number, 0 when missing. */
-  dob: Int32Array;
-  /**
-   * The same codes row-major, ROW per record: slot f = code of field f (birth_date: the date),
-   * PHON_FIRST / PHON_LAST = phonetic codes. What pair comparison reads.
-   */
-  rows: Int32Array;
-  /** phoneticKey of first and last name, codes in one shared table so swapped names meet. */
-  phonFirst: Int32Array;
-  phonLast: Int32Array;
-  phonetic: StringColumn;
-  /** Per email code: 1 for a role address (info@, sales@…), never an identifier. */
-  roleEmail: Uint8Array;
-  /**
-   * Per identifier field (email, phone, tax id): 1 per value code refused as an identifier —
-   * filled in by the resolver once the shared-value guard has run.
-   */
-  sharedValues: Array<Uint8Array | undefined>;
-  /** Comparison levels of value pairs already compared, per fuzzy field (see compare.ts). */
-  cache: Record<'first' | 'last' | 'middle' | 'street' | 'city' | 'company', LevelCache>;
-}
 
 // Pre-normalized E.164 (the canonical column of stg_contact) skips the phone parser.
 const E164 = /^\+[1-9]\d{6,14}$/;

@@ -1,22 +1,6 @@
 import { hashString } from '../shared/hash.js';
 import { radixSortByKey } from '../shared/radix.js';
-
-/**
- * One normalized field of all records, stored column-wise with interned values.
- *
- * Equality becomes an integer comparison (`codes[i] === codes[j]`), each distinct value is kept
- * once, `counts` gives the term frequencies of the Fellegi–Sunter TF adjustment, and
- * `valueHash` is a hash of the value text that stays the same across runs (blocking keys built
- * from it can be stored by the warehouse). A missing value is code -1.
- */
-export interface StringColumn {
-  readonly codes: Int32Array;
-  readonly values: readonly string[];
-  readonly counts: Int32Array;
-  readonly valueHash: Uint32Array;
-  /** Records with a value: the denominator of term frequencies. */
-  readonly present: number;
-}
+import type { StringColumn } from '../types/prepared.js';
 
 export function valueAt(col: StringColumn, pos: number): string | null {
   const code = col.codes[pos]!;

@@ -64,3 +64,6 @@ if (FIELD_COUNT > PHON_FIRST) throw new Error('more comparison fields than row s
 
 /** Name levels by index, shared by first and last name. */
 export const NAME = { exact: 0, jw94: 1, jw88: 2, phonetic: 3, initial: 4, jw70: 5, else: 6 } as const;
+
+/** The comparison level of a pair where either side lacks the value: neutral evidence. */
+export const MISSING = 255;

@@ -1,6 +1,6 @@
-import type { Attr, BlockingRule } from '../block/blocking-rules.js';
+import type { Attr, BlockingRule } from '../types/blocking.js';
 import { compareInto } from '../compare/compare.js';
-import { collectPatterns, MISSING, runEm } from './em.js';
+import { collectPatterns, runEm } from './em.js';
 import {
   F_CITY,
   F_COMPANY,
@@ -16,9 +16,10 @@ import {
   F_STREET,
   F_TAX,
   FIELDS,
+  MISSING,
 } from '../shared/fields.js';
 import type { PairBuffer } from '../block/pair-buffer.js';
-import type { Prepared } from '../prepare/prepare.js';
+import type { Prepared } from '../types/prepared.js';
 
 /**
  * m probabilities by EM, one session per blocking rule (the approach Splink takes).

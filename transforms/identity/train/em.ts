@@ -9,6 +9,7 @@
  * Pairs are first collapsed into distinct comparison patterns with a count, so an iteration costs
  * O(patterns × fields) — a few thousand patterns even for tens of millions of pairs.
  */
+import { MISSING } from '../shared/fields.js';
 
 /** Distinct comparison vectors: `levels` is pattern-major (P × F), MISSING where absent. */
 export interface PatternSet {
@@ -17,8 +18,6 @@ export interface PatternSet {
   levels: Uint8Array;
   counts: Float64Array;
 }
-
-export const MISSING = 255;
 
 export interface EmParams {
   lambda: number;

@@ -1,7 +1,6 @@
 import { compareInto } from '../compare/compare.js';
-import { MISSING } from './em.js';
-import { FIELDS, ROW } from '../shared/fields.js';
-import type { Prepared } from '../prepare/prepare.js';
+import { FIELDS, MISSING, ROW } from '../shared/fields.js';
+import type { Prepared } from '../types/prepared.js';
 import type { ComparisonWeight, TrainedModel } from '../types/public.js';
 
 /**

@@ -1,9 +1,9 @@
-import type { BlockingRule } from '../block/blocking-rules.js';
-import { collectPatterns, MISSING, type PatternSet } from './em.js';
+import type { BlockingRule } from '../types/blocking.js';
+import { collectPatterns, type PatternSet } from './em.js';
 import { estimateM } from './em-sessions.js';
-import { FIELDS } from '../shared/fields.js';
+import { FIELDS, MISSING } from '../shared/fields.js';
 import type { PairBuffer } from '../block/pair-buffer.js';
-import type { Prepared } from '../prepare/prepare.js';
+import type { Prepared } from '../types/prepared.js';
 import { priorModel } from './prior-model.js';
 import type { TrainedModel } from '../types/public.js';
 import { estimateU } from './u-probabilities.js';

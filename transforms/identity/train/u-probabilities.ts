@@ -1,7 +1,6 @@
 import { compareInto } from '../compare/compare.js';
-import { MISSING } from './em.js';
-import { F_DOB, FIELDS } from '../shared/fields.js';
-import type { Prepared } from '../prepare/prepare.js';
+import { F_DOB, FIELDS, MISSING } from '../shared/fields.js';
+import type { Prepared } from '../types/prepared.js';
 import { mulberry32 } from '../shared/random.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { BlockKeys } from '../block/block-keys.js';
-import type { MatchKeys } from '../prepare/match-keys.js';
+import type { BlockKeys } from './block-keys.js';
+import type { MatchKeys } from './match-keys.js';
 
 /**
  * Public types of identity resolution. Engine-independent: the warehouse layer maps stg_contact
