@@ -61,4 +61,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // identity's shared shapes: implementations import them, never the reverse.
+    files: ['transforms/identity/types/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../*'], message: 'transforms/identity/types/ imports only types/.' }] },
+      ],
+    },
+  },
 );

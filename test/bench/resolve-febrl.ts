@@ -1,13 +1,12 @@
 /**
  * Accuracy and timing of identity resolution on the Febrl benchmark files.
  * Build and run from the project root:
- *   npx tsc -p . --outDir /tmp/idbuild && node /tmp/idbuild/test/bench/resolve-febrl.js
+ *   npx tsc -p tsconfig.bench.json --outDir /tmp/idbuild && node /tmp/idbuild/test/bench/resolve-febrl.js
  * Options as JSON in RESOLVE_CONFIG (e.g. '{"matchProbability":0.9}'); RESOLVE_MODEL=1 prints m/u.
  */
 import path from 'node:path';
-import { evaluateClusters } from '../../transforms/identity/evaluate.js';
-import { loadFebrl } from '../../transforms/identity/febrl.js';
-import { resolve } from '../../transforms/identity/resolve.js';
+import { evaluateClusters, resolve } from '../../transforms/identity/index.js';
+import { loadFebrl } from '../support/identity/febrl.js';
 
 // Run from the project root: the datasets live in ../shared/datasets (see datasets/README.md).
 const datasets = path.resolve(process.env.FEBRL_DIR ?? '../shared/datasets/febrl');

@@ -5,8 +5,8 @@
  * upper levels do). A hash collision only adds a few extra candidates, which the resolver scores
  * and rejects.
  */
-import type { BlockKeys } from '../../transforms/identity/block-keys.js';
-import { combineHash, finishHash } from '../../transforms/identity/hash.js';
+import type { BlockKeys } from '../../transforms/identity/index.js';
+import { combineHash, finishHash } from '../../transforms/identity/shared/hash.js';
 
 const SLOT = 2 ** 21;
 const PREFIX_BITS = 20;

@@ -3,10 +3,15 @@
  * records the way the warehouse would do it — through a table of blocking keys, not a pass over
  * all records. Prints time, peak RSS and accuracy; targets ≤ 60 s, ≤ 4 GB, incremental ≤ 5 %.
  */
-import { blockKeysOf } from '../../transforms/identity/block-keys.js';
-import { evaluateClusters, type Evaluation } from '../../transforms/identity/evaluate.js';
-import { DEFAULT_CONFIG, resolve } from '../../transforms/identity/resolve.js';
-import type { ResolveInput, ResolveResult } from '../../transforms/identity/types.js';
+import {
+  blockKeysOf,
+  DEFAULT_CONFIG,
+  evaluateClusters,
+  resolve,
+  type Evaluation,
+  type ResolveInput,
+  type ResolveResult,
+} from '../../transforms/identity/index.js';
 import { KeyTable } from './resolve-key-table.js';
 import { generateSyntheticContacts } from './resolve-synthetic.js';
 

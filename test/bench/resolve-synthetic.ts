@@ -8,11 +8,11 @@
  * Seeded: the same (n, seed) always gives the same records.
  *
  * Run the 1M benchmark (from the project root):
- *   npx tsc -p . --outDir /tmp/idbuild && node --max-old-space-size=3500 /tmp/idbuild/test/bench/resolve-synthetic.js [n]
+ *   npx tsc -p tsconfig.bench.json --outDir /tmp/idbuild && node --max-old-space-size=3500 /tmp/idbuild/test/bench/resolve-synthetic.js [n]
  */
-import { mulberry32 } from '../../transforms/identity/random.js';
+import { mulberry32 } from '../../transforms/identity/shared/random.js';
 import { runSyntheticBenchmark } from './resolve-synthetic-bench.js';
-import type { ResolveInput } from '../../transforms/identity/types.js';
+import type { ResolveInput } from '../../transforms/identity/index.js';
 import {
   clusterSize,
   makeCompanies,

@@ -6,7 +6,7 @@ import {
   bgNbdPAlive,
   bgNbdUnconditionalExpected,
 } from './bg-nbd-predict.js';
-import { readCdnowSummary } from './cdnow-fixture.js';
+import { readCdnowSummary } from '../../test/support/clv/cdnow-fixture.js';
 import type { SummaryTable } from './summary.js';
 
 const weeks = (value: number) => ({ value, unit: 'week' as const });

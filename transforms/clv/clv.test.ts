@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors.js';
 import { fitBgNbd } from './bg-nbd.js';
-import { CDNOW_CALIBRATION_END, readCdnowTransactions } from './cdnow-fixture.js';
+import { CDNOW_CALIBRATION_END, readCdnowTransactions } from '../../test/support/clv/cdnow-fixture.js';
 import {
   monthlyRateFromAnnual,
   predictClv,

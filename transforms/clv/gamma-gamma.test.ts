@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CDNOW_CALIBRATION_END, readCdnowSummary, readCdnowTransactions } from './cdnow-fixture.js';
+import {
+  CDNOW_CALIBRATION_END,
+  readCdnowSummary,
+  readCdnowTransactions,
+} from '../../test/support/clv/cdnow-fixture.js';
 import { fitGammaGamma, gammaGammaExpectedAverageValue, gammaGammaLogLikelihood } from './gamma-gamma.js';
 import { buildSummary } from './summary.js';
 

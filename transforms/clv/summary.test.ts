@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CDNOW_CALIBRATION_END, readCdnowSummary, readCdnowTransactions } from './cdnow-fixture.js';
+import {
+  CDNOW_CALIBRATION_END,
+  readCdnowSummary,
+  readCdnowTransactions,
+} from '../../test/support/clv/cdnow-fixture.js';
 import { buildSummary, convertSummary, dayNumber, type Transaction } from './summary.js';
 
 describe('buildSummary', () => {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluateClusters } from './evaluate.js';
-import { loadFebrl } from './febrl.js';
+import { loadFebrl } from '../../test/support/identity/febrl.js';
 import { resolve } from './resolve.js';
 
 const datasets = fileURLToPath(new URL('../../../shared/datasets/febrl/', import.meta.url));

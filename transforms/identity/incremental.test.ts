@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { generateSyntheticContacts } from '../../test/bench/resolve-synthetic.js';
-import { blockKeysOf } from './block-keys.js';
+import { blockKeysOf } from './block/block-keys.js';
 import { evaluateClusters } from './evaluate.js';
 import { resolve } from './resolve.js';
-import type { ResolveInput } from './types.js';
+import type { ResolveInput } from './types/public.js';
 
 describe('incremental resolution', () => {
   const all = generateSyntheticContacts(3030, 11);

@@ -25,26 +25,29 @@
  * const inc = resolve(subset, { existing, changedIds, model: full.model, nextCustomerId });
  * ```
  *
- * How it works (one file per step):
- * - prepare.ts — match keys: names folded, ё→е, transliterated to Latin, phonetic keys; split
- *   full names; email match keys (plus-tags, Gmail dots), E.164 phones, INN with checksum,
- *   company keys without legal forms — all from ../normalize.
- * - deterministic.ts — same email / phone / tax id links outright, unless the value is a role
- *   address or shared by more than `maxNamesPerSharedValue` distinct names (switchboards,
+ * How it works, one folder per stage (the shapes they share are type-only modules in types/;
+ * field layout, hashing and the seeded PRNG in shared/):
+ * - prepare/ — match keys (prepare.ts): names folded, ё→е, transliterated to Latin, phonetic
+ *   keys; split full names; email match keys (plus-tags, Gmail dots), E.164 phones, INN with
+ *   checksum, company keys without legal forms — all from ../normalize. Columns of interned
+ *   values (string-column.ts), stored match keys (match-keys.ts).
+ * - block/ — deterministic.ts: same email / phone / tax id links outright, unless the value is a
+ *   role address or shared by more than `maxNamesPerSharedValue` distinct names (switchboards,
  *   employer INNs), or the two records are clearly different people (family mailbox).
- * - blocking-rules.ts, blocking.ts — candidate pairs from composite keys; each pair compared
- *   once; oversized blocks skipped and counted.
- * - compare.ts, fields.ts — comparison levels per field (Jaro–Winkler bands, one-typo ids and
- *   dates, day/month swaps, swapped first/last names, initials); missing = neutral.
- * - u-probabilities.ts, em.ts, train.ts — Fellegi–Sunter: u from random pairs, m and the prior
- *   by EM on the candidate pairs (no labels); prior-model.ts for inputs too small for EM.
- * - scorer.ts — log2(m/u) weights with term-frequency adjustment on names, city, street,
- *   postcode, company.
- * - cluster.ts — strongest edges first; a merge needs every cross pair free of clear
- *   contradictions and (for FS edges) an average match weight above the threshold, so weak
- *   links do not chain strangers; must-link / cannot-link overrides.
- * - stable-ids.ts — ids survive runs (most-held id wins, ties → smallest), merges and splits.
- * - explain-records.ts, link-table.ts — the deciding edge of every record.
+ *   blocking-rules.ts, blocking.ts: candidate pairs from composite keys; each pair compared
+ *   once; oversized blocks skipped and counted. block-keys.ts: the keys, for incremental runs.
+ * - compare/ — comparison levels per field (Jaro–Winkler bands, one-typo ids and dates,
+ *   day/month swaps, swapped first/last names, initials); missing = neutral.
+ * - train/ — Fellegi–Sunter: u from random pairs (u-probabilities.ts), m and the prior by EM on
+ *   the candidate pairs, no labels (em.ts, em-sessions.ts, train.ts); prior-model.ts for inputs
+ *   too small for EM. scorer.ts: log2(m/u) weights with term-frequency adjustment on names,
+ *   city, street, postcode, company.
+ * - cluster/ — edges.ts picks the links; cluster.ts: strongest edges first; a merge needs every
+ *   cross pair free of clear contradictions and (for FS edges) an average match weight above the
+ *   threshold, so weak links do not chain strangers; must-link / cannot-link overrides.
+ * - golden/ — stable-ids.ts: ids survive runs (most-held id wins, ties → smallest), merges and
+ *   splits. explain-records.ts, link-table.ts: the deciding edge of every record.
+ * resolve.ts runs the stages in order; evaluate.ts scores clusters against known truth.
  *
  * Incremental mode: with `changedIds`, only pairs touching a changed record are generated (the
  * same blocking), unchanged records keep their existing customers as they are, and clusters
@@ -53,19 +56,21 @@
  * of `blockKeysOf(changed)` up in the stored `blockKeys`) and the other records of their
  * customers. Pass the model of the last full run: it carries the prior for the whole
  * population, the term frequencies and the shared values. Records passed with `match_keys`
- * (match-keys.ts) are not normalized again — normalization is most of the cost of a run; never
+ * (prepare/match-keys.ts) are not normalized again — normalization is most of the cost of a run; never
  * pass stored keys for a record whose fields changed.
  *
- * Inputs too small for EM (< 200 candidate pairs) are scored with prior-model.ts.
+ * Inputs too small for EM (< 200 candidate pairs) are scored with train/prior-model.ts.
  */
 export { resolve, DEFAULT_CONFIG } from './resolve.js';
-export { blockKeysOf, type BlockKeys } from './block-keys.js';
-export { BLOCKING_RULES } from './blocking-rules.js';
-export { FIELDS } from './fields.js';
-export { priorModel } from './prior-model.js';
-export { MATCH_KEYS_VERSION, type MatchKeys } from './match-keys.js';
+export { blockKeysOf } from './block/block-keys.js';
+export type { BlockKeys } from './types/block-keys.js';
+export { BLOCKING_RULES } from './block/blocking-rules.js';
+export { FIELDS } from './shared/fields.js';
+export { priorModel } from './train/prior-model.js';
+export { MATCH_KEYS_VERSION } from './prepare/match-keys.js';
+export type { MatchKeys } from './types/match-keys.js';
 export { evaluateClusters, type Evaluation } from './evaluate.js';
-export { jaro, jaroWinkler } from './jaro-winkler.js';
+export { jaro, jaroWinkler } from './compare/jaro-winkler.js';
 export type {
   BlockingStat,
   ComparisonWeight,
@@ -80,4 +85,4 @@ export type {
   ResolveOptions,
   ResolveResult,
   TrainedModel,
-} from './types.js';
+} from './types/public.js';

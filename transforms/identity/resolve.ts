@@ -1,20 +1,26 @@
-import { BLOCKING_RULES } from './blocking-rules.js';
-import { generateCandidates } from './blocking.js';
-import { runClustering } from './clustering-run.js';
-import { compareInto } from './compare.js';
-import { computeGuards, sharedValueHashes } from './deterministic.js';
-import { selectEdges } from './edges.js';
-import { explainRecords } from './explain-records.js';
-import { FIELDS } from './fields.js';
-import { LinkTable } from './link-table.js';
-import { matchKeysAt } from './match-keys.js';
-import { prepare } from './prepare.js';
-import { priorModel } from './prior-model.js';
-import { RecordIndex } from './record-index.js';
-import { PairScorer } from './scorer.js';
-import { assignCustomerIds } from './stable-ids.js';
-import { trainModel } from './train.js';
-import type { ResolveConfig, ResolveInput, ResolveOptions, ResolveResult, TrainedModel } from './types.js';
+import { BLOCKING_RULES } from './block/blocking-rules.js';
+import { generateCandidates } from './block/blocking.js';
+import { runClustering } from './cluster/clustering-run.js';
+import { compareInto } from './compare/compare.js';
+import { computeGuards, sharedValueHashes } from './block/deterministic.js';
+import { selectEdges } from './cluster/edges.js';
+import { explainRecords } from './golden/explain-records.js';
+import { FIELDS } from './shared/fields.js';
+import { LinkTable } from './golden/link-table.js';
+import { matchKeysAt } from './prepare/match-keys.js';
+import { prepare } from './prepare/prepare.js';
+import { priorModel } from './train/prior-model.js';
+import { RecordIndex } from './prepare/record-index.js';
+import { PairScorer } from './train/scorer.js';
+import { assignCustomerIds } from './golden/stable-ids.js';
+import { trainModel } from './train/train.js';
+import type {
+  ResolveConfig,
+  ResolveInput,
+  ResolveOptions,
+  ResolveResult,
+  TrainedModel,
+} from './types/public.js';
 
 const MIN_EM_PAIRS = 200;
 /** Pairs per blocking rule sampled for its EM session (train.ts). */

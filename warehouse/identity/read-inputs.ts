@@ -1,6 +1,6 @@
 import type { ResolveInput } from '../../transforms/identity/index.js';
 import type { Warehouse } from '../connection.js';
-import { customerRefSql } from '../marts/customer-ref.js';
+import { customerRefSql } from './customer-ref.js';
 import { CONTACT_FIELDS } from '../tables.js';
 
 /** What resolve reads from the warehouse: every source record with a numeric id for this run. */

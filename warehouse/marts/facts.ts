@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { bulk, type MartContext } from './context.js';
-import { refSource } from './customer-ref.js';
+import { refSource } from '../identity/customer-ref.js';
 import { str } from './sql.js';
 
 /**
@@ -30,7 +30,7 @@ export function voidStatusSql(status: string): string {
 
 /**
  * fct_order from stg_order: one row per staged order, tied to its customer through its
- * reference (customer-ref.ts) and the crosswalk (linkCustomers has made sure every order's
+ * reference (identity/customer-ref.ts) and the crosswalk (linkCustomers has made sure every order's
  * reference is there). Cancelled orders,
  * returns (by status or a negative amount) and orders without an amount stay as facts with
  * is_revenue = 0. margin = amount − cost, rounded to cents in SQL, NULL when the cost is unknown.

@@ -16,7 +16,7 @@ import type { ClvFitReport } from './clv-fit.js';
 import { buildCohorts } from './cohort.js';
 import { createContext, dropScratch, type MartContext } from './context.js';
 import { buildInteractionFacts, buildOrderFacts } from './facts.js';
-import { linkCustomers, type LinkStats } from './link-customers.js';
+import { linkCustomers, type LinkStats } from '../identity/link-customers.js';
 import { resolveOptions, type BuildMartsOptions, type MartProgress } from './options.js';
 import { buildProfitability } from './profitability.js';
 import { buildRfm } from './rfm.js';
@@ -135,7 +135,7 @@ async function cleanUp(ctx: MartContext): Promise<void> {
 export { MART_TABLES };
 export type { BuildMartsOptions, ClvSettings, MartProgress } from './options.js';
 export type { ClvFitReport } from './clv-fit.js';
-export type { LinkStats } from './link-customers.js';
+export type { LinkStats } from '../identity/link-customers.js';
 export type { ScoreboardRow } from './scoreboard.js';
 export { INDICATORS, indicatorSpec, type IndicatorSpec } from './indicators.js';
 export {

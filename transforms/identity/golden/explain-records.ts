@@ -1,0 +1,56 @@
+import type { ClusteringOutcome } from '../cluster/clustering-run.js';
+import type { Edges } from '../cluster/edges.js';
+import type { LinkColumns } from './link-table.js';
+import type { PairBuffer } from '../block/pair-buffer.js';
+import type { PairScorer } from '../train/scorer.js';
+
+/**
+ * One link per record: the strongest edge joining it to another record of its customer —
+ * a must-link first, then a deterministic rule, then the best FS pair (edges arrive sorted that
+ * way). A record in a multi-record customer with no such edge was kept there from the previous
+ * run ('existing'); a record alone is 'none'. Codes index LINK_RULES.
+ */
+export function explainRecords(
+  scorer: PairScorer,
+  clustering: ClusteringOutcome,
+  pairs: PairBuffer,
+  edges: Edges,
+  evidence: Float64Array,
+  csr: { clusterOf: Int32Array; start: Int32Array },
+  customerOf: Float64Array,
+): LinkColumns {
+  const n = csr.clusterOf.length;
+  const cols: LinkColumns = {
+    customer: new Float64Array(n),
+    rule: new Uint8Array(n),
+    partner: new Int32Array(n).fill(-1),
+    evidence: new Float64Array(n),
+  };
+  const set = (x: number, y: number, code: number, ev: number): void => {
+    if (cols.partner[x]! >= 0) return;
+    cols.partner[x] = y;
+    cols.rule[x] = code;
+    cols.evidence[x] = ev;
+  };
+  const { clusterOf, start } = csr;
+  for (const [a, b] of clustering.mustLinks) {
+    const ev = scorer.evidence(a, b);
+    set(a, b, 2, ev);
+    set(b, a, 2, ev);
+  }
+  for (let e = 0; e < edges.count; e++) {
+    const k = edges.pair[e]!;
+    const a = pairs.left[k]!;
+    const b = pairs.right[k]!;
+    if (clusterOf[a] !== clusterOf[b]) continue;
+    // Edge rules: 0..2 deterministic (email, phone, tax_id), 3 FS → link codes 3..6.
+    set(a, b, 3 + edges.rule[e]!, evidence[k]!);
+    set(b, a, 3 + edges.rule[e]!, evidence[k]!);
+  }
+  for (let i = 0; i < n; i++) {
+    const c = clusterOf[i]!;
+    cols.customer[i] = customerOf[c]!;
+    if (cols.partner[i]! < 0) cols.rule[i] = start[c + 1]! - start[c]! === 1 ? 0 : 1;
+  }
+  return cols;
+}

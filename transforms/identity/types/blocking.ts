@@ -1,0 +1,32 @@
+import type { GuardStat } from './public.js';
+
+/** What a blocking key is made of: one attribute of a prepared record. */
+export type Attr =
+  | 'email'
+  | 'phone'
+  | 'tax_id'
+  | 'personal_id'
+  | 'given_name'
+  | 'surname'
+  | 'given_phonetic'
+  | 'surname_phonetic'
+  | 'given_initial'
+  | 'surname_initial'
+  | 'birth_year'
+  | 'birth_date'
+  | 'postcode'
+  | 'city'
+  | 'company';
+
+export interface BlockingRule {
+  name: string;
+  parts: readonly Attr[];
+  /** The first two parts in either order (swapped first/last names still meet). */
+  unordered?: boolean;
+}
+
+/** Per deterministic field: 1 per value code usable as an identifier. */
+export interface Guards {
+  usable: Uint8Array[];
+  stats: GuardStat[];
+}

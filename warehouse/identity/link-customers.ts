@@ -1,0 +1,142 @@
+import { createScratch } from '../marts/build-tables.js';
+import { fill, type MartContext } from '../marts/context.js';
+import { prepareRefs, refSource, STREAM_TABLES, type FactStream } from './customer-ref.js';
+
+export interface LinkStats {
+  /** New crosswalk rows tying a reference to an existing customer by exact tax id, email or phone. */
+  matched: number;
+  /** New customers for orders nobody knew ('order-only'). */
+  created: number;
+}
+
+const REF = 'etl_build_ref';
+const LINK = 'etl_build_link';
+
+/**
+ * Ties every staged order (and what it can of the interactions) to a customer, in the warehouse,
+ * set-based. References already in the crosswalk are left alone, so ids are stable across runs.
+ * A new reference is linked to the one dim_customer holding its tax id, email or phone (a value
+ * held by several customers proves nothing and is skipped); an order reference still unknown
+ * becomes a customer of its own, match_rule 'order-only', with ids max(customer_id)+1… in code
+ * point order of (source, reference) — the identity resolver allocates ids the same way.
+ * Interactions never create customers: an unknown sender is not a customer.
+ */
+export async function linkCustomers(ctx: MartContext): Promise<LinkStats> {
+  const { wh } = ctx;
+  const stats: LinkStats = { matched: 0, created: 0 };
+  try {
+    for (const stream of ['order', 'interaction'] as const) {
+      const s = await linkStream(ctx, stream);
+      stats.matched += s.matched;
+      stats.created += s.created;
+      // The facts join the crosswalk next: its statistics must count the links just added.
+      await wh.adapter.analyze(wh.knex, 'customer_crosswalk');
+    }
+  } finally {
+    await wh.knex.schema.dropTableIfExists(REF);
+    await wh.knex.schema.dropTableIfExists(LINK);
+  }
+  return stats;
+}
+
+async function linkStream(ctx: MartContext, stream: FactStream): Promise<LinkStats> {
+  const { wh, sql } = ctx;
+  const { when, owner } = STREAM_TABLES[stream];
+  await prepareRefs(ctx, stream);
+  const { from, ref } = refSource(ctx, stream, 's');
+  await createScratch(wh, {
+    name: REF,
+    columns: [
+      { name: 'source', type: 'key' },
+      { name: 'ref', type: 'key' },
+      ...(['email', 'full_name', 'company', 'owner'] as const).map((name) => ({
+        name,
+        type: 'text' as const,
+      })),
+      ...(['phone', 'tax_id'] as const).map((name) => ({ name, type: 'key' as const })),
+      { name: 'seen_first', type: 'datetime' },
+      { name: 'seen_last', type: 'datetime' },
+    ],
+    key: ['source', 'ref'],
+  });
+  await createScratch(wh, {
+    name: LINK,
+    columns: [
+      { name: 'source', type: 'key' },
+      { name: 'ref', type: 'key' },
+      { name: 'customer_id', type: 'int' },
+      { name: 'match_rule', type: 'key' },
+    ],
+    key: ['source', 'ref'],
+  });
+
+  // One row per unknown reference, described by its latest record (nulls last, then key order).
+  const part = `PARTITION BY s.source, ${ref}`;
+  await fill(
+    ctx,
+    REF,
+    `
+    INSERT INTO ${REF} (source, ref, email, phone, tax_id, full_name, company, owner, seen_first, seen_last)
+    SELECT source, ref, email, phone, tax_id, full_name, company, owner, seen_first, seen_last FROM (
+      SELECT s.source, ${ref} AS ref, s.email, s.phone, s.tax_id, s.full_name, s.company, ${owner === 'NULL' ? 'NULL' : `s.${owner}`} AS owner,
+        MIN(s.loaded_at) OVER (${part}) AS seen_first,
+        MAX(s.updated_at) OVER (${part}) AS seen_last,
+        ROW_NUMBER() OVER (${part} ORDER BY CASE WHEN s.${when} IS NULL THEN 1 ELSE 0 END, s.${when} DESC, ${sql.sortKey('s.source_key')} DESC) AS rn
+      FROM ${from}
+      WHERE ${ref} IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM customer_crosswalk x WHERE x.source = s.source AND x.source_key = ${ref})
+    ) u WHERE rn = 1`,
+  );
+  // After the first build nearly every reference is known: skip the scans of dim_customer.
+  const [pending] = wh.adapter.rows(await wh.knex.raw(`SELECT COUNT(*) AS n FROM ${REF}`));
+  if (Number(pending?.n ?? 0) === 0) return { matched: 0, created: 0 };
+
+  const unique = (column: string) =>
+    `(SELECT ${column} AS v, MIN(customer_id) AS id FROM dim_customer WHERE ${column} IS NOT NULL AND ${column} <> '' GROUP BY ${column} HAVING COUNT(*) = 1)`;
+  await fill(
+    ctx,
+    LINK,
+    `
+    INSERT INTO ${LINK} (source, ref, customer_id, match_rule)
+    SELECT r.source, r.ref, COALESCE(t.id, e.id, p.id),
+      CASE WHEN t.id IS NOT NULL THEN '${stream}-tax_id' WHEN e.id IS NOT NULL THEN '${stream}-email' ELSE '${stream}-phone' END
+    FROM ${REF} r
+    LEFT JOIN ${unique('tax_id')} t ON t.v = r.tax_id
+    LEFT JOIN ${unique('email')} e ON e.v = r.email
+    LEFT JOIN ${unique('phone')} p ON p.v = r.phone
+    WHERE COALESCE(t.id, e.id, p.id) IS NOT NULL`,
+  );
+
+  return wh.knex.transaction(async (trx) => {
+    let created = 0;
+    if (stream === 'order') {
+      // Ids are taken inside the transaction that inserts them.
+      const res = await trx.raw(`
+        INSERT INTO ${LINK} (source, ref, customer_id, match_rule)
+        SELECT r.source, r.ref, m.base + ROW_NUMBER() OVER (ORDER BY ${sql.sortKey('r.source')}, ${sql.sortKey('r.ref')}), 'order-only'
+        FROM ${REF} r
+        CROSS JOIN (SELECT COALESCE(MAX(customer_id), 0) AS base FROM dim_customer) m
+        LEFT JOIN ${LINK} l ON l.source = r.source AND l.ref = r.ref
+        WHERE l.ref IS NULL`);
+      created = affected(res);
+      await trx.raw(`
+        INSERT INTO dim_customer (customer_id, full_name, email, phone, company, tax_id, owner, first_seen, last_seen, record_count)
+        SELECT l.customer_id, r.full_name, r.email, r.phone, r.company, r.tax_id, r.owner, r.seen_first, r.seen_last, 1
+        FROM ${LINK} l JOIN ${REF} r ON r.source = l.source AND r.ref = l.ref
+        WHERE l.match_rule = 'order-only'`);
+    }
+    const linked = affected(
+      await trx.raw(`
+        INSERT INTO customer_crosswalk (source, source_key, customer_id, match_rule, match_score, linked_at)
+        SELECT source, ref, customer_id, match_rule, 1, ${wh.adapter.now()} FROM ${LINK}`),
+    );
+    return { matched: linked - created, created };
+  });
+}
+
+/** Rows written by an INSERT, whatever shape the driver reports it in. */
+function affected(result: unknown): number {
+  const r = (Array.isArray(result) ? result[0] : result) as
+    { rowCount?: number; changes?: number; affectedRows?: number } | undefined;
+  return Number(r?.rowCount ?? r?.changes ?? r?.affectedRows ?? 0);
+}
