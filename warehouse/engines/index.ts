@@ -1,9 +1,9 @@
 import { ConfigError } from '../../lib/errors.js';
 import type { EngineName } from '../url.js';
 import type { EngineAdapter } from './adapter.js';
-import { MysqlAdapter } from './mysql.js';
-import { PostgresAdapter } from './postgres.js';
-import { SqliteAdapter } from './sqlite.js';
+import { MysqlAdapter } from './mysql/index.js';
+import { PostgresAdapter } from './postgres/index.js';
+import { SqliteAdapter } from './sqlite/index.js';
 
 /** Every engine the warehouse runs on. An adapter instance belongs to one connection. */
 const ENGINES: Readonly<Record<EngineName, () => EngineAdapter>> = Object.freeze({

@@ -4,8 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import pgCopyStreams from 'pg-copy-streams';
-import { tlsOptions } from '../../lib/db-url.js';
-import type { WarehouseUrl } from '../url.js';
+import { tlsOptions } from '../../../lib/db-url.js';
+import type { WarehouseUrl } from '../../url.js';
 import type {
   BatchResult,
   LoadContext,
@@ -14,9 +14,9 @@ import type {
   SwapPair,
   SwapResult,
   TruncUnit,
-} from './adapter.js';
-import { BulkTextAdapter, quoteIdent as q } from './base.js';
-import { lineEncoder, tsvStream } from './tsv.js';
+} from '../adapter.js';
+import { BulkTextAdapter, quoteIdent as q } from '../base.js';
+import { lineEncoder, tsvStream } from '../tsv.js';
 
 // Read DATE as 'YYYY-MM-DD' (not a local-midnight Date), NUMERIC and BIGINT as numbers, so
 // results read back the same as on the other engines.

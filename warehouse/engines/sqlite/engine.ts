@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Knex } from 'knex';
-import type { StagingTableSpec } from '../tables.js';
-import type { WarehouseUrl } from '../url.js';
+import type { StagingTableSpec } from '../../tables.js';
+import type { WarehouseUrl } from '../../url.js';
 import type {
   BatchResult,
   EncodedRows,
@@ -14,9 +14,9 @@ import type {
   SwapPair,
   SwapResult,
   TruncUnit,
-} from './adapter.js';
-import { BaseAdapter, quoteIdent } from './base.js';
-import { filledColumns, ValueReader } from './values.js';
+} from '../adapter.js';
+import { BaseAdapter, quoteIdent } from '../base.js';
+import { filledColumns, ValueReader } from '../values.js';
 
 /** Rows per multi-row INSERT: well inside SQLite's 32,766 bound-parameter limit. */
 const ROWS_PER_STATEMENT = 200;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
-import type { WarehouseUrl } from '../url.js';
-import type { BatchResult, LoadContext, NamedLock, TruncUnit } from './adapter.js';
-import { BulkTextAdapter, quoteIdent } from './base.js';
+import type { WarehouseUrl } from '../../url.js';
+import type { BatchResult, LoadContext, NamedLock, TruncUnit } from '../adapter.js';
+import { BulkTextAdapter, quoteIdent } from '../base.js';
 
 const q = (name: string) => quoteIdent(name, '`');
 

@@ -1,0 +1,1 @@
+export { MysqlAdapter } from './engine.js';

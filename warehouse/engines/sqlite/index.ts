@@ -1,0 +1,1 @@
+export { SqliteAdapter } from './engine.js';
