@@ -1,1 +1,1 @@
-export { MysqlAdapter } from './engine.js';
+export { MysqlAdapter } from './adapter.js';

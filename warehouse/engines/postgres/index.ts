@@ -1,1 +1,1 @@
-export { PostgresAdapter } from './engine.js';
+export { PostgresAdapter } from './adapter.js';

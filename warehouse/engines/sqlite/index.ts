@@ -1,1 +1,1 @@
-export { SqliteAdapter } from './engine.js';
+export { SqliteAdapter } from './adapter.js';
