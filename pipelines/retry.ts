@@ -1,61 +1,13 @@
 import { ConfigError, NotImplementedError, SourceError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-
-/**
- * Driver error codes that mean "the same work may succeed if tried again": the connection
- * dropped, the server is restarting, or the engine chose this transaction as a victim.
- * Everything else (bad SQL, bad credentials, constraint violations, bad config) fails the same
- * way every time and is not retried.
- */
-const TRANSIENT_CODES: ReadonlySet<string> = new Set([
-  // PostgreSQL SQLSTATEs
-  '40001', // serialization_failure
-  '40P01', // deadlock_detected
-  '55P03', // lock_not_available (lock_timeout)
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now (starting up)
-  '53300', // too_many_connections
-  '08000', // connection_exception
-  '08001', // sqlclient_unable_to_establish_sqlconnection
-  '08003', // connection_does_not_exist
-  '08004', // sqlserver_rejected_establishment_of_sqlconnection
-  '08006', // connection_failure
-  // MySQL / MariaDB, as mysql2 names them
-  'ER_LOCK_DEADLOCK',
-  'ER_LOCK_WAIT_TIMEOUT',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-  'ER_CLIENT_INTERACTION_TIMEOUT',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  // SQLite: another writer held the database past busy_timeout
-  'SQLITE_BUSY',
-  'SQLITE_BUSY_SNAPSHOT',
-  'SQLITE_LOCKED',
-  // Sockets
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
-
-/** Failures that carry no code but are a dropped connection or a full pool. */
-const TRANSIENT_MESSAGES = [
-  /Connection terminated unexpectedly/i,
-  /server closed the connection unexpectedly/i,
-  /Timeout acquiring a connection/i,
-];
+import { RETRYABLE_CODES, RETRYABLE_MESSAGES } from '../warehouse/engines/errors.js';
 
 export type FailureKind = 'transient' | 'permanent';
 
 /**
- * Whether retrying can help. Walks the cause chain (our errors wrap driver errors) and
- * AggregateErrors (Node's connect tries every address of a host); our own config, source and
+ * Whether retrying can help: only for a driver error whose code or message the engines list as
+ * retryable (warehouse/engines/errors.ts). Walks the cause chain (our errors wrap driver errors)
+ * and AggregateErrors (Node's connect tries every address of a host); our own config, source and
  * not-implemented errors are permanent whatever they wrap.
  */
 export function classifyFailure(err: unknown): FailureKind {
@@ -70,9 +22,9 @@ export function classifyFailure(err: unknown): FailureKind {
       return 'permanent';
     if ((e as Error).name === 'AbortError') return 'permanent';
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) transient = true;
+    if (typeof code === 'string' && RETRYABLE_CODES.has(code)) transient = true;
     const message = (e as { message?: unknown }).message;
-    if (typeof message === 'string' && TRANSIENT_MESSAGES.some((re) => re.test(message))) transient = true;
+    if (typeof message === 'string' && RETRYABLE_MESSAGES.some((re) => re.test(message))) transient = true;
     queue.push((e as { cause?: unknown }).cause);
     const errors = (e as { errors?: unknown }).errors;
     if (Array.isArray(errors)) queue.push(...errors);

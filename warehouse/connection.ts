@@ -1,8 +1,8 @@
 import knexFactory, { type Knex } from 'knex';
 import type { Logger } from 'pino';
-import { explainConnectError } from '../lib/db-errors.js';
 import { knexLog } from '../lib/knex-log.js';
 import type { EngineAdapter } from './engines/adapter.js';
+import { explainConnectError } from './engines/errors.js';
 import { createAdapter } from './engines/index.js';
 import { WAREHOUSE_ROLE, parseWarehouseUrl, type WarehouseUrl } from './url.js';
 

@@ -73,28 +73,13 @@ export abstract class BaseAdapter implements EngineAdapter {
     for (let i = 0; i < rows.length; i += 500) await knex(table).insert(rows.slice(i, i + 500));
   }
 
-  /**
-   * The swap every engine can do in one transaction: delete the live rows and insert the built
-   * ones (MVCC: readers keep seeing the old rows until the commit, and are never blocked). It
-   * keeps everything attached to the live tables, but writes every row twice more.
-   */
+  /** The copy swap (copySwap): every engine can do it; an engine with a faster swap overrides this. */
   async swapTables(
     knex: Knex,
     pairs: readonly SwapPair[],
     afterTable?: (table: string) => Promise<void> | void,
   ): Promise<SwapResult> {
-    const columns = new Map<string, string[]>();
-    for (const { table } of pairs) columns.set(table, Object.keys(await knex(table).columnInfo()));
-    await knex.transaction(async (trx) => {
-      for (const { table, build } of pairs) {
-        const cols = columns.get(table)!;
-        const list = cols.map(() => '??').join(', ');
-        await trx.raw('DELETE FROM ??', [table]);
-        await trx.raw(`INSERT INTO ?? (${list}) SELECT ${list} FROM ??`, [table, ...cols, ...cols, build]);
-        await afterTable?.(table);
-      }
-    });
-    return { method: 'copy' };
+    return copySwap(knex, pairs, afterTable);
   }
 
   /** Key columns use a binary collation already on MySQL and SQLite. */
@@ -174,11 +159,6 @@ export abstract class BaseAdapter implements EngineAdapter {
   async grantSelect(_knex: Knex, _role: string, _tables: readonly string[]): Promise<void> {
     throw new ConfigError(`${this.label} has no roles or grants`);
   }
-
-  /** Columns the loader writes that are not part of the key. */
-  protected valueColumns(spec: StagingTableSpec): string[] {
-    return spec.columns.map((c) => c.name).filter((c) => !spec.key.includes(c));
-  }
 }
 
 /**
@@ -212,6 +192,35 @@ export abstract class BulkTextAdapter extends BaseAdapter {
     count: number,
     text: () => Readable,
   ): Promise<BatchResult>;
+}
+
+/** Columns the loader writes that are not part of the key. */
+export function valueColumns(spec: StagingTableSpec): string[] {
+  return spec.columns.map((c) => c.name).filter((c) => !spec.key.includes(c));
+}
+
+/**
+ * The swap every engine can do in one transaction: delete the live rows and insert the built
+ * ones (MVCC: readers keep seeing the old rows until the commit, and are never blocked). It
+ * keeps everything attached to the live tables, but writes every row twice more.
+ */
+export async function copySwap(
+  knex: Knex,
+  pairs: readonly SwapPair[],
+  afterTable?: (table: string) => Promise<void> | void,
+): Promise<SwapResult> {
+  const columns = new Map<string, string[]>();
+  for (const { table } of pairs) columns.set(table, Object.keys(await knex(table).columnInfo()));
+  await knex.transaction(async (trx) => {
+    for (const { table, build } of pairs) {
+      const cols = columns.get(table)!;
+      const list = cols.map(() => '??').join(', ');
+      await trx.raw('DELETE FROM ??', [table]);
+      await trx.raw(`INSERT INTO ?? (${list}) SELECT ${list} FROM ??`, [table, ...cols, ...cols, build]);
+      await afterTable?.(table);
+    }
+  });
+  return { method: 'copy' };
 }
 
 export function quoteIdent(name: string, quote = '"'): string {

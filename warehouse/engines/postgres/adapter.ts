@@ -1,0 +1,130 @@
+import type { Readable } from 'node:stream';
+import type { Knex } from 'knex';
+import type { WarehouseUrl } from '../../url.js';
+import type { BatchResult, LoadContext, NamedLock, SwapPair, SwapResult, TruncUnit } from '../adapter.js';
+import { BulkTextAdapter } from '../base.js';
+import { copyLoad, copyRows } from './bulk-load.js';
+import { createTableLike, hasIndex, listTables } from './catalog.js';
+import { warehouseConnection } from './connection.js';
+import * as dialect from './dialect.js';
+import { createReadRole, grantSelect } from './grants.js';
+import { tryLock } from './locks.js';
+import { createBuildTable, finishBuildTable, runBulk, swapTables } from './swap.js';
+
+export const POSTGRES_LABEL = 'PostgreSQL';
+
+/**
+ * PostgreSQL. Bulk path: COPY (bulk-load.ts); marts swap in by renaming (swap.ts); named locks
+ * are advisory locks (locks.ts).
+ */
+export class PostgresAdapter extends BulkTextAdapter {
+  readonly name = 'postgres' as const;
+  readonly label = POSTGRES_LABEL;
+  /** Hash joins. */
+  override readonly joinsOnExpressions = true;
+
+  knexConfig(url: WarehouseUrl): Knex.Config {
+    return warehouseConnection(url);
+  }
+
+  override now(): string {
+    return dialect.now();
+  }
+
+  dateTrunc(unit: TruncUnit, expr: string): string {
+    return dialect.dateTrunc(unit, expr);
+  }
+
+  daysBetween(from: string, to: string): string {
+    return dialect.daysBetween(from, to);
+  }
+
+  secondsBetween(from: string, to: string): string {
+    return dialect.secondsBetween(from, to);
+  }
+
+  monthIndex(expr: string): string {
+    return dialect.monthIndex(expr);
+  }
+
+  override binaryOrder(expr: string): string {
+    return dialect.binaryOrder(expr);
+  }
+
+  override rows(result: unknown): Array<Record<string, unknown>> {
+    return dialect.rows(result);
+  }
+
+  async createTableLike(knex: Knex, table: string, like: string): Promise<void> {
+    await createTableLike(knex, table, like);
+  }
+
+  async hasIndex(knex: Knex, table: string, index: string): Promise<boolean> {
+    return hasIndex(knex, table, index);
+  }
+
+  async listTables(knex: Knex): Promise<string[]> {
+    return listTables(knex);
+  }
+
+  override async createBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+    await createBuildTable(knex, table, like);
+  }
+
+  override async finishBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+    await finishBuildTable(knex, table, like);
+  }
+
+  override async insertRows(
+    knex: Knex,
+    table: string,
+    columns: readonly string[],
+    rows: ReadonlyArray<Record<string, string | number | null>>,
+  ): Promise<void> {
+    await copyRows(knex, table, columns, rows);
+  }
+
+  /** Build tables get their indexes after the fill: sorting the rows first would only cost time. */
+  override buildInsertOrder(_keyExpr: string): string {
+    return '';
+  }
+
+  override async runBulk(knex: Knex, sql: string): Promise<void> {
+    await runBulk(knex, sql);
+  }
+
+  override async swapTables(
+    knex: Knex,
+    pairs: readonly SwapPair[],
+    afterTable?: (table: string) => Promise<void> | void,
+  ): Promise<SwapResult> {
+    return swapTables(knex, pairs, afterTable);
+  }
+
+  override readonly bulkFormat = 'copy-text' as const;
+
+  protected async loadText(
+    trx: Knex.Transaction,
+    ctx: LoadContext,
+    count: number,
+    text: () => Readable,
+  ): Promise<BatchResult> {
+    return copyLoad(trx, ctx, count, text);
+  }
+
+  override async createReadRole(
+    knex: Knex,
+    role: string,
+    password: string | undefined,
+  ): Promise<boolean | null> {
+    return createReadRole(knex, role, password);
+  }
+
+  override async grantSelect(knex: Knex, role: string, tables: readonly string[]): Promise<void> {
+    await grantSelect(knex, role, tables);
+  }
+
+  async tryLock(knex: Knex, name: string): Promise<NamedLock | null> {
+    return tryLock(knex, name);
+  }
+}

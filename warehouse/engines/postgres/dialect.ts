@@ -1,0 +1,34 @@
+import type { TruncUnit } from '../adapter.js';
+
+// PostgreSQL's SQL for what the engines write differently (EngineAdapter's SQL helpers).
+
+export function now(): string {
+  return 'now()';
+}
+
+export function dateTrunc(unit: TruncUnit, expr: string): string {
+  return `CAST(date_trunc('${unit}', CAST(${expr} AS timestamp)) AS date)`;
+}
+
+export function daysBetween(from: string, to: string): string {
+  return `(CAST(${to} AS date) - CAST(${from} AS date))`;
+}
+
+export function secondsBetween(from: string, to: string): string {
+  return `EXTRACT(EPOCH FROM (CAST(${to} AS timestamptz) - CAST(${from} AS timestamptz)))`;
+}
+
+export function monthIndex(expr: string): string {
+  const d = `CAST(${expr} AS date)`;
+  return `CAST(EXTRACT(YEAR FROM ${d}) * 12 + EXTRACT(MONTH FROM ${d}) - 1 AS integer)`;
+}
+
+/** A database created with a linguistic collation (en_US.UTF-8) would sort 'a' < 'B'; "C" sorts by code point. */
+export function binaryOrder(expr: string): string {
+  return `(${expr}) COLLATE "C"`;
+}
+
+/** The rows of a knex.raw() result: node-postgres returns a result object. */
+export function rows(result: unknown): Array<Record<string, unknown>> {
+  return (result as { rows: Array<Record<string, unknown>> }).rows;
+}

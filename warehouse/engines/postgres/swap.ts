@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { SwapPair, SwapResult } from '../adapter.js';
+import { copySwap, quoteIdent as q } from '../base.js';
+import { rows } from './dialect.js';
+import { LOCK_CONFLICTS } from './errors.js';
+import { copyGrants } from './grants.js';
+
+// Mart builds: a build table is filled beside its live table, then swapped in for it.
+
+/** Columns, defaults, NOT NULL and CHECK constraints now; indexes, keys and foreign keys after the fill. */
+export async function createBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+  await knex.raw(
+    `CREATE TABLE ${q(table)} (LIKE ${q(like)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMMENTS)`,
+  );
+}
+
+/**
+ * The live table's indexes and keys, built in one sorted pass each under names of their own
+ * (swapTables gives them the live names), its foreign keys (added NOT VALID, then validated:
+ * dim_customer stays writable meanwhile) and its grants, so the table that replaces it offers
+ * readers the same.
+ */
+export async function finishBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+  const indexes = await pgIndexes(knex, like);
+  await knex.transaction(async (trx) => {
+    await trx.raw(`SET LOCAL maintenance_work_mem = '512MB'`);
+    for (const ix of indexes) {
+      const name = pgSwapName('b', ix.name);
+      await trx.raw(pgIndexDefFor(ix.def, name, table));
+      if (ix.contype === 'p' || ix.contype === 'u') {
+        const kind = ix.contype === 'p' ? 'PRIMARY KEY' : 'UNIQUE';
+        await trx.raw(`ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(name)} ${kind} USING INDEX ${q(name)}`);
+      }
+    }
+  });
+  const fks = rows(
+    await knex.raw(
+      `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'f' ORDER BY conname`,
+      [q(like)],
+    ),
+  ) as Array<{ conname: string; def: string }>;
+  for (const fk of fks) {
+    await knex.raw(`ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(fk.conname)} ${fk.def} NOT VALID`);
+    await knex.raw(`ALTER TABLE ${q(table)} VALIDATE CONSTRAINT ${q(fk.conname)}`);
+  }
+  await copyGrants(knex, table, like);
+  const [described] = rows(
+    await knex.raw(`SELECT obj_description(?::regclass, 'pg_class') AS comment`, [q(like)]),
+  );
+  if (typeof described?.comment === 'string') {
+    await knex.raw(`COMMENT ON TABLE ${q(table)} IS ?`, [described.comment]);
+  }
+}
+
+/** Sorts and hashes of a build get memory instead of spilling to disk; scratch commits do not wait for fsync. */
+export async function runBulk(knex: Knex, sql: string): Promise<void> {
+  await knex.transaction(async (trx) => {
+    await trx.raw(`SET LOCAL work_mem = '256MB'`);
+    await trx.raw('SET LOCAL synchronous_commit = off');
+    await trx.raw(sql);
+  });
+}
+
+const SWAP_LOCK_TIMEOUT = '5s';
+const SWAP_ATTEMPTS = 3;
+
+/**
+ * Swaps by renaming, in one transaction (PostgreSQL's DDL is transactional): each live table
+ * becomes `old`, each build table takes the live name and its indexes the live indexes' names.
+ * Nothing is copied, but readers of the marts wait for the few milliseconds of the swap (ACCESS
+ * EXCLUSIVE locks), and the swap waits for running readers: at most SWAP_LOCK_TIMEOUT per try.
+ * When the locks cannot be had, or something is attached to a live table that a rename would
+ * leave behind (a view, a trigger, a policy, a publication, a foreign key pointing at it, another
+ * owner), the rows are copied instead (the base swap: slower, never blocks readers).
+ */
+export async function swapTables(
+  knex: Knex,
+  pairs: readonly SwapPair[],
+  afterTable?: (table: string) => Promise<void> | void,
+): Promise<SwapResult> {
+  const blockers: string[] = [];
+  for (const { table } of pairs) blockers.push(...(await pgRenameBlockers(knex, table)));
+  if (blockers.length > 0) {
+    const result = await copySwap(knex, pairs, afterTable);
+    return { ...result, note: `copied, not renamed: ${blockers.join('; ')}` };
+  }
+  const indexes = new Map<string, PgIndex[]>();
+  for (const { table } of pairs) indexes.set(table, await pgIndexes(knex, table));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await knex.transaction(async (trx) => {
+        await trx.raw(`SET LOCAL lock_timeout = '${SWAP_LOCK_TIMEOUT}'`);
+        // All locks first, in one order, so a reader never holds one table the swap still needs.
+        await trx.raw(`LOCK TABLE ${pairs.map((p) => q(p.table)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+        for (const { table, build, old } of pairs) {
+          await trx.raw(`ALTER TABLE ${q(table)} RENAME TO ${q(old)}`);
+          for (const ix of indexes.get(table)!) {
+            await trx.raw(`ALTER INDEX ${q(ix.name)} RENAME TO ${q(pgSwapName('o', ix.name))}`);
+          }
+          await trx.raw(`ALTER TABLE ${q(build)} RENAME TO ${q(table)}`);
+          // Renaming a key's index renames its constraint too.
+          for (const ix of indexes.get(table)!) {
+            await trx.raw(`ALTER INDEX ${q(pgSwapName('b', ix.name))} RENAME TO ${q(ix.name)}`);
+          }
+          await afterTable?.(table);
+        }
+      });
+      break;
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (!LOCK_CONFLICTS.includes(code)) throw err;
+      if (attempt >= SWAP_ATTEMPTS) {
+        const result = await copySwap(knex, pairs, afterTable);
+        return {
+          ...result,
+          note: `copied, not renamed: readers held the marts for ${SWAP_ATTEMPTS} tries`,
+        };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+  for (const { old } of pairs) await knex.raw(`DROP TABLE IF EXISTS ${q(old)}`);
+  return { method: 'rename' };
+}
+
+interface PgIndex {
+  name: string;
+  def: string;
+  /** 'p' primary key, 'u' unique constraint, null a plain index. */
+  contype: string | null;
+}
+
+async function pgIndexes(knex: Knex, table: string): Promise<PgIndex[]> {
+  const res = (await knex.raw(
+    `SELECT i.relname AS name, pg_get_indexdef(i.oid) AS def, c.contype
+     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+     LEFT JOIN pg_constraint c ON c.conindid = i.oid AND c.conrelid = x.indrelid AND c.contype IN ('p', 'u')
+     WHERE x.indrelid = ?::regclass ORDER BY i.relname`,
+    [q(table)],
+  )) as { rows: PgIndex[] };
+  return res.rows;
+}
+
+/** Index names (schema-wide, ≤ 63 bytes) for a build's copy ('b') or a retired table's ('o') of index `name`. */
+function pgSwapName(kind: 'b' | 'o', name: string): string {
+  return `etl_${kind}_${createHash('sha1').update(name).digest('hex').slice(0, 24)}`;
+}
+
+const PG_IDENT = '(?:"(?:[^"]|"")*"|[^\\s."]+)';
+const PG_INDEX_DEF = new RegExp(
+  `^(CREATE (?:UNIQUE )?INDEX )${PG_IDENT}( ON (?:ONLY )?)${PG_IDENT}(?:\\.${PG_IDENT})?( USING )`,
+);
+
+/** pg_get_indexdef's statement for the same index under another name on another table. */
+function pgIndexDefFor(def: string, name: string, table: string): string {
+  if (!PG_INDEX_DEF.test(def)) throw new Error(`Unexpected index definition: ${def}`);
+  return def.replace(PG_INDEX_DEF, `$1${q(name)}$2${q(table)}$3`);
+}
+
+/** What a rename would leave attached to the retired table (or lose), as readable reasons. */
+async function pgRenameBlockers(knex: Knex, table: string): Promise<string[]> {
+  const res = (await knex.raw(
+    `SELECT 'view ' || r.ev_class::regclass::text AS reason FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+       WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = ?::regclass AND r.ev_class <> d.refobjid
+     UNION SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = ?::regclass AND NOT tgisinternal
+     UNION SELECT 'foreign key from ' || conrelid::regclass::text FROM pg_constraint
+       WHERE contype = 'f' AND confrelid = ?::regclass AND conrelid <> confrelid
+     UNION SELECT 'row security' FROM pg_class WHERE oid = ?::regclass AND relrowsecurity
+     UNION SELECT 'publication' FROM pg_publication_rel WHERE prrelid = ?::regclass
+     UNION SELECT 'owner ' || pg_get_userbyid(relowner) FROM pg_class
+       WHERE oid = ?::regclass AND pg_get_userbyid(relowner) <> current_user`,
+    Array(6).fill(q(table)),
+  )) as { rows: Array<{ reason: string }> };
+  return res.rows.map((r) => `${table}: ${r.reason}`);
+}

@@ -1,0 +1,101 @@
+import type Database from 'better-sqlite3';
+import type { Knex } from 'knex';
+import type { StagingTableSpec } from '../../tables.js';
+import type { BatchResult, EncodedValues, LoadContext, StageRow } from '../adapter.js';
+import { quoteIdent } from '../base.js';
+import { filledColumns, ValueReader } from '../values.js';
+import { now } from './dialect.js';
+
+// One writer at a time: staging rows go in as prepared multi-row upserts inside the load's one
+// transaction, rows encoded by another thread as the packed values they come in.
+
+/** Rows per multi-row INSERT: well inside SQLite's 32,766 bound-parameter limit. */
+const ROWS_PER_STATEMENT = 200;
+
+export async function loadRows(
+  trx: Knex.Transaction,
+  ctx: LoadContext,
+  rows: StageRow[],
+): Promise<BatchResult> {
+  const cols = filledColumns(ctx.spec, rows);
+  let next = 0;
+  return upsertRows(trx, ctx, cols, rows.length, (values, count) => {
+    for (const end = next + count; next < end; next++) {
+      const row = rows[next]!;
+      for (const c of cols) values.push(bindable(row[c]));
+    }
+  });
+}
+
+export async function loadValues(
+  trx: Knex.Transaction,
+  ctx: LoadContext,
+  rows: EncodedValues,
+): Promise<BatchResult> {
+  const reader = new ValueReader(rows, ctx.spec);
+  return upsertRows(trx, ctx, rows.bound, rows.count, (values, count) => reader.read(values, count));
+}
+
+/**
+ * Upserts `rowCount` rows of the columns `cols`, ROWS_PER_STATEMENT to a statement; `fill`
+ * appends the next `count` rows' values to `values`.
+ */
+async function upsertRows(
+  trx: Knex.Transaction,
+  ctx: LoadContext,
+  cols: readonly string[],
+  rowCount: number,
+  fill: (values: unknown[], count: number) => void,
+): Promise<BatchResult> {
+  const db = (await trx.client.acquireConnection()) as Database.Database;
+  const statements = (ctx.state.statements ??= new Map<string, Database.Statement>()) as Map<
+    string,
+    Database.Statement
+  >;
+  const prepared = (n: number): Database.Statement => {
+    const id = `${n}:${cols.join(',')}`;
+    let stmt = statements.get(id);
+    if (!stmt) {
+      stmt = db.prepare(upsertSql(ctx.spec, cols, n, now()));
+      statements.set(id, stmt);
+    }
+    return stmt;
+  };
+  // Inserted rows get rowids above the current maximum; updated rows keep theirs. Counting
+  // that range is O(inserted), where count(*) before and after would scan the table.
+  const table = quoteIdent(ctx.spec.name);
+  const before = (db.prepare(`SELECT coalesce(max(rowid), 0) AS m FROM ${table}`).get() as { m: number }).m;
+  let changes = 0;
+  const values: unknown[] = [];
+  for (let i = 0; i < rowCount; i += ROWS_PER_STATEMENT) {
+    const count = Math.min(ROWS_PER_STATEMENT, rowCount - i);
+    values.length = 0;
+    fill(values, count);
+    changes += prepared(count).run(values).changes;
+  }
+  const inserted = (
+    db.prepare(`SELECT count(*) AS n FROM ${table} WHERE rowid > ?`).get(before) as { n: number }
+  ).n;
+  return { inserted, updated: changes - inserted };
+}
+
+function upsertSql(spec: StagingTableSpec, cols: readonly string[], rowCount: number, now: string): string {
+  const q = (c: string) => quoteIdent(c);
+  const tuple = `(${cols.map(() => '?').join(',')})`;
+  const updates = spec.columns
+    .map((c) => c.name)
+    .filter((c) => !spec.key.includes(c))
+    .map((c) => (cols.includes(c) ? `${q(c)} = excluded.${q(c)}` : `${q(c)} = NULL`))
+    .concat(`"updated_at" = ${now}`);
+  return (
+    `INSERT INTO ${q(spec.name)} (${cols.map(q).join(',')}) VALUES ${Array(rowCount).fill(tuple).join(',')} ` +
+    `ON CONFLICT (${spec.key.map(q).join(',')}) DO UPDATE SET ${updates.join(', ')} ` +
+    `WHERE ${q(spec.name)}.${q(spec.hashColumn)} IS NOT excluded.${q(spec.hashColumn)}`
+  );
+}
+
+function bindable(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
