@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError, SourceError } from '../../lib/errors.js';
-import { findConfig, type SourceConfig } from '../config.js';
+import type { SourceConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { expandGlob } from '../sources.js';
 import { formatTable } from '../table-format.js';
@@ -17,7 +17,7 @@ interface CheckSummary {
 }
 
 export async function checkCommand(ctx: CommandContext, name: string): Promise<void> {
-  const found = findConfig(ctx.options.config);
+  const found = ctx.loaded;
   const loaded = found ?? demoConfig();
   if (!found) await ensureDemoErp(ctx.logger);
   const src = Object.values(loaded.config.pipelines)
