@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { configProblem } from '../../pipelines/config-errors.js';
 import { loadConfig } from '../../pipelines/config.js';
 import { tempDir, writeConfig } from './support/fixtures.js';
 
@@ -206,5 +208,33 @@ describe('secrets in the config', () => {
     );
     expect(loaded.secrets).not.toContain('imports-folder');
     expect(loaded.config.pipelines.p!.sources[0]).toMatchObject({ path: 'imports-folder/*.csv' });
+  });
+});
+
+describe('config problems inside a union name the key, however the union is built', () => {
+  const members = [
+    z.strictObject({ connector: z.literal('files'), path: z.string() }),
+    z.strictObject({ connector: z.literal('db'), url: z.string(), table: z.string().optional() }),
+  ] as const;
+  const problemOf = (schema: z.ZodType, value: unknown) => {
+    const parsed = z.object({ sources: z.array(schema) }).safeParse({ sources: [value] });
+    expect(parsed.success).toBe(false);
+    const { key, text } = configProblem(parsed.error!.issues, { sources: [value] });
+    return `'${key}' ${text}`;
+  };
+
+  it.each([
+    ['a plain union', z.union(members)],
+    ['a discriminated union', z.discriminatedUnion('connector', members)],
+  ])('%s: the member its tag picks, and its unknown key first', (_name, schema) => {
+    expect(problemOf(schema, { connector: 'files', paht: 'x' })).toBe(
+      "'sources.0' has unknown key(s) paht; lacks path",
+    );
+    expect(problemOf(schema, { connector: 'db', url: 'x', tabel: 't' })).toBe(
+      "'sources.0' has unknown key(s) tabel",
+    );
+    expect(problemOf(schema, { connector: 'db', url: 3 })).toBe(
+      "'sources.0.url' is invalid: expected string, received number",
+    );
   });
 });
