@@ -1,8 +1,7 @@
 import { ConfigError, CrmEtlError, describeError, NotImplementedError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import type { NamedLock } from '../warehouse/engines/adapter.js';
-import { lockPipeline } from '../warehouse/locks.js';
+import { lockPipeline, type NamedLock } from '../warehouse/locks.js';
 import { migrateUnderLock } from '../warehouse/migrate.js';
 import { failDeadRuns, finishRun, startRun } from '../warehouse/runs.js';
 import type { LoadedConfig, PipelineConfig } from './config.js';

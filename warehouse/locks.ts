@@ -1,6 +1,8 @@
 import type { Warehouse } from './connection.js';
 import type { NamedLock } from './engines/adapter.js';
 
+export type { NamedLock };
+
 /**
  * Takes the pipeline's lock if no one holds it: never two runs of a pipeline at once, across
  * processes and machines. Null when another holder has it.
