@@ -30,6 +30,14 @@ export class ConnectionError extends CrmEtlError {
   override readonly exitCode = 3;
 }
 
+/**
+ * A warehouse without the schema this version needs (never migrated, or behind): a read-only
+ * command says so rather than failing on a missing table. The user must run crm-etl migrate.
+ */
+export class NotMigratedError extends CrmEtlError {
+  override readonly exitCode = 2;
+}
+
 /** An input file or source that cannot be read at all (missing, unreadable, not a spreadsheet). */
 export class SourceError extends CrmEtlError {
   override readonly exitCode = 4;

@@ -16,7 +16,7 @@ export function buildProgram(): Command {
     .description('Customer data from spreadsheets, mail, ERP and web forms into one deduplicated warehouse')
     .option(
       '--db <url>',
-      'warehouse URL: postgres://…, mysql://…, sqlite:<path> (default: $DATABASE_URL, else sqlite:data/warehouse.db)',
+      "warehouse URL: postgres://…, mysql://…, sqlite:<path> (default: $DATABASE_URL, else the config's warehouse:, else sqlite:data/warehouse.db)",
     )
     .option('--config <file>', 'config file (crm-etl.config.yaml or .json)')
     .option('--json', 'print a machine-readable summary on stdout (logs stay on stderr)')

@@ -7,6 +7,8 @@ import { CONNECTORS, type AnySourceConfig } from '../connectors/index.js';
 import { secretValues as sourceSecrets } from '../connectors/secrets.js';
 import { urlPassword } from '../lib/db-url.js';
 import { ConfigError } from '../lib/errors.js';
+import { SCOREBOARD_CONFIG_HINT, scoreboardConfigSchema } from '../warehouse/marts/scoreboard-config.js';
+import { configProblem } from './config-errors.js';
 
 interface Interpolated {
   name: string;
@@ -107,8 +109,8 @@ export const ConfigSchema = z
     pipelines: z.record(z.string(), PipelineSchema).default({}),
     scheduler: SchedulerSchema.default({ port: 9464, host: '127.0.0.1', grace: 30 }),
     identity: IdentitySchema.default({ sourcePriority: [] }),
-    /** Validated by the marts when they use it. */
-    scoreboard: z.unknown().optional(),
+    /** Targets and program costs of the CRM ROI scoreboard (defaults applied by the marts). */
+    scoreboard: scoreboardConfigSchema.optional(),
   })
   .strict();
 
@@ -146,10 +148,9 @@ export function loadConfig(file: string): LoadedConfig {
   }
   const parsed = ConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = issue.path.join('.') || '(top level)';
-    throw new ConfigError(`${file}: '${key}' ${describeIssue(issue)}`, {
-      hint: 'See the config example in README.md',
+    const problem = configProblem(parsed.error.issues, raw);
+    throw new ConfigError(`${file}: '${problem.key}' ${problem.text}`, {
+      hint: problem.section === 'scoreboard' ? SCOREBOARD_CONFIG_HINT : 'See the config example in README.md',
     });
   }
   return {
@@ -158,21 +159,6 @@ export function loadConfig(file: string): LoadedConfig {
     dir: path.dirname(path.resolve(file)),
     secrets: Object.freeze(secretValues(parsed.data, interpolated)),
   };
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `has unknown key(s) ${issue.keys.join(', ')}`;
-  if (issue.code === 'too_big' || issue.code === 'too_small') {
-    const bound = issue.code === 'too_big' ? 'at most' : 'at least';
-    const limit = issue.code === 'too_big' ? issue.maximum : issue.minimum;
-    return issue.origin === 'array' ? `must have ${bound} ${limit} item(s)` : `must be ${bound} ${limit}`;
-  }
-  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number';
-  if (issue.code === 'invalid_value')
-    return `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
-  if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options))
-    return `must be one of ${(issue.options as unknown[]).map((v) => String(v)).join(', ')}`;
-  return issue.message.replace(/^Invalid input: /, 'is invalid: ');
 }
 
 function isTimeZone(zone: string): boolean {

@@ -1,10 +1,9 @@
 import { ConfigError, CrmEtlError, describeError, NotImplementedError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import type { NamedLock } from '../warehouse/engines/adapter.js';
-import { migrate, type MigrateResult } from '../warehouse/migrate.js';
-import { MIGRATIONS_TABLE } from '../warehouse/migrations/index.js';
-import { finishRun, startRun } from '../warehouse/runs.js';
+import { lockPipeline, type NamedLock } from '../warehouse/locks.js';
+import { migrateUnderLock } from '../warehouse/migrate.js';
+import { failDeadRuns, finishRun, startRun } from '../warehouse/runs.js';
 import type { LoadedConfig, PipelineConfig } from './config.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryOptions, type RetryPolicy } from './retry.js';
 import { interruptOnSignals, interruptReason } from './scheduler/interrupt.js';
@@ -50,8 +49,6 @@ export class PipelineBusyError extends CrmEtlError {
   override readonly exitCode = 75;
 }
 
-const DEAD_RUN_ERROR = 'process died before the run finished';
-
 /**
  * Runs one pipeline once: extract every source into staging, then the later steps. Never two
  * runs of a pipeline at once (a named lock in the warehouse); every run recorded in etl_run;
@@ -71,8 +68,8 @@ export async function runPipeline(
   const retry = <T>(work: () => Promise<T>, log: Logger) =>
     withRetry(work, { policy, logger: log, random: options.random });
   const setupLog = logger.child({ pipeline: name });
-  await retry(() => migrateWarehouse(wh, setupLog), setupLog);
-  const lock = await retry(() => wh.adapter.tryLock(wh.knex, `pipeline:${name}`), setupLog);
+  await retry(() => migrateUnderLock(wh, setupLog), setupLog);
+  const lock = await retry(() => lockPipeline(wh, name), setupLog);
   if (!lock) {
     throw new PipelineBusyError(`Pipeline '${name}' is already running (another process holds its lock)`, {
       hint: 'Wait for it to finish; crm-etl runs shows it',
@@ -84,7 +81,8 @@ export async function runPipeline(
     // Interrupted before it began (e.g. while migrating): nothing to record, nothing undone.
     if (signal.aborted)
       throw signal.reason instanceof Error ? signal.reason : new Error(interruptReason(signal));
-    await retry(() => markDeadRuns(wh, name), setupLog);
+    // Holding the lock proves no run of this pipeline is alive: 'running' rows are dead processes'.
+    await retry(() => failDeadRuns(wh, name), setupLog);
     const runId = await retry(() => startRun(wh, name), setupLog);
     options.onStarted?.(runId);
     const redactor = new Redactor(loaded.secrets);
@@ -240,60 +238,16 @@ async function extractAll(
 }
 
 /**
- * Marks 'running' rows of the pipeline failed. Only call with its lock held: holding it
- * proves no other run of this pipeline is alive, so those rows belong to dead processes.
- */
-async function markDeadRuns(wh: Warehouse, name: string): Promise<number> {
-  return wh
-    .knex('etl_run')
-    .where({ pipeline: name, status: 'running' })
-    .update({ status: 'failed', finished_at: wh.adapter.timestamp(new Date()), error: DEAD_RUN_ERROR });
-}
-
-/**
  * Marks runs of dead processes failed now rather than at the pipeline's next run (the
  * scheduler does this at start). Does nothing while a run of the pipeline is alive.
  */
 export async function recoverDeadRuns(wh: Warehouse, name: string): Promise<number> {
-  const lock = await wh.adapter.tryLock(wh.knex, `pipeline:${name}`);
+  const lock = await lockPipeline(wh, name);
   if (!lock) return 0;
   try {
-    return await markDeadRuns(wh, name);
+    return await failDeadRuns(wh, name);
   } finally {
     await lock.release();
-  }
-}
-
-/**
- * Migrates under a warehouse-wide named lock. knex's own migration lock is a row that throws
- * at once when taken (two first runs on a fresh warehouse would fail one) and, on MySQL, where
- * DDL commits implicitly, outlives a process killed mid-migration and blocks every later run.
- * The named lock serializes migrators and dies with its holder, so while holding it a taken
- * knex lock can only be a dead migrator's, and is freed.
- */
-export async function migrateWarehouse(wh: Warehouse, logger: Logger): Promise<MigrateResult> {
-  // SQLite keeps named locks in etl_lock, which a fresh warehouse does not have yet: migrate
-  // unguarded then (one host, and a fresh file has no dead migrator to recover from).
-  const guard = await waitForLock(wh, 'warehouse:migrate', 60_000).catch(() => null);
-  try {
-    return await migrate(wh);
-  } catch (err) {
-    if (!guard || !/Migration table is already locked/i.test((err as Error).message ?? '')) throw err;
-    logger.warn('freeing the schema migration lock left by a process that died while migrating');
-    await wh.knex.migrate.forceFreeMigrationsLock({ tableName: MIGRATIONS_TABLE });
-    return await migrate(wh);
-  } finally {
-    if (guard) await releaseQuietly(guard, logger);
-  }
-}
-
-/** Polls a named lock: migrations take seconds, so waiting beats failing. Null if it never came. */
-async function waitForLock(wh: Warehouse, name: string, timeoutMs: number): Promise<NamedLock | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const lock = await wh.adapter.tryLock(wh.knex, name);
-    if (lock || Date.now() >= deadline) return lock;
-    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 

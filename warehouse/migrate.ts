@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
+import { CrmEtlError, NotMigratedError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
 import type { Warehouse } from './connection.js';
+import { waitForLock } from './locks.js';
 import { MIGRATIONS, MIGRATIONS_TABLE, migrationSource } from './migrations/index.js';
 import type { Migration } from './migrations/migration.js';
-import { CrmEtlError } from '../lib/errors.js';
 
 export interface MigrateResult {
   /** Migrations applied by this call (empty when the schema was already current). */
@@ -92,4 +94,83 @@ function migrationNamed(name: string): Migration {
   if (!found)
     throw new Error(`The schema marks migration ${name} in progress, but this version does not have it`);
   return found;
+}
+
+/**
+ * Migrates under a warehouse-wide named lock. knex's own migration lock is a row that throws
+ * at once when taken (two first runs on a fresh warehouse would fail one) and, on MySQL, where
+ * DDL commits implicitly, outlives a process killed mid-migration and blocks every later run.
+ * The named lock serializes migrators and dies with its holder, so while holding it a taken
+ * knex lock can only be a dead migrator's, and is freed.
+ */
+export async function migrateUnderLock(wh: Warehouse, logger: Logger): Promise<MigrateResult> {
+  // SQLite keeps named locks in etl_lock, which a fresh warehouse does not have yet: migrate
+  // unguarded then (one host, and a fresh file has no dead migrator to recover from).
+  const guard = await waitForLock(wh, 'warehouse:migrate', 60_000).catch(() => null);
+  try {
+    return await migrate(wh);
+  } catch (err) {
+    if (!guard || !/Migration table is already locked/i.test((err as Error).message ?? '')) throw err;
+    logger.warn('freeing the schema migration lock left by a process that died while migrating');
+    await wh.knex.migrate.forceFreeMigrationsLock({ tableName: MIGRATIONS_TABLE });
+    return await migrate(wh);
+  } finally {
+    if (guard) {
+      // A lost connection frees a server-side lock by itself.
+      await guard.release().catch((err: unknown) => {
+        logger.warn(
+          { err },
+          'could not release the migration lock (the server frees it with the connection)',
+        );
+      });
+    }
+  }
+}
+
+export interface SchemaStatus {
+  /** Migrations the warehouse has. */
+  applied: string[];
+  /** Migrations of this version it lacks: all of them when it was never migrated. */
+  pending: string[];
+}
+
+/**
+ * Reads which migrations the warehouse has, writing nothing: knex's own listing creates its
+ * table, which a read-only command must not do.
+ */
+export async function schemaStatus(wh: Warehouse): Promise<SchemaStatus> {
+  const applied = (await wh.knex.schema.hasTable(MIGRATIONS_TABLE))
+    ? ((await wh.knex(MIGRATIONS_TABLE).select('name')) as Array<{ name: string }>).map((r) => r.name)
+    : [];
+  const done = new Set(applied);
+  return { applied, pending: MIGRATIONS.map((m) => m.name).filter((name) => !done.has(name)) };
+}
+
+/** For read-only commands: the warehouse has this version's whole schema, else NotMigratedError. */
+export async function assertMigrated(wh: Warehouse): Promise<void> {
+  const { applied, pending } = await schemaStatus(wh);
+  if (applied.length === 0) throw neverMigrated(wh);
+  if (pending.length > 0) {
+    throw new NotMigratedError(
+      `The warehouse ${wh.url.display} lacks migration(s) ${pending.join(', ')} of this crm-etl version`,
+      { hint: 'Run crm-etl migrate first (it upgrades the schema and keeps the data)' },
+    );
+  }
+}
+
+/**
+ * For commands that write into what earlier steps built (resolve, marts, overrides): upgrades a
+ * warehouse that was migrated before, but refuses one that never was, which is a wrong --db,
+ * DATABASE_URL or config rather than a warehouse to create here.
+ */
+export async function migrateExisting(wh: Warehouse): Promise<MigrateResult> {
+  const { applied } = await schemaStatus(wh);
+  if (applied.length === 0) throw neverMigrated(wh);
+  return migrate(wh);
+}
+
+function neverMigrated(wh: Warehouse): NotMigratedError {
+  return new NotMigratedError(`The warehouse ${wh.url.display} has never been migrated (no crm-etl schema)`, {
+    hint: 'Run crm-etl migrate first, with the same --db, DATABASE_URL or config warehouse',
+  });
 }

@@ -70,3 +70,43 @@ function isoOf(v: unknown): string | null {
   if (v instanceof Date) return v.toISOString();
   return String(v);
 }
+
+/** What a run left 'running' by a dead process is recorded as. */
+export const DEAD_RUN_ERROR = 'process died before the run finished';
+
+/**
+ * Marks the pipeline's 'running' runs failed. Only with the pipeline's lock held (lockPipeline):
+ * holding it proves no run of the pipeline is alive, so those rows are dead processes'.
+ */
+export async function failDeadRuns(wh: Warehouse, pipeline: string): Promise<number> {
+  return wh
+    .knex('etl_run')
+    .where({ pipeline, status: 'running' })
+    .update({ status: 'failed', finished_at: wh.adapter.timestamp(new Date()), error: DEAD_RUN_ERROR });
+}
+
+/** Records a run failed whose process was killed or died, unless the run recorded its own end. */
+export async function failAbandonedRun(wh: Warehouse, runId: number, error: string): Promise<void> {
+  await wh
+    .knex('etl_run')
+    .where({ run_id: runId, status: 'running' })
+    .update({ status: 'failed', finished_at: wh.adapter.timestamp(new Date()), error });
+}
+
+/** When the pipeline last finished a run that succeeded (any process's), in epoch seconds. */
+export async function lastSuccessAt(wh: Warehouse, pipeline: string): Promise<number | undefined> {
+  const row = (await wh
+    .knex('etl_run')
+    .where({ pipeline, status: 'succeeded' })
+    .max({ at: 'finished_at' })
+    .first()) as { at: unknown } | undefined;
+  return epochSeconds(row?.at);
+}
+
+/** Datetimes read back as Date (PostgreSQL, MySQL) or ISO text (SQLite). */
+function epochSeconds(value: unknown): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const date = value instanceof Date ? value : new Date(String(value));
+  const ms = date.getTime();
+  return Number.isNaN(ms) ? undefined : ms / 1000;
+}

@@ -1,12 +1,11 @@
 import { connectorFor } from '../../connectors/index.js';
 import { ConfigError, SourceError } from '../../lib/errors.js';
-import { findConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { demoConfig, ensureDemoErp } from './run-pipeline.js';
 
 /** `crm-etl check <source>`: the source's connector connects and reports what it sees. */
 export async function checkCommand(ctx: CommandContext, name: string): Promise<void> {
-  const found = findConfig(ctx.options.config);
+  const found = ctx.loaded;
   const loaded = found ?? demoConfig();
   if (!found) await ensureDemoErp(ctx.logger);
   const src = Object.values(loaded.config.pipelines)

@@ -1,10 +1,10 @@
 import os from 'node:os';
 import { ConfigError } from '../../lib/errors.js';
 import { explainCustomer } from '../../warehouse/identity/explain.js';
+import { recordOverride } from '../../warehouse/identity/overrides.js';
 import { resolveWarehouse } from '../../warehouse/identity/resolve-warehouse.js';
-import { migrate } from '../../warehouse/migrate.js';
+import { assertMigrated, migrateExisting } from '../../warehouse/migrate.js';
 import { finishRun, startRun } from '../../warehouse/runs.js';
-import { findConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../../lib/table-format.js';
 
@@ -12,9 +12,9 @@ export async function resolveCommand(
   ctx: CommandContext,
   opts: { full?: boolean; region: string },
 ): Promise<void> {
-  const sourcePriority = findConfig(ctx.options.config)?.config.identity.sourcePriority;
+  const sourcePriority = ctx.loaded?.config.identity.sourcePriority;
   const summary = await ctx.withWarehouse(async (wh) => {
-    await migrate(wh);
+    await migrateExisting(wh);
     const runId = await startRun(wh, 'resolve');
     try {
       const s = await resolveWarehouse(wh, {
@@ -53,7 +53,10 @@ export async function explainCommand(ctx: CommandContext, raw: string): Promise<
     throw new ConfigError(`'${raw}' is not a customer id`, {
       hint: 'Pass a dim_customer.customer_id, e.g. crm-etl explain 42',
     });
-  const found = await ctx.withWarehouse((wh) => explainCustomer(wh, id));
+  const found = await ctx.withWarehouse(async (wh) => {
+    await assertMigrated(wh);
+    return explainCustomer(wh, id);
+  });
   if (!found)
     throw new ConfigError(`No customer ${id} in dim_customer`, {
       hint: 'Run crm-etl resolve first, or check the id',
@@ -103,15 +106,13 @@ export async function overrideCommand(
   const [sa, ka] = parseRecordRef(a);
   const [sb, kb] = parseRecordRef(b);
   await ctx.withWarehouse(async (wh) => {
-    await migrate(wh);
-    await wh.knex('match_override').insert({
+    await migrateExisting(wh);
+    await recordOverride(wh, {
       kind,
-      source_a: sa,
-      source_key_a: ka,
-      source_b: sb,
-      source_key_b: kb,
-      note: note ?? null,
-      created_by: os.userInfo().username,
+      a: { source: sa, sourceKey: ka },
+      b: { source: sb, sourceKey: kb },
+      note,
+      createdBy: os.userInfo().username,
     });
   });
   ctx.output(

@@ -2,22 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import { buildMarts } from '../../warehouse/marts/index.js';
-import { migrate } from '../../warehouse/migrate.js';
+import { assertMigrated, migrateExisting } from '../../warehouse/migrate.js';
 import { finishRun, startRun } from '../../warehouse/runs.js';
-import { findConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { readScoreboardReport, renderScoreboardHtml, renderScoreboardText } from '../report/index.js';
 import { formatTable } from '../../lib/table-format.js';
 
 export async function martsCommand(ctx: CommandContext, opts: { asOf?: string }): Promise<void> {
-  const scoreboard = findConfig(ctx.options.config)?.config.scoreboard;
+  const scoreboard = ctx.loaded?.config.scoreboard;
   const result = await ctx.withWarehouse(async (wh) => {
-    await migrate(wh);
+    await migrateExisting(wh);
     const runId = await startRun(wh, 'marts');
     try {
       const r = await buildMarts(wh, {
         asOf: opts.asOf,
-        scoreboard: scoreboard as never,
+        scoreboard,
         logger: ctx.logger,
       });
       await finishRun(wh, runId, 'succeeded', { marts: r });
@@ -63,7 +62,7 @@ export async function printScoreboard(
 
 export async function scoreboardCommand(ctx: CommandContext, opts: { html?: string }): Promise<void> {
   await ctx.withWarehouse(async (wh) => {
-    await migrate(wh);
+    await assertMigrated(wh);
     await printScoreboard(ctx, wh, opts.html);
   });
 }

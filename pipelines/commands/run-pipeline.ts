@@ -3,9 +3,8 @@ import path from 'node:path';
 import { CrmEtlError } from '../../lib/errors.js';
 import { packageRoot } from '../../lib/package-root.js';
 import { openWarehouse } from '../../warehouse/connection.js';
-import { DEFAULT_WAREHOUSE_URL } from '../../warehouse/url.js';
-import { findConfig, loadConfig, type LoadedConfig } from '../config.js';
-import type { CommandContext } from '../context.js';
+import { loadConfig, type LoadedConfig } from '../config.js';
+import { warehouseUrl, type CommandContext } from '../context.js';
 import type { RunReport } from '../runner.js';
 import { runPipeline } from '../runner.js';
 import { formatTable } from '../../lib/table-format.js';
@@ -34,7 +33,7 @@ export async function runCommand(
   name: string,
   opts: { scoreboardHtml?: string; full?: boolean } = {},
 ): Promise<void> {
-  const found = findConfig(ctx.options.config);
+  const found = ctx.loaded;
   const loaded = found ?? (name === 'demo' ? demoConfig() : undefined);
   if (!loaded) {
     throw new CrmEtlError(`No config file to find pipeline '${name}' in`, {
@@ -42,8 +41,7 @@ export async function runCommand(
     });
   }
   if (!found) await ensureDemoErp(ctx.logger);
-  const url = ctx.options.db ?? process.env.DATABASE_URL ?? loaded.config.warehouse ?? DEFAULT_WAREHOUSE_URL;
-  const wh = await openWarehouse(url, ctx.logger);
+  const wh = await openWarehouse(warehouseUrl(ctx.options, loaded), ctx.logger);
   let report: RunReport;
   try {
     report = await runPipeline(wh, loaded, name, ctx.logger, { full: opts.full });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../lib/errors.js';
+import { assertMigrated } from '../../warehouse/migrate.js';
 import { listRuns } from '../../warehouse/runs.js';
 import { formatTable } from '../../lib/table-format.js';
 import { action } from './command.js';
@@ -16,7 +17,10 @@ export function registerRuns(program: Command): void {
         if (!Number.isInteger(limit) || limit < 1) {
           throw new ConfigError(`--limit must be a positive whole number, not '${opts.limit}'`);
         }
-        const runs = await ctx.withWarehouse((wh) => listRuns(wh, { limit, pipeline: opts.pipeline }));
+        const runs = await ctx.withWarehouse(async (wh) => {
+          await assertMigrated(wh);
+          return listRuns(wh, { limit, pipeline: opts.pipeline });
+        });
         ctx.output({ runs }, () => {
           if (runs.length === 0) return 'No runs yet. Try: npm start (the demo) or crm-etl run <pipeline>.';
           return formatTable(

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../lib/errors.js';
 import { openWarehouse } from '../../warehouse/connection.js';
-import { DEFAULT_WAREHOUSE_URL } from '../../warehouse/url.js';
-import { findConfig, type LoadedConfig } from '../config.js';
+import { migrateUnderLock } from '../../warehouse/migrate.js';
+import type { LoadedConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
-import { migrateWarehouse, recoverDeadRuns } from '../runner.js';
+import { recoverDeadRuns } from '../runner.js';
 import { Scheduler } from '../scheduler/daemon.js';
 import { interruptOnSignals } from '../scheduler/interrupt.js';
 import { launchRun } from '../scheduler/launch.js';
@@ -16,7 +16,7 @@ import { callWebhook } from '../scheduler/webhook.js';
 import type { ScheduleOptions } from './schedule.js';
 
 export async function schedule(ctx: CommandContext, opts: ScheduleOptions): Promise<void> {
-  const loaded = findConfig(ctx.options.config);
+  const loaded = ctx.loaded;
   if (!loaded) {
     throw new ConfigError('crm-etl schedule needs a config file with pipelines', {
       hint: 'Pass --config <file> or create crm-etl.config.yaml (see README.md)',
@@ -30,14 +30,13 @@ export async function schedule(ctx: CommandContext, opts: ScheduleOptions): Prom
   }
   const settings = resolveSettings(loaded, opts);
   const logger = new Redactor(loaded.secrets).logger(ctx.logger, {});
-  const dbUrl =
-    ctx.options.db ?? process.env.DATABASE_URL ?? loaded.config.warehouse ?? DEFAULT_WAREHOUSE_URL;
+  const dbUrl = ctx.dbUrl;
 
   // Signals count from here: a SIGTERM while starting up still ends in an orderly stop.
   const interrupt = interruptOnSignals(logger);
   const wh = await openWarehouse(dbUrl, logger);
   try {
-    await migrateWarehouse(wh, logger);
+    await migrateUnderLock(wh, logger);
     const metrics = new RunMetrics(pipelines);
     const hook = loaded.config.scheduler.webhook;
     const scheduler = new Scheduler({

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../../lib/logger.js';
 import type { Warehouse } from '../../warehouse/connection.js';
+import { lastSuccessAt } from '../../warehouse/runs.js';
 import type { LoadedConfig } from '../config.js';
 import type { RunHandle, RunOutcome } from './launch.js';
 import type { RunMetrics } from './run-metrics.js';
@@ -157,25 +158,12 @@ export class Scheduler {
   /** Reads the last success from etl_run: it may have been another scheduler's run. */
   async refreshLastSuccess(name: string): Promise<void> {
     try {
-      const row = (await this.deps.wh
-        .knex('etl_run')
-        .where({ pipeline: name, status: 'succeeded' })
-        .max({ at: 'finished_at' })
-        .first()) as { at: unknown } | undefined;
-      const at = epochSeconds(row?.at);
+      const at = await lastSuccessAt(this.deps.wh, name);
       if (at !== undefined) this.deps.metrics.setLastSuccess(name, at);
     } catch (err) {
       this.deps.logger.debug({ pipeline: name, err }, 'could not read the last success from etl_run');
     }
   }
-}
-
-/** Datetimes read back as Date (PostgreSQL, MySQL) or ISO text (SQLite). */
-function epochSeconds(value: unknown): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const date = value instanceof Date ? value : new Date(String(value));
-  const ms = date.getTime();
-  return Number.isNaN(ms) ? undefined : ms / 1000;
 }
 
 /** node-cron's own messages (missed ticks, task errors) into our log, at their level. */

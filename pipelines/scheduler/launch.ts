@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import type { Logger } from '../../lib/logger.js';
 import type { Warehouse } from '../../warehouse/connection.js';
+import { failAbandonedRun } from '../../warehouse/runs.js';
 import type { RunReport } from '../runner.js';
 import { isWorkerMessage, WORKER_OPTION } from './messages.js';
 
@@ -110,10 +111,7 @@ export function launchRun(name: string, options: LaunchOptions): RunHandle {
 async function markFailed(options: LaunchOptions, runId: number, error: string): Promise<void> {
   const { wh, logger } = options;
   try {
-    await wh
-      .knex('etl_run')
-      .where({ run_id: runId, status: 'running' })
-      .update({ status: 'failed', finished_at: wh.adapter.timestamp(new Date()), error });
+    await failAbandonedRun(wh, runId, error);
   } catch (err) {
     // The next run of the pipeline marks it failed anyway (it holds the lock, the worker is dead).
     logger.warn({ run_id: runId, err }, 'could not record the abandoned run; its next run will');

@@ -1,7 +1,5 @@
 import { ConfigError, describeError } from '../../lib/errors.js';
 import { openWarehouse, type Warehouse } from '../../warehouse/connection.js';
-import { DEFAULT_WAREHOUSE_URL } from '../../warehouse/url.js';
-import { findConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { DEFAULT_RETRY_POLICY, withRetry } from '../retry.js';
 import { PipelineBusyError, runPipeline } from '../runner.js';
@@ -19,7 +17,7 @@ export async function runWorker(ctx: CommandContext, name: string): Promise<void
   if (!process.send) {
     throw new ConfigError('--worker is internal to crm-etl schedule', { hint: `Use crm-etl run ${name}` });
   }
-  const loaded = findConfig(ctx.options.config);
+  const loaded = ctx.loaded;
   if (!loaded)
     throw new ConfigError('The worker was started without a config file', { hint: 'Pass --config <file>' });
   const redactor = new Redactor(loaded.secrets);
@@ -32,11 +30,14 @@ export async function runWorker(ctx: CommandContext, name: string): Promise<void
   process.once('disconnect', () => orphaned.abort(new InterruptedError('scheduler exit')));
   const signal = AbortSignal.any([interrupt.signal, orphaned.signal]);
 
-  const url = ctx.options.db ?? process.env.DATABASE_URL ?? loaded.config.warehouse ?? DEFAULT_WAREHOUSE_URL;
   let wh: Warehouse | undefined;
   try {
     // A warehouse restarting at tick time is worth a few tries before failing the run.
-    wh = await withRetry(() => openWarehouse(url, logger), { policy: DEFAULT_RETRY_POLICY, logger, signal });
+    wh = await withRetry(() => openWarehouse(ctx.dbUrl, logger), {
+      policy: DEFAULT_RETRY_POLICY,
+      logger,
+      signal,
+    });
     const report = await runPipeline(wh, loaded, name, logger, {
       signal,
       onStarted: (runId) => void send({ type: 'started', runId }),

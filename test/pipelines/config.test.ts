@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { configProblem } from '../../pipelines/config-errors.js';
 import { loadConfig } from '../../pipelines/config.js';
 import { tempDir, writeConfig } from './support/fixtures.js';
 
@@ -68,8 +70,88 @@ describe('config validation names the bad key and says what is expected', () => 
       { pipelines: { p: { sources: [{ name: 'x', connector: 'mailbox', path: 'a' }] } } },
       /^'pipelines\.p\.sources\.0\.connector' must be one of spreadsheet, erp$/,
     ],
+    [
+      { pipelines: { p: { sources: [{ name: 's', connector: 'spreadsheet', paht: 'x.csv' }] } } },
+      /^'pipelines\.p\.sources\.0' has unknown key\(s\) paht; lacks path$/,
+    ],
+    [
+      { pipelines: { p: { sources: [{ name: 's', connector: 'spreadsheet', path: 'x.csv', sheat: 'A' }] } } },
+      /^'pipelines\.p\.sources\.0' has unknown key\(s\) sheat$/,
+    ],
+    [
+      { pipelines: { p: { sources: [{ name: 's', connector: 'spreadsheet' }] } } },
+      /^'pipelines\.p\.sources\.0\.path' is missing: expected string or array$/,
+    ],
+    [
+      {
+        pipelines: {
+          p: {
+            sources: [
+              {
+                name: 'erp',
+                connector: 'erp',
+                url: 'sqlite:x.db',
+                streams: { o: { stream: 'order', table: 't', key: 'id', curser: 'm' } },
+              },
+            ],
+          },
+        },
+      },
+      /^'pipelines\.p\.sources\.0\.streams\.o' has unknown key\(s\) curser; lacks cursor$/,
+    ],
+    [
+      { pipelines: { p: { sources: [{ name: 'erp', connector: 'erp', url: 'x', streams: { o: 'yes' } }] } } },
+      /^'pipelines\.p\.sources\.0\.streams\.o' is invalid: expected false or object$/,
+    ],
+    [{ warehous: 'sqlite:x.db' }, /^'\(top level\)' has unknown key\(s\) warehous$/],
+    [
+      {
+        scoreboard: { indicators: [{ indicator: 'clv_avg', horizon: 'long', target: 1, due: '31.12.2026' }] },
+      },
+      /^'scoreboard\.indicators\.0\.due' must be a date YYYY-MM-DD$/,
+    ],
+    [
+      {
+        scoreboard: { indicators: [{ indicator: 'clv_avg', horizon: 'long', target: 1, due: '2026-02-30' }] },
+      },
+      /^'scoreboard\.indicators\.0\.due' is not a calendar date$/,
+    ],
+    [
+      {
+        scoreboard: { indicators: [{ indicator: 'clv_avg', horizon: 'long', target: 1, dew: '2026-12-31' }] },
+      },
+      /^'scoreboard\.indicators\.0' has unknown key\(s\) dew; lacks due$/,
+    ],
+    [{ scoreboard: { targets: [] } }, /^'scoreboard' has unknown key\(s\) targets$/],
+    [
+      { scoreboard: { programCosts: [{ period: '2026-Q5', category: 'software', amount: 1 }] } },
+      /^'scoreboard\.programCosts\.0\.period' must be a period YYYY, YYYY-Qn or YYYY-MM$/,
+    ],
   ])('%j', (config, expected) => {
     expect(errorOf(config)).toMatch(expected);
+  });
+
+  it("points a scoreboard problem at the scoreboard's documentation", () => {
+    const file = writeConfig(tmp.dir, { scoreboard: { period: 'week' } }, 'scoreboard-hint.yaml');
+    expect(() => loadConfig(file)).toThrow(
+      expect.objectContaining({
+        hint: expect.stringMatching(/^See the scoreboard section in DESIGN\.md/),
+      }),
+    );
+  });
+
+  it('takes the scoreboard section with its defaults', () => {
+    const loaded = loadConfig(
+      writeConfig(tmp.dir, {
+        scoreboard: { indicators: [{ indicator: 'cac', horizon: 'short', target: 500, due: '2026-06-30' }] },
+      }),
+    );
+    expect(loaded.config.scoreboard).toEqual({
+      period: 'month',
+      attributionShare: 1,
+      indicators: [{ indicator: 'cac', horizon: 'short', target: 500, due: '2026-06-30' }],
+      programCosts: [],
+    });
   });
 
   it('accepts 6-field schedules and fills the defaults', () => {
@@ -126,5 +208,33 @@ describe('secrets in the config', () => {
     );
     expect(loaded.secrets).not.toContain('imports-folder');
     expect(loaded.config.pipelines.p!.sources[0]).toMatchObject({ path: 'imports-folder/*.csv' });
+  });
+});
+
+describe('config problems inside a union name the key, however the union is built', () => {
+  const members = [
+    z.strictObject({ connector: z.literal('files'), path: z.string() }),
+    z.strictObject({ connector: z.literal('db'), url: z.string(), table: z.string().optional() }),
+  ] as const;
+  const problemOf = (schema: z.ZodType, value: unknown) => {
+    const parsed = z.object({ sources: z.array(schema) }).safeParse({ sources: [value] });
+    expect(parsed.success).toBe(false);
+    const { key, text } = configProblem(parsed.error!.issues, { sources: [value] });
+    return `'${key}' ${text}`;
+  };
+
+  it.each([
+    ['a plain union', z.union(members)],
+    ['a discriminated union', z.discriminatedUnion('connector', members)],
+  ])('%s: the member its tag picks, and its unknown key first', (_name, schema) => {
+    expect(problemOf(schema, { connector: 'files', paht: 'x' })).toBe(
+      "'sources.0' has unknown key(s) paht; lacks path",
+    );
+    expect(problemOf(schema, { connector: 'db', url: 'x', tabel: 't' })).toBe(
+      "'sources.0' has unknown key(s) tabel",
+    );
+    expect(problemOf(schema, { connector: 'db', url: 3 })).toBe(
+      "'sources.0.url' is invalid: expected string, received number",
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../warehouse/migrate.js';
+import { NotMigratedError } from '../../lib/errors.js';
+import { assertMigrated, migrate, migrateExisting, schemaStatus } from '../../warehouse/migrate.js';
 import { stagingLoadSchema } from '../../warehouse/migrations/0004-staging-load.js';
 import { MIGRATIONS, MIGRATIONS_TABLE } from '../../warehouse/migrations/index.js';
 import { CONTRACT_TABLES, STAGING_TABLES } from '../../warehouse/tables.js';
@@ -85,6 +86,37 @@ describe.each(targets)('migrations on $engine', (target) => {
     const rows = adapter.rows(await knex.raw(sql));
     expect(rows).toEqual([{ m: '2026-11-01', w: '2026-11-23', w2: '2026-11-23' }]);
   });
+});
+
+describe.each(targets)('what a command knows of the schema on $engine', (target) => {
+  it.skipIf(target.unavailable)(
+    'never migrated, behind, current: read without writing, refused or upgraded as each command needs',
+    async () => {
+      const db = await freshDatabase(target);
+      const wh = await openWarehouse(db.url);
+      try {
+        const names = MIGRATIONS.map((m) => m.name);
+        expect(await schemaStatus(wh)).toEqual({ applied: [], pending: names });
+        await expect(assertMigrated(wh)).rejects.toThrow(NotMigratedError);
+        await expect(assertMigrated(wh)).rejects.toThrow(/has never been migrated/);
+        await expect(migrateExisting(wh)).rejects.toThrow(/has never been migrated/);
+        // Looking wrote nothing: no migrations table, no tables at all.
+        expect(await wh.adapter.listTables(wh.knex)).toEqual([]);
+
+        await migrate(wh);
+        await assertMigrated(wh);
+        const last = names.at(-1)!;
+        await wh.knex(MIGRATIONS_TABLE).where({ name: last }).delete();
+        expect(await schemaStatus(wh)).toEqual({ applied: names.slice(0, -1), pending: [last] });
+        await expect(assertMigrated(wh)).rejects.toThrow(`lacks migration(s) ${last}`);
+        expect((await migrateExisting(wh)).applied).toEqual([last]);
+        await assertMigrated(wh);
+      } finally {
+        await wh.close();
+        await db.drop();
+      }
+    },
+  );
 });
 
 describe.each(targets.filter((t) => t.engine === 'mysql'))(

@@ -1,7 +1,7 @@
 /**
  * The `scoreboard:` section of the config file: targets per indicator and the CRM program's
  * costs. Targets and costs are configuration, not code; this schema is their type and their
- * validation (the config loader hands the section over as is).
+ * validation, part of the config file's schema.
  */
 import { z } from 'zod';
 import { ConfigError } from '../../lib/errors.js';
@@ -16,8 +16,14 @@ const calendarDate = z.preprocess(
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-    .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a calendar date'),
+    // zod runs this check after a failed pattern too: a text that is no date at all must not throw.
+    .refine((s) => isCalendarDate(s), 'is not a calendar date'),
 );
+
+function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
 
 const indicatorName = z.string().refine((name) => indicatorSpec(name) !== undefined, {
   error: (issue) =>
@@ -62,13 +68,20 @@ export type ScoreboardConfigInput = z.input<typeof scoreboardConfigSchema>;
 export type IndicatorTarget = ScoreboardConfig['indicators'][number];
 export type ProgramCost = ScoreboardConfig['programCosts'][number];
 
-/** Validates a `scoreboard:` section; every problem becomes a ConfigError naming the key. */
+export const SCOREBOARD_CONFIG_HINT =
+  'See the scoreboard section in DESIGN.md: indicators (indicator, horizon, target, due) and programCosts (period, category, amount)';
+
+/**
+ * Validates a `scoreboard:` section; every problem becomes a ConfigError naming the key. The
+ * config file's section is checked when the config loads (pipelines/config.ts); this is for
+ * callers that build the marts with a section of their own.
+ */
 export function parseScoreboardConfig(value: unknown, source = 'scoreboard'): ScoreboardConfig {
   const parsed = scoreboardConfigSchema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const key = [source, ...issue.path.map(String)].join('.');
   throw new ConfigError(`${key}: ${issue.message}`, {
-    hint: 'See the scoreboard section in DESIGN.md: indicators (indicator, horizon, target, due) and programCosts (period, category, amount)',
+    hint: SCOREBOARD_CONFIG_HINT,
   });
 }
