@@ -6,7 +6,7 @@ import { ConfigError, SourceError } from '../../lib/errors.js';
 import { formatTable } from '../../lib/table-format.js';
 import { migrate } from '../../warehouse/migrate.js';
 import { finishRun, startRun } from '../../warehouse/runs.js';
-import { findConfig, type LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { extractSource, type StreamResult } from '../extract.js';
 import { progressReporter } from '../progress.js';
@@ -55,7 +55,7 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
     if (!fs.existsSync(file))
       throw new SourceError(`File not found: ${file}`, { hint: 'Check the path and try again' });
   }
-  const src = importSource(findConfig(ctx.options.config), files, opts);
+  const src = importSource(ctx.loaded, files, opts);
   const base = {
     baseDir: process.cwd(),
     defaultRegion: (opts.region ?? 'RU').toUpperCase(),
