@@ -28,6 +28,14 @@ describe('crm-etl errors', () => {
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a SQLite path whose folder cannot be made: exit 3 at once (it used to hang under /proc)', () => {
+    const res = crmEtl(['runs', '--db', 'sqlite:/proc/no-such-folder/warehouse.db']);
+    expect(res.code).toBe(3);
+    expect(oneLine(res.stderr)[0]).toMatch(
+      /Cannot create the folder \/proc\/no-such-folder for the SQLite warehouse/,
+    );
+  });
+
   it('--verbose adds the stack trace and the cause', () => {
     const res = crmEtl(['migrate', '--verbose', '--db', 'postgres://postgres@127.0.0.1:1/crm']);
     expect(res.code).toBe(3);
