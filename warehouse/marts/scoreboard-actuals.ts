@@ -13,6 +13,8 @@ export interface PeriodFacts {
   revenue: number;
   margin: number;
   spend: number;
+  /** Spend rows staged for the period: without any, CAC has no data (not a CAC of 0). */
+  spendRows: number;
   leads: number;
   /** First inbound contacts answered, and the sum of their whole-second response times. */
   answered: number;
@@ -23,6 +25,8 @@ export interface PeriodFacts {
 export interface SnapshotFacts {
   customers: number;
   sourceRecords: number;
+  /** Per source: its records and the distinct customers they resolved into. */
+  bySource: Array<{ source: string; records: number; customers: number }>;
   /** Filled key fields (name, email, phone, address) summed over customers: 4 per complete customer. */
   filledFields: number;
   predictedClvCustomers: number;
@@ -38,6 +42,7 @@ const EMPTY: PeriodFacts = {
   revenue: 0,
   margin: 0,
   spend: 0,
+  spendRows: 0,
   leads: 0,
   answered: 0,
   responseSeconds: 0,
@@ -78,12 +83,29 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
     (f, r) => ((f.revenue = Number(r.revenue)), (f.margin = Number(r.margin))),
   );
   await add(
-    `SELECT p, ${sql.round('SUM(amount)')} AS spend
+    `SELECT p, ${sql.round('SUM(amount)')} AS spend, COUNT(*) AS n
      FROM (SELECT ${period(sql.monthIndex('period_start'))} AS p, amount FROM stg_spend WHERE amount IS NOT NULL AND period_start IS NOT NULL) s GROUP BY p`,
-    (f, r) => (f.spend = Number(r.spend)),
+    (f, r) => ((f.spend = Number(r.spend)), (f.spendRows = Number(r.n))),
   );
+  // A lead counts in the month it happened in its source: the earliest of the record's created /
+  // submitted date, its first order and its first interaction, over all of the customer's records.
+  // dim_customer.first_seen is load time and would put every historical lead in the load month.
   await add(
-    `SELECT p, COUNT(*) AS n FROM (SELECT ${period(sql.monthIndex('first_seen'))} AS p FROM dim_customer WHERE first_seen IS NOT NULL) d GROUP BY p`,
+    `SELECT p, COUNT(*) AS n FROM (
+       SELECT customer_id, ${period('MIN(m)')} AS p FROM (
+         SELECT x.customer_id, ${sql.monthIndex('c.source_created_at')} AS m
+           FROM stg_contact c JOIN customer_crosswalk x ON x.source = c.source AND x.source_key = c.source_key
+          WHERE c.source_created_at IS NOT NULL
+         UNION ALL
+         SELECT customer_id, ${sql.monthIndex('order_date')} AS m FROM ${build('fct_order')}
+          WHERE order_date IS NOT NULL AND order_date <= '${ctx.asOf}'
+         UNION ALL
+         SELECT customer_id, ${sql.monthIndex('occurred_at')} AS m FROM ${build('fct_interaction')}
+          WHERE occurred_at IS NOT NULL
+       ) d GROUP BY customer_id
+     ) l GROUP BY p`,
+    // Instants are stored differently per engine; whole months compare the same everywhere
+    // (`add` drops periods after the as-of one).
     (f, r) => (f.leads = Number(r.n)),
   );
   // Lead response: each customer's first inbound contact and the first outbound one after it.
@@ -109,7 +131,14 @@ export async function snapshotFacts(ctx: MartContext): Promise<SnapshotFacts> {
   const base = await one(`SELECT COUNT(*) AS customers,
       COALESCE(SUM(${filled('full_name', 'last_name', 'company')} + ${filled('email')} + ${filled('phone')} + ${filled('city', 'region', 'postcode', 'street')}), 0) AS filled
     FROM dim_customer`);
-  const records = await one(`SELECT COUNT(*) AS n FROM customer_crosswalk`);
+  const bySource = wh.adapter
+    .rows(
+      await wh.knex.raw(
+        `SELECT source, COUNT(*) AS records, COUNT(DISTINCT customer_id) AS customers FROM customer_crosswalk GROUP BY source`,
+      ),
+    )
+    .map((r) => ({ source: String(r.source), records: Number(r.records), customers: Number(r.customers) }))
+    .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
   const clv = await one(
     `SELECT COUNT(clv) AS n, ${sql.round('COALESCE(SUM(clv), 0)')} AS s FROM ${build('mart_customer_clv')}`,
   );
@@ -129,7 +158,8 @@ export async function snapshotFacts(ctx: MartContext): Promise<SnapshotFacts> {
   });
   return {
     customers: Number(base.customers ?? 0),
-    sourceRecords: Number(records.n ?? 0),
+    sourceRecords: bySource.reduce((n, s) => n + s.records, 0),
+    bySource,
     filledFields: Number(base.filled ?? 0),
     predictedClvCustomers: Number(clv.n ?? 0),
     predictedClvSum: Number(clv.s ?? 0),

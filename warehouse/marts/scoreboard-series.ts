@@ -2,7 +2,7 @@ import type { PeriodFacts, SnapshotFacts } from './scoreboard-actuals.js';
 import { costPeriodStartMonth, MONTHS_PER_PERIOD, type PeriodGrain } from './periods.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
 import type { SeriesPoint } from './scoreboard-status.js';
-import { SEGMENT_PROFIT_PREFIX } from './indicators.js';
+import { SEGMENT_PROFIT_PREFIX, SOURCE_DUPLICATE_PREFIX } from './indicators.js';
 
 /** Half away from zero, like the SQL side (Math.round alone sends −x.5 up). */
 const round = (value: number, digits: number) =>
@@ -71,7 +71,8 @@ export function seriesIndicators(
     cumRevenue += f?.revenue ?? 0;
     cumNew += newCustomers;
     push('clv_avg', p, money(cumRevenue, cumNew));
-    push('cac', p, newCustomers > 0 ? money(f?.spend ?? 0, newCustomers) : null);
+    // No spend staged for the period is no data, not a CAC of 0.
+    push('cac', p, newCustomers > 0 && (f?.spendRows ?? 0) > 0 ? money(f!.spend, newCustomers) : null);
     cumCost += costIn(p);
     if (start !== null && p >= start) {
       gain += config.attributionShare * ((f?.margin ?? 0) - (baselineMargin ?? 0));
@@ -107,10 +108,19 @@ export function snapshotIndicators(s: SnapshotFacts): Map<string, number> {
   const set = (name: string, value: number | null) => {
     if (value !== null && Number.isFinite(value)) out.set(name, value);
   };
+  // A duplicate is a second record of the same customer in the same source; the same customer
+  // in the ERP and in a spreadsheet is two sources linked, which is what resolution is for.
+  const duplicates = (r: { records: number; customers: number }) => Math.max(0, r.records - r.customers);
   set(
     'duplicate_rate',
-    s.sourceRecords > 0 ? round(Math.max(0, 1 - s.customers / s.sourceRecords), 4) : null,
+    ratio(
+      s.bySource.reduce((n, r) => n + duplicates(r), 0),
+      s.sourceRecords,
+    ),
   );
+  if (s.bySource.length > 1) {
+    for (const r of s.bySource) set(SOURCE_DUPLICATE_PREFIX + r.source, ratio(duplicates(r), r.records));
+  }
   set('completeness', ratio(s.filledFields, 4 * s.customers));
   set('clv_predicted_avg', money(s.predictedClvSum, s.predictedClvCustomers));
   for (const p of s.profit) {
@@ -120,4 +130,44 @@ export function snapshotIndicators(s: SnapshotFacts): Map<string, number> {
     );
   }
   return out;
+}
+
+/** Why an indicator has no value for a period: shown instead of a number, never a 0. */
+export function missingReason(
+  name: string,
+  facts: ReadonlyMap<number, PeriodFacts>,
+  period: number,
+  label: string,
+  config: ScoreboardConfig,
+): string {
+  const f = facts.get(period);
+  const anySpend = [...facts.values()].some((x) => x.spendRows > 0);
+  switch (name) {
+    case 'cac':
+      if (!anySpend) return 'no spend data: add a spend source (marketing spend by month)';
+      if ((f?.spendRows ?? 0) === 0) return `no spend recorded for ${label}`;
+      return `no new customers in ${label}`;
+    case 'retention_rate':
+    case 'churn_rate':
+      return `no customers bought in the period before ${label}`;
+    case 'returning_customer_ratio':
+      return `no customers bought in ${label}`;
+    case 'lead_response_hours':
+      return `no first inbound contact in ${label} was answered`;
+    case 'clv_avg':
+      return `no revenue orders up to ${label}`;
+    case 'program_roi':
+      return config.programCosts.length === 0
+        ? 'no program costs configured: add scoreboard.programCosts'
+        : `the program had not started by ${label}`;
+    case 'clv_predicted_avg':
+      return 'no CLV prediction: too few customers or repeat buyers for the model';
+    case 'profit_per_customer':
+      return 'no customers with revenue orders yet';
+    case 'duplicate_rate':
+    case 'completeness':
+      return 'no customers in the warehouse yet';
+    default:
+      return `no data for ${label}`;
+  }
 }
