@@ -54,7 +54,7 @@ export async function printScoreboard(
   }
   ctx.output({ ...report, html: written }, () =>
     [
-      renderScoreboardText(report.scoreboard),
+      renderScoreboardText(report),
       ...(written ? [`\nScoreboard page written to ${written}`] : []),
     ].join('\n'),
   );
