@@ -111,13 +111,24 @@ export async function readScoreboardReport(
     .limit(3)) as Array<{
     currency: unknown;
   }>;
+  // The configured base currency, as the last build recorded it.
+  const [settings] = (await knex('scoreboard_settings')
+    .whereNull('valid_to')
+    .select('settings')
+    .limit(1)) as Array<{
+    settings: unknown;
+  }>;
+  const configured = settings
+    ? (wh.adapter.parseJson(settings.settings) as { currency?: { base?: string } | null }).currency?.base
+    : undefined;
   return {
     asOf: asOf?.d ? text(asOf.d) : null,
     generatedAt: (options.now ?? new Date()).toISOString(),
     scoreboard,
     period: latest(seriesRows.filter((r) => r.partial === 0)),
     runningPeriod: latest(seriesRows.filter((r) => r.partial === 1)),
-    currency: options.currency ?? (currencies.length === 1 ? text(currencies[0]!.currency) : null),
+    currency:
+      options.currency ?? configured ?? (currencies.length === 1 ? text(currencies[0]!.currency) : null),
     cohorts,
     segments,
   };

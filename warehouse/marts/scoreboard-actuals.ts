@@ -3,6 +3,7 @@ import { BUYER, customerPeriods } from './buyers.js';
 import { revenueFilter, type MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
+import { MoneyConverter } from './currency.js';
 
 /** Per-period aggregates the engine computes for the scoreboard (a few rows per period). */
 export interface PeriodFacts {
@@ -19,6 +20,8 @@ export interface PeriodFacts {
   /** First inbound contacts answered, and the sum of their whole-second response times. */
   answered: number;
   responseSeconds: number;
+  /** Why revenue, margin or spend of the period are incomplete (a currency without a rate), else null. */
+  moneyGap: string | null;
 }
 
 /** Snapshot aggregates: the state of the warehouse now. */
@@ -46,6 +49,7 @@ const EMPTY: PeriodFacts = {
   leads: 0,
   answered: 0,
   responseSeconds: 0,
+  moneyGap: null,
 };
 
 export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodFacts>> {
@@ -77,15 +81,41 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
      JOIN ${customerPeriods(ctx)} b ON b.customer_id = a.customer_id AND b.period_idx = a.period_idx + 1 GROUP BY b.period_idx`,
     (f, r) => (f.retained = Number(r.n)),
   );
+  // Money per month and currency: Node converts with the configured rates (currency.ts), never
+  // adding up amounts of different currencies as they are.
+  const observed = wh.adapter
+    .rows(
+      await wh.knex.raw(
+        `SELECT DISTINCT currency FROM ${build('fct_order')} WHERE currency IS NOT NULL
+         UNION SELECT DISTINCT currency FROM stg_spend WHERE currency IS NOT NULL`,
+      ),
+    )
+    .map((r) => String(r.currency));
+  const money = new MoneyConverter(ctx.scoreboard.currency, observed);
+  const convert = (f: PeriodFacts, r: Record<string, unknown>, apply: (rate: number) => void) => {
+    const rate = money.rate(r.currency === null ? null : String(r.currency), Number(r.m));
+    if (rate === null) f.moneyGap ??= money.gap(String(r.currency), Number(r.m));
+    else apply(rate);
+  };
+  const cents = (v: number) => Math.round(v * 100) / 100;
   await add(
-    `SELECT p, ${sql.round('SUM(amount)')} AS revenue, ${sql.round('SUM(amount - COALESCE(cost, 0))')} AS margin
-     FROM (SELECT ${period(sql.monthIndex('order_date'))} AS p, amount, cost FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}) o GROUP BY p`,
-    (f, r) => ((f.revenue = Number(r.revenue)), (f.margin = Number(r.margin))),
+    `SELECT m, ${period('m')} AS p, currency, ${sql.round('SUM(amount)')} AS revenue, ${sql.round('SUM(amount - COALESCE(cost, 0))')} AS margin
+     FROM (SELECT ${sql.monthIndex('order_date')} AS m, amount, cost, currency FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}) o
+     GROUP BY m, currency`,
+    (f, r) =>
+      convert(f, r, (rate) => {
+        f.revenue = cents(f.revenue + Number(r.revenue) * rate);
+        f.margin = cents(f.margin + Number(r.margin) * rate);
+      }),
   );
   await add(
-    `SELECT p, ${sql.round('SUM(amount)')} AS spend, COUNT(*) AS n
-     FROM (SELECT ${period(sql.monthIndex('period_start'))} AS p, amount FROM stg_spend WHERE amount IS NOT NULL AND period_start IS NOT NULL) s GROUP BY p`,
-    (f, r) => ((f.spend = Number(r.spend)), (f.spendRows = Number(r.n))),
+    `SELECT m, ${period('m')} AS p, currency, ${sql.round('SUM(amount)')} AS spend, COUNT(*) AS n
+     FROM (SELECT ${sql.monthIndex('period_start')} AS m, amount, currency FROM stg_spend WHERE amount IS NOT NULL AND period_start IS NOT NULL) s
+     GROUP BY m, currency`,
+    (f, r) => {
+      f.spendRows += Number(r.n);
+      convert(f, r, (rate) => (f.spend = cents(f.spend + Number(r.spend) * rate)));
+    },
   );
   // A lead counts in the month it happened in its source: the earliest of the record's created /
   // submitted date, its first order and its first interaction, over all of the customer's records.

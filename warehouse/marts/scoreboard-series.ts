@@ -52,8 +52,12 @@ export function seriesIndicators(
   // Costs booked before the first period with data still count from the start.
   let cumCost = config.programCosts.filter((c) => costPeriod(c) < first).reduce((s, c) => s + c.amount, 0);
   let gain = 0;
+  // Once an amount could not be converted, sums running from the start are incomplete too.
+  let moneyComplete = true;
   for (let p = first; p <= lastPeriod; p++) {
     const f = at(p);
+    const moneyOk = !f?.moneyGap;
+    moneyComplete &&= moneyOk;
     const previous = at(p - 1);
     const active = f?.active ?? 0;
     const newCustomers = f?.newCustomers ?? 0;
@@ -70,16 +74,20 @@ export function seriesIndicators(
     push('returning_customer_ratio', p, ratio(active - newCustomers, active));
     cumRevenue += f?.revenue ?? 0;
     cumNew += newCustomers;
-    push('clv_avg', p, money(cumRevenue, cumNew));
+    push('clv_avg', p, moneyComplete ? money(cumRevenue, cumNew) : null);
     // No spend staged for the period is no data, not a CAC of 0.
-    push('cac', p, newCustomers > 0 && (f?.spendRows ?? 0) > 0 ? money(f!.spend, newCustomers) : null);
+    push(
+      'cac',
+      p,
+      moneyOk && newCustomers > 0 && (f?.spendRows ?? 0) > 0 ? money(f!.spend, newCustomers) : null,
+    );
     cumCost += costIn(p);
     if (start !== null && p >= start) {
       gain += config.attributionShare * ((f?.margin ?? 0) - (baselineMargin ?? 0));
       push(
         'program_roi',
         p,
-        baselineMargin !== null && cumCost > 0 ? round((gain - cumCost) / cumCost, 4) : null,
+        moneyComplete && baselineMargin !== null && cumCost > 0 ? round((gain - cumCost) / cumCost, 4) : null,
       );
     }
   }
@@ -141,6 +149,10 @@ export function missingReason(
   config: ScoreboardConfig,
 ): string {
   const f = facts.get(period);
+  const gap = [...facts.entries()].find(
+    ([p, x]) => x.moneyGap !== null && (p === period || name !== 'cac') && p <= period,
+  );
+  if (gap && ['clv_avg', 'cac', 'program_roi'].includes(name)) return gap[1].moneyGap!;
   const anySpend = [...facts.values()].some((x) => x.spendRows > 0);
   switch (name) {
     case 'cac':
