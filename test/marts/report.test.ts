@@ -40,17 +40,24 @@ describe('the scoreboard for people', () => {
   });
 
   it('prints an aligned table: one line per indicator, status and trend', () => {
-    const text = renderScoreboardText(report.scoreboard);
-    const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^indicator\s+horizon\s+period\s+actual\s+baseline\s+target\s+due\s+status$/);
+    const text = renderScoreboardText(report);
+    const all = text.split('\n');
+    expect(all[0]).toBe('Scoreboard for 2026-06 (last complete period)');
+    const lines = all.slice(2);
+    // The change arrow has a header of its own, after the actual, before the baseline.
+    expect(lines[0]).toMatch(
+      /^indicator\s+horizon\s+period\s+actual\s+vs prev\s+baseline\s+target\s+due\s+status\s+note$/,
+    );
     const statusColumn = lines[0]!.indexOf('status');
+    const arrowColumn = lines[0]!.indexOf('vs prev');
     const rows = lines.slice(2, lines.indexOf(''));
+    for (const row of rows.filter((r) => /[▲▼=]/.test(r))) expect(row.search(/[▲▼=]/), row).toBe(arrowColumn);
     expect(rows.length).toBeGreaterThanOrEqual(13);
     for (const row of rows.filter((r) => /met|on track|behind/.test(r))) {
       expect(row.search(/[✔●✖]/), row).toBe(statusColumn);
     }
     expect(text).toMatch(/Returning customers\s+long\s+2026-06\s+\d+\.\d %/);
-    expect(text).toMatch(/\d+ met · \d+ on track · \d+ behind · \d+ without a target$/);
+    expect(text).toMatch(/\d+ met · \d+ on track · \d+ behind · \d+ without a target/);
     expect(renderScoreboardText([])).toMatch(/empty/);
   });
 
