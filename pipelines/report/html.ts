@@ -5,7 +5,7 @@ import { PAGE_STYLE } from './page-style.js';
 import { barChart, cohortHeatmap, STATUS_COLOR } from './svg-charts.js';
 import { gaugeChart, trendChart } from './svg-trend.js';
 
-function card(s: IndicatorSeries, currency: string | null): string {
+function card(s: IndicatorSeries, currency: string | null, family: readonly IndicatorSeries[] = []): string {
   const r = s.latest;
   const color = STATUS_COLOR[r.status ?? 'none']!;
   const value = (v: number | null) => formatValue(v, s.unit, currency);
@@ -48,6 +48,15 @@ function card(s: IndicatorSeries, currency: string | null): string {
   ${shown}
   <p class="goal">${esc(goal)}${r.baseline === null ? '' : ` · baseline ${esc(value(r.baseline))}`}</p>
   ${chart}
+  ${
+    family.length > 0
+      ? `<p class="bysource">By source: ${family
+          .map(
+            (m) => `${esc(m.indicator.slice(m.indicator.indexOf(':') + 1))} ${esc(value(m.latest.actual))}`,
+          )
+          .join(' · ')}</p>`
+      : ''
+  }
   ${running}
   <details class="formula"><summary>How it is computed</summary><p>${esc(s.formula)}</p></details>
 </article>`;
@@ -116,17 +125,25 @@ export function renderScoreboardHtml(data: ScoreboardReport): string {
   const periodLine = data.period
     ? `Figures for <b>${esc(data.period)}</b>, the last complete period${data.runningPeriod ? `; ${esc(data.runningPeriod)} is still running and shown apart as partial` : ''}. Data-quality and value indicators show the state on the build day.`
     : '';
-  // Per-segment profit indicators get a card only when a target is set; the bars show them all.
+  // Families (per segment, per source) get a card only with a target: the segment bars show every
+  // segment's profit, the duplicate-rate card lists every source's rate.
   const cards = (horizon: 'short' | 'long', family: boolean) =>
     series
       .filter(
         (s) =>
           s.horizon === horizon &&
           s.indicator.includes(':') === family &&
-          // Per-segment profit gets a card only with a target; per-source duplicate rates always.
-          (!family || s.latest.target !== null || s.indicator.startsWith('duplicate_rate:')),
+          (!family || s.latest.target !== null),
       )
-      .map((s) => card(s, data.currency))
+      .map((s) =>
+        card(
+          s,
+          data.currency,
+          s.indicator === 'duplicate_rate'
+            ? series.filter((m) => m.indicator.startsWith('duplicate_rate:'))
+            : [],
+        ),
+      )
       .join('\n');
   const body = [
     `<header class="top"><div><h1>CRM ROI scoreboard</h1><p class="sub">As of ${esc(formatDate(data.asOf))} · generated ${esc(data.generatedAt.slice(0, 16).replace('T', ' '))} UTC${data.currency ? ` · amounts in ${esc(data.currency)}` : ''}</p>${periodLine ? `<p class="sub period-line">${periodLine}</p>` : ''}</div><div class="pills">${summary}</div></header>`,

@@ -60,6 +60,13 @@ export interface GaugeMark {
   text: string;
 }
 
+/** The smallest 1, 2, 2.5 or 5 × 10^n at or above `v`: scale ends a reader can take in at a glance. */
+export function niceCeil(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return ([1, 2, 2.5, 5, 10].find((m) => m * p >= v * (1 - 1e-12)) ?? 10) * p;
+}
+
 /** Where a label near an edge of the chart is anchored so it is never clipped. */
 function anchored(x: number, pad: number): { x: number; anchor: string } {
   if (x < W * 0.3) return { x: Math.max(pad, x - 4), anchor: 'start' };
@@ -81,8 +88,9 @@ export function gaugeChart(
 ): string {
   const pad = 8;
   const marks = [value, target, baseline].filter((m): m is GaugeMark => m !== null).map((m) => m.value);
-  const lo = Math.min(0, ...marks);
-  const hi = Math.max(...marks, lo + 1e-9) * 1.12 - lo * 0.12;
+  // A round scale from zero (or a round negative end) a little beyond the largest mark.
+  const lo = Math.min(...marks) < 0 ? -niceCeil(-Math.min(...marks) * 1.05) : 0;
+  const hi = Math.max(...marks) > 0 ? niceCeil(Math.max(...marks) * 1.05) : lo < 0 ? 0 : 1;
   const x = (v: number) => pad + ((v - lo) * (W - 2 * pad)) / (hi - lo || 1);
   const label = (text: string, at: number, y: number, cls = 'axis') => {
     const a = anchored(x(at), pad);

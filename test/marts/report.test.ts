@@ -70,6 +70,15 @@ describe('the scoreboard for people', () => {
       html.match(/<article class="card"/g)?.length,
     );
     expect(html).toContain('class="heatmap"');
+    // Every card says how it is computed, one click away; money says its currency.
+    expect(html.match(/<details class="formula">/g)?.length).toBe(
+      html.match(/<article class="card"/g)?.length,
+    );
+    expect(html).toContain('Figures for <b>2026-06</b>, the last complete period');
+    // A gauge has a scale: three labelled ticks from zero.
+    const gauges = html.match(/<svg class="trend gauge"[\s\S]*?<\/svg>/g) ?? [];
+    expect(gauges.length).toBeGreaterThan(0);
+    for (const g of gauges) expect(g.match(/class="axis scale"/g)?.length, g).toBe(3);
     expect(html).toContain('can&#39;t lose');
   });
 
@@ -101,6 +110,24 @@ describe('the scoreboard for people', () => {
       expect(await page.locator('svg.trend polyline').count()).toBeGreaterThan(5);
       await page.screenshot({ path: SHOT, fullPage: true });
       expect(fs.statSync(SHOT).size).toBeGreaterThan(20_000);
+      // At a desk and on a phone: no text of a chart is cut off by its edges (the duplicate
+      // rate's target label was clipped to "get 2.00 %"), and nothing scrolls sideways.
+      for (const width of [1400, 400]) {
+        await page.setViewportSize({ width, height: 900 });
+        const clipped = await page.$$eval('svg.trend text, svg.bars text', (texts) =>
+          texts
+            .filter((t) => {
+              const svg = (t as SVGTextElement).ownerSVGElement!;
+              const box = (t as SVGTextElement).getBBox();
+              const view = svg.viewBox.baseVal;
+              return box.x < view.x - 0.5 || box.x + box.width > view.x + view.width + 0.5;
+            })
+            .map((t) => t.textContent),
+        );
+        expect(clipped, `clipped at ${width}px`).toEqual([]);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `sideways scroll at ${width}px`).toBeLessThanOrEqual(0);
+      }
       await page.close();
     },
   );
