@@ -8,6 +8,9 @@ import { findConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { readScoreboardReport, renderScoreboardHtml, renderScoreboardText } from '../report/index.js';
 import { formatTable } from '../../lib/table-format.js';
+import { ConfigError } from '../../lib/errors.js';
+import { INDICATORS, indicatorSpec } from '../../warehouse/marts/indicators.js';
+import { explainIndicator } from '../report/text.js';
 
 export async function martsCommand(ctx: CommandContext, opts: { asOf?: string }): Promise<void> {
   const scoreboard = findConfig(ctx.options.config)?.config.scoreboard;
@@ -15,10 +18,18 @@ export async function martsCommand(ctx: CommandContext, opts: { asOf?: string })
     await migrate(wh);
     const runId = await startRun(wh, 'marts');
     try {
+      // Progress on stderr, one line per step, so stdout stays the summary (or --json).
+      const started = performance.now();
       const r = await buildMarts(wh, {
         asOf: opts.asOf,
         scoreboard: scoreboard as never,
         logger: ctx.logger,
+        onProgress: (e) => {
+          if (e.phase === 'swap') return;
+          process.stderr.write(
+            `marts: ${e.step} done in ${e.seconds.toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s so far)\n`,
+          );
+        },
       });
       await finishRun(wh, runId, 'succeeded', { marts: r });
       return r;
@@ -53,17 +64,34 @@ export async function printScoreboard(
     written = html;
   }
   ctx.output({ ...report, html: written }, () =>
-    [
-      renderScoreboardText(report),
-      ...(written ? [`\nScoreboard page written to ${written}`] : []),
-    ].join('\n'),
+    [renderScoreboardText(report), ...(written ? [`\nScoreboard page written to ${written}`] : [])].join(
+      '\n',
+    ),
   );
   return written;
 }
 
-export async function scoreboardCommand(ctx: CommandContext, opts: { html?: string }): Promise<void> {
+export async function scoreboardCommand(
+  ctx: CommandContext,
+  opts: { html?: string; explain?: string },
+): Promise<void> {
   await ctx.withWarehouse(async (wh) => {
     await migrate(wh);
+    if (opts.explain) {
+      const report = await readScoreboardReport(wh);
+      const text = explainIndicator(opts.explain, report.scoreboard);
+      if (text === null) {
+        throw new ConfigError(`Unknown indicator '${opts.explain}'`, {
+          hint: `Known: ${INDICATORS.map((i) => i.name).join(', ')}, duplicate_rate:<source>, profit_per_customer:<segment>`,
+        });
+      }
+      const spec = indicatorSpec(opts.explain)!;
+      ctx.output(
+        { indicator: opts.explain, formula: spec.formula, unit: spec.unit, better: spec.better },
+        () => text,
+      );
+      return;
+    }
     await printScoreboard(ctx, wh, opts.html);
   });
 }
