@@ -114,18 +114,15 @@ describe('the scoreboard for people', () => {
       // rate's target label was clipped to "get 2.00 %"), and nothing scrolls sideways.
       for (const width of [1400, 400]) {
         await page.setViewportSize({ width, height: 900 });
-        const clipped = await page.$$eval('svg.trend text, svg.bars text', (texts) =>
-          texts
-            .filter((t) => {
-              const svg = (t as SVGTextElement).ownerSVGElement!;
-              const box = (t as SVGTextElement).getBBox();
-              const view = svg.viewBox.baseVal;
-              return box.x < view.x - 0.5 || box.x + box.width > view.x + view.width + 0.5;
-            })
-            .map((t) => t.textContent),
-        );
+        // Text boxes against their chart's viewBox, in the page (no DOM types in this project).
+        const clipped = (await page.evaluate(`[...document.querySelectorAll('svg.trend text, svg.bars text')]
+          .filter((t) => { const b = t.getBBox(); const v = t.ownerSVGElement.viewBox.baseVal;
+            return b.x < v.x - 0.5 || b.x + b.width > v.x + v.width + 0.5; })
+          .map((t) => t.textContent)`)) as string[];
         expect(clipped, `clipped at ${width}px`).toEqual([]);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = (await page.evaluate(
+          'document.documentElement.scrollWidth - window.innerWidth',
+        )) as number;
         expect(overflow, `sideways scroll at ${width}px`).toBeLessThanOrEqual(0);
       }
       await page.close();
