@@ -29,7 +29,9 @@ export const scoreboardTrustSchema: Migration = {
     }
     if (!(await knex.schema.hasColumn('mart_scoreboard', 'partial'))) {
       await knex.schema.alterTable('mart_scoreboard', (t) => {
-        column(t as Knex.CreateTableBuilder, 'partial', 'int').notNullable().defaultTo(0);
+        column(t as Knex.CreateTableBuilder, 'partial', 'int')
+          .notNullable()
+          .defaultTo(0);
       });
     }
     if (!(await knex.schema.hasColumn('mart_scoreboard', 'note'))) {
