@@ -25,7 +25,9 @@ function card(s: IndicatorSeries, currency: string | null, family: readonly Indi
   const shown =
     r.actual === null
       ? `<div class="value nodata">no data<span class="period">${esc(when)}</span></div><p class="why">${esc(r.note ?? 'no data for this period')}</p>`
-      : `<div class="value" style="color:${color}">${esc(value(r.actual))}<span class="period">${esc(when)}</span></div>`;
+      : `<div class="value" style="color:${color}">${esc(value(r.actual))}<span class="period">${esc(when)}</span></div>${
+          r.note && !r.note.startsWith('state on ') ? `<p class="base">${esc(r.note)}</p>` : ''
+        }`;
   const chart =
     r.actual === null
       ? ''

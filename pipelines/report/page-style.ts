@@ -39,6 +39,7 @@ h1 + .sub b, .period-line b { color: var(--ink); }
 .why { margin: 2px 0 6px; font-size: 12.5px; color: #9a6700; }
 .badge.nodata { background: #eaeef2; color: var(--muted); }
 .pill.nodata { border-color: var(--line); color: var(--muted); }
+.base { margin: 0 0 2px; font-size: 12px; color: var(--muted); }
 .bysource { margin: 2px 0 4px; font-size: 12.5px; color: var(--muted); }
 .running { margin: 4px 0 0; font-size: 12.5px; color: var(--muted); }
 .partial { border: 1px dashed var(--muted); border-radius: 999px; padding: 0 6px; font-size: 11px; }

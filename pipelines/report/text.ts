@@ -10,6 +10,9 @@ const STATUS: Readonly<Record<string, string>> = {
   behind: '✖ behind',
 };
 
+/** The note worth a reader's eye: why there is no value, or what a ratio rests on (not a snapshot's day, which the period column says). */
+const shownNote = (r: ScoreboardRow) => (r.note && !r.note.startsWith('state on ') ? r.note : '');
+
 type TextInput = Pick<ScoreboardReport, 'scoreboard' | 'period' | 'runningPeriod' | 'currency'>;
 
 /**
@@ -40,7 +43,7 @@ export function renderScoreboardText(input: TextInput | readonly ScoreboardRow[]
       value(r.target, s.unit),
       r.due_date ? formatDate(r.due_date) : '—',
       r.status ? (STATUS[r.status] ?? r.status) : r.actual === null ? 'not judged' : '—',
-      r.actual === null ? (r.note ?? '') : '',
+      shownNote(r),
     ];
   });
   const table = formatTable(
@@ -60,7 +63,7 @@ export function renderScoreboardText(input: TextInput | readonly ScoreboardRow[]
           running.map((s) => [
             s.title,
             s.running!.actual === null ? 'no data' : value(s.running!.actual, s.unit),
-            s.running!.actual === null ? (s.running!.note ?? '') : '',
+            shownNote(s.running!),
           ]),
         )}`
       : '';

@@ -83,6 +83,14 @@ describe.each(targets)('scoreboard on $engine', (target) => {
       // Baseline margin = January's 115.5 (the program started with the data); costs 300 from Q1, +100 in April.
       expect(pick('program_roi').map((r) => r[1])).toEqual([-1, -1.2515, -1.4865, -1.6536, -1.9424, -1.9811]);
       expect(all.find((r) => r[0] === 'duplicate_rate')?.slice(7)).toEqual(['short', 'ratio']);
+      // A ratio says what it rests on, so a 100 % of two customers reads as such.
+      const notes = await rows('mart_scoreboard', ['indicator', 'period', 'note']);
+      const note = (indicator: string, period: string) =>
+        notes.find((r) => r[0] === indicator && r[1] === period)?.[2];
+      expect(note('retention_rate', '2024-02')).toBe('1 of 3 customers of 2024-01 bought again');
+      expect(note('churn_rate', '2024-02')).toBe('2 of 3 customers of 2024-01 did not buy again');
+      expect(note('returning_customer_ratio', '2024-06')).toBe('0 of 1 buyers had bought before');
+      expect(note('lead_response_hours', '2024-05')).toBe('mean over 1 answered first contacts');
     },
   );
   it.skipIf(target.unavailable)(

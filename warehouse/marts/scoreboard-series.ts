@@ -1,5 +1,5 @@
 import type { PeriodFacts, SnapshotFacts } from './scoreboard-actuals.js';
-import { costPeriodStartMonth, MONTHS_PER_PERIOD, type PeriodGrain } from './periods.js';
+import { costPeriodStartMonth, MONTHS_PER_PERIOD, periodLabel, type PeriodGrain } from './periods.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
 import type { SeriesPoint } from './scoreboard-status.js';
 import { SEGMENT_PROFIT_PREFIX, SOURCE_DUPLICATE_PREFIX } from './indicators.js';
@@ -29,10 +29,10 @@ export function seriesIndicators(
   grain: PeriodGrain,
 ): Map<string, SeriesPoint[]> {
   const out = new Map<string, SeriesPoint[]>();
-  const push = (name: string, period: number, actual: number | null) => {
+  const push = (name: string, period: number, actual: number | null, base?: string) => {
     if (actual === null || !Number.isFinite(actual)) return;
     const list = out.get(name) ?? [];
-    list.push({ period, actual });
+    list.push(base === undefined ? { period, actual } : { period, actual, base });
     out.set(name, list);
   };
   const keys = [...facts.keys()];
@@ -67,11 +67,30 @@ export function seriesIndicators(
       'lead_response_hours',
       p,
       f && f.answered > 0 ? round(f.responseSeconds / f.answered / 3600, 2) : null,
+      `mean over ${f?.answered ?? 0} answered first contacts`,
     );
     const retention = previous && previous.active > 0 ? (f?.retained ?? 0) / previous.active : null;
-    push('retention_rate', p, retention === null ? null : round(retention, 4));
-    push('churn_rate', p, retention === null ? null : round(1 - retention, 4));
-    push('returning_customer_ratio', p, ratio(active - newCustomers, active));
+    const before = periodLabel(p - 1, grain);
+    const kept = f?.retained ?? 0;
+    const had = previous?.active ?? 0;
+    push(
+      'retention_rate',
+      p,
+      retention === null ? null : round(retention, 4),
+      `${kept} of ${had} customers of ${before} bought again`,
+    );
+    push(
+      'churn_rate',
+      p,
+      retention === null ? null : round(1 - retention, 4),
+      `${had - kept} of ${had} customers of ${before} did not buy again`,
+    );
+    push(
+      'returning_customer_ratio',
+      p,
+      ratio(active - newCustomers, active),
+      `${active - newCustomers} of ${active} buyers had bought before`,
+    );
     cumRevenue += f?.revenue ?? 0;
     cumNew += newCustomers;
     push('clv_avg', p, moneyComplete ? money(cumRevenue, cumNew) : null);

@@ -26,7 +26,7 @@ export interface ScoreboardRow {
   unit: string;
   /** 1: the running period, not complete yet: shown apart and never judged against a target. */
   partial: number;
-  /** Why there is no value, or what a snapshot value is (the state on the as-of day). */
+  /** Why there is no value, what a ratio was computed from ("2 of 17 customers…"), or 'state on <day>' for a snapshot. */
   note: string | null;
 }
 
@@ -147,7 +147,7 @@ export async function buildScoreboard(ctx: MartContext): Promise<ScoreboardRow[]
     };
     for (const point of points) {
       const snapshotNow = spec.kind === 'snapshot' && point.period === current;
-      rows.push(row(point.period, point.actual, snapshotNow ? `state on ${ctx.asOf}` : null));
+      rows.push(row(point.period, point.actual, snapshotNow ? `state on ${ctx.asOf}` : (point.base ?? null)));
     }
     // Family members (per segment, per source) exist only where there is data.
     if (name.includes(':')) continue;
