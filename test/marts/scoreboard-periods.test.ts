@@ -21,12 +21,10 @@ describe.each(targets)('scoreboard periods and definitions on $engine', (target)
     t = await migratedWarehouse(target);
     await seedSmallCompany(t.wh);
     // Dmitry's web form was submitted in April, a month before his first call.
-    await t.wh.knex('stg_contact').insert({
-      source: 'crm',
-      source_key: 'C4',
-      full_name: 'Dmitry Lead',
-      source_created_at: t.wh.adapter.timestamp(new Date('2024-04-20T12:00:00Z')),
-    });
+    await t.wh
+      .knex('stg_contact')
+      .where({ source: 'crm', source_key: 'C4' })
+      .update({ source_created_at: t.wh.adapter.timestamp(new Date('2024-04-20T12:00:00Z')) });
   });
   afterAll(async () => t?.drop());
   const rows = (columns: string[]) => tableRows(t.wh, 'mart_scoreboard', columns);

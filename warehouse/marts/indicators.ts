@@ -63,7 +63,7 @@ export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
     'ratio',
     'down',
     'snapshot',
-    'source records that resolved into a customer already holding a record of the same source ÷ source records (per source: duplicate_rate:<source>); one customer in two different sources is a link, not a duplicate',
+    'customer records (stg_contact) that resolved into a customer already holding a record of the same source ÷ customer records (per source: duplicate_rate:<source>); one customer in two different sources is a link, not a duplicate, and references in orders or interactions are not records',
   ),
   spec(
     'completeness',

@@ -164,7 +164,12 @@ export async function snapshotFacts(ctx: MartContext): Promise<SnapshotFacts> {
   const bySource = wh.adapter
     .rows(
       await wh.knex.raw(
-        `SELECT source, COUNT(*) AS records, COUNT(DISTINCT customer_id) AS customers FROM customer_crosswalk GROUP BY source`,
+        // Customer records the sources hold (stg_contact), not the references orders and
+        // interactions carry (an order book naming one buyer by e-mail, phone and name is one
+        // buyer, not three records of one).
+        `SELECT x.source AS source, COUNT(*) AS records, COUNT(DISTINCT x.customer_id) AS customers
+           FROM customer_crosswalk x JOIN stg_contact c ON c.source = x.source AND c.source_key = x.source_key
+          GROUP BY x.source`,
       ),
     )
     .map((r) => ({ source: String(r.source), records: Number(r.records), customers: Number(r.customers) }))
