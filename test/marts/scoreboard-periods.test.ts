@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderScoreboardText } from '../../pipelines/report/index.js';
+import { renderScoreboardHtml, renderScoreboardText } from '../../pipelines/report/index.js';
 import { readScoreboardReport } from '../../warehouse/marts/report-data.js';
 import { buildMarts } from '../../warehouse/marts/index.js';
 import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
@@ -68,6 +68,18 @@ describe.each(targets)('scoreboard periods and definitions on $engine', (target)
         /Acquisition cost \(CAC\)\s+long\s+2024-05\s+no data\s.*no new customers in 2024-05/,
       );
       expect(text).toMatch(/2024-06 so far \(running period: partial, not judged against targets\)/);
+      // The page: May's figures, June's beside them marked partial, no badge on a card without data.
+      const html = renderScoreboardHtml(report);
+      expect(html).toContain(
+        'Figures for <b>2024-05</b>, the last complete period; 2024-06 is still running',
+      );
+      expect(html).toMatch(
+        /2024-06 so far: <b>[^<]+<\/b> <span class="partial">partial · not judged<\/span>/,
+      );
+      const cac = /<article class="card" data-indicator="cac">[\s\S]*?<\/article>/.exec(html)![0];
+      expect(cac).toContain('<span class="badge nodata">not judged</span>');
+      expect(cac).toContain('no new customers in 2024-05');
+      expect(cac).not.toMatch(/class="badge" style/);
     },
   );
 
