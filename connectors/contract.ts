@@ -50,6 +50,8 @@ export interface ContactFields {
   country?: string | null;
   owner?: string | null;
   customer_group?: string | null;
+  /** When the record came to be in its source: form submitted, customer created (ISO instant). */
+  source_created_at?: string | null;
 }
 
 /** Canonical fields of an order (stg_order). Amounts are numbers in `currency`. */

@@ -7,6 +7,7 @@ import { registerIdentity } from './commands/identity.js';
 import { registerImport } from './commands/import.js';
 import { registerMarts } from './commands/marts.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerOperator } from './commands/operator.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerGrantBi(program);
   registerSchedule(program);
   registerRuns(program);
+  registerOperator(program);
   return program;
 }
 

@@ -7,10 +7,11 @@ import { ConfigError } from '../lib/errors.js';
 import type { Warehouse } from './connection.js';
 import { CONTRACT_TABLES } from './tables.js';
 
-/** What a BI tool reads: the golden record, the facts and the marts. */
-export const BI_TABLES: readonly string[] = Object.freeze(
-  CONTRACT_TABLES.filter((t) => /^(dim_|fct_|mart_)/.test(t)),
-);
+/** What a BI tool reads: the golden record, the facts, the marts and the scoreboard's targets with their history. */
+export const BI_TABLES: readonly string[] = Object.freeze([
+  ...CONTRACT_TABLES.filter((t) => /^(dim_|fct_|mart_)/.test(t)),
+  'scoreboard_target',
+]);
 
 /** Role and user names the engines take unquoted in every tool's connection dialog. */
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -73,7 +73,8 @@ const sourceKey = [col('source', 'key'), col('source_key', 'key')];
 export const STG_CONTACT: StagingTableSpec = Object.freeze({
   name: 'stg_contact',
   key: ['source', 'source_key'],
-  columns: [...sourceKey, ...lineage, ...CONTACT_FIELDS, ...tail],
+  // source_created_at: when the record came to be in its source (form time, created date).
+  columns: [...sourceKey, ...lineage, ...CONTACT_FIELDS, col('source_created_at', 'datetime'), ...tail],
   hashColumn: 'row_hash',
 });
 

@@ -41,6 +41,7 @@ export const FIELD_KINDS = {
   country: 'text',
   owner: 'text',
   customer_group: 'text',
+  source_created_at: 'datetime',
   order_date: 'date',
   amount: 'amount',
   cost: 'amount',
@@ -86,6 +87,7 @@ const STREAM_FIELDS: Record<StreamName, ReadonlySet<FieldName>> = {
     'country',
     'owner',
     'customer_group',
+    'source_created_at',
   ]),
   order: new Set<FieldName>([
     'source_key',

@@ -59,6 +59,20 @@ const TABLE: ReadonlyArray<readonly [Concept, readonly string[]]> = [
   ['postcode', ['Индекс', 'Почтовый индекс', 'Zip', 'Zip Code', 'Postcode', 'Postal Code']],
   ['region', ['Регион', 'Область', 'Край', 'Region', 'State', 'Province']],
   ['country', ['Страна', 'Country']],
+  [
+    'source_created_at',
+    [
+      'Дата создания',
+      'Дата регистрации',
+      'Дата заявки',
+      'Created',
+      'Created At',
+      'Date Created',
+      'Creation Date',
+      'Submitted',
+      'Submitted At',
+    ],
+  ],
   ['birth_date', ['Дата рождения', 'Д.р.', 'Birthday', 'Birth Date', 'Date of Birth', 'DOB']],
   ['owner', ['Менеджер', 'Ответственный', 'Owner', 'Manager', 'Account Manager', 'Sales Rep']],
   [

@@ -7,6 +7,9 @@ import { finishRun, startRun } from '../../warehouse/runs.js';
 import type { CommandContext } from '../context.js';
 import { readScoreboardReport, renderScoreboardHtml, renderScoreboardText } from '../report/index.js';
 import { formatTable } from '../../lib/table-format.js';
+import { ConfigError } from '../../lib/errors.js';
+import { INDICATORS, indicatorSpec } from '../../warehouse/marts/indicators.js';
+import { explainIndicator } from '../report/text.js';
 
 export async function martsCommand(ctx: CommandContext, opts: { asOf?: string }): Promise<void> {
   const scoreboard = ctx.loaded?.config.scoreboard;
@@ -14,10 +17,18 @@ export async function martsCommand(ctx: CommandContext, opts: { asOf?: string })
     await migrateExisting(wh);
     const runId = await startRun(wh, 'marts');
     try {
+      // Progress on stderr, one line per step, so stdout stays the summary (or --json).
+      const started = performance.now();
       const r = await buildMarts(wh, {
         asOf: opts.asOf,
         scoreboard,
         logger: ctx.logger,
+        onProgress: (e) => {
+          if (e.phase === 'swap') return;
+          process.stderr.write(
+            `marts: ${e.step} done in ${e.seconds.toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s so far)\n`,
+          );
+        },
       });
       await finishRun(wh, runId, 'succeeded', { marts: r });
       return r;
@@ -52,17 +63,34 @@ export async function printScoreboard(
     written = html;
   }
   ctx.output({ ...report, html: written }, () =>
-    [
-      renderScoreboardText(report.scoreboard),
-      ...(written ? [`\nScoreboard page written to ${written}`] : []),
-    ].join('\n'),
+    [renderScoreboardText(report), ...(written ? [`\nScoreboard page written to ${written}`] : [])].join(
+      '\n',
+    ),
   );
   return written;
 }
 
-export async function scoreboardCommand(ctx: CommandContext, opts: { html?: string }): Promise<void> {
+export async function scoreboardCommand(
+  ctx: CommandContext,
+  opts: { html?: string; explain?: string },
+): Promise<void> {
   await ctx.withWarehouse(async (wh) => {
     await assertMigrated(wh);
+    if (opts.explain) {
+      const report = await readScoreboardReport(wh);
+      const text = explainIndicator(opts.explain, report.scoreboard);
+      if (text === null) {
+        throw new ConfigError(`Unknown indicator '${opts.explain}'`, {
+          hint: `Known: ${INDICATORS.map((i) => i.name).join(', ')}, duplicate_rate:<source>, profit_per_customer:<segment>`,
+        });
+      }
+      const spec = indicatorSpec(opts.explain)!;
+      ctx.output(
+        { indicator: opts.explain, formula: spec.formula, unit: spec.unit, better: spec.better },
+        () => text,
+      );
+      return;
+    }
     await printScoreboard(ctx, wh, opts.html);
   });
 }

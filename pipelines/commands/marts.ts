@@ -19,8 +19,9 @@ export function registerMarts(program: Command): void {
     .command('scoreboard')
     .description('the CRM ROI scoreboard: each indicator with actual, baseline, target, due date and status')
     .option('--html <file>', 'also write a self-contained page with charts')
+    .option('--explain <indicator>', 'how an indicator is computed, and its values per period')
     .action(
-      action(async (ctx, opts: { html?: string }) =>
+      action(async (ctx, opts: { html?: string; explain?: string }) =>
         (await import('./marts-actions.js')).scoreboardCommand(ctx, opts),
       ),
     );

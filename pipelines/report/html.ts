@@ -5,33 +5,62 @@ import { PAGE_STYLE } from './page-style.js';
 import { barChart, cohortHeatmap, STATUS_COLOR } from './svg-charts.js';
 import { gaugeChart, trendChart } from './svg-trend.js';
 
-function card(s: IndicatorSeries): string {
+function card(s: IndicatorSeries, currency: string | null, family: readonly IndicatorSeries[] = []): string {
   const r = s.latest;
   const color = STATUS_COLOR[r.status ?? 'none']!;
-  const value = (v: number | null) => formatValue(v, s.unit);
+  const value = (v: number | null) => formatValue(v, s.unit, currency);
   const points = s.rows.map((row) => ({
     label: row.period,
-    value: row.actual,
+    value: row.actual!,
     text: `${row.period}: ${value(row.actual)}`,
   }));
   const goal = r.target === null ? 'No target set' : `Target ${value(r.target)} by ${formatDate(r.due_date)}`;
-  const badge = r.status ? `<span class="badge" style="background:${color}">${esc(r.status)}</span>` : '';
+  const badge = r.status
+    ? `<span class="badge" style="background:${color}">${esc(r.status)}</span>`
+    : r.actual === null && r.target !== null
+      ? '<span class="badge nodata">not judged</span>'
+      : '';
+  const stateDay = r.note?.startsWith('state on ') ? r.note.slice('state on '.length) : null;
+  const when = s.kind === 'snapshot' && stateDay ? `state on ${formatDate(stateDay)}` : r.period;
+  const shown =
+    r.actual === null
+      ? `<div class="value nodata">no data<span class="period">${esc(when)}</span></div><p class="why">${esc(r.note ?? 'no data for this period')}</p>`
+      : `<div class="value" style="color:${color}">${esc(value(r.actual))}<span class="period">${esc(when)}</span></div>${
+          r.note && !r.note.startsWith('state on ') ? `<p class="base">${esc(r.note)}</p>` : ''
+        }`;
+  const chart =
+    r.actual === null
+      ? ''
+      : s.rows.length > 1
+        ? trendChart(points, r.target, color, goal)
+        : gaugeChart(
+            { value: r.actual, text: value(r.actual) },
+            r.target === null ? null : { value: r.target, text: value(r.target) },
+            r.baseline === null || r.baseline === r.actual
+              ? null
+              : { value: r.baseline, text: value(r.baseline) },
+            color,
+            (v) => formatValue(v, s.unit, currency),
+          );
+  const running = s.running
+    ? `<p class="running">${esc(s.running.period)} so far: <b>${esc(s.running.actual === null ? 'no data' : value(s.running.actual))}</b> <span class="partial">partial · not judged</span></p>`
+    : '';
   return `<article class="card" data-indicator="${esc(s.indicator)}">
   <header><h3>${esc(s.title)}</h3>${badge}</header>
-  <div class="value" style="color:${color}">${esc(value(r.actual))}<span class="period">${esc(r.period)}</span></div>
+  ${shown}
   <p class="goal">${esc(goal)}${r.baseline === null ? '' : ` · baseline ${esc(value(r.baseline))}`}</p>
+  ${chart}
   ${
-    s.rows.length > 1
-      ? trendChart(points, r.target, color, goal)
-      : gaugeChart(
-          { value: r.actual, text: value(r.actual) },
-          r.target === null ? null : { value: r.target, text: value(r.target) },
-          r.baseline === null || r.baseline === r.actual
-            ? null
-            : { value: r.baseline, text: value(r.baseline) },
-          color,
-        )
+    family.length > 0
+      ? `<p class="bysource">By source: ${family
+          .map(
+            (m) => `${esc(m.indicator.slice(m.indicator.indexOf(':') + 1))} ${esc(value(m.latest.actual))}`,
+          )
+          .join(' · ')}</p>`
+      : ''
   }
+  ${running}
+  <details class="formula"><summary>How it is computed</summary><p>${esc(s.formula)}</p></details>
 </article>`;
 }
 
@@ -44,8 +73,8 @@ function ladder(segments: readonly SegmentSummary[]): SegmentSummary[] {
   return segments.filter((s) => s.segment !== '').sort((a, b) => at(a.segment) - at(b.segment));
 }
 
-function segmentCharts(segments: readonly SegmentSummary[]): string {
-  const money = (v: number) => formatValue(v, 'money');
+function segmentCharts(segments: readonly SegmentSummary[], currency: string | null): string {
+  const money = (v: number) => formatValue(v, 'money', currency);
   const chart = (title: string, bars: Parameters<typeof barChart>[0], color: string) =>
     `<div><h3>${esc(title)}</h3>${barChart(bars, color)}</div>`;
   return `<div class="pair">${[
@@ -85,15 +114,21 @@ function section(title: string, intro: string, body: string): string {
  * Charts are inline SVG; the page loads nothing from anywhere.
  */
 export function renderScoreboardHtml(data: ScoreboardReport): string {
-  const series = groupSeries(data.scoreboard);
+  const series = groupSeries(data.scoreboard, data.period);
   const count = (status: string) => series.filter((s) => s.latest.status === status).length;
+  const noData = series.filter((s) => s.latest.actual === null).length;
   const summary = ['met', 'on track', 'behind']
     .map(
       (st) =>
         `<span class="pill" style="border-color:${STATUS_COLOR[st]};color:${STATUS_COLOR[st]}">${count(st)} ${esc(st)}</span>`,
     )
+    .concat(noData > 0 ? [`<span class="pill nodata">${noData} without data</span>`] : [])
     .join('');
-  // Per-segment profit indicators get a card only when a target is set; the bars show them all.
+  const periodLine = data.period
+    ? `Figures for <b>${esc(data.period)}</b>, the last complete period${data.runningPeriod ? `; ${esc(data.runningPeriod)} is still running and shown apart as partial` : ''}. Data-quality and value indicators show the state on the build day.`
+    : '';
+  // Families (per segment, per source) get a card only with a target: the segment bars show every
+  // segment's profit, the duplicate-rate card lists every source's rate.
   const cards = (horizon: 'short' | 'long', family: boolean) =>
     series
       .filter(
@@ -102,17 +137,25 @@ export function renderScoreboardHtml(data: ScoreboardReport): string {
           s.indicator.includes(':') === family &&
           (!family || s.latest.target !== null),
       )
-      .map(card)
+      .map((s) =>
+        card(
+          s,
+          data.currency,
+          s.indicator === 'duplicate_rate'
+            ? series.filter((m) => m.indicator.startsWith('duplicate_rate:'))
+            : [],
+        ),
+      )
       .join('\n');
   const body = [
-    `<header class="top"><div><h1>CRM ROI scoreboard</h1><p class="sub">As of ${esc(formatDate(data.asOf))} · generated ${esc(data.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p></div><div class="pills">${summary}</div></header>`,
+    `<header class="top"><div><h1>CRM ROI scoreboard</h1><p class="sub">As of ${esc(formatDate(data.asOf))} · generated ${esc(data.generatedAt.slice(0, 16).replace('T', ' '))} UTC${data.currency ? ` · amounts in ${esc(data.currency)}` : ''}</p>${periodLine ? `<p class="sub period-line">${periodLine}</p>` : ''}</div><div class="pills">${summary}</div></header>`,
     series.length === 0
       ? '<p class="empty">The scoreboard is empty: run <code>crm-etl marts</code> first.</p>'
       : '',
     section(
       'Short term',
       'Leads, new customers, response time and the quality of the customer base.',
-      `<div class="grid">${cards('short', false)}</div>`,
+      `<div class="grid">${cards('short', false)}${cards('short', true)}</div>`,
     ),
     section(
       'Long term',
@@ -127,7 +170,7 @@ export function renderScoreboardHtml(data: ScoreboardReport): string {
     section(
       'Segments',
       'Customers and profit (margin minus acquisition cost) by RFM segment, best to worst.',
-      segmentCharts(ladder(data.segments)),
+      segmentCharts(ladder(data.segments), data.currency),
     ),
     cards('long', true)
       ? section(

@@ -10,12 +10,12 @@ main { max-width: 1240px; margin: 0 auto; padding: 24px; }
 h1 { margin: 0; font-size: 26px; }
 .sub, .intro, .goal, .axis, .empty { color: var(--muted); }
 .sub { margin: 4px 0 0; }
-.pills { display: flex; gap: 8px; }
+.pills { display: flex; gap: 8px; flex-wrap: wrap; }
 .pill { border: 1.5px solid; border-radius: 999px; padding: 3px 12px; font-weight: 600; background: #fff; }
 section { margin-top: 28px; }
 h2 { font-size: 19px; margin: 0; }
 .intro { margin: 2px 0 12px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 14px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(300px, 100%), 1fr)); gap: 14px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px 8px; }
 .card header { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
 h3 { font-size: 14px; margin: 0; font-weight: 600; }
@@ -31,9 +31,22 @@ svg .value { font-size: 12px; font-weight: 600; }
 svg .cellText { font-size: 11px; }
 svg .cellText.light { fill: #fff; }
 .scroll { overflow-x: auto; background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 12px; }
-.pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 14px; }
+.pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(360px, 100%), 1fr)); gap: 14px; }
 .pair > div { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; }
 .pair h3 { margin-bottom: 8px; }
+h1 + .sub b, .period-line b { color: var(--ink); }
+.value.nodata { color: var(--muted); font-size: 22px; }
+.why { margin: 2px 0 6px; font-size: 12.5px; color: #9a6700; }
+.badge.nodata { background: #eaeef2; color: var(--muted); }
+.pill.nodata { border-color: var(--line); color: var(--muted); }
+.base { margin: 0 0 2px; font-size: 12px; color: var(--muted); }
+.bysource { margin: 2px 0 4px; font-size: 12.5px; color: var(--muted); }
+.running { margin: 4px 0 0; font-size: 12.5px; color: var(--muted); }
+.partial { border: 1px dashed var(--muted); border-radius: 999px; padding: 0 6px; font-size: 11px; }
+.formula { margin: 6px 0 4px; font-size: 12px; color: var(--muted); }
+.formula summary { cursor: pointer; }
+.formula p { margin: 4px 0 0; }
+svg .scale { font-size: 10px; }
 code { background: #eaeef2; padding: 1px 5px; border-radius: 4px; }
 @media print { body { background: #fff; } .card, .scroll, .pair > div { break-inside: avoid; } }
 `;

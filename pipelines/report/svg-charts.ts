@@ -77,7 +77,7 @@ export function barChart(bars: readonly Bar[], color: string): string {
   const w = 380;
   const rowH = 26;
   const left = 128;
-  const right = 78;
+  const right = 100;
   const h = bars.length * rowH + 8;
   const min = Math.min(0, ...bars.map((b) => b.value));
   const max = Math.max(0, ...bars.map((b) => b.value));

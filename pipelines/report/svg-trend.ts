@@ -60,30 +60,58 @@ export interface GaugeMark {
   text: string;
 }
 
+/** The smallest 1, 2, 2.5 or 5 × 10^n at or above `v`: scale ends a reader can take in at a glance. */
+export function niceCeil(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return ([1, 2, 2.5, 5, 10].find((m) => m * p >= v * (1 - 1e-12)) ?? 10) * p;
+}
+
+/** Where a label near an edge of the chart is anchored so it is never clipped. */
+function anchored(x: number, pad: number): { x: number; anchor: string } {
+  if (x < W * 0.3) return { x: Math.max(pad, x - 4), anchor: 'start' };
+  if (x > W * 0.7) return { x: Math.min(W - pad, x + 4), anchor: 'end' };
+  return { x, anchor: 'middle' };
+}
+
 /**
  * A bullet gauge for an indicator measured once so far (a snapshot): the value as a bar on a
- * scale from zero, the target as a dark tick, the baseline as a grey one.
+ * scale from zero (its ends and middle labelled), the target as a dark tick, the baseline as a
+ * grey one. Labels near an edge are anchored inwards so none is cut off.
  */
 export function gaugeChart(
   value: GaugeMark,
   target: GaugeMark | null,
   baseline: GaugeMark | null,
   color: string,
+  scaleText: (v: number) => string = (v) => String(v),
 ): string {
   const pad = 8;
   const marks = [value, target, baseline].filter((m): m is GaugeMark => m !== null).map((m) => m.value);
-  const lo = Math.min(0, ...marks);
-  const hi = Math.max(...marks, lo + 1e-9) * 1.12 - lo * 0.12;
+  // A round scale from zero (or a round negative end) a little beyond the largest mark.
+  const lo = Math.min(...marks) < 0 ? -niceCeil(-Math.min(...marks) * 1.05) : 0;
+  const hi = Math.max(...marks) > 0 ? niceCeil(Math.max(...marks) * 1.05) : lo < 0 ? 0 : 1;
   const x = (v: number) => pad + ((v - lo) * (W - 2 * pad)) / (hi - lo || 1);
-  const tick = (m: GaugeMark, cls: string, stroke: string, label: string, y: number) =>
-    `<line class="${cls}" x1="${f(x(m.value))}" x2="${f(x(m.value))}" y1="24" y2="58" stroke="${stroke}" stroke-width="2.5"><title>${esc(`${label} ${m.text}`)}</title></line>` +
-    `<text x="${f(Math.min(W - pad, Math.max(pad, x(m.value))))}" y="${y}" class="axis" text-anchor="middle">${esc(`${label} ${m.text}`)}</text>`;
+  const label = (text: string, at: number, y: number, cls = 'axis') => {
+    const a = anchored(x(at), pad);
+    return `<text x="${f(a.x)}" y="${y}" class="${cls}" text-anchor="${a.anchor}">${esc(text)}</text>`;
+  };
+  const tick = (m: GaugeMark, cls: string, stroke: string, name: string, y: number) =>
+    `<line class="${cls}" x1="${f(x(m.value))}" x2="${f(x(m.value))}" y1="22" y2="50" stroke="${stroke}" stroke-width="2.5"><title>${esc(`${name} ${m.text}`)}</title></line>` +
+    label(`${name} ${m.text}`, m.value, y, `axis ${cls}Label`);
+  const scale = [lo, (lo + hi) / 2, hi].map(
+    (v) =>
+      `<line x1="${f(x(v))}" x2="${f(x(v))}" y1="50" y2="55" stroke="#8c959f"/>` +
+      label(scaleText(v), v, 66, 'axis scale'),
+  );
   return [
     `<svg class="trend gauge" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="gauge">`,
-    `<rect x="${pad}" y="32" width="${W - 2 * pad}" height="18" rx="4" fill="#eaeef2"/>`,
-    `<rect class="bar" x="${f(Math.min(x(0), x(value.value)))}" y="32" width="${f(Math.max(2, Math.abs(x(value.value) - x(0))))}" height="18" rx="4" fill="${color}"><title>${esc(value.text)}</title></rect>`,
-    baseline ? tick(baseline, 'baseline', '#8c959f', 'baseline', 74) : '',
-    target ? tick(target, 'target', '#24292f', 'target', 18) : '',
+    `<rect x="${pad}" y="28" width="${W - 2 * pad}" height="18" rx="4" fill="#eaeef2"/>`,
+    `<rect class="bar" x="${f(Math.min(x(0), x(value.value)))}" y="28" width="${f(Math.max(2, Math.abs(x(value.value) - x(0))))}" height="18" rx="4" fill="${color}"><title>${esc(value.text)}</title></rect>`,
+    `<line x1="${pad}" x2="${W - pad}" y1="50" y2="50" stroke="#8c959f"/>`,
+    ...scale,
+    baseline ? tick(baseline, 'baseline', '#8c959f', 'baseline', 82) : '',
+    target ? tick(target, 'target', '#24292f', 'target', 16) : '',
     '</svg>',
   ].join('');
 }

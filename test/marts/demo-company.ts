@@ -145,6 +145,17 @@ export async function seedDemoCompany(wh: Warehouse, customers = 420): Promise<v
   }
   await insert(wh, 'dim_customer', dim);
   await insert(wh, 'customer_crosswalk', xwalk);
+  // Each record as its source holds it, with the day it was created there (the form's date).
+  await insert(
+    wh,
+    'stg_contact',
+    xwalk.map((x) => ({
+      source: x.source,
+      source_key: x.source_key,
+      full_name: `Customer ${String(x.customer_id)}`,
+      source_created_at: x.linked_at,
+    })),
+  );
   await insert(wh, 'stg_order', orders);
   await insert(wh, 'stg_interaction', talks);
   await insert(wh, 'stg_spend', spend);

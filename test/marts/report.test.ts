@@ -40,17 +40,24 @@ describe('the scoreboard for people', () => {
   });
 
   it('prints an aligned table: one line per indicator, status and trend', () => {
-    const text = renderScoreboardText(report.scoreboard);
-    const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^indicator\s+horizon\s+period\s+actual\s+baseline\s+target\s+due\s+status$/);
+    const text = renderScoreboardText(report);
+    const all = text.split('\n');
+    expect(all[0]).toBe('Scoreboard for 2026-06 (last complete period)');
+    const lines = all.slice(2);
+    // The change arrow has a header of its own, after the actual, before the baseline.
+    expect(lines[0]).toMatch(
+      /^indicator\s+horizon\s+period\s+actual\s+vs prev\s+baseline\s+target\s+due\s+status\s+note$/,
+    );
     const statusColumn = lines[0]!.indexOf('status');
+    const arrowColumn = lines[0]!.indexOf('vs prev');
     const rows = lines.slice(2, lines.indexOf(''));
+    for (const row of rows.filter((r) => /[▲▼=]/.test(r))) expect(row.search(/[▲▼=]/), row).toBe(arrowColumn);
     expect(rows.length).toBeGreaterThanOrEqual(13);
     for (const row of rows.filter((r) => /met|on track|behind/.test(r))) {
       expect(row.search(/[✔●✖]/), row).toBe(statusColumn);
     }
     expect(text).toMatch(/Returning customers\s+long\s+2026-06\s+\d+\.\d %/);
-    expect(text).toMatch(/\d+ met · \d+ on track · \d+ behind · \d+ without a target$/);
+    expect(text).toMatch(/\d+ met · \d+ on track · \d+ behind · \d+ without a target/);
     expect(renderScoreboardText([])).toMatch(/empty/);
   });
 
@@ -63,6 +70,15 @@ describe('the scoreboard for people', () => {
       html.match(/<article class="card"/g)?.length,
     );
     expect(html).toContain('class="heatmap"');
+    // Every card says how it is computed, one click away; money says its currency.
+    expect(html.match(/<details class="formula">/g)?.length).toBe(
+      html.match(/<article class="card"/g)?.length,
+    );
+    expect(html).toContain('Figures for <b>2026-06</b>, the last complete period');
+    // A gauge has a scale: three labelled ticks from zero.
+    const gauges = html.match(/<svg class="trend gauge"[\s\S]*?<\/svg>/g) ?? [];
+    expect(gauges.length).toBeGreaterThan(0);
+    for (const g of gauges) expect(g.match(/class="axis scale"/g)?.length, g).toBe(3);
     expect(html).toContain('can&#39;t lose');
   });
 
@@ -94,6 +110,21 @@ describe('the scoreboard for people', () => {
       expect(await page.locator('svg.trend polyline').count()).toBeGreaterThan(5);
       await page.screenshot({ path: SHOT, fullPage: true });
       expect(fs.statSync(SHOT).size).toBeGreaterThan(20_000);
+      // At a desk and on a phone: no text of a chart is cut off by its edges (the duplicate
+      // rate's target label was clipped to "get 2.00 %"), and nothing scrolls sideways.
+      for (const width of [1400, 400]) {
+        await page.setViewportSize({ width, height: 900 });
+        // Text boxes against their chart's viewBox, in the page (no DOM types in this project).
+        const clipped = (await page.evaluate(`[...document.querySelectorAll('svg.trend text, svg.bars text')]
+          .filter((t) => { const b = t.getBBox(); const v = t.ownerSVGElement.viewBox.baseVal;
+            return b.x < v.x - 0.5 || b.x + b.width > v.x + v.width + 0.5; })
+          .map((t) => t.textContent)`)) as string[];
+        expect(clipped, `clipped at ${width}px`).toEqual([]);
+        const overflow = (await page.evaluate(
+          'document.documentElement.scrollWidth - window.innerWidth',
+        )) as number;
+        expect(overflow, `sideways scroll at ${width}px`).toBeLessThanOrEqual(0);
+      }
       await page.close();
     },
   );

@@ -8,6 +8,8 @@ import {
 } from '../../warehouse/marts/periods.js';
 import { parseScoreboardConfig } from '../../warehouse/marts/scoreboard-config.js';
 import { seriesIndicators } from '../../warehouse/marts/scoreboard-series.js';
+import { reportingPeriods } from '../../warehouse/marts/scoreboard.js';
+import { MoneyConverter } from '../../warehouse/marts/currency.js';
 import { indicatorStatus, pickBaseline } from '../../warehouse/marts/scoreboard-status.js';
 import type { PeriodFacts } from '../../warehouse/marts/scoreboard-actuals.js';
 
@@ -80,6 +82,8 @@ describe('program ROI', () => {
     leads: 0,
     answered: 0,
     responseSeconds: 0,
+    spendRows: 0,
+    moneyGap: null,
   });
 
   it('is (attributed margin above the pre-program mean − cumulative cost) / cumulative cost', () => {
@@ -155,5 +159,43 @@ describe('scoreboard config', () => {
       bad({ indicators: [{ indicator: 'cac', horizon: 'long', target: 1, due: '2026-02-30' }] }),
     ).toThrow(/calendar date/);
     expect(bad({ targets: [] })).toThrow(ConfigError);
+  });
+});
+
+describe('reporting periods and currencies', () => {
+  it('reports the last complete period; the running one only when the as-of day does not close it', () => {
+    expect(reportingPeriods('2026-12-06', 'month')).toEqual({
+      complete: 2026 * 12 + 10,
+      running: 2026 * 12 + 11,
+    });
+    expect(reportingPeriods('2026-11-30', 'month')).toEqual({ complete: 2026 * 12 + 10, running: null });
+    expect(reportingPeriods('2026-12-06', 'quarter')).toEqual({
+      complete: 2026 * 4 + 2,
+      running: 2026 * 4 + 3,
+    });
+    expect(reportingPeriods('2026-09-30', 'quarter')).toEqual({ complete: 2026 * 4 + 2, running: null });
+  });
+
+  it('converts by the most specific rate of the month, never across currencies without rates', () => {
+    const config = parseScoreboardConfig({
+      currency: {
+        base: 'rub',
+        rates: [
+          { period: '2026', currency: 'usd', rate: 80 },
+          { period: '2026-Q2', currency: 'USD', rate: 90 },
+          { period: '2026-05', currency: 'USD', rate: 95 },
+        ],
+      },
+    }).currency;
+    const m = new MoneyConverter(config, ['RUB', 'USD', 'EUR']);
+    expect(m.base).toBe('RUB');
+    expect([0, 3, 4, 11].map((month) => m.rate('USD', 2026 * 12 + month))).toEqual([80, 90, 95, 80]);
+    expect(m.rate('RUB', 2026 * 12)).toBe(1);
+    expect(m.rate(null, 2026 * 12)).toBe(1);
+    expect(m.rate('EUR', 2026 * 12)).toBeNull();
+    expect(m.gap('EUR', 2026 * 12)).toBe('no rate for EUR in 2026-01: add it to scoreboard.currency.rates');
+    const mixed = new MoneyConverter(undefined, ['USD', 'RUB']);
+    expect(mixed.rate('RUB', 0)).toBeNull();
+    expect(new MoneyConverter(undefined, ['RUB']).rate(null, 0)).toBe(1);
   });
 });

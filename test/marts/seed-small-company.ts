@@ -15,6 +15,7 @@ export async function seedSmallCompany(wh: Warehouse): Promise<void> {
     'stg_order',
     'stg_interaction',
     'stg_spend',
+    'stg_contact',
     'mart_scoreboard',
     'mart_cohort_retention',
     'mart_segment_profitability',
@@ -32,6 +33,14 @@ export async function seedSmallCompany(wh: Warehouse): Promise<void> {
       match_rule: 'email',
       match_score: 1,
       linked_at: at('2024-07-01T00:00:00Z'),
+    })),
+  );
+  // The crm's customer records (the shop and the mailbox name customers only in orders and mails).
+  await knex('stg_contact').insert(
+    crosswalk.map(([key, id]) => ({
+      source: 'crm',
+      source_key: key,
+      full_name: customers.find((c) => c.customer_id === id)!.full_name,
     })),
   );
   await knex('stg_order').insert(

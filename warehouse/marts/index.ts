@@ -18,9 +18,11 @@ import { createContext, dropScratch, type MartContext } from './context.js';
 import { buildInteractionFacts, buildOrderFacts } from './facts.js';
 import { linkCustomers, type LinkStats } from '../identity/link-customers.js';
 import { resolveOptions, type BuildMartsOptions, type MartProgress } from './options.js';
+import type { ScoreboardConfig } from './scoreboard-config.js';
 import { buildProfitability } from './profitability.js';
 import { buildRfm } from './rfm.js';
 import { buildScoreboard } from './scoreboard.js';
+import { scoreboardInUse, type ScoreboardOrigin } from './scoreboard-targets.js';
 
 /** What the marts read. */
 const INPUT_TABLES = ['stg_order', 'stg_interaction', 'stg_spend', 'dim_customer', 'customer_crosswalk'];
@@ -42,6 +44,8 @@ export interface BuildMartsResult {
   clv: ClvFitReport;
   steps: MartStep[];
   notes: string[];
+  /** The targets this build judged against, and where they came from. */
+  scoreboard: { origin: ScoreboardOrigin; targets: ScoreboardConfig['indicators'] };
 }
 
 /**
@@ -52,6 +56,8 @@ export interface BuildMartsResult {
  */
 export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {}): Promise<BuildMartsResult> {
   const resolved = resolveOptions(options);
+  const inUse = await scoreboardInUse(wh, options.scoreboard);
+  resolved.scoreboard = inUse.config;
   const ctx = createContext(wh, { ...resolved, grain: resolved.scoreboard.period, logger: options.logger });
   const lock = await wh.adapter.tryLock(wh.knex, 'crm-etl:marts');
   if (!lock) {
@@ -110,7 +116,20 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
         `${unlinkedInteractions} staged interactions name no known customer and are not in fct_interaction`,
       );
     }
-    return { asOf: ctx.asOf, links, unlinkedInteractions, clv, steps, notes: ctx.notes };
+    if (inUse.origin === 'warehouse') {
+      ctx.notes.push(
+        `Targets: the ${inUse.config.indicators.length} recorded in the warehouse (no scoreboard section given)`,
+      );
+    }
+    return {
+      asOf: ctx.asOf,
+      links,
+      unlinkedInteractions,
+      clv,
+      steps,
+      notes: ctx.notes,
+      scoreboard: { origin: inUse.origin, targets: inUse.config.indicators },
+    };
   } finally {
     await cleanUp(ctx);
     await lock.release();

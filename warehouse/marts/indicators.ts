@@ -14,6 +14,8 @@ export interface IndicatorSpec {
   /** 'up': higher is better; 'down': lower is better. */
   readonly better: 'up' | 'down';
   readonly kind: 'series' | 'snapshot';
+  /** How the value is computed, in words a director can check against the data. */
+  readonly formula: string;
 }
 
 const spec = (
@@ -23,26 +25,125 @@ const spec = (
   unit: IndicatorUnit,
   better: 'up' | 'down',
   kind: 'series' | 'snapshot',
-): IndicatorSpec => Object.freeze({ name, title, horizon, unit, better, kind });
+  formula: string,
+): IndicatorSpec => Object.freeze({ name, title, horizon, unit, better, kind, formula });
 
 export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
-  spec('new_customers', 'New customers', 'short', 'count', 'up', 'series'),
-  spec('leads', 'Leads captured', 'short', 'count', 'up', 'series'),
-  spec('lead_response_hours', 'Lead response time', 'short', 'hours', 'down', 'series'),
-  spec('duplicate_rate', 'Duplicate rate', 'short', 'ratio', 'down', 'snapshot'),
-  spec('completeness', 'Customer data completeness', 'short', 'ratio', 'up', 'snapshot'),
-  spec('retention_rate', 'Retention rate', 'long', 'ratio', 'up', 'series'),
-  spec('returning_customer_ratio', 'Returning customers', 'long', 'ratio', 'up', 'series'),
-  spec('churn_rate', 'Churn', 'long', 'ratio', 'down', 'series'),
-  spec('clv_avg', 'Average customer value', 'long', 'money', 'up', 'series'),
-  spec('clv_predicted_avg', 'Predicted CLV', 'long', 'money', 'up', 'snapshot'),
-  spec('cac', 'Acquisition cost (CAC)', 'long', 'money', 'down', 'series'),
-  spec('profit_per_customer', 'Profit per customer', 'long', 'money', 'up', 'snapshot'),
-  spec('program_roi', 'CRM program ROI', 'long', 'ratio', 'up', 'series'),
+  spec(
+    'new_customers',
+    'New customers',
+    'short',
+    'count',
+    'up',
+    'series',
+    'customers whose first revenue order (order date in the source) falls in the period',
+  ),
+  spec(
+    'leads',
+    'Leads captured',
+    'short',
+    'count',
+    'up',
+    'series',
+    "customers whose earliest date in the sources falls in the period: the record's created/submitted date (form time), first order or first interaction, whichever is first; never the load time",
+  ),
+  spec(
+    'lead_response_hours',
+    'Lead response time',
+    'short',
+    'hours',
+    'down',
+    'series',
+    "mean hours from a customer's first inbound contact to the first outbound contact after it, over the first contacts of the period that were answered",
+  ),
+  spec(
+    'duplicate_rate',
+    'Duplicate rate',
+    'short',
+    'ratio',
+    'down',
+    'snapshot',
+    'customer records (stg_contact) that resolved into a customer already holding a record of the same source ÷ customer records (per source: duplicate_rate:<source>); one customer in two different sources is a link, not a duplicate, and references in orders or interactions are not records',
+  ),
+  spec(
+    'completeness',
+    'Customer data completeness',
+    'short',
+    'ratio',
+    'up',
+    'snapshot',
+    'filled key fields (name, e-mail, phone, address) ÷ (4 × customers)',
+  ),
+  spec(
+    'retention_rate',
+    'Retention rate',
+    'long',
+    'ratio',
+    'up',
+    'series',
+    'customers who bought in the period and in the period before ÷ customers who bought in the period before',
+  ),
+  spec(
+    'returning_customer_ratio',
+    'Returning customers',
+    'long',
+    'ratio',
+    'up',
+    'series',
+    'customers who bought in the period and had bought before it ÷ customers who bought in the period',
+  ),
+  spec('churn_rate', 'Churn', 'long', 'ratio', 'down', 'series', '1 − retention rate'),
+  spec(
+    'clv_avg',
+    'Average customer value',
+    'long',
+    'money',
+    'up',
+    'series',
+    'revenue up to the end of the period ÷ customers who bought up to then',
+  ),
+  spec(
+    'clv_predicted_avg',
+    'Predicted CLV',
+    'long',
+    'money',
+    'up',
+    'snapshot',
+    'mean of the predicted customer lifetime value (BG/NBD + Gamma-Gamma, mart_customer_clv) over the customers with a prediction',
+  ),
+  spec(
+    'cac',
+    'Acquisition cost (CAC)',
+    'long',
+    'money',
+    'down',
+    'series',
+    'marketing spend of the period (stg_spend) ÷ new customers of the period',
+  ),
+  spec(
+    'profit_per_customer',
+    'Profit per customer',
+    'long',
+    'money',
+    'up',
+    'snapshot',
+    'margin minus acquisition cost, summed over customers (mart_segment_profitability) ÷ customers',
+  ),
+  spec(
+    'program_roi',
+    'CRM program ROI',
+    'long',
+    'ratio',
+    'up',
+    'series',
+    '(attribution share × margin gained over the pre-program baseline since the program started − program costs so far) ÷ program costs so far',
+  ),
 ]);
 
 /** Profit per customer of one RFM segment: `profit_per_customer:<segment>`. */
 export const SEGMENT_PROFIT_PREFIX = 'profit_per_customer:';
+/** Duplicate rate within one source: `duplicate_rate:<source>`. */
+export const SOURCE_DUPLICATE_PREFIX = 'duplicate_rate:';
 
 const BY_NAME = new Map(INDICATORS.map((i) => [i.name, i]));
 
@@ -53,6 +154,10 @@ export function indicatorSpec(name: string): IndicatorSpec | undefined {
   if (name.startsWith(SEGMENT_PROFIT_PREFIX) && name.length > SEGMENT_PROFIT_PREFIX.length) {
     const segment = name.slice(SEGMENT_PROFIT_PREFIX.length);
     return { ...BY_NAME.get('profit_per_customer')!, name, title: `Profit per customer: ${segment}` };
+  }
+  if (name.startsWith(SOURCE_DUPLICATE_PREFIX) && name.length > SOURCE_DUPLICATE_PREFIX.length) {
+    const source = name.slice(SOURCE_DUPLICATE_PREFIX.length);
+    return { ...BY_NAME.get('duplicate_rate')!, name, title: `Duplicate rate: ${source}` };
   }
   return undefined;
 }

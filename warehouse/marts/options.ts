@@ -50,6 +50,7 @@ export interface BuildMartsOptions {
 
 export interface ResolvedOptions {
   asOf: string;
+  /** Replaced by the section in use (scoreboard-targets.ts) before the build starts. */
   scoreboard: ScoreboardConfig;
   clv: ClvSettings;
 }

@@ -1,4 +1,5 @@
 import type { Warehouse } from '../connection.js';
+import { indicatorSpec } from './indicators.js';
 import type { ScoreboardRow } from './scoreboard.js';
 
 export interface CohortCell {
@@ -23,6 +24,12 @@ export interface ScoreboardReport {
   asOf: string | null;
   generatedAt: string;
   scoreboard: ScoreboardRow[];
+  /** The period the scoreboard reports (the last complete one), null when empty. */
+  period: string | null;
+  /** The running period, shown apart as partial; null when the as-of day closes a period. */
+  runningPeriod: string | null;
+  /** Currency of money amounts (scoreboard.currency.base, else the one currency of the orders). */
+  currency: string | null;
   /** The latest cohorts and the first months since, enough for a readable heatmap. */
   cohorts: CohortCell[];
   segments: SegmentSummary[];
@@ -34,7 +41,7 @@ const text = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) :
 /** Reads the scoreboard, the last `maxCohorts` cohorts (up to `maxPeriods` months) and segment totals. */
 export async function readScoreboardReport(
   wh: Warehouse,
-  options: { maxCohorts?: number; maxPeriods?: number; now?: Date } = {},
+  options: { maxCohorts?: number; maxPeriods?: number; now?: Date; currency?: string } = {},
 ): Promise<ScoreboardReport> {
   const { knex } = wh;
   const [asOf] = (await knex('mart_customer_rfm').max({ d: 'as_of' })) as Array<{ d: unknown }>;
@@ -43,12 +50,14 @@ export async function readScoreboardReport(
       indicator: text(r.indicator),
       horizon: r.horizon === 'short' ? 'short' : 'long',
       period: text(r.period),
-      actual: Number(r.actual),
+      actual: num(r.actual),
       baseline: num(r.baseline),
       target: num(r.target),
       due_date: r.due_date === null ? null : text(r.due_date),
       status: (r.status as ScoreboardRow['status']) ?? null,
       unit: text(r.unit),
+      partial: Number(r.partial ?? 0) === 1 ? 1 : 0,
+      note: r.note === null || r.note === undefined ? null : text(r.note),
     }),
   );
   const byKey = (r: ScoreboardRow) => `${r.indicator}\u0000${r.period}`;
@@ -92,10 +101,34 @@ export async function readScoreboardReport(
   });
   segments.sort((a, b) => b.customers - a.customers || a.segment.localeCompare(b.segment));
 
+  // Series rows carry the periods: the latest complete one is what the page reports.
+  const seriesRows = scoreboard.filter((r) => indicatorSpec(r.indicator)?.kind === 'series');
+  const latest = (rows: ScoreboardRow[]) =>
+    rows.reduce<string | null>((m, r) => (m === null || r.period > m ? r.period : m), null);
+  const currencies = (await knex('fct_order')
+    .distinct('currency')
+    .whereNotNull('currency')
+    .limit(3)) as Array<{
+    currency: unknown;
+  }>;
+  // The configured base currency, as the last build recorded it.
+  const [settings] = (await knex('scoreboard_settings')
+    .whereNull('valid_to')
+    .select('settings')
+    .limit(1)) as Array<{
+    settings: unknown;
+  }>;
+  const configured = settings
+    ? (wh.adapter.parseJson(settings.settings) as { currency?: { base?: string } | null }).currency?.base
+    : undefined;
   return {
     asOf: asOf?.d ? text(asOf.d) : null,
     generatedAt: (options.now ?? new Date()).toISOString(),
     scoreboard,
+    period: latest(seriesRows.filter((r) => r.partial === 0)),
+    runningPeriod: latest(seriesRows.filter((r) => r.partial === 1)),
+    currency:
+      options.currency ?? configured ?? (currencies.length === 1 ? text(currencies[0]!.currency) : null),
     cohorts,
     segments,
   };

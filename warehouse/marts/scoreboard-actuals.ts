@@ -3,6 +3,7 @@ import { BUYER, customerPeriods } from './buyers.js';
 import { revenueFilter, type MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
+import { MoneyConverter } from './currency.js';
 
 /** Per-period aggregates the engine computes for the scoreboard (a few rows per period). */
 export interface PeriodFacts {
@@ -13,16 +14,22 @@ export interface PeriodFacts {
   revenue: number;
   margin: number;
   spend: number;
+  /** Spend rows staged for the period: without any, CAC has no data (not a CAC of 0). */
+  spendRows: number;
   leads: number;
   /** First inbound contacts answered, and the sum of their whole-second response times. */
   answered: number;
   responseSeconds: number;
+  /** Why revenue, margin or spend of the period are incomplete (a currency without a rate), else null. */
+  moneyGap: string | null;
 }
 
 /** Snapshot aggregates: the state of the warehouse now. */
 export interface SnapshotFacts {
   customers: number;
   sourceRecords: number;
+  /** Per source: its records and the distinct customers they resolved into. */
+  bySource: Array<{ source: string; records: number; customers: number }>;
   /** Filled key fields (name, email, phone, address) summed over customers: 4 per complete customer. */
   filledFields: number;
   predictedClvCustomers: number;
@@ -38,9 +45,11 @@ const EMPTY: PeriodFacts = {
   revenue: 0,
   margin: 0,
   spend: 0,
+  spendRows: 0,
   leads: 0,
   answered: 0,
   responseSeconds: 0,
+  moneyGap: null,
 };
 
 export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodFacts>> {
@@ -72,18 +81,61 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
      JOIN ${customerPeriods(ctx)} b ON b.customer_id = a.customer_id AND b.period_idx = a.period_idx + 1 GROUP BY b.period_idx`,
     (f, r) => (f.retained = Number(r.n)),
   );
+  // Money per month and currency: Node converts with the configured rates (currency.ts), never
+  // adding up amounts of different currencies as they are.
+  const observed = wh.adapter
+    .rows(
+      await wh.knex.raw(
+        `SELECT DISTINCT currency FROM ${build('fct_order')} WHERE currency IS NOT NULL
+         UNION SELECT DISTINCT currency FROM stg_spend WHERE currency IS NOT NULL`,
+      ),
+    )
+    .map((r) => String(r.currency));
+  const money = new MoneyConverter(ctx.scoreboard.currency, observed);
+  const convert = (f: PeriodFacts, r: Record<string, unknown>, apply: (rate: number) => void) => {
+    const rate = money.rate(r.currency === null ? null : String(r.currency), Number(r.m));
+    if (rate === null) f.moneyGap ??= money.gap(String(r.currency), Number(r.m));
+    else apply(rate);
+  };
+  const cents = (v: number) => Math.round(v * 100) / 100;
   await add(
-    `SELECT p, ${sql.round('SUM(amount)')} AS revenue, ${sql.round('SUM(amount - COALESCE(cost, 0))')} AS margin
-     FROM (SELECT ${period(sql.monthIndex('order_date'))} AS p, amount, cost FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}) o GROUP BY p`,
-    (f, r) => ((f.revenue = Number(r.revenue)), (f.margin = Number(r.margin))),
+    `SELECT m, ${period('m')} AS p, currency, ${sql.round('SUM(amount)')} AS revenue, ${sql.round('SUM(amount - COALESCE(cost, 0))')} AS margin
+     FROM (SELECT ${sql.monthIndex('order_date')} AS m, amount, cost, currency FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}) o
+     GROUP BY m, currency`,
+    (f, r) =>
+      convert(f, r, (rate) => {
+        f.revenue = cents(f.revenue + Number(r.revenue) * rate);
+        f.margin = cents(f.margin + Number(r.margin) * rate);
+      }),
   );
   await add(
-    `SELECT p, ${sql.round('SUM(amount)')} AS spend
-     FROM (SELECT ${period(sql.monthIndex('period_start'))} AS p, amount FROM stg_spend WHERE amount IS NOT NULL AND period_start IS NOT NULL) s GROUP BY p`,
-    (f, r) => (f.spend = Number(r.spend)),
+    `SELECT m, ${period('m')} AS p, currency, ${sql.round('SUM(amount)')} AS spend, COUNT(*) AS n
+     FROM (SELECT ${sql.monthIndex('period_start')} AS m, amount, currency FROM stg_spend WHERE amount IS NOT NULL AND period_start IS NOT NULL) s
+     GROUP BY m, currency`,
+    (f, r) => {
+      f.spendRows += Number(r.n);
+      convert(f, r, (rate) => (f.spend = cents(f.spend + Number(r.spend) * rate)));
+    },
   );
+  // A lead counts in the month it happened in its source: the earliest of the record's created /
+  // submitted date, its first order and its first interaction, over all of the customer's records.
+  // dim_customer.first_seen is load time and would put every historical lead in the load month.
   await add(
-    `SELECT p, COUNT(*) AS n FROM (SELECT ${period(sql.monthIndex('first_seen'))} AS p FROM dim_customer WHERE first_seen IS NOT NULL) d GROUP BY p`,
+    `SELECT p, COUNT(*) AS n FROM (
+       SELECT customer_id, ${period('MIN(m)')} AS p FROM (
+         SELECT x.customer_id, ${sql.monthIndex('c.source_created_at')} AS m
+           FROM stg_contact c JOIN customer_crosswalk x ON x.source = c.source AND x.source_key = c.source_key
+          WHERE c.source_created_at IS NOT NULL
+         UNION ALL
+         SELECT customer_id, ${sql.monthIndex('order_date')} AS m FROM ${build('fct_order')}
+          WHERE order_date IS NOT NULL AND order_date <= '${ctx.asOf}'
+         UNION ALL
+         SELECT customer_id, ${sql.monthIndex('occurred_at')} AS m FROM ${build('fct_interaction')}
+          WHERE occurred_at IS NOT NULL
+       ) d GROUP BY customer_id
+     ) l GROUP BY p`,
+    // Instants are stored differently per engine; whole months compare the same everywhere
+    // (`add` drops periods after the as-of one).
     (f, r) => (f.leads = Number(r.n)),
   );
   // Lead response: each customer's first inbound contact and the first outbound one after it.
@@ -109,7 +161,19 @@ export async function snapshotFacts(ctx: MartContext): Promise<SnapshotFacts> {
   const base = await one(`SELECT COUNT(*) AS customers,
       COALESCE(SUM(${filled('full_name', 'last_name', 'company')} + ${filled('email')} + ${filled('phone')} + ${filled('city', 'region', 'postcode', 'street')}), 0) AS filled
     FROM dim_customer`);
-  const records = await one(`SELECT COUNT(*) AS n FROM customer_crosswalk`);
+  const bySource = wh.adapter
+    .rows(
+      await wh.knex.raw(
+        // Customer records the sources hold (stg_contact), not the references orders and
+        // interactions carry (an order book naming one buyer by e-mail, phone and name is one
+        // buyer, not three records of one).
+        `SELECT x.source AS source, COUNT(*) AS records, COUNT(DISTINCT x.customer_id) AS customers
+           FROM customer_crosswalk x JOIN stg_contact c ON c.source = x.source AND c.source_key = x.source_key
+          GROUP BY x.source`,
+      ),
+    )
+    .map((r) => ({ source: String(r.source), records: Number(r.records), customers: Number(r.customers) }))
+    .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
   const clv = await one(
     `SELECT COUNT(clv) AS n, ${sql.round('COALESCE(SUM(clv), 0)')} AS s FROM ${build('mart_customer_clv')}`,
   );
@@ -129,7 +193,8 @@ export async function snapshotFacts(ctx: MartContext): Promise<SnapshotFacts> {
   });
   return {
     customers: Number(base.customers ?? 0),
-    sourceRecords: Number(records.n ?? 0),
+    sourceRecords: bySource.reduce((n, s) => n + s.records, 0),
+    bySource,
     filledFields: Number(base.filled ?? 0),
     predictedClvCustomers: Number(clv.n ?? 0),
     predictedClvSum: Number(clv.s ?? 0),

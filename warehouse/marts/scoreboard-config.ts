@@ -46,6 +46,25 @@ const programCostSchema = z.strictObject({
   amount: z.number().finite().nonnegative(),
 });
 
+const currencyCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'a three-letter currency code (RUB, USD, EUR)')
+  .transform((c) => c.toUpperCase());
+
+/** One rate: 1 unit of `currency` = `rate` units of the base currency, for orders and spend of `period`. */
+const rateSchema = z.strictObject({
+  period: z.string().refine(isCostPeriod, 'a period YYYY, YYYY-Qn or YYYY-MM'),
+  currency: currencyCode,
+  rate: z.number().finite().positive(),
+});
+
+const currencySchema = z.strictObject({
+  /** The currency every amount on the scoreboard is shown in. */
+  base: currencyCode,
+  /** Rates by period; the most specific period containing a month wins (month, then quarter, then year). */
+  rates: z.array(rateSchema).default([]),
+});
+
 export const scoreboardConfigSchema = z.strictObject({
   /** Scoreboard period: retention, churn and returning ratio compare consecutive periods. */
   period: z.enum(['month', 'quarter', 'year']).default('month'),
@@ -59,6 +78,8 @@ export const scoreboardConfigSchema = z.strictObject({
       'an indicator is listed twice',
     ),
   programCosts: z.array(programCostSchema).default([]),
+  /** Amounts in other currencies are converted to `base` by these rates, or left out — never summed as they are. */
+  currency: currencySchema.optional(),
 });
 
 /** The validated section, defaults applied. */
@@ -67,9 +88,10 @@ export type ScoreboardConfig = z.output<typeof scoreboardConfigSchema>;
 export type ScoreboardConfigInput = z.input<typeof scoreboardConfigSchema>;
 export type IndicatorTarget = ScoreboardConfig['indicators'][number];
 export type ProgramCost = ScoreboardConfig['programCosts'][number];
+export type CurrencyConfig = NonNullable<ScoreboardConfig['currency']>;
 
 export const SCOREBOARD_CONFIG_HINT =
-  'See the scoreboard section in DESIGN.md: indicators (indicator, horizon, target, due) and programCosts (period, category, amount)';
+  'See the scoreboard section in DESIGN.md: period (month or quarter), indicators (indicator, horizon, target, due), programCosts (period, category, amount), currency (base, rates: period, currency, rate)';
 
 /**
  * Validates a `scoreboard:` section; every problem becomes a ConfigError naming the key. The

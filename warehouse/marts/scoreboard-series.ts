@@ -1,8 +1,8 @@
 import type { PeriodFacts, SnapshotFacts } from './scoreboard-actuals.js';
-import { costPeriodStartMonth, MONTHS_PER_PERIOD, type PeriodGrain } from './periods.js';
+import { costPeriodStartMonth, MONTHS_PER_PERIOD, periodLabel, type PeriodGrain } from './periods.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
 import type { SeriesPoint } from './scoreboard-status.js';
-import { SEGMENT_PROFIT_PREFIX } from './indicators.js';
+import { SEGMENT_PROFIT_PREFIX, SOURCE_DUPLICATE_PREFIX } from './indicators.js';
 
 /** Half away from zero, like the SQL side (Math.round alone sends −x.5 up). */
 const round = (value: number, digits: number) =>
@@ -29,10 +29,10 @@ export function seriesIndicators(
   grain: PeriodGrain,
 ): Map<string, SeriesPoint[]> {
   const out = new Map<string, SeriesPoint[]>();
-  const push = (name: string, period: number, actual: number | null) => {
+  const push = (name: string, period: number, actual: number | null, base?: string) => {
     if (actual === null || !Number.isFinite(actual)) return;
     const list = out.get(name) ?? [];
-    list.push({ period, actual });
+    list.push(base === undefined ? { period, actual } : { period, actual, base });
     out.set(name, list);
   };
   const keys = [...facts.keys()];
@@ -52,8 +52,12 @@ export function seriesIndicators(
   // Costs booked before the first period with data still count from the start.
   let cumCost = config.programCosts.filter((c) => costPeriod(c) < first).reduce((s, c) => s + c.amount, 0);
   let gain = 0;
+  // Once an amount could not be converted, sums running from the start are incomplete too.
+  let moneyComplete = true;
   for (let p = first; p <= lastPeriod; p++) {
     const f = at(p);
+    const moneyOk = !f?.moneyGap;
+    moneyComplete &&= moneyOk;
     const previous = at(p - 1);
     const active = f?.active ?? 0;
     const newCustomers = f?.newCustomers ?? 0;
@@ -63,22 +67,46 @@ export function seriesIndicators(
       'lead_response_hours',
       p,
       f && f.answered > 0 ? round(f.responseSeconds / f.answered / 3600, 2) : null,
+      `mean over ${f?.answered ?? 0} answered first contacts`,
     );
     const retention = previous && previous.active > 0 ? (f?.retained ?? 0) / previous.active : null;
-    push('retention_rate', p, retention === null ? null : round(retention, 4));
-    push('churn_rate', p, retention === null ? null : round(1 - retention, 4));
-    push('returning_customer_ratio', p, ratio(active - newCustomers, active));
+    const before = periodLabel(p - 1, grain);
+    const kept = f?.retained ?? 0;
+    const had = previous?.active ?? 0;
+    push(
+      'retention_rate',
+      p,
+      retention === null ? null : round(retention, 4),
+      `${kept} of ${had} customers of ${before} bought again`,
+    );
+    push(
+      'churn_rate',
+      p,
+      retention === null ? null : round(1 - retention, 4),
+      `${had - kept} of ${had} customers of ${before} did not buy again`,
+    );
+    push(
+      'returning_customer_ratio',
+      p,
+      ratio(active - newCustomers, active),
+      `${active - newCustomers} of ${active} buyers had bought before`,
+    );
     cumRevenue += f?.revenue ?? 0;
     cumNew += newCustomers;
-    push('clv_avg', p, money(cumRevenue, cumNew));
-    push('cac', p, newCustomers > 0 ? money(f?.spend ?? 0, newCustomers) : null);
+    push('clv_avg', p, moneyComplete ? money(cumRevenue, cumNew) : null);
+    // No spend staged for the period is no data, not a CAC of 0.
+    push(
+      'cac',
+      p,
+      moneyOk && newCustomers > 0 && (f?.spendRows ?? 0) > 0 ? money(f!.spend, newCustomers) : null,
+    );
     cumCost += costIn(p);
     if (start !== null && p >= start) {
       gain += config.attributionShare * ((f?.margin ?? 0) - (baselineMargin ?? 0));
       push(
         'program_roi',
         p,
-        baselineMargin !== null && cumCost > 0 ? round((gain - cumCost) / cumCost, 4) : null,
+        moneyComplete && baselineMargin !== null && cumCost > 0 ? round((gain - cumCost) / cumCost, 4) : null,
       );
     }
   }
@@ -107,10 +135,19 @@ export function snapshotIndicators(s: SnapshotFacts): Map<string, number> {
   const set = (name: string, value: number | null) => {
     if (value !== null && Number.isFinite(value)) out.set(name, value);
   };
+  // A duplicate is a second record of the same customer in the same source; the same customer
+  // in the ERP and in a spreadsheet is two sources linked, which is what resolution is for.
+  const duplicates = (r: { records: number; customers: number }) => Math.max(0, r.records - r.customers);
   set(
     'duplicate_rate',
-    s.sourceRecords > 0 ? round(Math.max(0, 1 - s.customers / s.sourceRecords), 4) : null,
+    ratio(
+      s.bySource.reduce((n, r) => n + duplicates(r), 0),
+      s.sourceRecords,
+    ),
   );
+  if (s.bySource.length > 1) {
+    for (const r of s.bySource) set(SOURCE_DUPLICATE_PREFIX + r.source, ratio(duplicates(r), r.records));
+  }
   set('completeness', ratio(s.filledFields, 4 * s.customers));
   set('clv_predicted_avg', money(s.predictedClvSum, s.predictedClvCustomers));
   for (const p of s.profit) {
@@ -120,4 +157,48 @@ export function snapshotIndicators(s: SnapshotFacts): Map<string, number> {
     );
   }
   return out;
+}
+
+/** Why an indicator has no value for a period: shown instead of a number, never a 0. */
+export function missingReason(
+  name: string,
+  facts: ReadonlyMap<number, PeriodFacts>,
+  period: number,
+  label: string,
+  config: ScoreboardConfig,
+): string {
+  const f = facts.get(period);
+  const gap = [...facts.entries()].find(
+    ([p, x]) => x.moneyGap !== null && (p === period || name !== 'cac') && p <= period,
+  );
+  if (gap && ['clv_avg', 'cac', 'program_roi'].includes(name)) return gap[1].moneyGap!;
+  const anySpend = [...facts.values()].some((x) => x.spendRows > 0);
+  switch (name) {
+    case 'cac':
+      if (!anySpend) return 'no spend data: add a spend source (marketing spend by month)';
+      if ((f?.spendRows ?? 0) === 0) return `no spend recorded for ${label}`;
+      return `no new customers in ${label}`;
+    case 'retention_rate':
+    case 'churn_rate':
+      return `no customers bought in the period before ${label}`;
+    case 'returning_customer_ratio':
+      return `no customers bought in ${label}`;
+    case 'lead_response_hours':
+      return `no first inbound contact in ${label} was answered`;
+    case 'clv_avg':
+      return `no revenue orders up to ${label}`;
+    case 'program_roi':
+      return config.programCosts.length === 0
+        ? 'no program costs configured: add scoreboard.programCosts'
+        : `the program had not started by ${label}`;
+    case 'clv_predicted_avg':
+      return 'no CLV prediction: too few customers or repeat buyers for the model';
+    case 'profit_per_customer':
+      return 'no customers with revenue orders yet';
+    case 'duplicate_rate':
+    case 'completeness':
+      return 'no customers in the warehouse yet';
+    default:
+      return `no data for ${label}`;
+  }
 }

@@ -35,6 +35,8 @@ export function indicatorStatus(i: StatusInput): IndicatorStatus {
 export interface SeriesPoint {
   period: number;
   actual: number;
+  /** What a ratio was computed from ("2 of 17 customers…"), so a 100 % on two customers reads as such. */
+  base?: string;
 }
 
 /**

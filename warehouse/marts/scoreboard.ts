@@ -3,7 +3,12 @@ import type { MartContext } from './context.js';
 import { INDICATORS, indicatorSpec, type IndicatorSpec } from './indicators.js';
 import { periodEnd, periodLabel, periodOfMonth, type PeriodGrain } from './periods.js';
 import { periodFacts, snapshotFacts } from './scoreboard-actuals.js';
-import { programStartPeriod, seriesIndicators, snapshotIndicators } from './scoreboard-series.js';
+import {
+  missingReason,
+  programStartPeriod,
+  seriesIndicators,
+  snapshotIndicators,
+} from './scoreboard-series.js';
 import { indicatorStatus, pickBaseline, type SeriesPoint } from './scoreboard-status.js';
 import { monthIndexOf } from './sql.js';
 
@@ -12,12 +17,17 @@ export interface ScoreboardRow {
   indicator: string;
   horizon: 'short' | 'long';
   period: string;
-  actual: number;
+  /** null: no data for the period; `note` says why. */
+  actual: number | null;
   baseline: number | null;
   target: number | null;
   due_date: string | null;
   status: 'met' | 'on track' | 'behind' | null;
   unit: string;
+  /** 1: the running period, not complete yet: shown apart and never judged against a target. */
+  partial: number;
+  /** Why there is no value, what a ratio was computed from ("2 of 17 customers…"), or 'state on <day>' for a snapshot. */
+  note: string | null;
 }
 
 const LABEL: Readonly<Record<PeriodGrain, RegExp>> = {
@@ -60,14 +70,32 @@ async function snapshotHistory(ctx: MartContext, current: number): Promise<Map<s
 }
 
 /**
+ * The period a scoreboard reports by default: the last complete one. The running period (the
+ * as-of day is not its last day) is kept apart, marked partial and never judged.
+ */
+export function reportingPeriods(
+  asOf: string,
+  grain: PeriodGrain,
+): { complete: number; running: number | null } {
+  const current = periodOfMonth(monthIndexOf(asOf), grain);
+  return periodEnd(current, grain) === asOf
+    ? { complete: current, running: null }
+    : { complete: current - 1, running: current };
+}
+
+/**
  * mart_scoreboard: every indicator per period with its baseline, target, due date and status.
  * The engine computes all aggregates (scoreboard-actuals.ts); Node only divides a few numbers per
  * period and applies the configured targets, then writes the few hundred rows to the build table.
+ * An indicator without a value in the reporting or running period gets a row with no actual and
+ * a note saying why, so no screen shows a 0 it does not have.
  */
 export async function buildScoreboard(ctx: MartContext): Promise<ScoreboardRow[]> {
   const { grain, scoreboard: config } = ctx;
   const current = periodOfMonth(monthIndexOf(ctx.asOf), grain);
-  const series = seriesIndicators(await periodFacts(ctx), current, config, grain);
+  const { complete, running } = reportingPeriods(ctx.asOf, grain);
+  const facts = await periodFacts(ctx);
+  const series = seriesIndicators(facts, current, config, grain);
   const history = await snapshotHistory(ctx, current);
   for (const [name, actual] of snapshotIndicators(await snapshotFacts(ctx))) {
     series.set(
@@ -86,22 +114,25 @@ export async function buildScoreboard(ctx: MartContext): Promise<ScoreboardRow[]
     const spec = indicatorSpec(name) as IndicatorSpec;
     const points = series.get(name) ?? [];
     const target = targets.get(name);
-    const base = pickBaseline(points, programStart, target?.baseline);
-    for (const point of points) {
-      const at = periodEnd(point.period, grain) < ctx.asOf ? periodEnd(point.period, grain) : ctx.asOf;
-      rows.push({
+    // A partial period is no baseline: a series' baseline comes from complete periods only.
+    const complete_ = spec.kind === 'series' ? points.filter((p) => p.period <= complete) : points;
+    const base = pickBaseline(complete_, programStart, target?.baseline);
+    const row = (period: number, actual: number | null, note: string | null): ScoreboardRow => {
+      const partial = spec.kind === 'series' && period === running;
+      const at = periodEnd(period, grain) < ctx.asOf ? periodEnd(period, grain) : ctx.asOf;
+      return {
         indicator: name,
         horizon: target?.horizon ?? spec.horizon,
-        period: periodLabel(point.period, grain),
-        actual: point.actual,
+        period: periodLabel(period, grain),
+        actual,
         baseline: base?.actual ?? null,
         target: target?.target ?? null,
         due_date: target?.due ?? null,
         status:
-          target && base
+          target && base && actual !== null && !partial
             ? indicatorStatus({
                 better: spec.better,
-                actual: point.actual,
+                actual,
                 baseline: base.actual,
                 target: target.target,
                 start: periodEnd(base.period, grain),
@@ -110,7 +141,20 @@ export async function buildScoreboard(ctx: MartContext): Promise<ScoreboardRow[]
               })
             : null,
         unit: spec.unit,
-      });
+        partial: partial ? 1 : 0,
+        note,
+      };
+    };
+    for (const point of points) {
+      const snapshotNow = spec.kind === 'snapshot' && point.period === current;
+      rows.push(row(point.period, point.actual, snapshotNow ? `state on ${ctx.asOf}` : (point.base ?? null)));
+    }
+    // Family members (per segment, per source) exist only where there is data.
+    if (name.includes(':')) continue;
+    const wanted = spec.kind === 'snapshot' ? [current] : running === null ? [complete] : [complete, running];
+    for (const p of wanted) {
+      if (points.some((x) => x.period === p)) continue;
+      rows.push(row(p, null, missingReason(name, facts, p, periodLabel(p, grain), config)));
     }
   }
   for (let i = 0; i < rows.length; i += 500)

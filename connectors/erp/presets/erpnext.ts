@@ -48,6 +48,7 @@ const customers: ErpStreamSpec = {
   sql: `SELECT
   c.\`name\`,
   c.\`modified\`,
+  c.\`creation\`,
   CASE WHEN c.\`customer_type\` = 'Individual' THEN NULL ELSE c.\`customer_name\` END AS \`company\`,
   CASE WHEN c.\`customer_type\` = 'Individual' THEN c.\`customer_name\` ELSE NULL END AS \`full_name\`,
   NULLIF(c.\`tax_id\`, '') AS \`tax_id\`,
@@ -81,6 +82,7 @@ LEFT JOIN \`tabUser\` u ON u.\`name\` = c.\`account_manager\``,
     pincode: 'postcode',
     country: 'country',
     sales_owner: 'owner',
+    creation: 'source_created_at',
   },
 };
 

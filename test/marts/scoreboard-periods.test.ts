@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderScoreboardHtml, renderScoreboardText } from '../../pipelines/report/index.js';
+import { readScoreboardReport } from '../../warehouse/marts/report-data.js';
+import { buildMarts } from '../../warehouse/marts/index.js';
+import { engineTargets, migratedWarehouse, type TestWarehouse } from '../support/engines.js';
+import { SCOREBOARD } from './fixture.js';
+import { seedSmallCompany } from './seed-small-company.js';
+import { tableRows } from './read-rows.js';
+
+const targets = await engineTargets();
+
+/**
+ * What a director reads first: the last complete period, the running one apart and unjudged,
+ * leads dated by the source, no zeros where there is no data, targets that survive a build
+ * without config, and money that is never summed across currencies.
+ */
+describe.each(targets)('scoreboard periods and definitions on $engine', (target) => {
+  let t: TestWarehouse;
+  beforeAll(async () => {
+    if (target.unavailable) return;
+    t = await migratedWarehouse(target);
+    await seedSmallCompany(t.wh);
+    // Dmitry's web form was submitted in April, a month before his first call.
+    await t.wh
+      .knex('stg_contact')
+      .where({ source: 'crm', source_key: 'C4' })
+      .update({ source_created_at: t.wh.adapter.timestamp(new Date('2024-04-20T12:00:00Z')) });
+  });
+  afterAll(async () => t?.drop());
+  const rows = (columns: string[]) => tableRows(t.wh, 'mart_scoreboard', columns);
+
+  it.skipIf(target.unavailable)(
+    'mid-month: reports the last complete month, the running one partial and unjudged',
+    async () => {
+      await buildMarts(t.wh, { asOf: '2024-06-12', scoreboard: SCOREBOARD });
+      const all = await rows(['indicator', 'period', 'actual', 'status', 'partial']);
+      const june = all.filter(
+        (r) => r[1] === '2024-06' && r[0] !== 'duplicate_rate' && !String(r[0]).includes(':'),
+      );
+      const series = june.filter(
+        (r) => !['completeness', 'profit_per_customer', 'clv_predicted_avg'].includes(String(r[0])),
+      );
+      expect(series.length).toBeGreaterThan(5);
+      for (const r of series) expect([r[0], r[3], r[4]]).toEqual([r[0], null, 1]);
+      // May is complete and judged; the per-period figures there are May's.
+      // Nobody bought in May: no ratio, and no status either (never a 0 % judged "behind").
+      expect(all.find((r) => r[0] === 'returning_customer_ratio' && r[1] === '2024-05')?.slice(2)).toEqual([
+        null,
+        null,
+        0,
+      ]);
+      expect(all.find((r) => r[0] === 'cac' && r[1] === '2024-05')?.slice(2)).toEqual([null, null, 0]);
+      // Leads by the form's date: Dmitry in April, not May (his first call) nor the load month.
+      const leads = all.filter((r) => r[0] === 'leads').map((r) => [r[1], r[2]]);
+      expect(leads).toEqual([
+        ['2024-01', 3],
+        ['2024-02', 0],
+        ['2024-03', 1],
+        ['2024-04', 1],
+        ['2024-05', 0],
+        ['2024-06', 1],
+      ]);
+      const report = await readScoreboardReport(t.wh);
+      expect([report.period, report.runningPeriod]).toEqual(['2024-05', '2024-06']);
+      const text = renderScoreboardText(report);
+      expect(text).toMatch(/^Scoreboard for 2024-05 \(last complete period\)/);
+      expect(text).toMatch(
+        /Acquisition cost \(CAC\)\s+long\s+2024-05\s+no data\s.*no new customers in 2024-05/,
+      );
+      expect(text).toMatch(/2024-06 so far \(running period: partial, not judged against targets\)/);
+      // The page: May's figures, June's beside them marked partial, no badge on a card without data.
+      const html = renderScoreboardHtml(report);
+      expect(html).toContain(
+        'Figures for <b>2024-05</b>, the last complete period; 2024-06 is still running',
+      );
+      expect(html).toMatch(
+        /2024-06 so far: <b>[^<]+<\/b> <span class="partial">partial · not judged<\/span>/,
+      );
+      const cac = /<article class="card" data-indicator="cac">[\s\S]*?<\/article>/.exec(html)![0];
+      expect(cac).toContain('<span class="badge nodata">not judged</span>');
+      expect(cac).toContain('no new customers in 2024-05');
+      expect(cac).not.toMatch(/class="badge" style/);
+    },
+  );
+
+  it.skipIf(target.unavailable)('CAC without any spend source says so instead of 0', async () => {
+    const spend = await t.wh.knex('stg_spend').select('*');
+    await t.wh.knex('stg_spend').delete();
+    try {
+      await buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: SCOREBOARD });
+      const cac = await tableRows(t.wh, 'mart_scoreboard', [
+        'indicator',
+        'period',
+        'actual',
+        'status',
+        'note',
+      ]);
+      expect(cac.filter((r) => r[0] === 'cac')).toEqual([
+        ['cac', '2024-06', null, null, 'no spend data: add a spend source (marketing spend by month)'],
+      ]);
+    } finally {
+      await t.wh.knex('stg_spend').insert(spend);
+    }
+  });
+
+  it.skipIf(target.unavailable)(
+    'keeps the targets without a config, and a changed target as history',
+    async () => {
+      await buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: SCOREBOARD });
+      const result = await buildMarts(t.wh, { asOf: '2024-06-30' });
+      expect(result.scoreboard.origin).toBe('warehouse');
+      const status = async () =>
+        (await rows(['indicator', 'period', 'target', 'status'])).find(
+          (r) => r[0] === 'cac' && r[1] === '2024-06',
+        );
+      expect(await status()).toEqual(['cac', '2024-06', 40, 'met']);
+      const changed = {
+        ...SCOREBOARD,
+        indicators: SCOREBOARD.indicators!.map((i) => (i.indicator === 'cac' ? { ...i, target: 15 } : i)),
+      };
+      await buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: changed });
+      await buildMarts(t.wh, { asOf: '2024-06-30' });
+      expect((await status())?.slice(2)).toEqual([15, 'on track']);
+      const history = (await t.wh
+        .knex('scoreboard_target')
+        .where('indicator', 'cac')
+        .orderBy('target_id')) as Array<{
+        target: number;
+        valid_to: unknown;
+      }>;
+      expect(history.map((h) => [Number(h.target), h.valid_to === null])).toEqual([
+        [40, false],
+        [15, true],
+      ]);
+    },
+  );
+
+  it.skipIf(target.unavailable)(
+    'converts other currencies by the configured rates, never sums them as they are',
+    async () => {
+      await t.wh.knex('stg_order').where('source_key', 's3').update({ currency: 'USD' });
+      try {
+        await buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: { ...SCOREBOARD, indicators: [] } });
+        const clv = async () =>
+          (await rows(['indicator', 'period', 'actual', 'note'])).filter(
+            (r) => r[0] === 'clv_avg' && r[1] === '2024-06',
+          );
+        // RUB and USD with no rates: no sum at all, and the reason.
+        expect(await clv()).toEqual([
+          [
+            'clv_avg',
+            '2024-06',
+            null,
+            'amounts in several currencies (RUB, USD): set scoreboard.currency (base and rates) to convert them',
+          ],
+        ]);
+        await buildMarts(t.wh, {
+          asOf: '2024-06-30',
+          scoreboard: {
+            ...SCOREBOARD,
+            indicators: [],
+            currency: { base: 'RUB', rates: [{ period: '2024-Q2', currency: 'USD', rate: 90 }] },
+          },
+        });
+        // Revenue up to June: 605.55 RUB with s3 (99.99) now in USD at 90 RUB, over 5 buyers.
+        expect((await clv())[0]?.[2]).toBe(Math.round(((605.55 - 99.99 + 99.99 * 90) / 5) * 100) / 100);
+      } finally {
+        await t.wh.knex('stg_order').where('source_key', 's3').update({ currency: 'RUB' });
+      }
+    },
+  );
+});
