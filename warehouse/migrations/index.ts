@@ -4,6 +4,7 @@ import { coreSchema } from './0001-core.js';
 import { martsSchema } from './0002-marts.js';
 import { identitySchema } from './0003-identity.js';
 import { stagingLoadSchema } from './0004-staging-load.js';
+import { interactionMailSchema } from './0005-interaction-mail.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   martsSchema,
   identitySchema,
   stagingLoadSchema,
+  interactionMailSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';
