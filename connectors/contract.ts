@@ -120,6 +120,11 @@ export interface SourceRecord<S extends StreamName = StreamName> {
   lineage: Lineage;
   /** Values that were present but unusable and dropped, e.g. `birth_date: "31.02.1980" is not a date`. */
   warnings: string[];
+  /**
+   * A weaker sighting of the record (a letter's recipient, a letter with no signature): staged
+   * only when its key is not staged yet, so it never erases what a fuller record said.
+   */
+  ifAbsent?: boolean;
 }
 
 /**

@@ -11,8 +11,10 @@ import type {
   CheckResult,
   ConnectorContext,
   ConnectorItem,
+  ContactFields,
   PullConnector,
   SourceBatch,
+  SourceRecord,
   SourceStream,
 } from '../contract.js';
 import { expandGlob } from '../spreadsheet/config.js';
@@ -165,11 +167,27 @@ async function* batches<S>(
     yield { items: itemsOf(pending, options), state: stateOf(pending[pending.length - 1]!) };
 }
 
+/**
+ * A batch's items: each letter's interaction (or skip, or reject) in order, then one contact per
+ * address, the fullest the batch has (the latest with a signature, else one with a name).
+ */
 export async function* itemsOf(
   messages: readonly RawMessage[],
   options: RecordOptions,
 ): AsyncGenerator<ConnectorItem> {
-  for (const m of messages) yield* await messageItems(m, options);
+  const contacts = new Map<string, SourceRecord>();
+  for (const m of messages) {
+    for (const item of await messageItems(m, options)) {
+      if (item.kind !== 'record' || item.record.stream !== 'contact') {
+        yield item;
+        continue;
+      }
+      const known = contacts.get(item.record.sourceKey);
+      if (!known || !item.record.ifAbsent || (known.ifAbsent && !(known.fields as ContactFields).full_name))
+        contacts.set(item.record.sourceKey, item.record);
+    }
+  }
+  for (const record of contacts.values()) yield { kind: 'record', record };
 }
 
 async function* imapStreams(

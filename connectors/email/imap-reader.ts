@@ -91,10 +91,17 @@ export function readError(err: unknown, source: string, folder: string): Error {
 
 /** Every folder that holds messages, with its special use (\Sent…) and, when asked, its count. */
 export async function listFolders(client: ImapFlow, counts: boolean): Promise<FolderInfo[]> {
-  const list = await client.list(counts ? { statusQuery: { messages: true } } : {});
-  return list
-    .filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
-    .map((f) => ({ path: f.path, specialUse: f.specialUse ?? null, messages: f.status?.messages ?? null }));
+  const list = (await client.list()).filter(
+    (f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'),
+  );
+  const out: FolderInfo[] = [];
+  for (const f of list) {
+    // STATUS per folder: LIST-STATUS answers from what the server had indexed, not what is there.
+    const status = counts ? await client.status(f.path, { messages: true }) : false;
+    const messages = status ? (status.messages ?? null) : null;
+    out.push({ path: f.path, specialUse: f.specialUse ?? null, messages });
+  }
+  return out;
 }
 
 /** The folders a source reads: the config's, else INBOX and the one flagged \Sent. */

@@ -189,9 +189,12 @@ function contactRecord(
       if (signature.title) attributes.title = signature.title;
     }
   }
+  const sure = values.phone !== undefined || values.company !== undefined || attributes.title !== undefined;
   return {
     stream: 'contact',
     sourceKey: person.address,
+    // Only a letter with their signature says more than the address book: the rest never erase it.
+    ...(sure ? {} : { ifAbsent: true }),
     fields: {
       email: person.address,
       full_name: values.full_name ?? null,

@@ -150,7 +150,8 @@ export async function stageItems(
     const stats = await loadStaging(wh, spec, rows(), { trx, onStart: (idle) => (loadIdle = idle) });
     await clearRecordRejects(trx, options.source, [...touched]);
     await flushRejects(trx);
-    for (const [stream, list] of companions) {
+    for (const [stream, all] of companions) {
+      const { list, present } = await withoutPresent(trx, STAGING_TABLES[stream].name, options.source, all);
       companionCounts[stream] = await stageItems(wh, fromList(list), {
         source: options.source,
         stream,
@@ -159,6 +160,9 @@ export async function stageItems(
         trx,
         quarantineBy: 'record',
       });
+      const c = companionCounts[stream]!;
+      c.rows += present;
+      c.duplicates += present;
     }
     return stats;
   };
@@ -178,6 +182,32 @@ export async function stageItems(
     withWarnings,
     ...(companions.size > 0 ? { companions: companionCounts } : {}),
   };
+}
+
+const KEYS_PER_QUERY = 500;
+
+/**
+ * The records to stage: those marked ifAbsent whose key is staged already are left out (counted
+ * as duplicates), so a weaker sighting does not erase a fuller record.
+ */
+async function withoutPresent(
+  trx: Knex.Transaction,
+  table: string,
+  source: string,
+  records: readonly SourceRecord[],
+): Promise<{ list: SourceRecord[]; present: number }> {
+  const weak = [...new Set(records.filter((r) => r.ifAbsent).map((r) => r.sourceKey))];
+  if (weak.length === 0) return { list: [...records], present: 0 };
+  const staged = new Set<string>();
+  for (let i = 0; i < weak.length; i += KEYS_PER_QUERY) {
+    const rows = (await trx(table)
+      .where({ source })
+      .whereIn('source_key', weak.slice(i, i + KEYS_PER_QUERY))
+      .select('source_key')) as Array<{ source_key: string }>;
+    for (const r of rows) staged.add(r.source_key);
+  }
+  const list = records.filter((r) => !(r.ifAbsent && staged.has(r.sourceKey)));
+  return { list, present: records.length - list.length };
 }
 
 async function* fromList(records: readonly SourceRecord[]): AsyncGenerator<ConnectorItem> {
