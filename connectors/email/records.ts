@@ -77,7 +77,12 @@ export async function messageItems(msg: RawMessage, options: RecordOptions): Pro
       subject: mail.subject,
       full_name: customer?.name ?? null,
       email: customer?.address ?? null,
-      owner: options.owner ?? (outbound ? (mail.from?.address ?? null) : null),
+      // The manager: the mailbox's owner, else who of ours sent it or got it.
+      owner:
+        options.owner ??
+        (outbound
+          ? (mail.from?.address ?? null)
+          : ([...mail.to, ...mail.cc].find((a) => isOwn(a.address, options))?.address ?? null)),
       thread_key: threadKey(mail),
       mail_from: mail.from ? formatAddress(mail.from) : null,
       mail_to: mail.to.length ? mail.to.map(formatAddress).join(', ') : null,
