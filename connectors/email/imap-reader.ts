@@ -156,39 +156,83 @@ export async function* readFolder(
         );
     }
     if (mailbox.exists === 0) return;
-    const uids = ((await client.search({ uid: `${after + 1}:*` }, { uid: true })) || [])
-      .filter((u) => u > after)
-      .sort((a, b) => a - b);
-    for (let i = 0; i < uids.length; i += batchSize) {
-      const chunk = uids.slice(i, i + batchSize);
-      const wanted = new Set(chunk);
-      const fetched: FetchMessageObject[] = [];
-      for await (const m of client.fetch(
-        `${chunk[0]}:${chunk[chunk.length - 1]}`,
-        { uid: true, internalDate: true, size: true, source: { maxLength: MAX_MESSAGE_BYTES } },
-        { uid: true },
-      )) {
-        if (wanted.has(m.uid)) fetched.push(m);
+    // Every new message's UID and size, once: batches are cut by count and by bytes.
+    const listed: Array<{ uid: number; size: number }> = [];
+    for await (const m of client.fetch(`${after + 1}:*`, { uid: true, size: true }, { uid: true }))
+      if (m.uid > after) listed.push({ uid: m.uid, size: Math.min(m.size ?? 0, MAX_MESSAGE_BYTES) });
+    listed.sort((a, b) => a.uid - b.uid);
+    const chunks = cut(listed, batchSize);
+    // The next batch is fetched while the one before is parsed and staged.
+    let next: Promise<RawMessage[]> | null = null;
+    const prefetch = (i: number) => {
+      if (i >= chunks.length) return null;
+      const p = fetchChunk(client, folder, chunks[i]!);
+      p.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+      return p;
+    };
+    try {
+      next = prefetch(0);
+      for (let i = 0; i < chunks.length; i++) {
+        const messages = await next!;
+        next = prefetch(i + 1);
+        const chunk = chunks[i]!;
+        yield { messages, state: { uidValidity, lastUid: chunk[chunk.length - 1]! } };
       }
-      const big = fetched.filter((m) => (m.size ?? 0) > MAX_MESSAGE_BYTES).map((m) => m.uid);
-      const structure = new Map<number, Attachment[]>();
-      if (big.length > 0) {
-        for await (const m of client.fetch(big, { uid: true, bodyStructure: true }, { uid: true }))
-          if (m.bodyStructure) structure.set(m.uid, attachmentsOf(m.bodyStructure));
-      }
-      fetched.sort((a, b) => a.uid - b.uid);
-      const messages: RawMessage[] = fetched.map((m) => ({
-        raw: m.source ?? Buffer.alloc(0),
-        lineage: { file: `${folder}#${m.uid}`, line: m.uid },
-        internalDate: m.internalDate ? new Date(m.internalDate) : null,
-        truncated: (m.size ?? 0) > MAX_MESSAGE_BYTES,
-        serverAttachments: structure.get(m.uid),
-      }));
-      yield { messages, state: { uidValidity, lastUid: chunk[chunk.length - 1]! } };
+    } finally {
+      // A batch still in flight when the reader stops is finished (and dropped) before the folder is let go.
+      await next?.catch(() => undefined);
     }
   } finally {
     lock.release();
   }
+}
+
+/** At most this many bytes of messages in one batch (two batches are held: one staged, one fetched). */
+const BATCH_BYTES = 16 * 1024 * 1024;
+
+/** UIDs in batches of at most `count` messages and BATCH_BYTES (a bigger message alone). */
+function cut(listed: ReadonlyArray<{ uid: number; size: number }>, count: number): number[][] {
+  const chunks: number[][] = [];
+  let chunk: number[] = [];
+  let bytes = 0;
+  for (const m of listed) {
+    if (chunk.length > 0 && (chunk.length >= count || bytes + m.size > BATCH_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(m.uid);
+    bytes += m.size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/** One batch's messages, each cut at MAX_MESSAGE_BYTES; a cut one's attachments from its structure. */
+async function fetchChunk(client: ImapFlow, folder: string, chunk: readonly number[]): Promise<RawMessage[]> {
+  const wanted = new Set(chunk);
+  const fetched: FetchMessageObject[] = [];
+  for await (const m of client.fetch(
+    `${chunk[0]}:${chunk[chunk.length - 1]}`,
+    { uid: true, internalDate: true, size: true, source: { maxLength: MAX_MESSAGE_BYTES } },
+    { uid: true },
+  )) {
+    if (wanted.has(m.uid)) fetched.push(m);
+  }
+  const big = fetched.filter((m) => (m.size ?? 0) > MAX_MESSAGE_BYTES).map((m) => m.uid);
+  const structure = new Map<number, Attachment[]>();
+  if (big.length > 0) {
+    for await (const m of client.fetch(big, { uid: true, bodyStructure: true }, { uid: true }))
+      if (m.bodyStructure) structure.set(m.uid, attachmentsOf(m.bodyStructure));
+  }
+  fetched.sort((a, b) => a.uid - b.uid);
+  return fetched.map((m) => ({
+    raw: m.source ?? Buffer.alloc(0),
+    lineage: { file: `${folder}#${m.uid}`, line: m.uid },
+    internalDate: m.internalDate ? new Date(m.internalDate) : null,
+    truncated: (m.size ?? 0) > MAX_MESSAGE_BYTES,
+    serverAttachments: structure.get(m.uid),
+  }));
 }
 
 /** Attachment names and sizes from a body structure (no content fetched). */
