@@ -156,17 +156,24 @@ export async function* readFolder(
         );
     }
     if (mailbox.exists === 0) return;
-    // Every new message's UID and size, once: batches are cut by count and by bytes.
-    const listed: Array<{ uid: number; size: number }> = [];
-    for await (const m of client.fetch(`${after + 1}:*`, { uid: true, size: true }, { uid: true }))
-      if (m.uid > after) listed.push({ uid: m.uid, size: Math.min(m.size ?? 0, MAX_MESSAGE_BYTES) });
-    listed.sort((a, b) => a.uid - b.uid);
+    // The new messages' UIDs, and the sizes of the few big ones: batches are cut by count and by
+    // bytes without listing every message's size (that alone costs half a raw fetch).
+    const range = `${after + 1}:*`;
+    const uids = ((await client.search({ uid: range }, { uid: true })) || []).filter((u) => u > after);
+    const big = ((await client.search({ uid: range, larger: SMALL_BYTES }, { uid: true })) || []).filter(
+      (u) => u > after,
+    );
+    const sizes = new Map<number, number>();
+    if (big.length > 0)
+      for await (const m of client.fetch(big, { uid: true, size: true }, { uid: true }))
+        sizes.set(m.uid, Math.min(m.size ?? 0, MAX_MESSAGE_BYTES));
+    const listed = uids.sort((a, b) => a - b).map((uid) => ({ uid, size: sizes.get(uid) ?? 0 }));
     const chunks = cut(listed, batchSize);
     // The next batch is fetched while the one before is parsed and staged.
     let next: Promise<RawMessage[]> | null = null;
     const prefetch = (i: number) => {
       if (i >= chunks.length) return null;
-      const p = fetchChunk(client, folder, chunks[i]!);
+      const p = fetchChunk(client, folder, chunks[i]!, sizes);
       p.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
       return p;
     };
@@ -187,10 +194,14 @@ export async function* readFolder(
   }
 }
 
-/** At most this many bytes of messages in one batch (two batches are held: one staged, one fetched). */
+/**
+ * At most this many bytes of big messages in one batch, besides at most `batchSize` small ones
+ * (under SMALL_BYTES each): two batches are held at a time, one staged while the next is fetched.
+ */
 const BATCH_BYTES = 16 * 1024 * 1024;
+const SMALL_BYTES = 64 * 1024;
 
-/** UIDs in batches of at most `count` messages and BATCH_BYTES (a bigger message alone). */
+/** UIDs in batches of at most `count` messages and BATCH_BYTES of big ones (a bigger message alone). */
 function cut(listed: ReadonlyArray<{ uid: number; size: number }>, count: number): number[][] {
   const chunks: number[][] = [];
   let chunk: number[] = [];
@@ -209,12 +220,21 @@ function cut(listed: ReadonlyArray<{ uid: number; size: number }>, count: number
 }
 
 /** One batch's messages, each cut at MAX_MESSAGE_BYTES; a cut one's attachments from its structure. */
-async function fetchChunk(client: ImapFlow, folder: string, chunk: readonly number[]): Promise<RawMessage[]> {
+async function fetchChunk(
+  client: ImapFlow,
+  folder: string,
+  chunk: readonly number[],
+  bigSizes: ReadonlyMap<number, number>,
+): Promise<RawMessage[]> {
   const wanted = new Set(chunk);
   const fetched: FetchMessageObject[] = [];
+  // A partial fetch (BODY[]<0.n>) costs the server more than the whole message: only for big ones.
+  const anyBig = chunk.some((uid) => bigSizes.has(uid));
   for await (const m of client.fetch(
     `${chunk[0]}:${chunk[chunk.length - 1]}`,
-    { uid: true, internalDate: true, size: true, source: { maxLength: MAX_MESSAGE_BYTES } },
+    anyBig
+      ? { uid: true, internalDate: true, size: true, source: { maxLength: MAX_MESSAGE_BYTES } }
+      : { uid: true, internalDate: true, source: true },
     { uid: true },
   )) {
     if (wanted.has(m.uid)) fetched.push(m);
