@@ -326,6 +326,36 @@ describe.skipIf(missing)('the e-mail connector over IMAP (dovecot)', () => {
     }
   });
 
+  it('reads past a huge attachment: the letter is staged, the attachment listed by the server, never fetched whole', async () => {
+    const user = 'cut@ours.ru';
+    const c = await server.client(user);
+    await c.mailboxCreate('Big');
+    await c.logout();
+    const huge = letter({
+      from: 'Пётр Иванов <petr@client.ru>',
+      to: user,
+      subject: 'Чертежи',
+      messageId: 'huge@client.ru',
+      body: 'Чертежи во вложении.',
+      attachment: { name: 'drawings.pdf', size: 6 * 1024 * 1024 },
+    });
+    await server.append(user, 'Big', [koi, huge]);
+    const src = source(user, { name: 'mail-big', folders: ['Big'] });
+    const res = await extract(src);
+    expect(res.inputs[0]).toMatchObject({ rows: 2, loaded: 2, quarantined: 0 });
+    const row = await t.wh
+      .knex('stg_interaction')
+      .where({ source: src.name, source_key: 'huge@client.ru' })
+      .first();
+    expect(row).toMatchObject({ subject: 'Чертежи', direction: 'inbound', email: 'petr@client.ru' });
+    const attributes = JSON.parse(row.attributes as string) as { attachments: string; truncated: string };
+    expect(attributes.truncated).toBe('true');
+    const [attachment] = JSON.parse(attributes.attachments) as Array<{ name: string; size: number }>;
+    expect(attachment!.name).toBe('drawings.pdf');
+    // The server gives the encoded size: base64 of 6 MB, a third more, with line breaks.
+    expect(attachment!.size).toBeGreaterThan(6 * 1024 * 1024);
+  });
+
   it('crm-etl check lists the folders with their counts; a wrong password is one line and exit 3', async () => {
     const dir = fs.mkdtempSync(path.join(server.dir, 'cfg-'));
     const config = (password: string) =>
