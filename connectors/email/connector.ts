@@ -57,7 +57,7 @@ export const emailConnector: PullConnector<EmailSourceConfig> = Object.freeze({
     if (options.ownDomains.length === 0) {
       ctx.logger.warn(
         { source: src.name },
-        'ownDomains is not set: letters get no direction, and our own people are taken for correspondents',
+        'ownDomains is not set: letters get no direction, and our own people are taken for correspondents (configure a source of this name with ownDomains, and import with --source it)',
       );
     }
     if (src.imap) {
