@@ -34,18 +34,24 @@ export async function benchEmail(args: string[]): Promise<void> {
       `wrote ${messages.toLocaleString('en-US')} letters (${(written.value / 2 ** 20).toFixed(0)} MB) into the Maildir in ${written.seconds.toFixed(1)} s; dovecot indexed them in ${indexed.seconds.toFixed(1)} s`,
     );
 
-    const floor = await timed(async () => {
-      const c = await server.client(USER);
-      let n = 0;
-      let bytes = 0;
-      await c.mailboxOpen('INBOX', { readOnly: true });
-      for await (const m of c.fetch('1:*', { uid: true, source: true }, { uid: true })) {
-        n++;
-        bytes += m.source?.length ?? 0;
-      }
-      await c.logout();
-      return { n, bytes };
-    });
+    // The floor is read twice and the faster run kept: the first read after indexing also warms
+    // dovecot's caches, which the sync (run after it) then finds warm.
+    const rawFetch = () =>
+      timed(async () => {
+        const c = await server.client(USER);
+        let n = 0;
+        let bytes = 0;
+        await c.mailboxOpen('INBOX', { readOnly: true });
+        for await (const m of c.fetch('1:*', { uid: true, source: true }, { uid: true })) {
+          n++;
+          bytes += m.source?.length ?? 0;
+        }
+        await c.logout();
+        return { n, bytes };
+      });
+    const cold = await rawFetch();
+    const warm = await rawFetch();
+    const floor = warm.seconds <= cold.seconds ? warm : cold;
     if (floor.value.n !== messages) throw new Error(`the raw fetch read ${floor.value.n} of ${messages}`);
 
     const src = EmailSourceSchema.parse({
@@ -75,7 +81,7 @@ export async function benchEmail(args: string[]): Promise<void> {
     const contacts = inbox.companions?.contact;
     console.log(
       [
-        `imapflow raw fetch (the floor):  ${floor.seconds.toFixed(2)} s for ${messages.toLocaleString('en-US')} messages, ${(floor.value.bytes / 2 ** 20).toFixed(0)} MB (${rate(messages, floor.seconds).replace('rows', 'msgs')})`,
+        `imapflow raw fetch (the floor):  ${floor.seconds.toFixed(2)} s (first read ${cold.seconds.toFixed(2)} s) for ${messages.toLocaleString('en-US')} messages, ${(floor.value.bytes / 2 ** 20).toFixed(0)} MB (${rate(messages, floor.seconds).replace('rows', 'msgs')})`,
         `full sync:                       ${full.seconds.toFixed(2)} s (${rate(messages, full.seconds).replace('rows', 'msgs')}), peak RSS ${Math.round(fullRss)} MB`,
         `  ${inbox.loaded.toLocaleString('en-US')} interactions loaded, ${inbox.skipped.toLocaleString('en-US')} skipped ${JSON.stringify(inbox.skippedBy ?? {})}, ${inbox.quarantined} quarantined, ${inbox.duplicates} duplicates; ${contacts?.loaded ?? 0} contacts; ${inbox.batches} batches of ≤ ${src.batchSize}`,
         `  ratio full sync / floor: ${(full.seconds / floor.seconds).toFixed(2)}×`,
