@@ -82,6 +82,16 @@ export interface InteractionFields {
   email?: string | null;
   phone?: string | null;
   company?: string | null;
+  /** Whose activity it is: the manager, the mailbox owner. */
+  owner?: string | null;
+  /** What groups a conversation: a mail thread's first Message-ID, else its normalized subject. */
+  thread_key?: string | null;
+  /** A letter's addresses as its headers give them (`Name <a@b.ru>, …`). */
+  mail_from?: string | null;
+  mail_to?: string | null;
+  mail_cc?: string | null;
+  /** The text as the source's config says to keep it (none, a snippet, all). */
+  body?: string | null;
 }
 
 /** Canonical fields of marketing spend (stg_spend). */
@@ -112,6 +122,11 @@ export interface SourceRecord<S extends StreamName = StreamName> {
   lineage: Lineage;
   /** Values that were present but unusable and dropped, e.g. `birth_date: "31.02.1980" is not a date`. */
   warnings: string[];
+  /**
+   * A weaker sighting of the record (a letter's recipient, a letter with no signature): staged
+   * only when its key is not staged yet, so it never erases what a fuller record said.
+   */
+  ifAbsent?: boolean;
 }
 
 /**
@@ -141,12 +156,25 @@ export interface RejectedRecord {
 }
 
 /**
- * What a connector's stream yields: a record to stage or a row it had to reject, or, from a
- * reader given a StagingEncoding, records already encoded as staging rows.
+ * A row read and left out on purpose, not bad input: mail that is not a conversation (an
+ * auto-reply, a bounce, a newsletter). Counted with its reason, never staged.
+ */
+export interface SkippedRecord {
+  stream: StreamName;
+  reason: string;
+  lineage: Lineage;
+}
+
+/**
+ * What a connector's stream yields: a record to stage, a row it had to reject, a row it left out
+ * on purpose, or, from a reader given a StagingEncoding, records already encoded as staging rows.
+ * A record of another staging stream than the stream's own (the contacts a mailbox's letters name)
+ * is staged into its own table in the same transaction.
  */
 export type ConnectorItem =
   | { kind: 'record'; record: SourceRecord }
   | { kind: 'reject'; reject: RejectedRecord }
+  | { kind: 'skip'; skip: SkippedRecord }
   | { kind: 'encoded'; rows: EncodedRecords };
 
 /**
@@ -272,10 +300,11 @@ export interface PushSink {
   stage(stream: Omit<SourceStream, 'read'>, items: readonly ConnectorItem[]): Promise<StagedCounts>;
 }
 
-/** What staging did with one batch: rows = loaded + quarantined + duplicates. */
+/** What staging did with one batch: rows = loaded + skipped + quarantined + duplicates. */
 export interface StagedCounts {
   rows: number;
   loaded: number;
+  skipped: number;
   quarantined: number;
   duplicates: number;
 }

@@ -4,12 +4,14 @@
  */
 import { ConfigError } from '../lib/errors.js';
 import type { Connector, SourceConfigBase } from './contract.js';
+import { emailConnector } from './email/connector.js';
 import { erpConnector } from './erp/connector.js';
 import { spreadsheetConnector } from './spreadsheet/connector.js';
 
 export const CONNECTORS = Object.freeze({
   spreadsheet: spreadsheetConnector,
   erp: erpConnector,
+  email: emailConnector,
 } as const);
 
 export type ConnectorKind = keyof typeof CONNECTORS;

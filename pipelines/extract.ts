@@ -8,7 +8,7 @@
  * source, and a retry resumes every stream from what it committed.
  */
 import { connectorFor } from '../connectors/index.js';
-import type { ConnectorContext, SourceConfigBase, SourceStream } from '../connectors/contract.js';
+import type { ConnectorContext, SourceConfigBase, SourceStream, StreamName } from '../connectors/contract.js';
 import { describeError, ConfigError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Warehouse } from '../warehouse/connection.js';
@@ -44,7 +44,7 @@ export interface ExtractContext {
   progress?: (stream: SourceStream) => { update(rows: number): void; stop(): void };
 }
 
-/** One stream's line in the report: rows = loaded + quarantined + duplicates. */
+/** One stream's line in the report: rows = loaded + skipped + quarantined + duplicates. */
 export interface StreamResult extends StageCounts {
   /** The stream's name in its source: a file (and sheet), a table's stream. */
   name: string;
@@ -142,6 +142,7 @@ async function extractStream(
     loaded: 0,
     inserted: 0,
     updated: 0,
+    skipped: 0,
     quarantined: 0,
     duplicates: 0,
     withWarnings: 0,
@@ -170,7 +171,7 @@ async function extractStream(
       );
       total.batches++;
       if (batch.state !== undefined) total.to = positionOf(batch.state);
-      for (const k of COUNTS) total[k] += counts[k];
+      addCounts(total, counts);
       attempts.committed.set(s.name, total);
       log.debug({ batch: total.batches, rows: counts.rows }, 'batch staged');
       if (ctx.signal?.aborted) break;
@@ -180,7 +181,13 @@ async function extractStream(
   }
   if (rejects) total.rejectsFile = await rejects.close();
   log.info(
-    { rows: total.rows, loaded: total.loaded, quarantined: total.quarantined, duplicates: total.duplicates },
+    {
+      rows: total.rows,
+      loaded: total.loaded,
+      skipped: total.skipped,
+      quarantined: total.quarantined,
+      duplicates: total.duplicates,
+    },
     'staged',
   );
   return total;
@@ -191,10 +198,38 @@ const COUNTS = [
   'loaded',
   'inserted',
   'updated',
+  'skipped',
   'quarantined',
   'duplicates',
   'withWarnings',
 ] as const;
+
+/** Adds one batch's counts to a stream's total, with its skips by reason and its companion streams. */
+function addCounts(total: StageCounts, counts: StageCounts): void {
+  for (const k of COUNTS) total[k] += counts[k];
+  for (const [reason, n] of Object.entries(counts.skippedBy ?? {})) {
+    total.skippedBy ??= {};
+    total.skippedBy[reason] = (total.skippedBy[reason] ?? 0) + n;
+  }
+  for (const [stream, c] of Object.entries(counts.companions ?? {}) as Array<[StreamName, StageCounts]>) {
+    total.companions ??= {};
+    const into = (total.companions[stream] ??= emptyCounts());
+    addCounts(into, c);
+  }
+}
+
+function emptyCounts(): StageCounts {
+  return {
+    rows: 0,
+    loaded: 0,
+    inserted: 0,
+    updated: 0,
+    skipped: 0,
+    quarantined: 0,
+    duplicates: 0,
+    withWarnings: 0,
+  };
+}
 
 /** A saved state's position, when it has one (the ERP's `{ position, query }`), else the state. */
 function positionOf(state: unknown): unknown {

@@ -68,6 +68,16 @@ const customerAsGiven = [
   col('tax_id', 'key'),
 ];
 
+/** Added to stg_interaction by 0006-interaction-mail. */
+export const INTERACTION_MAIL_COLUMNS: readonly ColumnSpec[] = Object.freeze([
+  col('owner', 'text'),
+  col('thread_key', 'key'),
+  col('mail_from', 'text'),
+  col('mail_to', 'text'),
+  col('mail_cc', 'text'),
+  col('body', 'text'),
+]);
+
 const sourceKey = [col('source', 'key'), col('source_key', 'key')];
 
 export const STG_CONTACT: StagingTableSpec = Object.freeze({
@@ -110,6 +120,8 @@ export const STG_INTERACTION: StagingTableSpec = Object.freeze({
     col('direction', 'key'),
     col('subject', 'text'),
     ...customerAsGiven,
+    // Since 0006-interaction-mail: whose activity, the conversation, a letter's addresses and text.
+    ...INTERACTION_MAIL_COLUMNS,
     ...tail,
   ],
   hashColumn: 'row_hash',

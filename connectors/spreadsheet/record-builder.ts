@@ -27,7 +27,7 @@ import {
 import { contentKey } from './source-key.js';
 
 /** What the record builder makes of a row (a sheet's reader may also yield encoded rows: ConnectorItem). */
-export type SheetItem = Exclude<ConnectorItem, { kind: 'encoded' }>;
+export type SheetItem = Extract<ConnectorItem, { kind: 'record' | 'reject' }>;
 
 export interface BuildContext {
   file: string;

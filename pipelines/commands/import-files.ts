@@ -20,7 +20,7 @@ export interface ImportOptions {
   region?: string;
 }
 
-/** One sheet's line in the summary: rows = loaded + quarantined + duplicates. */
+/** One sheet's (mailbox's) line in the summary: rows = loaded + skipped + quarantined + duplicates. */
 export interface FileSummary {
   file: string;
   encoding: string | null;
@@ -30,8 +30,13 @@ export interface FileSummary {
   stream: string;
   rows: number;
   loaded: number;
+  /** Read and left out on purpose (mail that is no conversation), by reason in skippedBy. */
+  skipped: number;
+  skippedBy?: Record<string, number>;
   quarantined: number;
   duplicates: number;
+  /** Records of other streams staged with the input's own (the contacts its letters name). */
+  companions?: Record<string, { rows: number; loaded: number; duplicates: number }>;
   inserted: number;
   updated: number;
   withWarnings: number;
@@ -145,8 +150,20 @@ function fileSummary(s: StreamResult): FileSummary {
     stream: s.stream,
     rows: s.rows,
     loaded: s.loaded,
+    skipped: s.skipped,
+    ...(s.skippedBy ? { skippedBy: s.skippedBy } : {}),
     quarantined: s.quarantined,
     duplicates: s.duplicates,
+    ...(s.companions
+      ? {
+          companions: Object.fromEntries(
+            Object.entries(s.companions).map(([k, c]) => [
+              k,
+              { rows: c.rows, loaded: c.loaded, duplicates: c.duplicates },
+            ]),
+          ),
+        }
+      : {}),
     inserted: s.inserted,
     updated: s.updated,
     withWarnings: s.withWarnings,
@@ -162,8 +179,20 @@ function skippedLines(skipped: Skipped): string[] {
 }
 
 function humanSummary(summaries: FileSummary[]): string {
+  const anySkipped = summaries.some((s) => s.skipped > 0);
   const table = formatTable(
-    ['file', 'sheet', 'stream', 'encoding', 'header row', 'rows', 'loaded', 'quarantined', 'duplicates'],
+    [
+      'file',
+      'sheet',
+      'stream',
+      'encoding',
+      'header row',
+      'rows',
+      'loaded',
+      ...(anySkipped ? ['skipped'] : []),
+      'quarantined',
+      'duplicates',
+    ],
     summaries.map((s) => [
       s.file,
       s.sheet,
@@ -172,11 +201,23 @@ function humanSummary(summaries: FileSummary[]): string {
       s.headerRow,
       s.rows,
       s.loaded,
+      ...(anySkipped ? [s.skipped] : []),
       s.quarantined,
       s.duplicates,
     ]),
   );
   const notes = summaries.flatMap((s) => [
+    ...(s.skippedBy
+      ? [
+          `${s.skipped} row(s) of ${s.file} skipped: ${Object.entries(s.skippedBy)
+            .map(([reason, n]) => `${n} ${reason}`)
+            .join(', ')}`,
+        ]
+      : []),
+    ...Object.entries(s.companions ?? {}).map(
+      ([stream, c]) =>
+        `${s.file} also gave ${c.rows} ${stream} row(s): ${c.loaded} loaded, ${c.duplicates} duplicates`,
+    ),
     ...(s.rejectsFile
       ? [`${s.quarantined} rejected row(s) of ${s.file} with reasons: ${s.rejectsFile}`]
       : []),
@@ -203,6 +244,8 @@ async function dryRun(
       rows: number;
       records: number;
       rejects: number;
+      skipped: number;
+      companions: number;
       sample: unknown[];
       rejectSample: unknown[];
     }
@@ -224,11 +267,18 @@ async function dryRun(
       rows: 0,
       records: 0,
       rejects: 0,
+      skipped: 0,
+      companions: 0,
       sample: [] as unknown[],
       rejectSample: [] as unknown[],
     };
     for await (const batch of s.read(null)) {
       for await (const item of batch.items) {
+        // Another stream's records that come with this one (a letter's contacts) are not its rows.
+        if (item.kind === 'record' && item.record.stream !== s.stream) {
+          entry.companions++;
+          continue;
+        }
         entry.rows++;
         if (item.kind === 'record') {
           entry.records++;
@@ -236,6 +286,8 @@ async function dryRun(
         } else if (item.kind === 'encoded') {
           // Only for a reader offered a StagingEncoding, which a dry run never does.
           throw new Error('A dry run read encoded staging rows');
+        } else if (item.kind === 'skip') {
+          entry.skipped++;
         } else {
           entry.rejects++;
           if (entry.rejectSample.length < SHOW)
@@ -253,7 +305,7 @@ async function dryRun(
           `${s.file}${s.sheet ? ` [sheet ${s.sheet}]` : ''}: ${String(s.format)}, encoding ${String(s.encoding ?? '-')}, delimiter ${JSON.stringify(s.delimiter)}, header on line ${String(s.headerRow)}, stream ${s.stream}`,
           'columns:',
           ...columns.map((c) => `  ${c.header} -> ${c.field ?? '(kept in attributes)'}  [${c.how}]`),
-          `would stage ${s.records} of ${s.rows} rows; ${s.rejects} would be quarantined. Nothing was written.`,
+          `would stage ${s.records} of ${s.rows} rows; ${s.rejects} would be quarantined${s.skipped ? `, ${s.skipped} skipped` : ''}. Nothing was written.`,
           'first rows as they would be staged:',
           ...s.sample.map((r) => '  ' + JSON.stringify(r)),
           ...(s.rejectSample.length

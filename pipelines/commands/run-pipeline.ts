@@ -79,13 +79,14 @@ function humanReport(report: RunReport, db: string): string {
   if (extract?.length) {
     const rows = extract.flatMap((src) =>
       src.error
-        ? [[src.source, '', '', '', '', '', '', src.error]]
+        ? [[src.source, '', '', '', '', '', '', '', src.error]]
         : (src.inputs ?? []).map((i) => [
             src.source,
             `${path.basename(String(i.file))}${i.sheet ? ` [${String(i.sheet)}]` : ''}`,
             String(i.stream),
             Number(i.rows),
             Number(i.loaded),
+            Number(i.skipped ?? 0),
             Number(i.quarantined),
             Number(i.duplicates),
             i.rejectsFile ? `rejects: ${path.relative(process.cwd(), String(i.rejectsFile))}` : '',
@@ -93,7 +94,10 @@ function humanReport(report: RunReport, db: string): string {
     );
     lines.push(
       '',
-      formatTable(['source', 'input', 'stream', 'rows', 'loaded', 'quarantined', 'duplicates', 'note'], rows),
+      formatTable(
+        ['source', 'input', 'stream', 'rows', 'loaded', 'skipped', 'quarantined', 'duplicates', 'note'],
+        rows,
+      ),
     );
   }
   return lines.join('\n');

@@ -38,7 +38,7 @@ export class RunMetrics {
   private readonly rows = this.registry.register(
     new Counter(
       'crm_etl_rows_staged_total',
-      'Input rows staged by extract, by pipeline, source, stream and outcome (loaded|quarantined|duplicate).',
+      'Input rows staged by extract, by pipeline, source, stream and outcome (loaded|skipped|quarantined|duplicate).',
     ),
   );
   private readonly stepSeconds = this.registry.register(
@@ -124,6 +124,7 @@ export class RunMetrics {
         const labels = { pipeline, source: String(src.source), stream: String(input.stream) };
         this.rows.inc({ ...labels, outcome: 'loaded' }, Number(input.loaded) || 0);
         this.rows.inc({ ...labels, outcome: 'quarantined' }, Number(input.quarantined) || 0);
+        this.rows.inc({ ...labels, outcome: 'skipped' }, Number(input.skipped) || 0);
         this.rows.inc({ ...labels, outcome: 'duplicate' }, Number(input.duplicates) || 0);
       }
     }

@@ -1,4 +1,5 @@
 import { describeError } from '../../lib/errors.js';
+import { benchEmail } from './email.js';
 import { benchErp } from './erp.js';
 import { benchImport } from './import.js';
 import { benchLoad } from './load.js';
@@ -11,6 +12,7 @@ const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = 
   import: benchImport,
   marts: benchMarts,
   erp: benchErp,
+  email: benchEmail,
   resolve: async (args) => runSyntheticBenchmark(Number(args[0] ?? 1_000_000), Number(args[1] ?? 7)),
 });
 

@@ -5,6 +5,7 @@ import { martsSchema } from './0002-marts.js';
 import { identitySchema } from './0003-identity.js';
 import { stagingLoadSchema } from './0004-staging-load.js';
 import { scoreboardTrustSchema } from './0005-scoreboard-trust.js';
+import { interactionMailSchema } from './0006-interaction-mail.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   identitySchema,
   stagingLoadSchema,
   scoreboardTrustSchema,
+  interactionMailSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ConnectorItem, RejectedRecord, StreamName } from '../../connectors/contract.js';
+import type { ConnectorItem, RejectedRecord, SourceRecord, StreamName } from '../../connectors/contract.js';
 import type { Warehouse } from '../connection.js';
 import type { EncodedRows, StageRow } from '../engines/adapter.js';
 import { withBoundedHeapGrowth } from '../../lib/heap-growth.js';
@@ -8,18 +8,27 @@ import { attributesText, rowMaker } from './staging-row.js';
 import { STAGING_TABLES } from '../tables.js';
 import { clearInputRejects, clearRecordRejects, insertRejects } from './quarantine.js';
 
-/** What happened to every row of one input: rows = loaded + quarantined + duplicates. */
+/** What happened to every row of one input: rows = loaded + skipped + quarantined + duplicates. */
 export interface StageCounts {
   rows: number;
   /** New or changed rows written (inserted + updated). */
   loaded: number;
   inserted: number;
   updated: number;
+  /** Rows the connector read and left out on purpose, with a reason (mail that is no conversation). */
+  skipped: number;
+  /** The skipped rows by reason. */
+  skippedBy?: Record<string, number>;
   quarantined: number;
   /** Exact repeats of rows already staged: nothing to write. */
   duplicates: number;
   /** Loaded rows that dropped an unusable optional value. */
   withWarnings: number;
+  /**
+   * Records of other staging streams that came with the input's own (the contacts that a
+   * mailbox's letters name), staged into their tables in the same transaction.
+   */
+  companions?: Partial<Record<StreamName, StageCounts>>;
 }
 
 export interface StageOptions {
@@ -64,7 +73,12 @@ export async function stageItems(
   const makeRow = rowMaker(spec);
   let records = 0;
   let rejects = 0;
+  let skipped = 0;
+  const skippedBy: Record<string, number> = {};
   let withWarnings = 0;
+  // Bounded by the batch: a connector that sends companions cuts its input into batches.
+  const companions = new Map<StreamName, SourceRecord[]>();
+  const companionCounts: Partial<Record<StreamName, StageCounts>> = {};
   const work = async (trx: Knex.Transaction) => {
     const byRecord = options.quarantineBy === 'record';
     if (!byRecord) await clearInputRejects(trx, options.source, options.file);
@@ -81,11 +95,21 @@ export async function stageItems(
     let nextProgress = PROGRESS_EVERY;
     async function* rows(): AsyncGenerator<StageRow | EncodedRows> {
       for await (const item of items) {
-        if (byRecord && item.kind !== 'encoded') {
+        if (item.kind === 'skip') {
+          skipped++;
+          skippedBy[item.skip.reason] = (skippedBy[item.skip.reason] ?? 0) + 1;
+        } else if (item.kind === 'record' && item.record.stream !== options.stream) {
+          const list = companions.get(item.record.stream) ?? [];
+          list.push(item.record);
+          companions.set(item.record.stream, list);
+          continue;
+        } else if (byRecord && item.kind !== 'encoded') {
           const file = item.kind === 'reject' ? item.reject.lineage.file : item.record.lineage.file;
           if (file !== null) touched.add(file);
         }
-        if (item.kind === 'encoded') {
+        if (item.kind === 'skip') {
+          // counted above; nothing to write
+        } else if (item.kind === 'encoded') {
           // Made from the records by the reader for this very staging (record-encoder.ts): sent as they are.
           const encoded = item.rows as EncodedRows;
           checkEncodedRows(encoded, spec.name, options);
@@ -115,9 +139,10 @@ export async function stageItems(
           );
           yield row;
         }
-        if (records + rejects >= nextProgress) {
-          options.onProgress?.(records + rejects);
-          nextProgress = (Math.floor((records + rejects) / PROGRESS_EVERY) + 1) * PROGRESS_EVERY;
+        const seen = records + rejects + skipped;
+        if (seen >= nextProgress) {
+          options.onProgress?.(seen);
+          nextProgress = (Math.floor(seen / PROGRESS_EVERY) + 1) * PROGRESS_EVERY;
         }
       }
     }
@@ -125,21 +150,68 @@ export async function stageItems(
     const stats = await loadStaging(wh, spec, rows(), { trx, onStart: (idle) => (loadIdle = idle) });
     await clearRecordRejects(trx, options.source, [...touched]);
     await flushRejects(trx);
+    for (const [stream, all] of companions) {
+      const { list, present } = await withoutPresent(trx, STAGING_TABLES[stream].name, options.source, all);
+      companionCounts[stream] = await stageItems(wh, fromList(list), {
+        source: options.source,
+        stream,
+        runId: options.runId,
+        file: options.file,
+        trx,
+        quarantineBy: 'record',
+      });
+      const c = companionCounts[stream]!;
+      c.rows += present;
+      c.duplicates += present;
+    }
     return stats;
   };
   const result = await withBoundedHeapGrowth(() =>
     options.trx ? work(options.trx) : wh.knex.transaction(work),
   );
-  options.onProgress?.(records + rejects);
+  options.onProgress?.(records + rejects + skipped);
   return {
-    rows: records + rejects,
+    rows: records + rejects + skipped,
     loaded: result.inserted + result.updated,
     inserted: result.inserted,
     updated: result.updated,
+    skipped,
+    ...(skipped > 0 ? { skippedBy } : {}),
     quarantined: rejects,
     duplicates: result.unchanged,
     withWarnings,
+    ...(companions.size > 0 ? { companions: companionCounts } : {}),
   };
+}
+
+const KEYS_PER_QUERY = 500;
+
+/**
+ * The records to stage: those marked ifAbsent whose key is staged already are left out (counted
+ * as duplicates), so a weaker sighting does not erase a fuller record.
+ */
+async function withoutPresent(
+  trx: Knex.Transaction,
+  table: string,
+  source: string,
+  records: readonly SourceRecord[],
+): Promise<{ list: SourceRecord[]; present: number }> {
+  const weak = [...new Set(records.filter((r) => r.ifAbsent).map((r) => r.sourceKey))];
+  if (weak.length === 0) return { list: [...records], present: 0 };
+  const staged = new Set<string>();
+  for (let i = 0; i < weak.length; i += KEYS_PER_QUERY) {
+    const rows = (await trx(table)
+      .where({ source })
+      .whereIn('source_key', weak.slice(i, i + KEYS_PER_QUERY))
+      .select('source_key')) as Array<{ source_key: string }>;
+    for (const r of rows) staged.add(r.source_key);
+  }
+  const list = records.filter((r) => !(r.ifAbsent && staged.has(r.sourceKey)));
+  return { list, present: records.length - list.length };
+}
+
+async function* fromList(records: readonly SourceRecord[]): AsyncGenerator<ConnectorItem> {
+  for (const record of records) yield { kind: 'record', record };
 }
 
 /**

@@ -1,0 +1,119 @@
+/**
+ * A message as the connector needs it, whatever it was read from: postal-mime parses the raw
+ * bytes (MIME words and bodies in any charset Node's TextDecoder knows: KOI8-R, Windows-1251,
+ * UTF-8; quoted-printable and base64), and only what records and classification use is kept.
+ * Attachments keep their names and sizes; their content is dropped here, and a message too big
+ * to hold arrives cut (see MAX_MESSAGE_BYTES) with its attachments listed by the server instead.
+ */
+import PostalMime, { type Address, type Email } from 'postal-mime';
+
+export interface MailAddress {
+  /** Lower-cased. */
+  address: string;
+  name: string | null;
+}
+
+export interface Attachment {
+  name: string;
+  size: number;
+}
+
+export interface MailFacts {
+  /** First value of each header, by lower-cased name. */
+  headers: Map<string, string>;
+  messageId: string | null;
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  subject: string | null;
+  /** The Date header as an instant (ISO), or null when missing or unreadable. */
+  date: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  text: string | null;
+  attachments: Attachment[];
+}
+
+/**
+ * Messages bigger than this are read only this far: headers and the text come first, and the
+ * attachments that follow are never held in memory. The names and sizes of those attachments
+ * then come from the server's body structure (IMAP) or are left out (files).
+ */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+export async function mailFacts(raw: Uint8Array): Promise<MailFacts> {
+  const email: Email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  const headers = new Map<string, string>();
+  for (const h of email.headers) if (!headers.has(h.key)) headers.set(h.key, h.value);
+  return {
+    headers,
+    messageId: messageIdOf(email.messageId),
+    from: mailboxes(email.from ? [email.from] : [])[0] ?? null,
+    to: mailboxes(email.to ?? []),
+    cc: mailboxes(email.cc ?? []),
+    subject: cleanLine(email.subject),
+    date: instant(email.date),
+    inReplyTo: messageIdOf(email.inReplyTo),
+    references: (email.references ?? '')
+      .split(/[\s,]+/)
+      .map(messageIdOf)
+      .filter((id): id is string => id !== null),
+    text: email.text ?? (email.html ? htmlText(email.html) : null),
+    attachments: email.attachments.map((a) => ({
+      name: a.filename ?? `(${a.mimeType})`,
+      size: sizeOf(a.content),
+    })),
+  };
+}
+
+/** `<abc@host>` → `abc@host`; null for nothing usable. */
+export function messageIdOf(value: string | undefined | null): string | null {
+  if (!value) return null;
+  const m = /<([^<>\s]+)>/.exec(value);
+  const id = (m ? m[1]! : value.trim()).replace(/^<|>$/g, '');
+  return id.length > 0 && !/\s/.test(id) ? id : null;
+}
+
+function mailboxes(list: readonly Address[]): MailAddress[] {
+  const out: MailAddress[] = [];
+  for (const a of list) {
+    if ('group' in a && Array.isArray(a.group)) out.push(...mailboxes(a.group));
+    else if (typeof a.address === 'string' && a.address.includes('@'))
+      out.push({ address: a.address.trim().toLowerCase(), name: cleanLine(a.name) });
+  }
+  return out;
+}
+
+function cleanLine(value: string | undefined | null): string | null {
+  if (!value) return null;
+  const text = value.replace(/\s+/g, ' ').trim();
+  return text.length > 0 ? text : null;
+}
+
+function instant(value: string | undefined): string | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+function sizeOf(content: ArrayBuffer | string | Uint8Array): number {
+  if (typeof content === 'string') return Buffer.byteLength(content);
+  return content.byteLength;
+}
+
+/** Text of an HTML-only letter, enough for a snippet and a signature: tags out, entities decoded. */
+function htmlText(html: string): string {
+  return html
+    .replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

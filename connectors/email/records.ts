@@ -1,0 +1,252 @@
+/**
+ * One message → what is staged of it: one interaction (keyed by Message-ID, else a hash of its
+ * content, so the same letter in INBOX, in Sent or read again after a rebuilt mailbox is one row)
+ * and one contact per outside correspondent (keyed by address); or a skip with its reason for mail
+ * that is not a conversation; or a quarantine row with the reason and the raw headers for a
+ * message that cannot be read.
+ */
+import { hash } from 'node:crypto';
+import { completeNames } from '../canonical/names.js';
+import type { ConnectorItem, Lineage, SourceRecord } from '../contract.js';
+import { classify, isOwn, type ClassifyOptions } from './classify.js';
+import { mailFacts, type Attachment, type MailAddress, type MailFacts } from './mail-facts.js';
+import { ownText, parseSignature } from './signature.js';
+
+export interface RawMessage {
+  raw: Uint8Array;
+  /** file: `INBOX#<uid>` or `letters.mbox#<n>`, so each reject replaces only its own. */
+  lineage: Lineage;
+  /** When the server (or the mbox `From ` line, the Maildir file name) says it arrived. */
+  internalDate: Date | null;
+  /** Only the message's head was read (it is bigger than MAX_MESSAGE_BYTES). */
+  truncated?: boolean;
+  /** The attachments as the server lists them, for a message read only in part. */
+  serverAttachments?: Attachment[];
+}
+
+export interface RecordOptions extends ClassifyOptions {
+  body: 'none' | 'snippet' | 'full';
+  /** The mailbox owner (the manager): the IMAP user, or the config's `owner`. */
+  owner: string | null;
+  region: string;
+}
+
+const SNIPPET_CHARS = 500;
+const KEY_MAX = 200;
+const RAW_HEADERS_MAX = 16 * 1024;
+/** A Date header this far after the server's arrival time is a sender's wrong clock. */
+const FUTURE_SLACK_MS = 24 * 3600 * 1000;
+const EARLIEST = Date.UTC(1990, 0, 1);
+
+export async function messageItems(msg: RawMessage, options: RecordOptions): Promise<ConnectorItem[]> {
+  let mail: MailFacts;
+  try {
+    mail = await mailFacts(msg.raw);
+  } catch (err) {
+    return [reject(msg, `message cannot be parsed: ${(err as Error).message}`)];
+  }
+  if (mail.from === null && mail.to.length === 0 && mail.cc.length === 0)
+    return [reject(msg, 'message has no sender or recipient address that can be read')];
+  const skipped = classify(mail, options);
+  if (skipped !== null)
+    return [{ kind: 'skip', skip: { stream: 'interaction', reason: skipped, lineage: msg.lineage } }];
+
+  const warnings: string[] = [];
+  const occurredAt = occurredAtOf(mail, msg.internalDate, warnings);
+  if (occurredAt === null) return [reject(msg, 'message has no Date header and no arrival time')];
+
+  const outbound = mail.from !== null && isOwn(mail.from.address, options);
+  const direction = options.ownDomains.length === 0 ? null : outbound ? 'outbound' : 'inbound';
+  const outside = outsideCorrespondents(mail, options);
+  // The customer of the letter: its sender when it came in, its first outside recipient when it went out.
+  const customer = outbound ? (outside.find((a) => a.address !== mail.from?.address) ?? null) : mail.from;
+  const key = messageKey(mail);
+  const attachments = msg.truncated ? (msg.serverAttachments ?? mail.attachments) : mail.attachments;
+  const attributes: Record<string, string> = {};
+  if (attachments.length > 0) attributes.attachments = JSON.stringify(attachments);
+  if (msg.truncated) attributes.truncated = 'true';
+
+  const interaction: SourceRecord<'interaction'> = {
+    stream: 'interaction',
+    sourceKey: key,
+    fields: {
+      customer_source_key: customer?.address ?? null,
+      occurred_at: occurredAt,
+      channel: 'email',
+      direction,
+      subject: mail.subject,
+      full_name: customer?.name ?? null,
+      email: customer?.address ?? null,
+      // The manager: the mailbox's owner, else who of ours sent it or got it.
+      owner:
+        options.owner ??
+        (outbound
+          ? (mail.from?.address ?? null)
+          : ([...mail.to, ...mail.cc].find((a) => isOwn(a.address, options))?.address ?? null)),
+      thread_key: threadKey(mail),
+      mail_from: mail.from ? formatAddress(mail.from) : null,
+      mail_to: mail.to.length ? mail.to.map(formatAddress).join(', ') : null,
+      mail_cc: mail.cc.length ? mail.cc.map(formatAddress).join(', ') : null,
+      body: bodyOf(mail.text, options.body),
+    },
+    attributes,
+    lineage: msg.lineage,
+    warnings,
+  };
+  const items: ConnectorItem[] = [{ kind: 'record', record: interaction }];
+  for (const person of outside)
+    items.push({ kind: 'record', record: contactRecord(person, mail, msg, options) });
+  return items;
+}
+
+/** Message-ID when it has one (hashed when too long for a key), else a hash of what it says. */
+export function messageKey(mail: MailFacts): string {
+  if (mail.messageId !== null)
+    return mail.messageId.length <= KEY_MAX ? mail.messageId : `mid:${hash('sha1', mail.messageId)}`;
+  const what = JSON.stringify([
+    mail.from?.address ?? null,
+    mail.to.map((a) => a.address),
+    mail.cc.map((a) => a.address),
+    mail.headers.get('date') ?? null,
+    mail.subject,
+    mail.text,
+  ]);
+  return `sha1:${hash('sha1', what)}`;
+}
+
+/** The thread's first message by References / In-Reply-To, else the message itself, else its subject. */
+export function threadKey(mail: MailFacts): string | null {
+  const root = mail.references[0] ?? mail.inReplyTo ?? mail.messageId;
+  if (root !== null) return root.length <= KEY_MAX ? root : `mid:${hash('sha1', root)}`;
+  const subject = normalizedSubject(mail.subject);
+  return subject ? `subject:${subject.slice(0, KEY_MAX)}` : null;
+}
+
+/** "Re: Fwd: НА: Заказ №5" → "заказ №5". */
+export function normalizedSubject(subject: string | null): string | null {
+  if (!subject) return null;
+  let s = subject.trim();
+  for (;;) {
+    const next = s.replace(
+      /^(re|fw|fwd|aw|wg|sv|vs|ответ|отв|на|пересл|переслать)\s*(\[\d+\]|\(\d+\))?\s*:\s*/i,
+      '',
+    );
+    if (next === s) break;
+    s = next;
+  }
+  s = s.replace(/\s+/g, ' ').trim().toLowerCase();
+  return s.length > 0 ? s : null;
+}
+
+function occurredAtOf(mail: MailFacts, internalDate: Date | null, warnings: string[]): string | null {
+  const arrived = internalDate && !Number.isNaN(internalDate.getTime()) ? internalDate.getTime() : null;
+  if (mail.date !== null) {
+    const sent = Date.parse(mail.date);
+    const sane =
+      sent >= EARLIEST &&
+      (arrived === null ? sent <= Date.now() + FUTURE_SLACK_MS : sent <= arrived + FUTURE_SLACK_MS);
+    if (sane) return mail.date;
+    if (arrived !== null) {
+      warnings.push(
+        `occurred_at: Date header ${mail.headers.get('date') ?? ''} is not believable; the arrival time is used`,
+      );
+      return new Date(arrived).toISOString();
+    }
+    return null;
+  }
+  if (arrived === null) return null;
+  warnings.push('occurred_at: no Date header; the arrival time is used');
+  return new Date(arrived).toISOString();
+}
+
+function outsideCorrespondents(mail: MailFacts, options: RecordOptions): MailAddress[] {
+  const seen = new Map<string, MailAddress>();
+  for (const a of [mail.from, ...mail.to, ...mail.cc]) {
+    if (a === null || isOwn(a.address, options)) continue;
+    if (options.owner !== null && a.address === options.owner.toLowerCase()) continue;
+    const known = seen.get(a.address);
+    if (!known || (!known.name && a.name)) seen.set(a.address, a);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * A correspondent as this letter shows them: address and display name (split into parts); the
+ * signature's phone, company and title only from their own letter.
+ */
+function contactRecord(
+  person: MailAddress,
+  mail: MailFacts,
+  msg: RawMessage,
+  options: RecordOptions,
+): SourceRecord<'contact'> {
+  const values: Record<string, string> = { email: person.address };
+  const name = personName(person.name, person.address);
+  if (name) values.full_name = name;
+  completeNames(values);
+  const attributes: Record<string, string> = {};
+  if (mail.from?.address === person.address) {
+    const signature = parseSignature(mail.text, options.region);
+    if (signature) {
+      if (signature.phones[0]) values.phone = signature.phones[0];
+      if (signature.phones.length > 1) attributes.phones = signature.phones.join(', ');
+      if (signature.company) values.company = signature.company;
+      if (signature.title) attributes.title = signature.title;
+    }
+  }
+  const sure = values.phone !== undefined || values.company !== undefined || attributes.title !== undefined;
+  return {
+    stream: 'contact',
+    sourceKey: person.address,
+    // Only a letter with their signature says more than the address book: the rest never erase it.
+    ...(sure ? {} : { ifAbsent: true }),
+    fields: {
+      email: person.address,
+      full_name: values.full_name ?? null,
+      last_name: values.last_name ?? null,
+      first_name: values.first_name ?? null,
+      middle_name: values.middle_name ?? null,
+      phone: values.phone ?? null,
+      company: values.company ?? null,
+      owner: options.owner,
+    },
+    attributes,
+    lineage: msg.lineage,
+    warnings: [],
+  };
+}
+
+/** A display name that names a person: not the address again, not quotes or a role mailbox. */
+function personName(name: string | null, address: string): string | null {
+  if (!name) return null;
+  const clean = name.replace(/^["'\s]+|["'\s]+$/g, '').trim();
+  if (!clean || clean.includes('@') || clean.toLowerCase() === address) return null;
+  return /\p{L}/u.test(clean) ? clean : null;
+}
+
+function formatAddress(a: MailAddress): string {
+  return a.name ? `${a.name} <${a.address}>` : a.address;
+}
+
+function bodyOf(text: string | null, body: RecordOptions['body']): string | null {
+  if (body === 'none' || !text) return null;
+  if (body === 'full') return text;
+  const own = ownText(text).replace(/\s+/g, ' ').trim();
+  return own.length > SNIPPET_CHARS ? `${own.slice(0, SNIPPET_CHARS)}…` : own || null;
+}
+
+function reject(msg: RawMessage, reason: string): ConnectorItem {
+  return {
+    kind: 'reject',
+    reject: { stream: 'interaction', reason, raw: rawHeaders(msg.raw), lineage: msg.lineage },
+  };
+}
+
+/** The header block of a raw message, as text, for an operator to see what it was. */
+export function rawHeaders(raw: Uint8Array): string {
+  const head = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, RAW_HEADERS_MAX)).toString(
+    'utf8',
+  );
+  const end = head.search(/\r?\n\r?\n/);
+  return end < 0 ? head : head.slice(0, end);
+}

@@ -1,0 +1,66 @@
+/**
+ * What a letter's signature block says about its author: phone numbers, company and job title.
+ * Only what is sure is kept: the block must be marked (the "-- " delimiter or a closing phrase
+ * such as "С уважением," / "Best regards,"), phones must be numbers libphonenumber finds valid,
+ * a company needs a legal form (ООО, АО, LLC, GmbH…), a title a job word (директор, manager…).
+ */
+import { findNumbers, type CountryCode } from 'libphonenumber-js/max';
+
+export interface Signature {
+  phones: string[];
+  company: string | null;
+  title: string | null;
+}
+
+const CLOSING =
+  /^\s*(с уважением|с наилучшими пожеланиями|всего (доброго|хорошего)|best regards|kind regards|warm regards|regards|best wishes|best|thanks|thank you|many thanks|cheers|sincerely|yours sincerely|спасибо|благодарю)[\s,.!]*$/i;
+/** Where quoted earlier mail begins: not the author's text any more. */
+const QUOTE_START =
+  /^(>|-{2,}\s*(original message|исходное сообщение|forwarded message|пересылаемое сообщение)|on .{4,200} wrote:\s*$|.{0,200}(написал|пишет)\(?а?\)?:\s*$|from:\s|от:\s)/i;
+const LEGAL_FORM =
+  /(^|[\s"«(])(ООО|ОАО|ЗАО|ПАО|АО|НКО|ИП|ФГУП|МУП|LLC|L\.L\.C\.|Ltd\.?|Limited|Inc\.?|GmbH|AG|Corp\.?|Corporation|JSC|PLC|S\.A\.|B\.V\.)($|[\s"»),.])/;
+const JOB_WORD =
+  /(директор|руководитель|менеджер|начальник|специалист|бухгалтер|инженер|юрист|заместитель|главный|ведущий|аналитик|секретарь|ассистент|координатор|представитель|manager|director|head of|engineer|accountant|officer|president|founder|owner|assistant|specialist|coordinator|representative|consultant|\bceo\b|\bcfo\b|\bcto\b|\bcoo\b)/i;
+const MAX_SIGNATURE_LINES = 10;
+
+/** The signature of a letter's own text (quoted mail ignored), or null when none is marked. */
+export function parseSignature(text: string | null, region: string): Signature | null {
+  if (!text) return null;
+  const lines = ownText(text).split('\n');
+  let start = -1;
+  for (let i = lines.length - 1; i >= 0 && i >= lines.length - 2 * MAX_SIGNATURE_LINES; i--) {
+    const line = lines[i]!;
+    if (line === '-- ' || line === '--' || CLOSING.test(line)) {
+      start = i + 1;
+      break;
+    }
+  }
+  if (start < 0) return null;
+  const block = lines
+    .slice(start, start + MAX_SIGNATURE_LINES)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && l.length <= 120);
+  if (block.length === 0) return null;
+  const phones: string[] = [];
+  for (const found of findNumbers(block.join('\n'), { defaultCountry: region as CountryCode, v2: true })) {
+    const e164 = found.number.number;
+    if (found.number.isValid() && !phones.includes(e164)) phones.push(e164);
+  }
+  let company: string | null = null;
+  let title: string | null = null;
+  for (const line of block) {
+    if (/@|https?:|www\.|\d{3}/.test(line)) continue; // contact lines, not names of things
+    if (company === null && LEGAL_FORM.test(line)) company = line.replace(/^(компания|company)\s*:?\s*/i, '');
+    else if (title === null && JOB_WORD.test(line) && line.split(/\s+/).length <= 8)
+      title = line.replace(/^(должность|title)\s*:?\s*/i, '').replace(/[,;]$/, '');
+  }
+  if (phones.length === 0 && company === null && title === null) return null;
+  return { phones, company, title };
+}
+
+/** The author's own text: everything above the first line of quoted mail. */
+export function ownText(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const quote = lines.findIndex((l) => QUOTE_START.test(l.trim()) || l.startsWith('>'));
+  return (quote < 0 ? lines : lines.slice(0, quote)).join('\n').trimEnd();
+}
