@@ -4,7 +4,8 @@ import type { Warehouse } from '../warehouse/connection.js';
 import type { EncodedRows, StageRow } from '../warehouse/engines/adapter.js';
 import { withBoundedHeapGrowth } from '../lib/heap-growth.js';
 import { loadStaging } from '../warehouse/loader.js';
-import { attributesText, rowMaker } from '../warehouse/staging-row.js';
+import { rowMaker, stagingRow } from '../warehouse/staging-row.js';
+import { storableReject } from '../warehouse/storable-text.js';
 import { STAGING_TABLES } from '../warehouse/tables.js';
 
 /** What happened to every row of one input: rows = loaded + quarantined + duplicates. */
@@ -73,15 +74,19 @@ export async function stageItems(
       const fileOf = (r: RejectedRecord) => (byRecord ? (r.lineage.file ?? options.file) : options.file);
       await t.batchInsert(
         'stg_quarantine',
-        pending.map((r) => ({
-          source: options.source,
-          stream: r.stream,
-          run_id: options.runId,
-          file: fileOf(r),
-          line: r.lineage.line,
-          reason: r.reason,
-          raw: r.raw,
-        })),
+        pending.map((given) => {
+          // Made storable here, not before onReject: the rejects file keeps the row as it was read.
+          const r = storableReject(given);
+          return {
+            source: options.source,
+            stream: r.stream,
+            run_id: options.runId,
+            file: fileOf(r),
+            line: r.lineage.line,
+            reason: r.reason,
+            raw: r.raw,
+          };
+        }),
         200,
       );
       pending = [];
@@ -112,17 +117,15 @@ export async function stageItems(
           }
         } else {
           records++;
-          const { record } = item;
-          if (record.warnings.length > 0) withWarnings++;
-          const row = makeRow(
-            record,
+          const { row, warned } = stagingRow(
+            makeRow,
+            spec,
+            item.record,
             options.source,
             options.runId,
             options.file,
-            // As JSON text once: the loader's hash and the engine's bulk format both need the text.
-            attributesText(record.attributes),
-            record.warnings.length > 0 ? record.warnings.join('; ') : null,
           );
+          if (warned) withWarnings++;
           yield row;
         }
         if (records + rejects >= nextProgress) {

@@ -17,6 +17,7 @@ import { lineEncoder, needsEscape, type LineEncoder } from './engines/tsv.js';
 import { columnsToHash, hashOfText, loadBatchRows, rowHashText } from './loader.js';
 import { STAGING_TABLES, type StagingTableSpec } from './tables.js';
 import { ValuePacker, type PackedValues } from './engines/values.js';
+import { storableRecord } from './storable-text.js';
 
 export type RowMaker = (
   record: SourceRecord,
@@ -37,6 +38,32 @@ const LINEAGE_VALUES: Readonly<Record<string, string>> = {
   warnings: 'warnings',
 };
 const rowMakers = new WeakMap<StagingTableSpec, RowMaker>();
+
+/**
+ * A record's staging row as every path stages it (in-thread staging and the CSV reader thread's
+ * RowEncoder): its text made storable on every engine first (storable-text.ts, each change a
+ * warning), attributes as JSON text, warnings joined.
+ */
+export function stagingRow(
+  make: RowMaker,
+  spec: StagingTableSpec,
+  given: SourceRecord,
+  source: string,
+  runId: number | null,
+  file: string,
+): { row: StageRow; warned: boolean } {
+  const record = storableRecord(given, spec);
+  const warned = record.warnings.length > 0;
+  const row = make(
+    record,
+    source,
+    runId,
+    file,
+    attributesText(record.attributes),
+    warned ? record.warnings.join('; ') : null,
+  );
+  return { row, warned };
+}
 
 /**
  * A record's staging row, built by a function generated once per table: one object literal with
@@ -196,15 +223,7 @@ export class RowEncoder {
 
   add(record: SourceRecord): void {
     const { source, runId, file } = this.target;
-    const warned = record.warnings.length > 0;
-    const row = this.make(
-      record,
-      source,
-      runId,
-      file,
-      attributesText(record.attributes),
-      warned ? record.warnings.join('; ') : null,
-    );
+    const { row, warned } = stagingRow(this.make, this.spec, record, source, runId, file);
     const hashText = rowHashText(this.spec, row);
     row[this.spec.hashColumn] = hashOfText(hashText);
     this.packer.add(row, hashText);
