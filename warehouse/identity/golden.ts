@@ -1,3 +1,4 @@
+import { csvSafe } from '../../transforms/normalize/index.js';
 import { CONTACT_FIELDS } from '../tables.js';
 
 export interface GoldenOptions {
@@ -65,6 +66,11 @@ export function goldenRecord(
   if (nameSource) {
     for (const part of ['last_name', 'first_name', 'middle_name', 'full_name'])
       golden[part] = nameSource.fields[part] ?? golden[part] ?? null;
+  }
+  // Staging makes formulas inert (canonical/values.ts); rows staged before it did are made so here.
+  for (const { name } of CONTACT_FIELDS) {
+    const value = golden[name];
+    if (typeof value === 'string') golden[name] = csvSafe(value);
   }
   golden.first_seen = members.reduce((a, m) => (m.firstSeen < a ? m.firstSeen : a), members[0]!.firstSeen);
   golden.last_seen = members.reduce((a, m) => (m.updatedAt > a ? m.updatedAt : a), members[0]!.updatedAt);
