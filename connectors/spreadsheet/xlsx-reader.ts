@@ -85,6 +85,7 @@ export async function* openXlsx(
       cause: err,
     });
   } finally {
+    guard.close();
     source.destroy();
   }
   if (parts !== null && seen.length !== parts.length) {

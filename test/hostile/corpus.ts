@@ -151,6 +151,21 @@ export const CORPUS: readonly HostileFile[] = [
     },
   },
   {
+    name: 'corrupt-deflate.xlsx',
+    why: 'a part whose compressed bytes do not inflate (exceljs waited for it forever; found by fuzzing)',
+    write: (f) => {
+      const strings = xml(
+        `<sst ${SHEET_NS}>${Array.from({ length: 200 }, (_, i) => `<si><t>client${i}@example.com</t></si>`).join('')}</sst>`,
+      );
+      const zip = zipParts(workbook(strings, SHEET));
+      // The middle of the shared strings' deflate stream (the part after the four small ones).
+      const at = zip.indexOf('xl/sharedStrings.xml') + 'xl/sharedStrings.xml'.length + 200;
+      zip.fill(0xff, at, at + 8);
+      fs.writeFileSync(f, zip);
+    },
+    outcome: { error: /cannot read workbook .*corrupt-deflate\.xlsx: / },
+  },
+  {
     name: 'control-chars.csv',
     why: 'NUL, bell, escape and DEL inside values and a quarantined row',
     write: (f) =>
