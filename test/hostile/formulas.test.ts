@@ -61,7 +61,7 @@ describe.each(targets)('formulas from a CSV and an XLSX on $engine', (target) =>
       for (const [file, source] of [
         ['clients.csv', 'csv'],
         ['clients.xlsx', 'xlsx'],
-      ]) {
+      ] as const) {
         const res = crmEtl(['import', path.join(dir, file), '--source', source, '--db', db.url, '--json']);
         expect(res.code, res.stderr).toBe(0);
       }

@@ -107,9 +107,11 @@ describe('kill -9 drill: extract, resolve, marts', () => {
         expect(await last.exit, last.stderr()).toMatchObject({ code: 0 });
 
         for (const c of clean) expect(await c.exit, c.stderr()).toMatchObject({ code: 0 });
-        const [want, same, got] = await Promise.all(
-          [reference, twin, killed].map((w) => warehouseDigest(w.wh, EXCLUDED)),
-        );
+        const [want, same, got] = await Promise.all([
+          warehouseDigest(reference.wh, EXCLUDED),
+          warehouseDigest(twin.wh, EXCLUDED),
+          warehouseDigest(killed.wh, EXCLUDED),
+        ]);
         expect(want.dim_customer!.rows).toBeGreaterThan(PEOPLE / 2);
         expect(want.mart_customer_rfm!.rows).toBeGreaterThan(0);
         expect(same, 'two uninterrupted runs (sources loaded in opposite orders) differ').toEqual(want);
@@ -143,7 +145,10 @@ describe('kill -9 drill: extract, resolve, marts', () => {
         const again = run(proxy.url);
         expect(await again.exit, again.stderr()).toMatchObject({ code: 0 });
         expect(await clean.exit, clean.stderr()).toMatchObject({ code: 0 });
-        const [want, got] = await Promise.all([reference, cut].map((w) => warehouseDigest(w.wh, EXCLUDED)));
+        const [want, got] = await Promise.all([
+          warehouseDigest(reference.wh, EXCLUDED),
+          warehouseDigest(cut.wh, EXCLUDED),
+        ]);
         expect(got).toEqual(want);
       } finally {
         await proxy.close();
