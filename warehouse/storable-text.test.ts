@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { rowMaker, stagingRow } from './staging-row.js';
 import { KEY_MAX_CHARS, storableReject, storableText, TEXT_MAX_BYTES } from './storable-text.js';
+import { STG_CONTACT } from './tables.js';
 
 describe('storableText', () => {
   it('leaves storable text alone, emoji pairs included', () => {
@@ -50,5 +52,40 @@ describe('storableReject', () => {
     });
     const clean = { ...reject, raw: 'a' };
     expect(storableReject(clean)).toBe(clean);
+  });
+});
+
+describe('stagingRow', () => {
+  const record = (fields: Record<string, string>, warnings: string[] = []) => ({
+    stream: 'contact' as const,
+    sourceKey: 'K1',
+    fields,
+    attributes: {},
+    lineage: { file: 'f', line: 2 },
+    warnings,
+  });
+  const make = rowMaker(STG_CONTACT);
+  it('leaves a storable record alone', () => {
+    const { row, warned } = stagingRow(make, STG_CONTACT, record({ full_name: 'Ivan' }), 's', 1, 'f');
+    expect([row.full_name, row.warnings, warned]).toEqual(['Ivan', null, false]);
+  });
+  it('fixes a key column too long for its VARCHAR(255), a NUL quoted by a warning, and says so', () => {
+    const { row, hashText, warned } = stagingRow(
+      make,
+      STG_CONTACT,
+      record({ full_name: 'Ivan', postcode: '1'.repeat(300) }, [
+        'birth_date "1\u00002" is not a date: dropped',
+      ]),
+      's',
+      1,
+      'f',
+    );
+    expect(warned).toBe(true);
+    expect((row.postcode as string).length).toBeLessThanOrEqual(KEY_MAX_CHARS);
+    expect(row.warnings).toBe(
+      'birth_date "1\ufffd2" is not a date: dropped; ' +
+        'postcode: 300 characters shortened to fit 255 (a hash of the whole value kept at the end)',
+    );
+    expect(hashText).toContain(row.postcode as string);
   });
 });
