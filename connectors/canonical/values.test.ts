@@ -106,7 +106,10 @@ describe('formulas in canonical values', () => {
   ] as const)('%j (%s) is data, left as it is', (text, kind, value) => {
     expect(convert(text, kind, kind === 'phone' ? 'phone' : 'company')).toMatchObject({ ok: true, value });
   });
-  it('keeps keys as the source has them', () => {
+  it('keeps keys as the source has them, and neutralizes other identifiers', () => {
     expect(convert('=A1', 'id', 'source_key')).toEqual({ ok: true, value: '=A1' });
+    expect(convert('=A1', 'id', 'customer_source_key')).toEqual({ ok: true, value: '=A1' });
+    expect(convert('=A1', 'id', 'personal_id')).toEqual({ ok: true, value: "'=A1" });
+    expect(convert('-12345', 'id', 'postcode')).toEqual({ ok: true, value: '-12345' });
   });
 });

@@ -7,8 +7,9 @@
  * execute (leading = + - @, also after a tab or CR, which cleaning removes) gets OWASP's leading
  * apostrophe (normalize/text.ts csvSafe), so the golden record, facts, marts and exports built
  * from it never carry a live formula. Signed numbers and phone numbers are data and stay as they
- * are; keys, phones, dates, amounts and INNs are never formulas after normalization. The raw row
- * (quarantine) and unmapped columns (attributes) keep the source's text verbatim.
+ * are; keys (source_key, customer_source_key) are lineage and kept as given; phones, dates,
+ * amounts and INNs are never formulas after normalization. The raw row (quarantine) and
+ * unmapped columns (attributes) keep the source's text verbatim.
  */
 import {
   cleanText,
@@ -40,6 +41,9 @@ export type Converted =
   | { ok: true; value: string | number; ext?: string | null; several?: boolean }
   | { ok: false; problem: string };
 
+/** The record keys: lineage, never neutralized. */
+const KEYS: ReadonlySet<FieldName> = new Set(['source_key', 'customer_source_key']);
+
 // Several values in one cell: "a@x.ru, b@y.ru", "+7 912…; +7 495…", "… / …".
 const SEVERAL = /[,;\n]|\s\/\s/;
 
@@ -67,8 +71,9 @@ export function convertCell(cell: Cell, rule: ValueRule, region: string): Conver
     case 'text':
       return { ok: true, value: csvSafe(clean) };
     case 'id':
-      // Keys are lineage, kept as the source has them (and they must still match each other).
-      return { ok: true, value: clean };
+      // Keys are lineage, kept as the source has them (and they must still match each other);
+      // other identifiers (personal id, postcode, extension) reach the golden record.
+      return { ok: true, value: KEYS.has(rule.field) ? clean : csvSafe(clean) };
     case 'currency':
       return { ok: true, value: csvSafe(clean.toUpperCase()) };
     case 'name':
