@@ -1,7 +1,7 @@
 /**
  * Name parts and the full name, completed from each other the same way for every connector.
  */
-import { looksLikeFormula, splitFullName } from '../../transforms/normalize/index.js';
+import { isInertFormula, looksLikeFormula, splitFullName } from '../../transforms/normalize/index.js';
 import type { FieldName } from './fields.js';
 
 type Values = Partial<Record<FieldName, string | number>>;
@@ -12,7 +12,7 @@ export function completeNames(values: Values): void {
   const hasParts =
     values.last_name !== undefined || values.first_name !== undefined || values.middle_name !== undefined;
   // A formula in the name column is kept as inert text, but it is not a name to split.
-  if (typeof full === 'string' && !hasParts && !looksLikeFormula(full)) {
+  if (typeof full === 'string' && !hasParts && !looksLikeFormula(full) && !isInertFormula(full)) {
     const parts = splitFullName(full);
     if (parts.last_name) values.last_name = parts.last_name;
     if (parts.first_name) values.first_name = parts.first_name;

@@ -83,3 +83,33 @@ describe('convertCell', () => {
     expect(convertCell(text, RULES[name]!, 'RU')).toEqual({ ok: false, problem });
   });
 });
+
+describe('formulas in canonical values', () => {
+  const convert = (text: string, kind: ValueRule['kind'], field = 'company') =>
+    convertCell(text, { field: field as ValueRule['field'], kind }, 'RU');
+  it.each([
+    ['=HYPERLINK("http://evil.example","click")', 'company', `'=HYPERLINK("http://evil.example","click")`],
+    ['\t=1+1', 'text', "'=1+1"],
+    ['@SUM(A1)', 'text', "'@SUM(A1)"],
+    ['=cmd', 'currency', "'=CMD"],
+    ['-x@example.com', 'email', "'-x@example.com"],
+    ['=1+x@example.com', 'email', "'=1+x@example.com"],
+  ] as const)('%j (%s) gets a leading apostrophe', (text, kind, value) => {
+    expect(convert(text, kind)).toMatchObject({ ok: true, value });
+  });
+  it.each([
+    ['-5', 'text', '-5'],
+    ['+7 916 123-45-67', 'text', '+7 916 123-45-67'],
+    ['+7 916 123-45-67', 'phone', '+79161234567'],
+    ["'=1+1", 'text', "'=1+1"],
+    ['ООО «Ромашка»', 'text', 'ООО «Ромашка»'],
+  ] as const)('%j (%s) is data, left as it is', (text, kind, value) => {
+    expect(convert(text, kind, kind === 'phone' ? 'phone' : 'company')).toMatchObject({ ok: true, value });
+  });
+  it('keeps keys as the source has them, and neutralizes other identifiers', () => {
+    expect(convert('=A1', 'id', 'source_key')).toEqual({ ok: true, value: '=A1' });
+    expect(convert('=A1', 'id', 'customer_source_key')).toEqual({ ok: true, value: '=A1' });
+    expect(convert('=A1', 'id', 'personal_id')).toEqual({ ok: true, value: "'=A1" });
+    expect(convert('-12345', 'id', 'postcode')).toEqual({ ok: true, value: '-12345' });
+  });
+});

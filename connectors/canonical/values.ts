@@ -2,9 +2,18 @@
  * One cell → the value of one canonical field, by the field's kind (fields.ts), using the shared
  * normalizers. Identifiers are never turned into numbers; numeric XLSX cells of identifier
  * columns become integer text.
+ *
+ * Formulas are made inert here, once for every connector: a text value that a spreadsheet would
+ * execute (leading = + - @, also after a tab or CR, which cleaning removes) gets OWASP's leading
+ * apostrophe (normalize/text.ts csvSafe), so the golden record, facts, marts and exports built
+ * from it never carry a live formula. Signed numbers and phone numbers are data and stay as they
+ * are; keys (source_key, customer_source_key) are lineage and kept as given; phones, dates,
+ * amounts and INNs are never formulas after normalization. The raw row (quarantine) and
+ * unmapped columns (attributes) keep the source's text verbatim.
  */
 import {
   cleanText,
+  csvSafe,
   normalizeCompanyName,
   normalizeEmail,
   normalizeInn,
@@ -32,6 +41,9 @@ export type Converted =
   | { ok: true; value: string | number; ext?: string | null; several?: boolean }
   | { ok: false; problem: string };
 
+/** The record keys: lineage, never neutralized. */
+const KEYS: ReadonlySet<FieldName> = new Set(['source_key', 'customer_source_key']);
+
 // Several values in one cell: "a@x.ru, b@y.ru", "+7 912…; +7 495…", "… / …".
 const SEVERAL = /[,;\n]|\s\/\s/;
 
@@ -57,18 +69,21 @@ export function convertCell(cell: Cell, rule: ValueRule, region: string): Conver
   if (clean === null) return null;
   switch (rule.kind) {
     case 'text':
+      return { ok: true, value: csvSafe(clean) };
     case 'id':
-      return { ok: true, value: clean };
+      // Keys are lineage, kept as the source has them (and they must still match each other);
+      // other identifiers (personal id, postcode, extension) reach the golden record.
+      return { ok: true, value: KEYS.has(rule.field) ? clean : csvSafe(clean) };
     case 'currency':
-      return { ok: true, value: clean.toUpperCase() };
+      return { ok: true, value: csvSafe(clean.toUpperCase()) };
     case 'name':
-      return nonEmpty(normalizePersonName(clean));
+      return nonEmpty(csvSafe(normalizePersonName(clean)));
     case 'company':
-      return nonEmpty(normalizeCompanyName(clean));
+      return nonEmpty(csvSafe(normalizeCompanyName(clean)));
     case 'tax_id':
       return fromParsed(normalizeInn(clean), rule.field);
     case 'email': {
-      const email = fromParsed(normalizeEmail(clean), rule.field);
+      const email = inert(fromParsed(normalizeEmail(clean), rule.field));
       return email.ok && SEVERAL.test(clean) ? { ...email, several: true } : email;
     }
     case 'phone': {
@@ -96,7 +111,7 @@ function convertCommon(text: string, rule: ValueRule, region: string): Converted
   switch (rule.kind) {
     case 'email': {
       const value = fastEmail(text);
-      return value === null ? null : { ok: true, value };
+      return value === null ? null : { ok: true, value: csvSafe(value) };
     }
     case 'date': {
       const value = fastDate(text, rule.format);
@@ -109,6 +124,16 @@ function convertCommon(text: string, rule: ValueRule, region: string): Converted
     default:
       return null;
   }
+}
+
+/**
+ * An e-mail a spreadsheet would run (`=1+cmd@x.ru`, `-x@y.ru`): the apostrophe is itself allowed
+ * in an address, so the value stays an address and every source's copy neutralizes alike.
+ */
+function inert(converted: Converted): Converted {
+  return converted.ok && typeof converted.value === 'string'
+    ? { ...converted, value: csvSafe(converted.value) }
+    : converted;
 }
 
 function nonEmpty(s: string): Converted | null {

@@ -12,6 +12,7 @@ import { itemsFromWorker, useWorker } from './csv-parallel.js';
 import { sniffDelimiter } from './delimiter.js';
 import { detectEncoding } from './encoding.js';
 import type { FileHead } from './file-format.js';
+import { limitOf, overLimit } from './limits.js';
 import { LineSplitter, splitLines } from './line-splitter.js';
 import type { MappingFile } from './mapping.js';
 import { RecordSplitter, splitRecords, type LogicalRecord } from './record-splitter.js';
@@ -148,11 +149,18 @@ const FAST_SINGLE_BYTE: ReadonlyMap<string, { label: string; unassigned: number 
 ]);
 
 function toRows(records: readonly LogicalRecord[], parser: CsvCellParser): RawRow[] {
+  const maxColumns = limitOf('columns');
+  const maxCell = limitOf('cell');
+  for (const rec of records) if (rec.cells > maxColumns) throw overLimit('columns', `line ${rec.line}`);
   const parsed = parser.parseAll(records);
   return records.map((rec, i) => {
     const result = parsed[i]!;
-    return 'cells' in result
-      ? { line: rec.line, cells: result.cells, raw: rec.text }
-      : { line: rec.line, cells: [], raw: rec.text, error: result.error };
+    if (!('cells' in result)) return { line: rec.line, cells: [], raw: rec.text, error: result.error };
+    // No cell is longer than its row: only a long row has cells to measure.
+    if (rec.text.length > maxCell)
+      for (const cell of result.cells)
+        if (typeof cell === 'string' && cell.length > maxCell)
+          throw overLimit('cell', `a cell on line ${rec.line}`);
+    return { line: rec.line, cells: result.cells, raw: rec.text };
   });
 }

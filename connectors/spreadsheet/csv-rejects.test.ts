@@ -69,19 +69,20 @@ describe('rejects', () => {
 });
 
 describe('formula-looking cells', () => {
-  it('keeps them as inert text', async () => {
+  it('neutralizes them in canonical fields with a leading apostrophe and keeps attributes verbatim', async () => {
     const { records } = await readOne(fixture('formulas.csv'));
     expect(records[0]!.fields).toMatchObject({
-      company: '=HYPERLINK("http://evil.example","click")',
-      owner: '@SUM(A1:A9)',
+      company: `'=HYPERLINK("http://evil.example","click")`,
+      owner: "'@SUM(A1:A9)",
       phone: '+79161112233',
     });
+    // Unmapped columns are raw lineage: as the source has them.
     expect(records[0]!.attributes).toEqual({ Комментарий: '=1+1' });
-    expect(records[1]!.fields).toMatchObject({ company: '+ООО Плюс', owner: "=cmd|' /C calc'!A0" });
+    expect(records[1]!.fields).toMatchObject({ company: "'+ООО Плюс", owner: "'=cmd|' /C calc'!A0" });
     expect(records[1]!.attributes).toEqual({ Комментарий: '-1500' });
     // A formula in the name column stays the full name as text and is not split into name parts.
     expect(records[2]!.fields).toMatchObject({
-      full_name: '=HYPERLINK("http://evil.example";"Нажми")',
+      full_name: `'=HYPERLINK("http://evil.example";"Нажми")`,
       phone: '+79031112233',
     });
     expect(records[2]!.fields).not.toHaveProperty('last_name');

@@ -2,7 +2,7 @@
  * Decoded text chunks → physical lines with their 1-based numbers. Accepts `\r\n`, `\n` and a
  * lone `\r` (old Mac exports), also when a `\r\n` pair is cut between two chunks.
  */
-import { SourceError } from '../../lib/errors.js';
+import { limitOf, overLimit } from './limits.js';
 
 export interface PhysicalLine {
   /** The line without its terminator. */
@@ -11,14 +11,24 @@ export interface PhysicalLine {
   line: number;
 }
 
-/** A line longer than this is not a spreadsheet row; refusing it keeps memory bounded. */
-export const MAX_LINE_CHARS = 16 * 1024 * 1024;
-
 export class LineSplitter {
   private rest = '';
   private nextLine = 1;
 
+  /**
+   * `maxChars`: a line longer than this is refused (limits.ts, CRM_ETL_MAX_ROW_MB), which keeps
+   * memory bounded on a file with no line breaks at all.
+   */
+  constructor(private readonly maxChars = limitOf('row')) {}
+
   push(chunk: string): PhysicalLine[] {
+    // Inside a long line: appended without looking at the whole line again (a 50 MB line in
+    // 32 KB chunks would otherwise be searched ~1,500 times over).
+    if (chunk.indexOf('\n') === -1 && chunk.indexOf('\r') === -1 && !this.rest.endsWith('\r')) {
+      this.rest += chunk;
+      this.checkLength();
+      return [];
+    }
     const text = this.rest + chunk;
     const out: PhysicalLine[] = [];
     let start = 0;
@@ -43,12 +53,13 @@ export class LineSplitter {
       if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
     }
     this.rest = text.slice(start);
-    if (this.rest.length > MAX_LINE_CHARS) {
-      throw new SourceError(`line ${this.nextLine} is longer than ${MAX_LINE_CHARS} characters`, {
-        hint: 'This does not look like a CSV/TSV export; check the file and its --mapping encoding/delimiter',
-      });
-    }
+    this.checkLength();
+    for (const l of out) if (l.text.length > this.maxChars) throw overLimit('row', `line ${l.line}`);
     return out;
+  }
+
+  private checkLength(): void {
+    if (this.rest.length > this.maxChars) throw overLimit('row', `line ${this.nextLine}`);
   }
 
   end(): PhysicalLine[] {

@@ -5,12 +5,34 @@
  */
 import type ExcelJS from 'exceljs';
 import { cellsAsCsv, type Cell, type RawRow } from '../canonical/cells.js';
+import { limitOf, overLimit } from './limits.js';
 
-export function toRawRow(row: ExcelJS.Row): RawRow {
+/** The row limits (limits.ts), read once per workbook. */
+export interface RowLimits {
+  columns: number;
+  cell: number;
+  row: number;
+}
+
+export function rowLimits(): RowLimits {
+  return { columns: limitOf('columns'), cell: limitOf('cell'), row: limitOf('row') };
+}
+
+export function toRawRow(row: ExcelJS.Row, limits: RowLimits = rowLimits()): RawRow {
   const values = row.values as unknown[];
   const cells: Cell[] = [];
-  for (let i = 1; i < values.length; i++) cells.push(toCell(values[i]));
+  let chars = 0;
+  for (let i = 1; i < values.length; i++) {
+    const cell = toCell(values[i]);
+    if (typeof cell === 'string') {
+      if (cell.length > limits.cell) throw overLimit('cell', `a cell in row ${row.number}`);
+      chars += cell.length;
+    }
+    cells.push(cell);
+  }
   while (cells.length > 0 && isEmpty(cells[cells.length - 1]!)) cells.pop();
+  if (cells.length > limits.columns) throw overLimit('columns', `row ${row.number}`);
+  if (chars > limits.row) throw overLimit('row', `row ${row.number}`);
   return { line: row.number, cells, raw: cellsAsCsv(cells) };
 }
 

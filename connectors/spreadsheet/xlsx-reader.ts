@@ -19,8 +19,10 @@ import { SourceError } from '../../lib/errors.js';
 import type { RawRow } from '../canonical/cells.js';
 import { HEADER_SCAN_ROWS } from './header-row.js';
 import type { SheetInput } from './sheet.js';
-import { toRawRow } from './xlsx-cells.js';
-import { worksheetParts, zipEntryNames } from './zip-directory.js';
+import { rowLimits, toRawRow, type RowLimits } from './xlsx-cells.js';
+import { InflateGuard } from './xlsx-limits.js';
+import { worksheetParts, zipDirectory } from './zip-directory.js';
+import { limitOf, overLimit } from './limits.js';
 
 // The worksheet parts exceljs's streaming reader recognizes.
 const EXCELJS_SHEET_PART = /^xl\/worksheets\/sheet\d+\.xml$/;
@@ -41,9 +43,12 @@ export async function* openXlsx(
 ): AsyncGenerator<SheetInput> {
   const parts = await expectedSheetParts(path, file);
   const source = createReadStream(path);
+  const guard = new InflateGuard(file, source);
+  const limits = rowLimits();
   const pipe = source.pipe.bind(source);
   source.pipe = (<T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
     withoutEarlyEnd(dest as unknown as Writable);
+    guard.watch(dest as unknown as Writable);
     return pipe(dest, options);
   }) as typeof source.pipe;
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
@@ -55,27 +60,32 @@ export async function* openXlsx(
   });
   const seen: string[] = [];
   let found = false;
+  const worksheets = guard.iterator(reader[Symbol.asyncIterator]());
   try {
-    for await (const worksheet of reader) {
+    for (let next = await worksheets.next(); !next.done; next = await worksheets.next()) {
+      const worksheet = next.value;
       const name = (worksheet as unknown as { name?: string }).name ?? `Sheet${seen.length + 1}`;
       seen.push(name);
-      const sheet: SheetRows = { name, rows: worksheet[Symbol.asyncIterator]() };
+      const sheet: SheetRows = { name, rows: guard.iterator(worksheet[Symbol.asyncIterator]()) };
       if (wanted !== undefined && !sameName(name, wanted)) {
         await drain(sheet.rows);
         continue;
       }
       found = true;
-      const sheetInputValue = await sheetInput(sheet, file);
+      const sheetInputValue = await sheetInput(sheet, file, limits);
       if (sheetInputValue !== null) yield sheetInputValue;
       await drain(sheet.rows); // whatever the consumer did not read
     }
   } catch (err) {
+    // A limit crossed may surface as exceljs's own error about the input it no longer gets.
+    if (guard.failure !== null) throw guard.failure;
     if (err instanceof SourceError) throw err;
     throw new SourceError(`cannot read workbook ${file}: ${(err as Error).message}`, {
       hint: 'The file may be damaged; open and re-save it in Excel, or export the sheet as CSV',
       cause: err,
     });
   } finally {
+    guard.close();
     source.destroy();
   }
   if (parts !== null && seen.length !== parts.length) {
@@ -105,13 +115,15 @@ function withoutEarlyEnd(parser: Writable): void {
 
 /** The worksheet parts of the zip directory; null when it cannot be inspected (zip64). */
 async function expectedSheetParts(path: string, file: string): Promise<string[] | null> {
-  const names = await zipEntryNames(path);
-  if (names === null) return null;
-  if (!Array.isArray(names)) {
-    throw new SourceError(`${file} is not a readable XLSX workbook: ${names.error}`, {
+  const dir = await zipDirectory(path);
+  if (dir === null) return null;
+  if ('error' in dir) {
+    throw new SourceError(`${file} is not a readable XLSX workbook: ${dir.error}`, {
       hint: 'The file may be damaged or incompletely copied; open and re-save it in Excel',
     });
   }
+  if (dir.unzipped > limitOf('unzipped')) throw overLimit('unzipped', file);
+  const names = dir.names;
   const parts = worksheetParts(names);
   const odd = parts.find((p) => !EXCELJS_SHEET_PART.test(p));
   if (odd !== undefined) {
@@ -123,7 +135,7 @@ async function expectedSheetParts(path: string, file: string): Promise<string[] 
 }
 
 /** The first rows for detection, then the rest of the sheet; null for a sheet without data. */
-async function sheetInput(sheet: SheetRows, file: string): Promise<SheetInput | null> {
+async function sheetInput(sheet: SheetRows, file: string, limits: RowLimits): Promise<SheetInput | null> {
   const sample: RawRow[] = [];
   let nonBlank = 0;
   let done = false;
@@ -133,7 +145,7 @@ async function sheetInput(sheet: SheetRows, file: string): Promise<SheetInput | 
       done = true;
       break;
     }
-    const row = toRawRow(next.value);
+    const row = toRawRow(next.value, limits);
     sample.push(row);
     if (row.cells.length > 0) nonBlank++;
   }
@@ -149,7 +161,7 @@ async function sheetInput(sheet: SheetRows, file: string): Promise<SheetInput | 
     rowBatches: () => {
       if (used) throw new Error('the rows of a worksheet can be read once');
       used = true;
-      return remainingRows(sample, done ? null : sheet.rows);
+      return remainingRows(sample, done ? null : sheet.rows, limits);
     },
   };
 }
@@ -164,12 +176,13 @@ const BATCH_ROWS = 256;
 async function* remainingRows(
   sample: readonly RawRow[],
   rest: AsyncIterator<ExcelJS.Row> | null,
+  limits: RowLimits,
 ): AsyncGenerator<readonly RawRow[]> {
   yield sample;
   if (rest === null) return;
   let batch: RawRow[] = [];
   for (let next = await rest.next(); !next.done; next = await rest.next()) {
-    batch.push(toRawRow(next.value));
+    batch.push(toRawRow(next.value, limits));
     if (batch.length === BATCH_ROWS) {
       yield batch;
       batch = [];

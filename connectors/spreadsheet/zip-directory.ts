@@ -13,6 +13,18 @@ const MAX_COMMENT = 0xffff;
 
 /** Entry names, null for a zip64 archive (not inspected), or an error message. */
 export async function zipEntryNames(path: string): Promise<string[] | null | { error: string }> {
+  const dir = await zipDirectory(path);
+  return dir === null || 'error' in dir ? dir : dir.names;
+}
+
+/**
+ * Entry names and the sum of the sizes the directory says they inflate to (a zip bomb that
+ * states its size honestly is refused before anything is inflated; one that lies is stopped
+ * while inflating, xlsx-limits.ts).
+ */
+export async function zipDirectory(
+  path: string,
+): Promise<{ names: string[]; unzipped: number } | null | { error: string }> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
@@ -36,6 +48,7 @@ export async function zipEntryNames(path: string): Promise<string[] | null | { e
     const cd = Buffer.alloc(cdSize);
     await handle.read(cd, 0, cdSize, cdOffset);
     const names: string[] = [];
+    let unzipped = 0;
     let pos = 0;
     for (let n = 0; n < entries; n++) {
       if (pos + 46 > cd.length || cd.readUInt32LE(pos) !== CD_SIGNATURE)
@@ -43,10 +56,11 @@ export async function zipEntryNames(path: string): Promise<string[] | null | { e
       const nameLength = cd.readUInt16LE(pos + 28);
       const extraLength = cd.readUInt16LE(pos + 30);
       const commentLength = cd.readUInt16LE(pos + 32);
+      unzipped += cd.readUInt32LE(pos + 24);
       names.push(cd.toString('utf8', pos + 46, pos + 46 + nameLength));
       pos += 46 + nameLength + extraLength + commentLength;
     }
-    return names;
+    return { names, unzipped };
   } finally {
     await handle.close();
   }

@@ -33,9 +33,8 @@ describe('kill -9 of a run, then a new run', () => {
             { name: 'big-sheet', connector: 'spreadsheet', path: 'big.csv' },
             { name: 'small-sheet', connector: 'spreadsheet', path: 'small.csv' },
           ],
-          // Extract only: the kill lands in the load, which is what this test is about. (With
-          // resolve too, the golden records' survivorship breaks ties between equally recent
-          // records by load time, so even two uninterrupted runs can differ; reported.)
+          // Extract only: the kill lands in the load, which is what this test is about
+          // (kill-drill.test.ts kills extract, resolve and marts).
           steps: ['extract'],
         },
       },

@@ -85,3 +85,8 @@ function countDigits(s: string): number {
   for (const ch of s) if (ch >= '0' && ch <= '9') n++;
   return n;
 }
+
+/** Whether a value is a formula that csvSafe made inert (its leading apostrophe added). */
+export function isInertFormula(s: string): boolean {
+  return s.startsWith("'") && looksLikeFormula(s.slice(1));
+}

@@ -226,7 +226,7 @@ export interface EngineAdapter {
   loadBatch(trx: Knex.Transaction, ctx: LoadContext, rows: StageRow[]): Promise<BatchResult>;
   /**
    * The form loadEncoded takes staging rows in, which another thread may encode them into
-   * (warehouse/staging-row.ts RowEncoder).
+   * (warehouse/staging/staging-row.ts RowEncoder).
    */
   readonly bulkFormat: BulkFormat;
   /** loadBatch for rows encoded in bulkFormat: same upsert, same result. */

@@ -25,6 +25,10 @@ const text = (v: unknown): string | null => (v === null || v === undefined || v 
 const instant = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v ?? ''));
 
 /**
+ * Records are numbered in an order of their data (contacts by key, then order-only customers by
+ * source and reference), never in the order an engine happens to return them: the number is
+ * what identity resolution breaks its ties by (cluster representatives, new customer ids).
+ *
  * Reads stg_contact (in key order, a page at a time) and the customers that orders name without a
  * staged contact, keyed the way the marts key them (customer-ref.ts), so an order-only customer
  * found here and one created by the marts are the same crosswalk record.
@@ -70,7 +74,8 @@ export async function readIdentityInputs(wh: Warehouse): Promise<IdentityInputs>
       `SELECT o.source AS source, ${ref} AS ref, ${ORDER_CUSTOMER_COLUMNS.map((c) => `MAX(${wh.adapter.binaryOrder(`o.${c}`)}) AS ${c}`).join(', ')},
               MIN(o.loaded_at) AS first_seen, MAX(o.updated_at) AS updated_at
          FROM stg_order o
-        GROUP BY o.source, ${ref}`,
+        GROUP BY o.source, ${ref}
+        ORDER BY ${wh.adapter.binaryOrder('o.source')}, ${wh.adapter.binaryOrder(ref)}`,
     ),
   );
   for (const r of grouped) {

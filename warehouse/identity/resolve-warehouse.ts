@@ -122,6 +122,7 @@ export async function resolveWarehouse(
     if (!list) members.set(customerId, (list = []));
     list.push({
       source: record.source,
+      sourceKey: record.sourceKey,
       fields: inputs.fields[record.id]!,
       updatedAt: inputs.updatedAt[record.id]!,
       firstSeen: inputs.firstSeen[record.id]!,

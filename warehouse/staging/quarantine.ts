@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { RejectedRecord } from '../../connectors/contract.js';
+import { storableReject } from './storable-text.js';
 
 /** Removes the rejects an earlier import of this input left. */
 export async function clearInputRejects(trx: Knex.Transaction, source: string, file: string): Promise<void> {
@@ -33,15 +34,19 @@ export async function insertRejects(
 ): Promise<void> {
   await trx.batchInsert(
     'stg_quarantine',
-    rejects.map((r) => ({
-      source,
-      stream: r.stream,
-      run_id: runId,
-      file: fileOf(r),
-      line: r.lineage.line,
-      reason: r.reason,
-      raw: r.raw,
-    })),
+    rejects.map((given) => {
+      // Made storable here, not before the rejects file saw it: that keeps the row as it was read.
+      const r = storableReject(given);
+      return {
+        source,
+        stream: r.stream,
+        run_id: runId,
+        file: fileOf(r),
+        line: r.lineage.line,
+        reason: r.reason,
+        raw: r.raw,
+      };
+    }),
     200,
   );
 }

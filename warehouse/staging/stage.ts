@@ -4,7 +4,7 @@ import type { Warehouse } from '../connection.js';
 import type { EncodedRows, StageRow } from '../engines/adapter.js';
 import { withBoundedHeapGrowth } from '../../lib/heap-growth.js';
 import { loadStaging } from './loader.js';
-import { attributesText, rowMaker } from './staging-row.js';
+import { rowMaker, stagingRow } from './staging-row.js';
 import { STAGING_TABLES } from '../tables.js';
 import { clearInputRejects, clearRecordRejects, insertRejects } from './quarantine.js';
 
@@ -126,17 +126,15 @@ export async function stageItems(
           }
         } else {
           records++;
-          const { record } = item;
-          if (record.warnings.length > 0) withWarnings++;
-          const row = makeRow(
-            record,
+          const { row, warned } = stagingRow(
+            makeRow,
+            spec,
+            item.record,
             options.source,
             options.runId,
             options.file,
-            // As JSON text once: the loader's hash and the engine's bulk format both need the text.
-            attributesText(record.attributes),
-            record.warnings.length > 0 ? record.warnings.join('; ') : null,
           );
+          if (warned) withWarnings++;
           yield row;
         }
         const seen = records + rejects + skipped;

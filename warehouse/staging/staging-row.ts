@@ -18,6 +18,7 @@ import { lineEncoder, needsEscape, type LineEncoder } from '../engines/tsv.js';
 import { columnsToHash, hashOfText, loadBatchRows, rowHashText } from './loader.js';
 import { STAGING_TABLES, type StagingTableSpec } from '../tables.js';
 import { ValuePacker, type PackedValues } from '../engines/values.js';
+import { mayBeUnstorable, storableRecord } from './storable-text.js';
 
 export type RowMaker = (
   record: SourceRecord,
@@ -38,6 +39,41 @@ const LINEAGE_VALUES: Readonly<Record<string, string>> = {
   warnings: 'warnings',
 };
 const rowMakers = new WeakMap<StagingTableSpec, RowMaker>();
+
+/**
+ * A record's staging row as every path stages it (in-thread staging and the CSV reader thread's
+ * RowEncoder), with its hash text (rowHashText): its text made storable on every engine
+ * (storable-text.ts, each change a warning), attributes as JSON text, warnings joined.
+ */
+export function stagingRow(
+  make: RowMaker,
+  spec: StagingTableSpec,
+  given: SourceRecord,
+  source: string,
+  runId: number | null,
+  file: string,
+): { row: StageRow; hashText: string; warned: boolean } {
+  const build = (record: SourceRecord) =>
+    make(
+      record,
+      source,
+      runId,
+      file,
+      attributesText(record.attributes),
+      record.warnings.length > 0 ? record.warnings.join('; ') : null,
+    );
+  let record = given;
+  let row = build(record);
+  let hashText = rowHashText(spec, row);
+  if (mayBeUnstorable(spec, row, hashText)) {
+    record = storableRecord(given, spec);
+    if (record !== given) {
+      row = build(record);
+      hashText = rowHashText(spec, row);
+    }
+  }
+  return { row, hashText, warned: record.warnings.length > 0 };
+}
 
 /**
  * A record's staging row, built by a function generated once per table: one object literal with
@@ -198,16 +234,7 @@ export class RowEncoder implements RecordEncoder {
 
   add(record: SourceRecord): void {
     const { source, runId, file } = this.target;
-    const warned = record.warnings.length > 0;
-    const row = this.make(
-      record,
-      source,
-      runId,
-      file,
-      attributesText(record.attributes),
-      warned ? record.warnings.join('; ') : null,
-    );
-    const hashText = rowHashText(this.spec, row);
+    const { row, hashText, warned } = stagingRow(this.make, this.spec, record, source, runId, file);
     row[this.spec.hashColumn] = hashOfText(hashText);
     this.packer.add(row, hashText);
     this.count++;

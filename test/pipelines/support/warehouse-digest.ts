@@ -6,7 +6,15 @@ import { CONTRACT_TABLES as ALL_CONTRACT_TABLES } from '../../../warehouse/table
 const CONTRACT_TABLES = ALL_CONTRACT_TABLES.filter((t) => t !== 'etl_run');
 
 /** Columns that say which run wrote a row and when, not what it says. */
-const RUN_COLUMNS = new Set(['run_id', 'id', 'loaded_at', 'updated_at', 'created_at', 'linked_at', 'as_of']);
+export const RUN_COLUMNS: readonly string[] = Object.freeze([
+  'run_id',
+  'id',
+  'loaded_at',
+  'updated_at',
+  'created_at',
+  'linked_at',
+  'as_of',
+]);
 
 export interface TableDigest {
   rows: number;
@@ -14,15 +22,19 @@ export interface TableDigest {
 }
 
 /**
- * Row count and an order-independent checksum of every contract table's content (run ids and
- * timestamps left out), to compare two warehouses on the same engine.
+ * Row count and an order-independent checksum of every contract table's content (the `excluded`
+ * columns, by default run ids and timestamps, left out), to compare two warehouses on the same engine.
  */
-export async function warehouseDigest(wh: Warehouse): Promise<Record<string, TableDigest>> {
+export async function warehouseDigest(
+  wh: Warehouse,
+  excluded: readonly string[] = RUN_COLUMNS,
+): Promise<Record<string, TableDigest>> {
+  const skip = new Set(excluded);
   const out: Record<string, TableDigest> = {};
   for (const table of CONTRACT_TABLES) {
     if (!(await wh.knex.schema.hasTable(table))) continue;
     const columns = Object.keys(await wh.knex(table).columnInfo())
-      .filter((c) => !RUN_COLUMNS.has(c))
+      .filter((c) => !skip.has(c))
       .sort();
     const rows = (await wh.knex(table).select(columns)) as Array<Record<string, unknown>>;
     const lines = rows.map((r) => JSON.stringify(columns.map((c) => normalize(r[c])))).sort();
