@@ -41,6 +41,8 @@ function card(s: IndicatorSeries, currency: string | null, family: readonly Indi
               : { value: r.baseline, text: value(r.baseline) },
             color,
             (v) => formatValue(v, s.unit, currency),
+            // A share (completeness, a rate) is drawn on a scale that ends at 100 %, not past it.
+            s.unit === 'ratio' ? 1 : undefined,
           );
   const running = s.running
     ? `<p class="running">${esc(s.running.period)} so far: <b>${esc(s.running.actual === null ? 'no data' : value(s.running.actual))}</b> <span class="partial">partial · not judged</span></p>`

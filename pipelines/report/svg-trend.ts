@@ -85,12 +85,15 @@ export function gaugeChart(
   baseline: GaugeMark | null,
   color: string,
   scaleText: (v: number) => string = (v) => String(v),
+  /** The most the indicator can be (1 for a share): the scale ends there rather than past it. */
+  ceiling?: number,
 ): string {
   const pad = 8;
   const marks = [value, target, baseline].filter((m): m is GaugeMark => m !== null).map((m) => m.value);
   // A round scale from zero (or a round negative end) a little beyond the largest mark.
   const lo = Math.min(...marks) < 0 ? -niceCeil(-Math.min(...marks) * 1.05) : 0;
-  const hi = Math.max(...marks) > 0 ? niceCeil(Math.max(...marks) * 1.05) : lo < 0 ? 0 : 1;
+  const top = Math.max(...marks) > 0 ? niceCeil(Math.max(...marks) * 1.05) : lo < 0 ? 0 : 1;
+  const hi = ceiling !== undefined && Math.max(...marks) <= ceiling ? Math.min(top, ceiling) : top;
   const x = (v: number) => pad + ((v - lo) * (W - 2 * pad)) / (hi - lo || 1);
   const label = (text: string, at: number, y: number, cls = 'axis') => {
     const a = anchored(x(at), pad);
