@@ -37,8 +37,8 @@ export function customerRefSql(alias: string, stream: FactStream): string {
 export const STREAM_TABLES: Readonly<Record<FactStream, { table: string; when: string; owner: string }>> =
   Object.freeze({
     order: { table: 'stg_order', when: 'order_date', owner: 'owner' },
-    // stg_interaction has no owner column.
-    interaction: { table: 'stg_interaction', when: 'occurred_at', owner: 'NULL' },
+    // The mailbox a letter was read from (0006-interaction-mail), else as the source gives it.
+    interaction: { table: 'stg_interaction', when: 'occurred_at', owner: 'owner' },
   });
 
 export const refTable = (stream: FactStream): string => `etl_build_${stream}_ref`;

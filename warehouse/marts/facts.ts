@@ -66,18 +66,51 @@ function directionSql(column: string): string {
   return `CASE WHEN lower(${column}) IN (${list(INBOUND)}) THEN 'inbound' WHEN lower(${column}) IN (${list(OUTBOUND)}) THEN 'outbound' ELSE ${column} END`;
 }
 
-/** fct_interaction from stg_interaction; interactions with no known customer are left out. */
+/**
+ * SQL true for a staged letter of the e-mail connector: channel 'email' with the addresses its
+ * headers gave. Only these are keyed by Message-ID (else a content hash), the same in every
+ * mailbox; another source's keys (a row number in an activity sheet) say nothing across sources.
+ */
+export function letterSql(alias: string): string {
+  const c = (name: string) => `${alias}.${name}`;
+  return `(${c('channel')} = 'email' AND (${c('mail_from')} IS NOT NULL OR ${c('mail_to')} IS NOT NULL OR ${c('mail_cc')} IS NOT NULL))`;
+}
+
+/** SQL 0 when a letter was read from its sender's mailbox (the From address is the owner), else 1. */
+function senderCopySql(alias: string): string {
+  const from = `lower(${alias}.mail_from)`;
+  const owner = `lower(${alias}.owner)`;
+  return `CASE WHEN ${from} = ${owner} OR ${from} LIKE CONCAT('%<', ${owner}, '>') THEN 0 ELSE 1 END`;
+}
+
+/**
+ * fct_interaction from stg_interaction; interactions with no known customer are left out.
+ *
+ * A letter is one interaction however many mailboxes hold it (the manager's Sent, a colleague's
+ * INBOX in copy, an export of an old mailbox): two e-mail sources stage it twice under the same
+ * message key. Among the linked copies the kept one is chosen by the data, the same on every
+ * engine and every run: first the copy from the sender's own mailbox (an answer counts for the
+ * manager who wrote it, not for a colleague in copy), then the first source in code point order
+ * (sources differ within a key, so the order is total). owner is the manager whose mailbox the
+ * kept copy came from.
+ */
 export async function buildInteractionFacts(ctx: MartContext): Promise<void> {
+  const { sql } = ctx;
   const interactions = refSource(ctx, 'interaction', 'i');
+  // Letters share one partition per message key; any other row is alone in its own.
+  const group = `CASE WHEN ${letterSql('i')} THEN '' ELSE i.source END, i.source_key`;
   await bulk(
     ctx,
     `
     INSERT INTO ${build('fct_interaction')}
-      (interaction_id, source, source_key, customer_id, channel, direction, occurred_at, subject)
-    SELECT CONCAT(i.source, ':', i.source_key), i.source, i.source_key, x.customer_id, i.channel,
-      ${directionSql('i.direction')}, i.occurred_at, i.subject
-    FROM ${interactions.from}
-    JOIN customer_crosswalk x ON x.source = i.source AND x.source_key = ${interactions.ref}
+      (interaction_id, source, source_key, customer_id, channel, direction, occurred_at, subject, owner)
+    SELECT interaction_id, source, source_key, customer_id, channel, direction, occurred_at, subject, owner FROM (
+      SELECT CONCAT(i.source, ':', i.source_key) AS interaction_id, i.source, i.source_key, x.customer_id, i.channel,
+        ${directionSql('i.direction')} AS direction, i.occurred_at, i.subject, i.owner,
+        ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY ${senderCopySql('i')}, ${sql.sortKey('i.source')}) AS copy
+      FROM ${interactions.from}
+      JOIN customer_crosswalk x ON x.source = i.source AND x.source_key = ${interactions.ref}
+    ) u WHERE copy = 1
     ${ctx.wh.adapter.buildInsertOrder('1')}`,
   );
 }

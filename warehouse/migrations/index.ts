@@ -6,6 +6,7 @@ import { identitySchema } from './0003-identity.js';
 import { stagingLoadSchema } from './0004-staging-load.js';
 import { scoreboardTrustSchema } from './0005-scoreboard-trust.js';
 import { interactionMailSchema } from './0006-interaction-mail.js';
+import { interactionOwnerSchema } from './0007-interaction-owner.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   stagingLoadSchema,
   scoreboardTrustSchema,
   interactionMailSchema,
+  interactionOwnerSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';
