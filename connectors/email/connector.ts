@@ -20,6 +20,7 @@ import type {
 import { expandGlob } from '../spreadsheet/config.js';
 import { EmailSourceSchema, type EmailSourceConfig } from './config.js';
 import { mailFileKind, readMailFile, type MailFileKind } from './file-reader.js';
+import { mailLimits } from './limits.js';
 import type { FolderState } from './imap-reader.js';
 import { messageItems, type RawMessage, type RecordOptions } from './records.js';
 
@@ -90,7 +91,12 @@ export const emailConnector: PullConnector<EmailSourceConfig> = Object.freeze({
         quarantineBy: 'record',
         detail: { format: kind },
         read: () =>
-          batches(readMailFile(input.file, input.label, kind), src.batchSize, options, () => undefined),
+          batches(
+            readMailFile(input.file, input.label, kind, options.limits?.size),
+            src.batchSize,
+            options,
+            () => undefined,
+          ),
       };
       yield stream;
     }
@@ -141,6 +147,7 @@ function recordOptions(src: EmailSourceConfig, ctx: ConnectorContext): RecordOpt
     body: src.body,
     owner: owner?.toLowerCase() ?? null,
     region: ctx.defaultRegion,
+    limits: mailLimits(),
   };
 }
 

@@ -2,11 +2,11 @@
  * Exported mail as messages: an mbox file (a `From ` line before each message, read as bytes
  * line by line, so its size does not matter), an .eml file (one message), or a Maildir folder
  * (cur/ and new/, and the Maildir++ subfolders `.Sent` and the like). A message bigger than
- * MAX_MESSAGE_BYTES keeps only its head: the attachments that follow are read past, not held.
+ * the size limit (CRM_ETL_MAX_MAIL_MB, see limits.ts) keeps only its head: the attachments that follow are read past, not held.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_MESSAGE_BYTES } from './mail-facts.js';
+import { mailLimits } from './limits.js';
 import type { RawMessage } from './records.js';
 
 export type MailFileKind = 'mbox' | 'eml' | 'maildir';
@@ -28,10 +28,15 @@ function isMaildir(dir: string): boolean {
 }
 
 /** The messages of one input, in the order they are stored. */
-export function readMailFile(file: string, label: string, kind: MailFileKind): AsyncIterable<RawMessage> {
-  if (kind === 'mbox') return readMbox(file, label);
-  if (kind === 'eml') return readEml(file, label);
-  return readMaildir(file, label);
+export function readMailFile(
+  file: string,
+  label: string,
+  kind: MailFileKind,
+  maxBytes: number = mailLimits().size,
+): AsyncIterable<RawMessage> {
+  if (kind === 'mbox') return readMbox(file, label, maxBytes);
+  if (kind === 'eml') return readEml(file, label, maxBytes);
+  return readMaildir(file, label, maxBytes);
 }
 
 /**
@@ -43,7 +48,7 @@ const FROM_LINE =
   /^From \S*\s+(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(\d{1,2})\s+(\d{1,2}:\d{2}(?::\d{2})?)\s+(?:[A-Z]{2,5}\s+|[+-]\d{4}\s+)?(\d{4})/;
 const ESCAPED_FROM = /^>+From /;
 
-async function* readMbox(file: string, label: string): AsyncGenerator<RawMessage> {
+async function* readMbox(file: string, label: string, maxBytes: number): AsyncGenerator<RawMessage> {
   let parts: Buffer[] = [];
   let size = 0;
   let truncated = false;
@@ -69,7 +74,7 @@ async function* readMbox(file: string, label: string): AsyncGenerator<RawMessage
     truncated = false;
     return msg;
   };
-  for await (const line of lines(file)) {
+  for await (const line of lines(file, maxBytes)) {
     lineNo++;
     const head = line.subarray(0, Math.min(line.length, 200)).toString('latin1');
     if (previousBlank && head.startsWith('From ') && (lineNo === 1 || FROM_LINE.test(head))) {
@@ -89,7 +94,7 @@ async function* readMbox(file: string, label: string): AsyncGenerator<RawMessage
     }
     if (truncated) continue;
     const text = ESCAPED_FROM.test(head) ? line.subarray(1) : line;
-    if (size + text.length + 1 > MAX_MESSAGE_BYTES) {
+    if (size + text.length + 1 > maxBytes) {
       truncated = true;
       continue;
     }
@@ -119,7 +124,7 @@ function fromLineDate(line: string): Date | null {
 }
 
 /** A file's lines as bytes, without their `\n`; bounded by the longest line, not the file. */
-async function* lines(file: string): AsyncGenerator<Buffer> {
+async function* lines(file: string, maxBytes: number): AsyncGenerator<Buffer> {
   let rest: Buffer | null = null;
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     let buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
@@ -132,7 +137,7 @@ async function* lines(file: string): AsyncGenerator<Buffer> {
     }
     buf = buf.subarray(start);
     // A line longer than a message may hold is cut; what follows is still read as lines.
-    if (buf.length > MAX_MESSAGE_BYTES) {
+    if (buf.length > maxBytes) {
       yield buf;
       buf = Buffer.alloc(0);
     }
@@ -141,22 +146,22 @@ async function* lines(file: string): AsyncGenerator<Buffer> {
   if (rest) yield rest;
 }
 
-async function* readEml(file: string, label: string): AsyncGenerator<RawMessage> {
+async function* readEml(file: string, label: string, maxBytes: number): AsyncGenerator<RawMessage> {
   const stat = await fs.promises.stat(file);
   yield {
-    raw: await readHead(file, stat.size),
+    raw: await readHead(file, stat.size, maxBytes),
     lineage: { file: label, line: 1 },
     internalDate: stat.mtime,
-    truncated: stat.size > MAX_MESSAGE_BYTES,
+    truncated: stat.size > maxBytes,
   };
 }
 
-async function readHead(file: string, size: number): Promise<Buffer> {
-  if (size <= MAX_MESSAGE_BYTES) return fs.promises.readFile(file);
+async function readHead(file: string, size: number, maxBytes: number): Promise<Buffer> {
+  if (size <= maxBytes) return fs.promises.readFile(file);
   const handle = await fs.promises.open(file, 'r');
   try {
-    const buf = Buffer.alloc(MAX_MESSAGE_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, MAX_MESSAGE_BYTES, 0);
+    const buf = Buffer.alloc(maxBytes);
+    const { bytesRead } = await handle.read(buf, 0, maxBytes, 0);
     return buf.subarray(0, bytesRead);
   } finally {
     await handle.close();
@@ -167,7 +172,7 @@ async function readHead(file: string, size: number): Promise<Buffer> {
  * A Maildir's messages: the folder's own cur/ and new/, then each Maildir++ subfolder's. A file's
  * name changes with its flags (`…:2,S`): the part before the colon names the message.
  */
-async function* readMaildir(dir: string, label: string): AsyncGenerator<RawMessage> {
+async function* readMaildir(dir: string, label: string, maxBytes: number): AsyncGenerator<RawMessage> {
   const folders = [
     '',
     ...fs
@@ -191,10 +196,10 @@ async function* readMaildir(dir: string, label: string): AsyncGenerator<RawMessa
         const unique = name.split(':')[0]!;
         const stamp = /^(\d{9,11})\./.exec(name);
         yield {
-          raw: await readHead(file, stat.size),
+          raw: await readHead(file, stat.size, maxBytes),
           lineage: { file: `${label}#${folder ? `${folder.slice(1)}/` : ''}${unique}`, line: null },
           internalDate: stamp ? new Date(Number(stamp[1]) * 1000) : stat.mtime,
-          truncated: stat.size > MAX_MESSAGE_BYTES,
+          truncated: stat.size > maxBytes,
         };
       }
     }

@@ -9,7 +9,8 @@ import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from '
 import { ConnectionError, SourceError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ImapConfig } from './config.js';
-import { MAX_MESSAGE_BYTES, type Attachment } from './mail-facts.js';
+import { mailLimits } from './limits.js';
+import type { Attachment } from './mail-facts.js';
 import type { RawMessage } from './records.js';
 
 export interface FolderState {
@@ -166,7 +167,7 @@ export async function* readFolder(
     const sizes = new Map<number, number>();
     if (big.length > 0)
       for await (const m of client.fetch(big, { uid: true, size: true }, { uid: true }))
-        sizes.set(m.uid, Math.min(m.size ?? 0, MAX_MESSAGE_BYTES));
+        sizes.set(m.uid, Math.min(m.size ?? 0, mailLimits().size));
     const listed = uids.sort((a, b) => a - b).map((uid) => ({ uid, size: sizes.get(uid) ?? 0 }));
     const chunks = cut(listed, batchSize);
     // The next batch is fetched while the one before is parsed and staged.
@@ -219,7 +220,7 @@ function cut(listed: ReadonlyArray<{ uid: number; size: number }>, count: number
   return chunks;
 }
 
-/** One batch's messages, each cut at MAX_MESSAGE_BYTES; a cut one's attachments from its structure. */
+/** One batch's messages, each cut at the size limit (CRM_ETL_MAX_MAIL_MB); a cut one's attachments from its structure. */
 async function fetchChunk(
   client: ImapFlow,
   folder: string,
@@ -233,13 +234,13 @@ async function fetchChunk(
   for await (const m of client.fetch(
     `${chunk[0]}:${chunk[chunk.length - 1]}`,
     anyBig
-      ? { uid: true, internalDate: true, size: true, source: { maxLength: MAX_MESSAGE_BYTES } }
+      ? { uid: true, internalDate: true, size: true, source: { maxLength: mailLimits().size } }
       : { uid: true, internalDate: true, source: true },
     { uid: true },
   )) {
     if (wanted.has(m.uid)) fetched.push(m);
   }
-  const big = fetched.filter((m) => (m.size ?? 0) > MAX_MESSAGE_BYTES).map((m) => m.uid);
+  const big = fetched.filter((m) => (m.size ?? 0) > mailLimits().size).map((m) => m.uid);
   const structure = new Map<number, Attachment[]>();
   if (big.length > 0) {
     for await (const m of client.fetch(big, { uid: true, bodyStructure: true }, { uid: true }))
@@ -250,7 +251,7 @@ async function fetchChunk(
     raw: m.source ?? Buffer.alloc(0),
     lineage: { file: `${folder}#${m.uid}`, line: m.uid },
     internalDate: m.internalDate ? new Date(m.internalDate) : null,
-    truncated: (m.size ?? 0) > MAX_MESSAGE_BYTES,
+    truncated: (m.size ?? 0) > mailLimits().size,
     serverAttachments: structure.get(m.uid),
   }));
 }

@@ -3,9 +3,10 @@
  * bytes (MIME words and bodies in any charset Node's TextDecoder knows: KOI8-R, Windows-1251,
  * UTF-8; quoted-printable and base64), and only what records and classification use is kept.
  * Attachments keep their names and sizes; their content is dropped here, and a message too big
- * to hold arrives cut (see MAX_MESSAGE_BYTES) with its attachments listed by the server instead.
+ * to hold arrives cut (see limits.ts, CRM_ETL_MAX_MAIL_MB) with its attachments listed by the server instead.
  */
 import PostalMime, { type Address, type Email } from 'postal-mime';
+import { mailLimits, type MailLimitName, type MailLimits } from './limits.js';
 
 export interface MailAddress {
   /** Lower-cased. */
@@ -34,15 +35,26 @@ export interface MailFacts {
   attachments: Attachment[];
 }
 
-/**
- * Messages bigger than this are read only this far: headers and the text come first, and the
- * attachments that follow are never held in memory. The names and sizes of those attachments
- * then come from the server's body structure (IMAP) or are left out (files).
- */
-export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** The limit a postal-mime error code says a letter went over, or null for any other error. */
+export function limitBroken(err: unknown): MailLimitName | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EMAXNESTINGDEPTH') return 'depth';
+  if (code === 'EMAXPARTCOUNT') return 'parts';
+  if (code === 'EMAXHEADERSIZE') return 'headers';
+  return null;
+}
 
-export async function mailFacts(raw: Uint8Array): Promise<MailFacts> {
-  const email: Email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+/**
+ * postal-mime counts parts, depth and header bytes as it builds its tree and stops at the first
+ * one over, so a hostile letter costs no more than the limits allow (see limitBroken).
+ */
+export async function mailFacts(raw: Uint8Array, limits: MailLimits = mailLimits()): Promise<MailFacts> {
+  const email: Email = await PostalMime.parse(raw, {
+    attachmentEncoding: 'arraybuffer',
+    maxNestingDepth: limits.depth,
+    maxPartCount: limits.parts,
+    maxHeadersSize: limits.headers,
+  });
   const headers = new Map<string, string>();
   for (const h of email.headers) if (!headers.has(h.key)) headers.set(h.key, h.value);
   return {

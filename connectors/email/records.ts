@@ -9,7 +9,8 @@ import { hash } from 'node:crypto';
 import { completeNames } from '../canonical/names.js';
 import type { ConnectorItem, Lineage, SourceRecord } from '../contract.js';
 import { classify, isOwn, type ClassifyOptions } from './classify.js';
-import { mailFacts, type Attachment, type MailAddress, type MailFacts } from './mail-facts.js';
+import { mailLimits, overMailLimit, type MailLimits } from './limits.js';
+import { limitBroken, mailFacts, type Attachment, type MailAddress, type MailFacts } from './mail-facts.js';
 import { ownText, parseSignature } from './signature.js';
 
 export interface RawMessage {
@@ -18,7 +19,7 @@ export interface RawMessage {
   lineage: Lineage;
   /** When the server (or the mbox `From ` line, the Maildir file name) says it arrived. */
   internalDate: Date | null;
-  /** Only the message's head was read (it is bigger than MAX_MESSAGE_BYTES). */
+  /** Only the message's head was read (it is bigger than the size limit, CRM_ETL_MAX_MAIL_MB). */
   truncated?: boolean;
   /** The attachments as the server lists them, for a message read only in part. */
   serverAttachments?: Attachment[];
@@ -29,6 +30,8 @@ export interface RecordOptions extends ClassifyOptions {
   /** The mailbox owner (the manager): the IMAP user, or the config's `owner`. */
   owner: string | null;
   region: string;
+  /** Read from the environment when not given. */
+  limits?: MailLimits;
 }
 
 const SNIPPET_CHARS = 500;
@@ -39,10 +42,13 @@ const FUTURE_SLACK_MS = 24 * 3600 * 1000;
 const EARLIEST = Date.UTC(1990, 0, 1);
 
 export async function messageItems(msg: RawMessage, options: RecordOptions): Promise<ConnectorItem[]> {
+  const limits = options.limits ?? mailLimits();
   let mail: MailFacts;
   try {
-    mail = await mailFacts(msg.raw);
+    mail = await mailFacts(msg.raw, limits);
   } catch (err) {
+    const broken = limitBroken(err);
+    if (broken !== null) return [reject(msg, `message is ${overMailLimit(broken, limits)}`)];
     return [reject(msg, `message cannot be parsed: ${(err as Error).message}`)];
   }
   if (mail.from === null && mail.to.length === 0 && mail.cc.length === 0)
@@ -52,6 +58,7 @@ export async function messageItems(msg: RawMessage, options: RecordOptions): Pro
     return [{ kind: 'skip', skip: { stream: 'interaction', reason: skipped, lineage: msg.lineage } }];
 
   const warnings: string[] = [];
+  if (msg.truncated) warnings.push(`message is ${overMailLimit('size', limits)}: only its head was read`);
   const occurredAt = occurredAtOf(mail, msg.internalDate, warnings);
   if (occurredAt === null) return [reject(msg, 'message has no Date header and no arrival time')];
 
