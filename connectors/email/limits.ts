@@ -7,13 +7,10 @@
  * held) and is loaded with a warning; a letter over any other limit is quarantined with one
  * line naming the limit and how to raise it, and the rest of the mailbox goes on.
  */
-import { ConfigError } from '../../lib/errors.js';
+import { readEnvLimit, unitScale, type EnvLimit } from '../../lib/env-limit.js';
 
-export interface MailLimit {
-  env: string;
-  fallback: number;
+export interface MailLimit extends EnvLimit {
   unit: 'MB' | 'KB' | 'levels' | 'parts';
-  what: string;
 }
 
 export const MAIL_LIMITS = Object.freeze({
@@ -36,19 +33,7 @@ export type MailLimits = Record<MailLimitName, number>;
 export function mailLimits(env: NodeJS.ProcessEnv = process.env): MailLimits {
   const out = {} as MailLimits;
   for (const name of Object.keys(MAIL_LIMITS) as MailLimitName[]) {
-    const spec: MailLimit = MAIL_LIMITS[name];
-    const given = env[spec.env];
-    let value = spec.fallback;
-    if (given !== undefined && given.trim() !== '') {
-      value = Number(given);
-      if (!Number.isFinite(value) || value <= 0) {
-        throw new ConfigError(`${spec.env}=${JSON.stringify(given)} is not a positive number`, {
-          hint: `Set it to a number of ${spec.unit}, or unset it for the default (${spec.fallback})`,
-        });
-      }
-    }
-    const scale = spec.unit === 'MB' ? 1_000_000 : spec.unit === 'KB' ? 1_000 : 1;
-    out[name] = Math.max(1, Math.floor(value * scale));
+    out[name] = Math.max(1, readEnvLimit(MAIL_LIMITS[name], env));
   }
   return out;
 }
@@ -56,6 +41,5 @@ export function mailLimits(env: NodeJS.ProcessEnv = process.env): MailLimits {
 /** "over the limit of 20 levels for MIME nesting in one letter (CRM_ETL_MAX_MIME_DEPTH; set it higher to load it)". */
 export function overMailLimit(name: MailLimitName, limits: MailLimits): string {
   const spec: MailLimit = MAIL_LIMITS[name];
-  const scale = spec.unit === 'MB' ? 1_000_000 : spec.unit === 'KB' ? 1_000 : 1;
-  return `over the limit of ${limits[name] / scale} ${spec.unit} for ${spec.what} (set ${spec.env} higher to load it)`;
+  return `over the limit of ${limits[name] / unitScale(spec.unit)} ${spec.unit} for ${spec.what} (set ${spec.env} higher to load it)`;
 }

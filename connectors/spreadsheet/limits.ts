@@ -6,14 +6,11 @@
  * the limit and how to raise it. Sizes are MB of text: millions of characters of a CSV as
  * decoded, millions of bytes of an XLSX's XML as inflated.
  */
-import { ConfigError, SourceError } from '../../lib/errors.js';
+import { readEnvLimit, type EnvLimit } from '../../lib/env-limit.js';
+import { SourceError } from '../../lib/errors.js';
 
-export interface InputLimit {
-  env: string;
-  /** The default, in the limit's unit (MB or a count). */
-  fallback: number;
+export interface InputLimit extends EnvLimit {
   unit: 'MB' | 'columns';
-  what: string;
 }
 
 export const INPUT_LIMITS = Object.freeze({
@@ -33,18 +30,7 @@ export type LimitName = keyof typeof INPUT_LIMITS;
 
 /** The limit's value: characters or bytes for MB limits, a count for columns. */
 export function limitOf(name: LimitName, env: NodeJS.ProcessEnv = process.env): number {
-  const spec: InputLimit = INPUT_LIMITS[name];
-  const given = env[spec.env];
-  let value = spec.fallback;
-  if (given !== undefined && given.trim() !== '') {
-    value = Number(given);
-    if (!Number.isFinite(value) || value <= 0) {
-      throw new ConfigError(`${spec.env}=${JSON.stringify(given)} is not a positive number`, {
-        hint: `Set it to a number of ${spec.unit}, or unset it for the default (${spec.fallback})`,
-      });
-    }
-  }
-  return spec.unit === 'MB' ? Math.floor(value * 1_000_000) : Math.floor(value);
+  return readEnvLimit(INPUT_LIMITS[name], env);
 }
 
 /** The refusal of a file for going over a limit: "<where> is over the limit of 8 MB for one row (CRM_ETL_MAX_ROW_MB)". */
