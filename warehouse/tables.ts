@@ -78,6 +78,21 @@ export const INTERACTION_MAIL_COLUMNS: readonly ColumnSpec[] = Object.freeze([
   col('body', 'text'),
 ]);
 
+/**
+ * Added to stg_interaction by 0008-interaction-web: where a web lead came from (the form, the page
+ * it was sent from, the referrer and the UTM tags), so the lead funnel can tell channels apart.
+ */
+export const INTERACTION_WEB_COLUMNS: readonly ColumnSpec[] = Object.freeze([
+  col('form', 'key'),
+  col('page_url', 'text'),
+  col('referrer', 'text'),
+  col('utm_source', 'key'),
+  col('utm_medium', 'key'),
+  col('utm_campaign', 'text'),
+  col('utm_content', 'text'),
+  col('utm_term', 'text'),
+]);
+
 const sourceKey = [col('source', 'key'), col('source_key', 'key')];
 
 export const STG_CONTACT: StagingTableSpec = Object.freeze({
@@ -122,6 +137,8 @@ export const STG_INTERACTION: StagingTableSpec = Object.freeze({
     ...customerAsGiven,
     // Since 0006-interaction-mail: whose activity, the conversation, a letter's addresses and text.
     ...INTERACTION_MAIL_COLUMNS,
+    // Since 0008-interaction-web: a web lead's form, page, referrer and UTM tags.
+    ...INTERACTION_WEB_COLUMNS,
     ...tail,
   ],
   hashColumn: 'row_hash',

@@ -7,6 +7,7 @@ import { stagingLoadSchema } from './0004-staging-load.js';
 import { scoreboardTrustSchema } from './0005-scoreboard-trust.js';
 import { interactionMailSchema } from './0006-interaction-mail.js';
 import { interactionOwnerSchema } from './0007-interaction-owner.js';
+import { interactionWebSchema } from './0008-interaction-web.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   scoreboardTrustSchema,
   interactionMailSchema,
   interactionOwnerSchema,
+  interactionWebSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';
