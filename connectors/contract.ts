@@ -92,6 +92,16 @@ export interface InteractionFields {
   mail_cc?: string | null;
   /** The text as the source's config says to keep it (none, a snippet, all). */
   body?: string | null;
+  /** A web lead's form name, the page it was sent from and the referrer. */
+  form?: string | null;
+  page_url?: string | null;
+  referrer?: string | null;
+  /** A web lead's UTM tags, as the page's URL carried them. */
+  utm_source?: string | null;
+  utm_medium?: string | null;
+  utm_campaign?: string | null;
+  utm_content?: string | null;
+  utm_term?: string | null;
 }
 
 /** Canonical fields of marketing spend (stg_spend). */
