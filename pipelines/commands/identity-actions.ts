@@ -10,7 +10,7 @@ import { formatTable } from '../../lib/table-format.js';
 
 export async function resolveCommand(
   ctx: CommandContext,
-  opts: { full?: boolean; region: string },
+  opts: { full?: boolean; region?: string },
 ): Promise<void> {
   const sourcePriority = ctx.loaded?.config.identity.sourcePriority;
   const summary = await ctx.withWarehouse(async (wh) => {
@@ -20,7 +20,7 @@ export async function resolveCommand(
       const s = await resolveWarehouse(wh, {
         full: opts.full,
         runId,
-        defaultRegion: opts.region.toUpperCase(),
+        defaultRegion: (opts.region ?? ctx.loaded?.config.defaultRegion ?? 'RU').toUpperCase(),
         sourcePriority,
         logger: ctx.logger,
       });

@@ -7,7 +7,10 @@ export function registerIdentity(program: Command): void {
     .command('resolve')
     .description('identity resolution over staged contacts (and customers named by orders) into dim_customer')
     .option('--full', 're-resolve everything and retrain the model (ids of surviving customers are kept)')
-    .option('--region <code>', 'default country for phone numbers without a country code', 'RU')
+    .option(
+      '--region <code>',
+      "default country for phone numbers without a country code (default: the config's defaultRegion, else RU)",
+    )
     .action(
       action(async (ctx, opts: { full?: boolean; region: string }) =>
         (await import('./identity-actions.js')).resolveCommand(ctx, opts),

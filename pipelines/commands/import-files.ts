@@ -63,7 +63,7 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
   const src = importSource(ctx.loaded, files, opts);
   const base = {
     baseDir: process.cwd(),
-    defaultRegion: (opts.region ?? 'RU').toUpperCase(),
+    defaultRegion: (opts.region ?? ctx.loaded?.config.defaultRegion ?? 'RU').toUpperCase(),
     logger: ctx.logger,
   };
   if (opts.dryRun) return dryRun(ctx, src, base);

@@ -15,7 +15,10 @@ export function registerImport(program: Command): void {
       '--rejects <path>',
       'where to write the rejected-rows CSV (file or folder; default: next to each input)',
     )
-    .option('--region <code>', 'default country for phone numbers without a country code', 'RU')
+    .option(
+      '--region <code>',
+      "default country for phone numbers without a country code (default: the config's defaultRegion, else RU)",
+    )
     .action(
       action(async (ctx, files: string[], opts: ImportOptions) =>
         (await import('./import-files.js')).importFiles(ctx, files, opts),
