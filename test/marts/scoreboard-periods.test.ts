@@ -169,4 +169,74 @@ describe.each(targets)('scoreboard periods and definitions on $engine', (target)
       }
     },
   );
+
+  it.skipIf(target.unavailable)(
+    'CLV, RFM and profitability in the base currency by the rate of each order month',
+    async () => {
+      const usd = ['s1', 's3'];
+      await t.wh.knex('stg_order').whereIn('source_key', usd).update({ currency: 'USD' });
+      try {
+        const money = async () => ({
+          clv: (await tableRows(t.wh, 'mart_customer_clv', ['customer_id', 'historical_value'])).map((r) =>
+            r.map(Number),
+          ),
+          rfm: (await tableRows(t.wh, 'mart_customer_rfm', ['customer_id', 'monetary'])).map((r) =>
+            r.map(Number),
+          ),
+          revenue:
+            Math.round(
+              (await tableRows(t.wh, 'mart_segment_profitability', ['revenue'])).reduce(
+                (sum, r) => sum + Number(r[0]) * 100,
+                0,
+              ),
+            ) / 100,
+          board: (await rows(['indicator', 'period', 'actual', 'note'])).filter(
+            (r) => r[0] === 'profit_per_customer' && r[1] === '2024-06',
+          ),
+        });
+        // USD without a rate for January: Eva's order is left out, and the page says why.
+        const partial = await buildMarts(t.wh, {
+          asOf: '2024-06-30',
+          scoreboard: {
+            ...SCOREBOARD,
+            indicators: [],
+            currency: { base: 'RUB', rates: [{ period: '2024-Q2', currency: 'USD', rate: 92 }] },
+          },
+        });
+        const gap = 'no rate for USD in 2024-01: add it to scoreboard.currency.rates';
+        expect(partial.notes.join('\n')).toContain(gap);
+        expect((await money()).board).toEqual([['profit_per_customer', '2024-06', null, gap]]);
+
+        await buildMarts(t.wh, {
+          asOf: '2024-06-30',
+          scoreboard: {
+            ...SCOREBOARD,
+            indicators: [],
+            currency: {
+              base: 'RUB',
+              rates: [
+                { period: '2024-01', currency: 'USD', rate: 90 },
+                { period: '2024-Q2', currency: 'USD', rate: 92 },
+              ],
+            },
+          },
+        });
+        const m = await money();
+        // Eva (5): 45.50 USD in January at 90; Gusev (6): 99.99 USD in June at 92.
+        expect(m.clv.filter((r) => r[0]! >= 5)).toEqual([
+          [5, 4095],
+          [6, 9199.08],
+        ]);
+        expect(m.rfm.filter((r) => r[0]! >= 5)).toEqual([
+          [5, 4095],
+          [6, 9199.08],
+        ]);
+        // The RUB orders as they are, plus both converted ones.
+        expect(m.revenue).toBe(Math.round((605.55 - 45.5 - 99.99 + 4095 + 9199.08) * 100) / 100);
+        expect(m.board[0]?.[2]).toEqual(expect.any(Number));
+      } finally {
+        await t.wh.knex('stg_order').whereIn('source_key', usd).update({ currency: 'RUB' });
+      }
+    },
+  );
 });
