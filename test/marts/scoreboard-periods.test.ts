@@ -83,6 +83,60 @@ describe.each(targets)('scoreboard periods and definitions on $engine', (target)
     },
   );
 
+  it.skipIf(target.unavailable)(
+    'a lead dated after the as-of day does not count, even in its month',
+    async () => {
+      const { knex, adapter } = t.wh;
+      const at = (iso: string) => adapter.timestamp(new Date(iso));
+      await knex('dim_customer').insert({
+        customer_id: 7,
+        full_name: 'Late Lead',
+        first_seen: at('2024-07-01T00:00:00Z'),
+        last_seen: at('2024-07-01T00:00:00Z'),
+        record_count: 1,
+      });
+      await knex('customer_crosswalk').insert({
+        source: 'crm',
+        source_key: 'C7',
+        customer_id: 7,
+        match_rule: 'email',
+        match_score: 1,
+        linked_at: at('2024-07-01T00:00:00Z'),
+      });
+      await knex('stg_contact').insert({
+        source: 'crm',
+        source_key: 'C7',
+        full_name: 'Late Lead',
+        source_created_at: at('2024-06-20T09:00:00Z'),
+      });
+      await knex('stg_interaction').insert({
+        source: 'crm',
+        source_key: 'i-late',
+        customer_source_key: 'C7',
+        direction: 'inbound',
+        channel: 'email',
+        occurred_at: at('2024-06-20T09:05:00Z'),
+      });
+      try {
+        const june = async (asOf: string) => {
+          await buildMarts(t.wh, { asOf, scoreboard: SCOREBOARD });
+          return (await rows(['indicator', 'period', 'actual'])).find(
+            (r) => r[0] === 'leads' && r[1] === '2024-06',
+          )?.[2];
+        };
+        expect(await june('2024-06-12')).toBe(1);
+        expect(await june('2024-06-19')).toBe(1);
+        expect(await june('2024-06-20')).toBe(2);
+      } finally {
+        await knex('stg_interaction').where({ source: 'crm', source_key: 'i-late' }).delete();
+        await knex('stg_contact').where({ source: 'crm', source_key: 'C7' }).delete();
+        await knex('customer_crosswalk').where({ source: 'crm', source_key: 'C7' }).delete();
+        await knex('fct_interaction').where({ customer_id: 7 }).delete();
+        await knex('dim_customer').where({ customer_id: 7 }).delete();
+      }
+    },
+  );
+
   it.skipIf(target.unavailable)('CAC without any spend source says so instead of 0', async () => {
     const spend = await t.wh.knex('stg_spend').select('*');
     await t.wh.knex('stg_spend').delete();
@@ -132,6 +186,51 @@ describe.each(targets)('scoreboard periods and definitions on $engine', (target)
         [40, false],
         [15, true],
       ]);
+    },
+  );
+
+  it.skipIf(target.unavailable)(
+    'a failed build, or one that finds the lock taken, records no targets',
+    async () => {
+      await buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: SCOREBOARD });
+      const current = async () =>
+        (
+          (await t.wh.knex('scoreboard_target').whereNull('valid_to').orderBy('indicator')) as Array<{
+            indicator: string;
+            target: number;
+          }>
+        ).map((r) => [r.indicator, Number(r.target)]);
+      const before = await current();
+      expect(before).toContainEqual(['cac', 40]);
+      const changed = {
+        ...SCOREBOARD,
+        indicators: SCOREBOARD.indicators!.map((i) => (i.indicator === 'cac' ? { ...i, target: 25 } : i)),
+      };
+      // Fails halfway through the marts (the caller's progress hook throws).
+      await expect(
+        buildMarts(t.wh, {
+          asOf: '2024-06-30',
+          scoreboard: changed,
+          onProgress: (e) => {
+            if (e.step === 'mart_cohort_retention') throw new Error('disk full');
+          },
+        }),
+      ).rejects.toThrow('disk full');
+      expect(await current()).toEqual(before);
+      // Another build holds the lock.
+      const lock = await t.wh.adapter.tryLock(t.wh.knex, 'crm-etl:marts');
+      try {
+        await expect(buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: changed })).rejects.toThrow(
+          /being rebuilt by another run/,
+        );
+      } finally {
+        await lock?.release();
+      }
+      expect(await current()).toEqual(before);
+      // The same config in a build that succeeds is recorded.
+      await buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: changed });
+      expect(await current()).toContainEqual(['cac', 25]);
+      await buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: SCOREBOARD });
     },
   );
 

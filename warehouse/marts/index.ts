@@ -23,7 +23,7 @@ import type { ScoreboardConfig } from './scoreboard-config.js';
 import { buildProfitability } from './profitability.js';
 import { buildRfm } from './rfm.js';
 import { buildScoreboard } from './scoreboard.js';
-import { scoreboardInUse, type ScoreboardOrigin } from './scoreboard-targets.js';
+import { recordScoreboard, scoreboardInUse, type ScoreboardOrigin } from './scoreboard-targets.js';
 
 /** What the marts read. */
 const INPUT_TABLES = ['stg_order', 'stg_interaction', 'stg_spend', 'dim_customer', 'customer_crosswalk'];
@@ -111,6 +111,8 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       swapBuildTables(wh, (table) => options.onProgress?.({ phase: 'swap', step: table, seconds: 0 })),
     );
     if (swapped.note) ctx.notes.push(`Swap: ${swapped.note}`);
+    // Targets are recorded once the marts judged against them are in, still under the lock.
+    if (inUse.origin === 'config') await recordScoreboard(wh, inUse.config);
     const unlinkedInteractions = await unlinked(ctx);
     if (unlinkedInteractions > 0) {
       ctx.notes.push(

@@ -68,6 +68,7 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
     }
   };
   const inbound = `direction = 'inbound'`;
+  const upTo = (instant: string) => `${sql.daysBetween(instant, `'${ctx.asOf}'`)} >= 0`;
   await add(
     `SELECT period_idx AS p, COUNT(*) AS n FROM ${customerPeriods(ctx)} a GROUP BY period_idx`,
     (f, r) => (f.active = Number(r.n)),
@@ -120,22 +121,22 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
   // A lead counts in the month it happened in its source: the earliest of the record's created /
   // submitted date, its first order and its first interaction, over all of the customer's records.
   // dim_customer.first_seen is load time and would put every historical lead in the load month.
+  // Nothing dated after the as-of day counts, even within its month (`upTo`: by calendar day, the
+  // same on every engine however it stores instants).
   await add(
     `SELECT p, COUNT(*) AS n FROM (
        SELECT customer_id, ${period('MIN(m)')} AS p FROM (
          SELECT x.customer_id, ${sql.monthIndex('c.source_created_at')} AS m
            FROM stg_contact c JOIN customer_crosswalk x ON x.source = c.source AND x.source_key = c.source_key
-          WHERE c.source_created_at IS NOT NULL
+          WHERE c.source_created_at IS NOT NULL AND ${upTo('c.source_created_at')}
          UNION ALL
          SELECT customer_id, ${sql.monthIndex('order_date')} AS m FROM ${build('fct_order')}
           WHERE order_date IS NOT NULL AND order_date <= '${ctx.asOf}'
          UNION ALL
          SELECT customer_id, ${sql.monthIndex('occurred_at')} AS m FROM ${build('fct_interaction')}
-          WHERE occurred_at IS NOT NULL
+          WHERE occurred_at IS NOT NULL AND ${upTo('occurred_at')}
        ) d GROUP BY customer_id
      ) l GROUP BY p`,
-    // Instants are stored differently per engine; whole months compare the same everywhere
-    // (`add` drops periods after the as-of one).
     (f, r) => (f.leads = Number(r.n)),
   );
   // Lead response: each customer's first inbound contact and the first outbound one after it.
@@ -144,8 +145,9 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
        SELECT ${period(sql.monthIndex('f.first_in'))} AS p,
          ${sql.round(wh.adapter.secondsBetween('f.first_in', 'MIN(o.occurred_at)'), 0)} AS secs
        FROM (SELECT customer_id, MIN(occurred_at) AS first_in FROM ${build('fct_interaction')}
-             WHERE ${inbound} AND occurred_at IS NOT NULL GROUP BY customer_id) f
-       JOIN ${build('fct_interaction')} o ON o.customer_id = f.customer_id AND o.direction = 'outbound' AND o.occurred_at >= f.first_in
+             WHERE ${inbound} AND occurred_at IS NOT NULL AND ${upTo('occurred_at')} GROUP BY customer_id) f
+       JOIN ${build('fct_interaction')} o ON o.customer_id = f.customer_id AND o.direction = 'outbound'
+         AND o.occurred_at >= f.first_in AND ${upTo('o.occurred_at')}
        GROUP BY f.customer_id, f.first_in
      ) r GROUP BY p`,
     (f, r) => ((f.answered = Number(r.n)), (f.responseSeconds = Number(r.secs))),
