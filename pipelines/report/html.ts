@@ -32,7 +32,7 @@ function card(s: IndicatorSeries, currency: string | null, family: readonly Indi
     r.actual === null
       ? ''
       : s.rows.length > 1
-        ? trendChart(points, r.target, color, goal)
+        ? trendChart(points, r.target, color, goal, (v) => formatValue(v, s.unit, currency))
         : gaugeChart(
             { value: r.actual, text: value(r.actual) },
             r.target === null ? null : { value: r.target, text: value(r.target) },

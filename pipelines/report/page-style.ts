@@ -26,6 +26,8 @@ h3 { font-size: 14px; margin: 0; font-weight: 600; }
 svg { display: block; max-width: 100%; height: auto; }
 svg text { font-size: 11px; fill: var(--ink); }
 svg .axis { fill: var(--muted); font-size: 10.5px; }
+/* A trend's value labels sit inside the plot: a white halo keeps them legible over the line. */
+svg.trend:not(.gauge) .scale { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 svg .label { font-size: 12px; }
 svg .value { font-size: 12px; font-weight: 600; }
 svg .cellText { font-size: 11px; }
