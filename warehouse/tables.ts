@@ -218,4 +218,6 @@ export const CONTRACT_TABLES: readonly string[] = Object.freeze([
   'mart_customer_clv',
   'mart_segment_profitability',
   'mart_scoreboard',
+  // Since 0009: per manager and month.
+  'mart_manager_activity',
 ]);

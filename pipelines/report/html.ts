@@ -54,7 +54,7 @@ function card(s: IndicatorSeries, currency: string | null, family: readonly Indi
   ${chart}
   ${
     family.length > 0
-      ? `<p class="bysource">By source: ${family
+      ? `<p class="bysource">${s.indicator === 'reply_hours' ? 'By manager' : 'By source'}: ${family
           .map(
             (m) => `${esc(m.indicator.slice(m.indicator.indexOf(':') + 1))} ${esc(value(m.latest.actual))}`,
           )
@@ -129,8 +129,9 @@ export function renderScoreboardHtml(data: ScoreboardReport): string {
   const periodLine = data.period
     ? `Figures for <b>${esc(data.period)}</b>, the last complete period${data.runningPeriod ? `; ${esc(data.runningPeriod)} is still running and shown apart as partial` : ''}. Data-quality and value indicators show the state on the build day.`
     : '';
-  // Families (per segment, per source) get a card only with a target: the segment bars show every
-  // segment's profit, the duplicate-rate card lists every source's rate.
+  // Families (per segment, per source, per manager) get a card only with a target: the segment bars
+  // show every segment's profit, the duplicate-rate card lists every source's rate, the reply-time
+  // card every manager's.
   const cards = (horizon: 'short' | 'long', family: boolean) =>
     series
       .filter(
@@ -145,7 +146,12 @@ export function renderScoreboardHtml(data: ScoreboardReport): string {
           data.currency,
           s.indicator === 'duplicate_rate'
             ? series.filter((m) => m.indicator.startsWith('duplicate_rate:'))
-            : [],
+            : s.indicator === 'reply_hours'
+              ? // Managers who replied in the card's period, at that period.
+                series.filter(
+                  (m) => m.indicator.startsWith('reply_hours:') && m.latest.period === s.latest.period,
+                )
+              : [],
         ),
       )
       .join('\n');

@@ -84,6 +84,9 @@ describe('program ROI', () => {
     responseSeconds: 0,
     spendRows: 0,
     moneyGap: null,
+    replies: 0,
+    replyHours: null,
+    replyByOwner: [],
   });
 
   it('is (attributed margin above the pre-program mean − cumulative cost) / cumulative cost', () => {

@@ -11,6 +11,7 @@ export const MART_TABLES = [
   'mart_cohort_retention',
   'mart_customer_clv',
   'mart_segment_profitability',
+  'mart_manager_activity',
   'mart_scoreboard',
 ] as const;
 

@@ -20,6 +20,7 @@ import { linkCustomers, type LinkStats } from '../identity/link-customers.js';
 import { refSource } from '../identity/customer-ref.js';
 import { resolveOptions, type BuildMartsOptions, type MartProgress } from './options.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
+import { buildManagerActivity } from './manager-activity.js';
 import { buildProfitability } from './profitability.js';
 import { buildRfm } from './rfm.js';
 import { buildScoreboard } from './scoreboard.js';
@@ -106,6 +107,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       () => buildProfitability(ctx),
       'mart_segment_profitability',
     );
+    await step('build', 'mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
     await step('build', 'mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
     const swapped = await step('commit', 'swap', () =>
       swapBuildTables(wh, (table) => options.onProgress?.({ phase: 'swap', step: table, seconds: 0 })),

@@ -57,6 +57,15 @@ export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
     "mean hours from a customer's first inbound contact to the first outbound contact after it, over the first contacts of the period that were answered",
   ),
   spec(
+    'reply_hours',
+    'Reply time (median)',
+    'short',
+    'hours',
+    'down',
+    'series',
+    'median hours from an inbound interaction (a letter, a form, a call in) to the first outbound one answering it (same customer, same thread when both have one), over the replies sent in the period; per manager (the owner of the reply): reply_hours:<owner>',
+  ),
+  spec(
     'duplicate_rate',
     'Duplicate rate',
     'short',
@@ -145,6 +154,9 @@ export const SEGMENT_PROFIT_PREFIX = 'profit_per_customer:';
 /** Duplicate rate within one source: `duplicate_rate:<source>`. */
 export const SOURCE_DUPLICATE_PREFIX = 'duplicate_rate:';
 
+/** Reply time of one manager (owner of the reply): `reply_hours:<owner>`. */
+export const MANAGER_REPLY_PREFIX = 'reply_hours:';
+
 const BY_NAME = new Map(INDICATORS.map((i) => [i.name, i]));
 
 /** The spec of an indicator name, including the per-segment profit family; undefined if unknown. */
@@ -158,6 +170,10 @@ export function indicatorSpec(name: string): IndicatorSpec | undefined {
   if (name.startsWith(SOURCE_DUPLICATE_PREFIX) && name.length > SOURCE_DUPLICATE_PREFIX.length) {
     const source = name.slice(SOURCE_DUPLICATE_PREFIX.length);
     return { ...BY_NAME.get('duplicate_rate')!, name, title: `Duplicate rate: ${source}` };
+  }
+  if (name.startsWith(MANAGER_REPLY_PREFIX) && name.length > MANAGER_REPLY_PREFIX.length) {
+    const owner = name.slice(MANAGER_REPLY_PREFIX.length);
+    return { ...BY_NAME.get('reply_hours')!, name, title: `Reply time: ${owner}` };
   }
   return undefined;
 }

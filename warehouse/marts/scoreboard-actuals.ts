@@ -4,6 +4,8 @@ import { revenueFilter, type MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
 import { MoneyConverter } from './currency.js';
+import { REPLY } from './manager-activity.js';
+import { percentilesSql } from './percentile.js';
 
 /** Per-period aggregates the engine computes for the scoreboard (a few rows per period). */
 export interface PeriodFacts {
@@ -22,6 +24,11 @@ export interface PeriodFacts {
   responseSeconds: number;
   /** Why revenue, margin or spend of the period are incomplete (a currency without a rate), else null. */
   moneyGap: string | null;
+  /** Inbound interactions answered by a reply in the period, and the median hours to it (null: none). */
+  replies: number;
+  replyHours: number | null;
+  /** The same per manager (owner of the reply, '' unknown). */
+  replyByOwner: Array<{ owner: string; replies: number; hours: number }>;
 }
 
 /** Snapshot aggregates: the state of the warehouse now. */
@@ -50,6 +57,9 @@ const EMPTY: PeriodFacts = {
   answered: 0,
   responseSeconds: 0,
   moneyGap: null,
+  replies: 0,
+  replyHours: null,
+  replyByOwner: [],
 };
 
 export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodFacts>> {
@@ -151,6 +161,22 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
        GROUP BY f.customer_id, f.first_in
      ) r GROUP BY p`,
     (f, r) => ((f.answered = Number(r.n)), (f.responseSeconds = Number(r.secs))),
+  );
+  // Median hours to reply to an inbound interaction, by the period of the reply, overall and per
+  // manager (manager-activity.ts matched each inbound to its reply).
+  const replies = `(SELECT ${period(sql.monthIndex('reply_month'))} AS p, reply_owner, secs FROM ${REPLY}) r`;
+  const hours = sql.round(sql.ratio('p50', '3600'), 2);
+  await add(
+    `SELECT p, n, ${hours} AS hours FROM (${percentilesSql(sql, replies, ['p'], 'secs', { p50: 50 })}) m`,
+    (f, r) => ((f.replies = Number(r.n)), (f.replyHours = Number(r.hours))),
+  );
+  await add(
+    `SELECT p, reply_owner, n, ${hours} AS hours FROM (${percentilesSql(sql, replies, ['p', 'reply_owner'], 'secs', { p50: 50 })}) m`,
+    (f, r) =>
+      (f.replyByOwner = [
+        ...f.replyByOwner,
+        { owner: String(r.reply_owner), replies: Number(r.n), hours: Number(r.hours) },
+      ]),
   );
   return facts;
 }

@@ -2,7 +2,7 @@ import type { PeriodFacts, SnapshotFacts } from './scoreboard-actuals.js';
 import { costPeriodStartMonth, MONTHS_PER_PERIOD, periodLabel, type PeriodGrain } from './periods.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
 import type { SeriesPoint } from './scoreboard-status.js';
-import { SEGMENT_PROFIT_PREFIX, SOURCE_DUPLICATE_PREFIX } from './indicators.js';
+import { MANAGER_REPLY_PREFIX, SEGMENT_PROFIT_PREFIX, SOURCE_DUPLICATE_PREFIX } from './indicators.js';
 
 /** Half away from zero, like the SQL side (Math.round alone sends −x.5 up). */
 const round = (value: number, digits: number) =>
@@ -69,6 +69,22 @@ export function seriesIndicators(
       f && f.answered > 0 ? round(f.responseSeconds / f.answered / 3600, 2) : null,
       `mean over ${f?.answered ?? 0} answered first contacts`,
     );
+    push(
+      'reply_hours',
+      p,
+      f?.replyHours ?? null,
+      `median over ${f?.replies ?? 0} answered inbound interactions`,
+    );
+    for (const m of f?.replyByOwner ?? []) {
+      // Replies by nobody known (no owner) stay in the overall figure only.
+      if (m.owner !== '')
+        push(
+          MANAGER_REPLY_PREFIX + m.owner,
+          p,
+          m.hours,
+          `median over ${m.replies} answered inbound interactions`,
+        );
+    }
     const retention = previous && previous.active > 0 ? (f?.retained ?? 0) / previous.active : null;
     const before = periodLabel(p - 1, grain);
     const kept = f?.retained ?? 0;
@@ -185,6 +201,8 @@ export function missingReason(
       return `no customers bought in ${label}`;
     case 'lead_response_hours':
       return `no first inbound contact in ${label} was answered`;
+    case 'reply_hours':
+      return `no inbound interaction was answered in ${label}`;
     case 'clv_avg':
       return `no revenue orders up to ${label}`;
     case 'program_roi':
