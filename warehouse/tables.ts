@@ -220,4 +220,6 @@ export const CONTRACT_TABLES: readonly string[] = Object.freeze([
   'mart_scoreboard',
   // Since 0009: per manager and month.
   'mart_manager_activity',
+  // Since 0010: the lead funnel.
+  'mart_lead_funnel',
 ]);

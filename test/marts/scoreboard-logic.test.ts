@@ -80,6 +80,8 @@ describe('program ROI', () => {
     margin,
     spend: 0,
     leads: 0,
+    converted: 0,
+    leadsOpen: 0,
     answered: 0,
     responseSeconds: 0,
     spendRows: 0,

@@ -12,6 +12,7 @@ export const MART_TABLES = [
   'mart_customer_clv',
   'mart_segment_profitability',
   'mart_manager_activity',
+  'mart_lead_funnel',
   'mart_scoreboard',
 ] as const;
 

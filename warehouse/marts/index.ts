@@ -20,6 +20,7 @@ import { linkCustomers, type LinkStats } from '../identity/link-customers.js';
 import { refSource } from '../identity/customer-ref.js';
 import { resolveOptions, type BuildMartsOptions, type MartProgress } from './options.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
+import { buildLeadFunnel } from './lead-funnel.js';
 import { buildManagerActivity } from './manager-activity.js';
 import { buildProfitability } from './profitability.js';
 import { buildRfm } from './rfm.js';
@@ -108,6 +109,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       'mart_segment_profitability',
     );
     await step('build', 'mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
+    await step('build', 'mart_lead_funnel', () => buildLeadFunnel(ctx), 'mart_lead_funnel');
     await step('build', 'mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
     const swapped = await step('commit', 'swap', () =>
       swapBuildTables(wh, (table) => options.onProgress?.({ phase: 'swap', step: table, seconds: 0 })),

@@ -48,6 +48,15 @@ export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
     "customers whose earliest date in the sources falls in the period: the record's created/submitted date (form time), first order or first interaction, whichever is first; never the load time",
   ),
   spec(
+    'lead_conversion_rate',
+    'Lead conversion',
+    'short',
+    'ratio',
+    'up',
+    'series',
+    "leads of the period (mart_lead_funnel) whose customer made a first revenue order on the lead's day or within funnel.conversionDays days after it (default 90) ÷ leads of the period; recent periods rise while their leads are still within the window",
+  ),
+  spec(
     'lead_response_hours',
     'Lead response time',
     'short',

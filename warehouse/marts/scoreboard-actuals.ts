@@ -4,6 +4,7 @@ import { revenueFilter, type MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
 import { MoneyConverter } from './currency.js';
+import { LEAD } from './lead-funnel.js';
 import { REPLY } from './manager-activity.js';
 import { percentilesSql } from './percentile.js';
 
@@ -19,6 +20,9 @@ export interface PeriodFacts {
   /** Spend rows staged for the period: without any, CAC has no data (not a CAC of 0). */
   spendRows: number;
   leads: number;
+  /** Of the period's leads: converted to a first order within funnel.conversionDays, and not yet but still within that window. */
+  converted: number;
+  leadsOpen: number;
   /** First inbound contacts answered, and the sum of their whole-second response times. */
   answered: number;
   responseSeconds: number;
@@ -54,6 +58,8 @@ const EMPTY: PeriodFacts = {
   spend: 0,
   spendRows: 0,
   leads: 0,
+  converted: 0,
+  leadsOpen: 0,
   answered: 0,
   responseSeconds: 0,
   moneyGap: null,
@@ -128,26 +134,16 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
       convert(f, r, (rate) => (f.spend = cents(f.spend + Number(r.spend) * rate)));
     },
   );
-  // A lead counts in the month it happened in its source: the earliest of the record's created /
-  // submitted date, its first order and its first interaction, over all of the customer's records.
-  // dim_customer.first_seen is load time and would put every historical lead in the load month.
-  // Nothing dated after the as-of day counts, even within its month (`upTo`: by calendar day, the
-  // same on every engine however it stores instants).
+  // Leads from the lead funnel (lead-funnel.ts): a customer's lead is the earliest thing the
+  // sources date for them (created / submitted date, first interaction or order), up to the as-of
+  // day; dim_customer.first_seen is load time and would put every historical lead in the load month.
+  // Converted: a first order within funnel.conversionDays; open: leads not converted yet whose
+  // window has not ended (they may still convert).
   await add(
-    `SELECT p, COUNT(*) AS n FROM (
-       SELECT customer_id, ${period('MIN(m)')} AS p FROM (
-         SELECT x.customer_id, ${sql.monthIndex('c.source_created_at')} AS m
-           FROM stg_contact c JOIN customer_crosswalk x ON x.source = c.source AND x.source_key = c.source_key
-          WHERE c.source_created_at IS NOT NULL AND ${upTo('c.source_created_at')}
-         UNION ALL
-         SELECT customer_id, ${sql.monthIndex('order_date')} AS m FROM ${build('fct_order')}
-          WHERE order_date IS NOT NULL AND order_date <= '${ctx.asOf}'
-         UNION ALL
-         SELECT customer_id, ${sql.monthIndex('occurred_at')} AS m FROM ${build('fct_interaction')}
-          WHERE occurred_at IS NOT NULL AND ${upTo('occurred_at')}
-       ) d GROUP BY customer_id
-     ) l GROUP BY p`,
-    (f, r) => (f.leads = Number(r.n)),
+    `SELECT p, COUNT(*) AS n, SUM(converted) AS converted,
+       SUM(CASE WHEN converted = 0 AND ${sql.daysBetween('lead_at', `'${ctx.asOf}'`)} < ${ctx.funnel.conversionDays} THEN 1 ELSE 0 END) AS open_
+     FROM (SELECT ${period(sql.monthIndex('month'))} AS p, lead_at, converted FROM ${LEAD}) l GROUP BY p`,
+    (f, r) => ((f.leads = Number(r.n)), (f.converted = Number(r.converted)), (f.leadsOpen = Number(r.open_))),
   );
   // Lead response: each customer's first inbound contact and the first outbound one after it.
   await add(

@@ -27,6 +27,8 @@ export function seriesIndicators(
   lastPeriod: number,
   config: ScoreboardConfig,
   grain: PeriodGrain,
+  /** funnel.conversionDays, for the conversion rate's note. */
+  conversionDays = 90,
 ): Map<string, SeriesPoint[]> {
   const out = new Map<string, SeriesPoint[]>();
   const push = (name: string, period: number, actual: number | null, base?: string) => {
@@ -63,6 +65,14 @@ export function seriesIndicators(
     const newCustomers = f?.newCustomers ?? 0;
     push('new_customers', p, newCustomers);
     push('leads', p, f?.leads ?? 0);
+    const open = f?.leadsOpen ?? 0;
+    push(
+      'lead_conversion_rate',
+      p,
+      ratio(f?.converted ?? 0, f?.leads ?? 0),
+      `${f?.converted ?? 0} of ${f?.leads ?? 0} leads made a first order within ${conversionDays} days` +
+        (open > 0 ? `; ${open} still within that window` : ''),
+    );
     push(
       'lead_response_hours',
       p,
@@ -201,6 +211,8 @@ export function missingReason(
       return `no customers bought in ${label}`;
     case 'lead_response_hours':
       return `no first inbound contact in ${label} was answered`;
+    case 'lead_conversion_rate':
+      return `no leads in ${label}`;
     case 'reply_hours':
       return `no inbound interaction was answered in ${label}`;
     case 'clv_avg':

@@ -96,7 +96,7 @@ export async function buildScoreboard(ctx: MartContext): Promise<ScoreboardRow[]
   const current = periodOfMonth(monthIndexOf(ctx.asOf), grain);
   const { complete, running } = reportingPeriods(ctx.asOf, grain);
   const facts = await periodFacts(ctx);
-  const series = seriesIndicators(facts, current, config, grain);
+  const series = seriesIndicators(facts, current, config, grain, ctx.funnel.conversionDays);
   const history = await snapshotHistory(ctx, current);
   // Predicted CLV and profit add up converted amounts: with some left out they are no figure.
   const fxGap = moneyGap(ctx);
