@@ -54,7 +54,7 @@ function card(s: IndicatorSeries, currency: string | null, family: readonly Indi
   ${chart}
   ${
     family.length > 0
-      ? `<p class="bysource">${s.indicator === 'reply_hours' ? 'By manager' : 'By source'}: ${family
+      ? `<p class="bysource">${s.indicator === 'reply_hours' ? 'By manager' : s.indicator === 'cac' ? 'By channel' : 'By source'}: ${family
           .map(
             (m) => `${esc(m.indicator.slice(m.indicator.indexOf(':') + 1))} ${esc(value(m.latest.actual))}`,
           )
@@ -146,10 +146,10 @@ export function renderScoreboardHtml(data: ScoreboardReport): string {
           data.currency,
           s.indicator === 'duplicate_rate'
             ? series.filter((m) => m.indicator.startsWith('duplicate_rate:'))
-            : s.indicator === 'reply_hours'
-              ? // Managers who replied in the card's period, at that period.
+            : s.indicator === 'reply_hours' || s.indicator === 'cac'
+              ? // Managers who replied / channels that brought customers in the card's period.
                 series.filter(
-                  (m) => m.indicator.startsWith('reply_hours:') && m.latest.period === s.latest.period,
+                  (m) => m.indicator.startsWith(`${s.indicator}:`) && m.latest.period === s.latest.period,
                 )
               : [],
         ),

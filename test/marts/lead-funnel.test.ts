@@ -62,6 +62,12 @@ const ORDERS: Order[] = [
   ['o5', 5, '2024-01-10', 70],
 ];
 
+/** Marketing spend named by the funnel's channel (the UTM source). */
+const SPEND: Array<[string, string, string, number]> = [
+  ['sp-apr', 'yandex', '2024-04-01', 300],
+  ['sp-jun', 'yandex', '2024-06-01', 100],
+];
+
 async function seed(t: TestWarehouse): Promise<void> {
   const { knex, adapter } = t.wh;
   const at = (iso: string) => adapter.timestamp(new Date(iso));
@@ -127,6 +133,16 @@ async function seed(t: TestWarehouse): Promise<void> {
       owner,
     })),
   ]);
+  await knex('stg_spend').insert(
+    SPEND.map(([key, channel, start, amount]) => ({
+      source: 'mkt',
+      source_key: key,
+      channel,
+      period_start: start,
+      amount,
+      currency: 'RUB',
+    })),
+  );
   await knex('stg_order').insert(
     ORDERS.map(([key, id, date, amount]) => ({
       source: 'crm',
@@ -202,6 +218,15 @@ describe.each(targets)('mart_lead_funnel on $engine', (target) => {
       ]);
     },
   );
+
+  it.skipIf(target.unavailable)("CAC per channel by the funnel's channel names", async () => {
+    await buildMarts(t.wh, { asOf: '2024-06-30' });
+    // April: 300 on Yandex, one new customer from a Yandex lead (1); June: 100, customer 2.
+    expect(await board('cac:yandex')).toEqual([
+      ['2024-04', 300, '1 new customers'],
+      ['2024-06', 100, '1 new customers'],
+    ]);
+  });
 
   it.skipIf(target.unavailable)('takes the conversion window from funnel.conversionDays', async () => {
     await buildMarts(t.wh, { asOf: '2024-06-30', funnel: { conversionDays: 30 } });

@@ -89,6 +89,8 @@ describe('program ROI', () => {
     replies: 0,
     replyHours: null,
     replyByOwner: [],
+    spendByChannel: {},
+    newByChannel: {},
   });
 
   it('is (attributed margin above the pre-program mean − cumulative cost) / cumulative cost', () => {

@@ -33,9 +33,16 @@ describe.each(targets)('scoreboard on $engine', (target) => {
         'horizon',
         'unit',
       ]);
-      // 53 values and five indicators without data in June (each with a note instead of a number).
-      expect(all).toHaveLength(58);
+      // 56 values and five indicators without data in June (each with a note instead of a number).
+      expect(all).toHaveLength(61);
       const pick = (indicator: string) => all.filter((r) => r[0] === indicator).map((r) => r.slice(1, 7));
+      // CAC per channel, by the channel of each new customer's lead (here their first orders): in
+      // January 100.01 on the web for Anna and Eva, 50 at the fair for Boris; in March 30 for Clara.
+      expect(pick('cac:web').map((r) => r.slice(0, 2))).toEqual([
+        ['2024-01', 50.01],
+        ['2024-03', 30],
+      ]);
+      expect(pick('cac:fair').map((r) => r.slice(0, 2))).toEqual([['2024-01', 50]]);
       expect(pick('returning_customer_ratio')).toEqual([
         ['2024-01', 0, 0, 0.4, '2024-12-31', 'on track'], // on the line from the baseline
         ['2024-02', 1, 0, 0.4, '2024-12-31', 'met'],

@@ -136,7 +136,7 @@ export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
     'money',
     'down',
     'series',
-    'marketing spend of the period (stg_spend) ÷ new customers of the period',
+    "marketing spend of the period (stg_spend) ÷ new customers of the period; per channel (cac:<channel>): spend on the channel ÷ new customers whose lead came from it, by the lead funnel's channel names",
   ),
   spec(
     'profit_per_customer',
@@ -163,6 +163,8 @@ export const SEGMENT_PROFIT_PREFIX = 'profit_per_customer:';
 /** Duplicate rate within one source: `duplicate_rate:<source>`. */
 export const SOURCE_DUPLICATE_PREFIX = 'duplicate_rate:';
 
+/** CAC of one channel (the lead funnel's channel names): `cac:<channel>`. */
+export const CHANNEL_CAC_PREFIX = 'cac:';
 /** Reply time of one manager (owner of the reply): `reply_hours:<owner>`. */
 export const MANAGER_REPLY_PREFIX = 'reply_hours:';
 
@@ -179,6 +181,15 @@ export function indicatorSpec(name: string): IndicatorSpec | undefined {
   if (name.startsWith(SOURCE_DUPLICATE_PREFIX) && name.length > SOURCE_DUPLICATE_PREFIX.length) {
     const source = name.slice(SOURCE_DUPLICATE_PREFIX.length);
     return { ...BY_NAME.get('duplicate_rate')!, name, title: `Duplicate rate: ${source}` };
+  }
+  if (name.startsWith(CHANNEL_CAC_PREFIX) && name.length > CHANNEL_CAC_PREFIX.length) {
+    const channel = name.slice(CHANNEL_CAC_PREFIX.length);
+    return {
+      ...BY_NAME.get('cac')!,
+      name,
+      title: `CAC: ${channel}`,
+      formula: `spend of the period on channel ${channel} ÷ new customers of the period whose lead came from ${channel} (the lead funnel's channel: UTM source, else form, else source)`,
+    };
   }
   if (name.startsWith(MANAGER_REPLY_PREFIX) && name.length > MANAGER_REPLY_PREFIX.length) {
     const owner = name.slice(MANAGER_REPLY_PREFIX.length);

@@ -33,6 +33,9 @@ export interface PeriodFacts {
   replyHours: number | null;
   /** The same per manager (owner of the reply, '' unknown). */
   replyByOwner: Array<{ owner: string; replies: number; hours: number }>;
+  /** Per channel (the lead funnel's channel names): spend of the period, and new customers whose lead came from it. */
+  spendByChannel: Record<string, number>;
+  newByChannel: Record<string, number>;
 }
 
 /** Snapshot aggregates: the state of the warehouse now. */
@@ -66,6 +69,8 @@ const EMPTY: PeriodFacts = {
   replies: 0,
   replyHours: null,
   replyByOwner: [],
+  spendByChannel: {},
+  newByChannel: {},
 };
 
 export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodFacts>> {
@@ -133,6 +138,28 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
       f.spendRows += Number(r.n);
       convert(f, r, (rate) => (f.spend = cents(f.spend + Number(r.spend) * rate)));
     },
+  );
+  // CAC per channel: spend by its channel, new customers by the channel of their lead (the funnel's
+  // names: UTM source, else form, else source), so a spend row for 'yandex' meets Yandex's leads.
+  await add(
+    `SELECT m, ${period('m')} AS p, currency, channel, ${sql.round('SUM(amount)')} AS spend
+     FROM (SELECT ${sql.monthIndex('period_start')} AS m, amount, currency, channel FROM stg_spend
+           WHERE amount IS NOT NULL AND period_start IS NOT NULL AND channel IS NOT NULL AND channel <> '') s
+     GROUP BY m, currency, channel`,
+    (f, r) =>
+      convert(f, r, (rate) => {
+        const c = String(r.channel);
+        f.spendByChannel = {
+          ...f.spendByChannel,
+          [c]: cents((f.spendByChannel[c] ?? 0) + Number(r.spend) * rate),
+        };
+      }),
+  );
+  await add(
+    `SELECT p, channel, COUNT(*) AS n FROM (
+       SELECT ${period('b.first_month')} AS p, l.channel FROM ${BUYER} b JOIN ${LEAD} l ON l.customer_id = b.customer_id
+     ) c GROUP BY p, channel`,
+    (f, r) => (f.newByChannel = { ...f.newByChannel, [String(r.channel)]: Number(r.n) }),
   );
   // Leads from the lead funnel (lead-funnel.ts): a customer's lead is the earliest thing the
   // sources date for them (created / submitted date, first interaction or order), up to the as-of

@@ -2,7 +2,12 @@ import type { PeriodFacts, SnapshotFacts } from './scoreboard-actuals.js';
 import { costPeriodStartMonth, MONTHS_PER_PERIOD, periodLabel, type PeriodGrain } from './periods.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
 import type { SeriesPoint } from './scoreboard-status.js';
-import { MANAGER_REPLY_PREFIX, SEGMENT_PROFIT_PREFIX, SOURCE_DUPLICATE_PREFIX } from './indicators.js';
+import {
+  CHANNEL_CAC_PREFIX,
+  MANAGER_REPLY_PREFIX,
+  SEGMENT_PROFIT_PREFIX,
+  SOURCE_DUPLICATE_PREFIX,
+} from './indicators.js';
 
 /** Half away from zero, like the SQL side (Math.round alone sends −x.5 up). */
 const round = (value: number, digits: number) =>
@@ -126,6 +131,11 @@ export function seriesIndicators(
       p,
       moneyOk && newCustomers > 0 && (f?.spendRows ?? 0) > 0 ? money(f!.spend, newCustomers) : null,
     );
+    // Per channel, where the channel had spend and brought new customers in the period.
+    for (const [channel, spend] of Object.entries(f?.spendByChannel ?? {})) {
+      const n = f?.newByChannel[channel] ?? 0;
+      if (moneyOk && n > 0) push(CHANNEL_CAC_PREFIX + channel, p, money(spend, n), `${n} new customers`);
+    }
     cumCost += costIn(p);
     if (start !== null && p >= start) {
       gain += config.attributionShare * ((f?.margin ?? 0) - (baselineMargin ?? 0));
