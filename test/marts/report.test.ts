@@ -84,6 +84,15 @@ describe('the scoreboard for people', () => {
     expect(trends.length).toBeGreaterThan(5);
     for (const tr of trends) expect(tr.match(/class="axis scale"/g)?.length, tr).toBeGreaterThanOrEqual(2);
     expect(html).toContain('can&#39;t lose');
+    // The lead funnel of the reported period: its lines add up to the scoreboard's leads.
+    const leads = report.scoreboard.find(
+      (r) => r.indicator === 'leads' && r.period === report.period,
+    )?.actual;
+    expect(report.funnel!.reduce((n, l) => n + l.leads, 0)).toBe(leads);
+    expect(html).toContain('<h2>Lead funnel, 2026-06</h2>');
+    expect(html.match(/<table class="funnel">[\s\S]*?<\/table>/)?.[0].match(/<tr>/g)?.length).toBe(
+      report.funnel!.length + 1,
+    );
   });
 
   it.skipIf(missing)(
