@@ -111,6 +111,11 @@ export const ConfigSchema = z
     identity: IdentitySchema.default({ sourcePriority: [] }),
     /** Targets and program costs of the CRM ROI scoreboard (defaults applied by the marts). */
     scoreboard: scoreboardConfigSchema.optional(),
+    /** The lead funnel: days a lead has to become a first order to count as converted. */
+    funnel: z
+      .object({ conversionDays: z.number().int().min(0).max(3650).default(90) })
+      .strict()
+      .default({ conversionDays: 90 }),
   })
   .strict();
 

@@ -32,6 +32,6 @@ export const STEP_HANDLERS: Readonly<
   },
   marts: async ({ wh, config, logger }) => {
     const { buildMarts } = await import('../warehouse/marts/index.js');
-    return { detail: await buildMarts(wh, { scoreboard: config.scoreboard, logger }) };
+    return { detail: await buildMarts(wh, { scoreboard: config.scoreboard, funnel: config.funnel, logger }) };
   },
 });

@@ -218,4 +218,8 @@ export const CONTRACT_TABLES: readonly string[] = Object.freeze([
   'mart_customer_clv',
   'mart_segment_profitability',
   'mart_scoreboard',
+  // Since 0009: per manager and month.
+  'mart_manager_activity',
+  // Since 0010: the lead funnel.
+  'mart_lead_funnel',
 ]);

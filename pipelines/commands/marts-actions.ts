@@ -22,6 +22,7 @@ export async function martsCommand(ctx: CommandContext, opts: { asOf?: string })
       const r = await buildMarts(wh, {
         asOf: opts.asOf,
         scoreboard,
+        funnel: ctx.loaded?.config.funnel,
         logger: ctx.logger,
         onProgress: (e) => {
           if (e.phase === 'swap') return;

@@ -1,5 +1,5 @@
 import { RFM_SEGMENTS } from '../../transforms/clv/index.js';
-import type { ScoreboardReport, SegmentSummary } from '../../warehouse/marts/report-data.js';
+import type { FunnelLine, ScoreboardReport, SegmentSummary } from '../../warehouse/marts/report-data.js';
 import { escapeHtml as esc, formatDate, formatValue, groupSeries, type IndicatorSeries } from './format.js';
 import { PAGE_STYLE } from './page-style.js';
 import { barChart, cohortHeatmap, STATUS_COLOR } from './svg-charts.js';
@@ -32,7 +32,7 @@ function card(s: IndicatorSeries, currency: string | null, family: readonly Indi
     r.actual === null
       ? ''
       : s.rows.length > 1
-        ? trendChart(points, r.target, color, goal)
+        ? trendChart(points, r.target, color, goal, (v) => formatValue(v, s.unit, currency))
         : gaugeChart(
             { value: r.actual, text: value(r.actual) },
             r.target === null ? null : { value: r.target, text: value(r.target) },
@@ -54,7 +54,7 @@ function card(s: IndicatorSeries, currency: string | null, family: readonly Indi
   ${chart}
   ${
     family.length > 0
-      ? `<p class="bysource">By source: ${family
+      ? `<p class="bysource">${s.indicator === 'reply_hours' ? 'By manager' : s.indicator === 'cac' ? 'By channel' : 'By source'}: ${family
           .map(
             (m) => `${esc(m.indicator.slice(m.indicator.indexOf(':') + 1))} ${esc(value(m.latest.actual))}`,
           )
@@ -106,6 +106,29 @@ function segmentCharts(segments: readonly SegmentSummary[], currency: string | n
   ].join('')}</div>`;
 }
 
+/** The lead funnel of the reported period: one line per channel and manager, most leads first. */
+function funnelTable(lines: readonly FunnelLine[], currency: string | null): string {
+  if (lines.length === 0) return '<p class="empty">No leads in this period.</p>';
+  const num = (v: number) => formatValue(v, 'count');
+  const head = [
+    'Channel',
+    'Manager',
+    'Leads',
+    'Contacted',
+    'Median h to contact',
+    'Converted',
+    'Conversion',
+    'Revenue',
+  ]
+    .map((h, i) => `<th${i > 1 ? ' class="n"' : ''}>${esc(h)}</th>`)
+    .join('');
+  const rows = lines.map(
+    (l) =>
+      `<tr><td>${esc(l.channel || '—')}</td><td>${esc(l.owner || '—')}</td><td class="n">${num(l.leads)}</td><td class="n">${num(l.contacted)}</td><td class="n">${esc(l.medianHours === null ? '—' : formatValue(l.medianHours, 'hours'))}</td><td class="n">${num(l.converted)}</td><td class="n">${esc(formatValue(l.leads > 0 ? l.converted / l.leads : null, 'ratio'))}</td><td class="n">${esc(formatValue(l.revenue, 'money', currency))}</td></tr>`,
+  );
+  return `<div class="scroll"><table class="funnel"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
 function section(title: string, intro: string, body: string): string {
   return `<section><h2>${esc(title)}</h2><p class="intro">${esc(intro)}</p>${body}</section>`;
 }
@@ -129,8 +152,9 @@ export function renderScoreboardHtml(data: ScoreboardReport): string {
   const periodLine = data.period
     ? `Figures for <b>${esc(data.period)}</b>, the last complete period${data.runningPeriod ? `; ${esc(data.runningPeriod)} is still running and shown apart as partial` : ''}. Data-quality and value indicators show the state on the build day.`
     : '';
-  // Families (per segment, per source) get a card only with a target: the segment bars show every
-  // segment's profit, the duplicate-rate card lists every source's rate.
+  // Families (per segment, per source, per manager) get a card only with a target: the segment bars
+  // show every segment's profit, the duplicate-rate card lists every source's rate, the reply-time
+  // card every manager's.
   const cards = (horizon: 'short' | 'long', family: boolean) =>
     series
       .filter(
@@ -145,7 +169,12 @@ export function renderScoreboardHtml(data: ScoreboardReport): string {
           data.currency,
           s.indicator === 'duplicate_rate'
             ? series.filter((m) => m.indicator.startsWith('duplicate_rate:'))
-            : [],
+            : s.indicator === 'reply_hours' || s.indicator === 'cac'
+              ? // Managers who replied / channels that brought customers in the card's period.
+                series.filter(
+                  (m) => m.indicator.startsWith(`${s.indicator}:`) && m.latest.period === s.latest.period,
+                )
+              : [],
         ),
       )
       .join('\n');
@@ -164,6 +193,13 @@ export function renderScoreboardHtml(data: ScoreboardReport): string {
       'Retention, value and cost of customers, and what the CRM program returns.',
       `<div class="grid">${cards('long', false)}</div>`,
     ),
+    data.funnel && data.period
+      ? section(
+          `Lead funnel, ${data.period}`,
+          `Leads by when they happened, by channel (UTM source, else form, else source) and manager: first contact, and a first order within the conversion window.`,
+          funnelTable(data.funnel, data.currency),
+        )
+      : '',
     section(
       'Retention by cohort',
       'Share of each month’s new customers who bought again 1, 2, 3… months later.',

@@ -12,21 +12,40 @@ export interface TrendPoint {
   text: string;
 }
 
-/** An indicator's values over the periods, its target as a dashed line, the latest point in its status colour. */
+/**
+ * Round ticks for a value axis over [lo, hi]: a step of 1, 2, 2.5 or 5 × 10^n giving two or three
+ * intervals (labels of an 86 px chart stay apart), and the axis ends moved out to the ticks at or beyond the data, so every gridline
+ * carries a round label.
+ */
+export function niceTicks(lo: number, hi: number): number[] {
+  const step = niceCeil((hi - lo) / 2);
+  const first = Math.floor(lo / step + 1e-9);
+  const last = Math.ceil(hi / step - 1e-9);
+  const ticks: number[] = [];
+  for (let k = first; k <= last; k++) ticks.push(Number((k * step).toPrecision(12)));
+  return ticks;
+}
+
+/**
+ * An indicator's values over the periods on a labelled value axis (round ticks with light
+ * gridlines, labels inside the plot at its left edge so no width goes to a gutter), its target as
+ * a dashed line, the latest point in its status colour.
+ */
 export function trendChart(
   points: readonly TrendPoint[],
   target: number | null,
   color: string,
   targetText = '',
+  scaleText: (v: number) => string = (v) => String(v),
 ): string {
-  const pad = { l: 6, r: 6, t: 10, b: 16 };
+  const pad = { l: 6, r: 6, t: 13, b: 16 };
   const values = points.map((p) => p.value).concat(target === null ? [] : [target]);
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
-  if (hi - lo < 1e-9) [lo, hi] = [lo - 1, hi + 1];
-  const span = hi - lo;
-  lo -= span * 0.08;
-  hi += span * 0.08;
+  let min = Math.min(...values);
+  let max = Math.max(...values);
+  if (max - min < 1e-9) [min, max] = min === 0 ? [0, 1] : [Math.min(0, min), Math.max(0, max)];
+  const ticks = niceTicks(min, max);
+  const lo = ticks[0]!;
+  const hi = ticks[ticks.length - 1]!;
   const x = (i: number) =>
     points.length === 1 ? W / 2 : pad.l + (i * (W - pad.l - pad.r)) / (points.length - 1);
   const y = (v: number) => pad.t + ((hi - v) * (H - pad.t - pad.b)) / (hi - lo);
@@ -36,6 +55,11 @@ export function trendChart(
   const last = points[points.length - 1];
   return [
     `<svg class="trend" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="trend">`,
+    ...ticks.map(
+      (v) =>
+        `<line class="grid" x1="${pad.l}" x2="${W - pad.r}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="#eaeef2"/>` +
+        `<text x="${pad.l}" y="${f(y(v) - 2)}" class="axis scale">${esc(scaleText(v))}</text>`,
+    ),
     area ? `<polygon points="${area}" fill="${color}" fill-opacity="0.08"/>` : '',
     target === null
       ? ''

@@ -29,11 +29,11 @@ describe('marts of an empty warehouse (SQLite)', () => {
   it('renders an empty scoreboard as a message, not an error', async () => {
     const report = await readScoreboardReport(t.wh);
     // The one lead has a name and nothing else: only completeness (1 of 4 key fields) is measurable;
-    // every other indicator says why it has no value instead of showing 0.
+    // every other indicator (reply time and lead conversion too) says why it has no value instead of showing 0.
     const measured = report.scoreboard.filter((r) => r.actual !== null);
     expect(measured.map((r) => [r.indicator, r.actual])).toEqual([['completeness', 0.25]]);
     const unmeasured = report.scoreboard.filter((r) => r.actual === null);
-    expect(unmeasured).toHaveLength(12);
+    expect(unmeasured).toHaveLength(14);
     for (const r of unmeasured) expect(r.note, r.indicator).toMatch(/^no /);
     const text = renderScoreboardText(report);
     expect(text).toMatch(/Customer data completeness\s+short\s+2026-06 \(state\)\s+25\.0 %/);

@@ -79,7 +79,20 @@ describe('the scoreboard for people', () => {
     const gauges = html.match(/<svg class="trend gauge"[\s\S]*?<\/svg>/g) ?? [];
     expect(gauges.length).toBeGreaterThan(0);
     for (const g of gauges) expect(g.match(/class="axis scale"/g)?.length, g).toBe(3);
+    // A trend has a value axis too: at least two round, labelled ticks.
+    const trends = html.match(/<svg class="trend"[\s\S]*?<\/svg>/g) ?? [];
+    expect(trends.length).toBeGreaterThan(5);
+    for (const tr of trends) expect(tr.match(/class="axis scale"/g)?.length, tr).toBeGreaterThanOrEqual(2);
     expect(html).toContain('can&#39;t lose');
+    // The lead funnel of the reported period: its lines add up to the scoreboard's leads.
+    const leads = report.scoreboard.find(
+      (r) => r.indicator === 'leads' && r.period === report.period,
+    )?.actual;
+    expect(report.funnel!.reduce((n, l) => n + l.leads, 0)).toBe(leads);
+    expect(html).toContain('<h2>Lead funnel, 2026-06</h2>');
+    expect(html.match(/<table class="funnel">[\s\S]*?<\/table>/)?.[0].match(/<tr>/g)?.length).toBe(
+      report.funnel!.length + 1,
+    );
   });
 
   it.skipIf(missing)(
@@ -120,6 +133,27 @@ describe('the scoreboard for people', () => {
             return b.x < v.x - 0.5 || b.x + b.width > v.x + v.width + 0.5; })
           .map((t) => t.textContent)`)) as string[];
         expect(clipped, `clipped at ${width}px`).toEqual([]);
+        // Every trend shows its value scale: two or more labels, drawn (not zero-size), inside the
+        // chart, top to bottom in falling value order, each a round number (a short decimal).
+        const scales =
+          (await page.evaluate(`[...document.querySelectorAll('svg.trend:not(.gauge)')].map((svg) => {
+            const box = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll('text.scale')].map((t) => { const r = t.getBoundingClientRect();
+              return { text: t.textContent, top: r.top, w: r.width, inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5
+                && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5 }; });
+          })`)) as Array<Array<{ text: string; top: number; w: number; inside: boolean }>>;
+        expect(scales.length, `trends at ${width}px`).toBeGreaterThan(5);
+        for (const labels of scales) {
+          expect(labels.length, `scale labels at ${width}px`).toBeGreaterThanOrEqual(2);
+          for (const l of labels) {
+            expect(l.w, `${l.text} drawn at ${width}px`).toBeGreaterThan(0);
+            expect(l.inside, `${l.text} inside its chart at ${width}px`).toBe(true);
+            expect(l.text, 'a round tick').toMatch(/^[-−]?\d[\d\s]*(\.\d{1,2})?(\s%|\sh|\s[A-Z]{3})?$/);
+          }
+          const number = (t: string) => Number(t.replace('−', '-').replace(/[^\d.-]/g, ''));
+          const byTop = [...labels].sort((x, y) => x.top - y.top).map((l) => number(l.text));
+          expect(byTop).toEqual([...byTop].sort((x, y) => y - x));
+        }
         const overflow = (await page.evaluate(
           'document.documentElement.scrollWidth - window.innerWidth',
         )) as number;

@@ -80,10 +80,17 @@ describe('program ROI', () => {
     margin,
     spend: 0,
     leads: 0,
+    converted: 0,
+    leadsOpen: 0,
     answered: 0,
     responseSeconds: 0,
     spendRows: 0,
     moneyGap: null,
+    replies: 0,
+    replyHours: null,
+    replyByOwner: [],
+    spendByChannel: {},
+    newByChannel: {},
   });
 
   it('is (attributed margin above the pre-program mean − cumulative cost) / cumulative cost', () => {

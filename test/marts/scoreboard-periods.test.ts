@@ -83,6 +83,60 @@ describe.each(targets)('scoreboard periods and definitions on $engine', (target)
     },
   );
 
+  it.skipIf(target.unavailable)(
+    'a lead dated after the as-of day does not count, even in its month',
+    async () => {
+      const { knex, adapter } = t.wh;
+      const at = (iso: string) => adapter.timestamp(new Date(iso));
+      await knex('dim_customer').insert({
+        customer_id: 7,
+        full_name: 'Late Lead',
+        first_seen: at('2024-07-01T00:00:00Z'),
+        last_seen: at('2024-07-01T00:00:00Z'),
+        record_count: 1,
+      });
+      await knex('customer_crosswalk').insert({
+        source: 'crm',
+        source_key: 'C7',
+        customer_id: 7,
+        match_rule: 'email',
+        match_score: 1,
+        linked_at: at('2024-07-01T00:00:00Z'),
+      });
+      await knex('stg_contact').insert({
+        source: 'crm',
+        source_key: 'C7',
+        full_name: 'Late Lead',
+        source_created_at: at('2024-06-20T09:00:00Z'),
+      });
+      await knex('stg_interaction').insert({
+        source: 'crm',
+        source_key: 'i-late',
+        customer_source_key: 'C7',
+        direction: 'inbound',
+        channel: 'email',
+        occurred_at: at('2024-06-20T09:05:00Z'),
+      });
+      try {
+        const june = async (asOf: string) => {
+          await buildMarts(t.wh, { asOf, scoreboard: SCOREBOARD });
+          return (await rows(['indicator', 'period', 'actual'])).find(
+            (r) => r[0] === 'leads' && r[1] === '2024-06',
+          )?.[2];
+        };
+        expect(await june('2024-06-12')).toBe(1);
+        expect(await june('2024-06-19')).toBe(1);
+        expect(await june('2024-06-20')).toBe(2);
+      } finally {
+        await knex('stg_interaction').where({ source: 'crm', source_key: 'i-late' }).delete();
+        await knex('stg_contact').where({ source: 'crm', source_key: 'C7' }).delete();
+        await knex('customer_crosswalk').where({ source: 'crm', source_key: 'C7' }).delete();
+        await knex('fct_interaction').where({ customer_id: 7 }).delete();
+        await knex('dim_customer').where({ customer_id: 7 }).delete();
+      }
+    },
+  );
+
   it.skipIf(target.unavailable)('CAC without any spend source says so instead of 0', async () => {
     const spend = await t.wh.knex('stg_spend').select('*');
     await t.wh.knex('stg_spend').delete();
@@ -136,6 +190,51 @@ describe.each(targets)('scoreboard periods and definitions on $engine', (target)
   );
 
   it.skipIf(target.unavailable)(
+    'a failed build, or one that finds the lock taken, records no targets',
+    async () => {
+      await buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: SCOREBOARD });
+      const current = async () =>
+        (
+          (await t.wh.knex('scoreboard_target').whereNull('valid_to').orderBy('indicator')) as Array<{
+            indicator: string;
+            target: number;
+          }>
+        ).map((r) => [r.indicator, Number(r.target)]);
+      const before = await current();
+      expect(before).toContainEqual(['cac', 40]);
+      const changed = {
+        ...SCOREBOARD,
+        indicators: SCOREBOARD.indicators!.map((i) => (i.indicator === 'cac' ? { ...i, target: 25 } : i)),
+      };
+      // Fails halfway through the marts (the caller's progress hook throws).
+      await expect(
+        buildMarts(t.wh, {
+          asOf: '2024-06-30',
+          scoreboard: changed,
+          onProgress: (e) => {
+            if (e.step === 'mart_cohort_retention') throw new Error('disk full');
+          },
+        }),
+      ).rejects.toThrow('disk full');
+      expect(await current()).toEqual(before);
+      // Another build holds the lock.
+      const lock = await t.wh.adapter.tryLock(t.wh.knex, 'crm-etl:marts');
+      try {
+        await expect(buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: changed })).rejects.toThrow(
+          /being rebuilt by another run/,
+        );
+      } finally {
+        await lock?.release();
+      }
+      expect(await current()).toEqual(before);
+      // The same config in a build that succeeds is recorded.
+      await buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: changed });
+      expect(await current()).toContainEqual(['cac', 25]);
+      await buildMarts(t.wh, { asOf: '2024-06-30', scoreboard: SCOREBOARD });
+    },
+  );
+
+  it.skipIf(target.unavailable)(
     'converts other currencies by the configured rates, never sums them as they are',
     async () => {
       await t.wh.knex('stg_order').where('source_key', 's3').update({ currency: 'USD' });
@@ -166,6 +265,76 @@ describe.each(targets)('scoreboard periods and definitions on $engine', (target)
         expect((await clv())[0]?.[2]).toBe(Math.round(((605.55 - 99.99 + 99.99 * 90) / 5) * 100) / 100);
       } finally {
         await t.wh.knex('stg_order').where('source_key', 's3').update({ currency: 'RUB' });
+      }
+    },
+  );
+
+  it.skipIf(target.unavailable)(
+    'CLV, RFM and profitability in the base currency by the rate of each order month',
+    async () => {
+      const usd = ['s1', 's3'];
+      await t.wh.knex('stg_order').whereIn('source_key', usd).update({ currency: 'USD' });
+      try {
+        const money = async () => ({
+          clv: (await tableRows(t.wh, 'mart_customer_clv', ['customer_id', 'historical_value'])).map((r) =>
+            r.map(Number),
+          ),
+          rfm: (await tableRows(t.wh, 'mart_customer_rfm', ['customer_id', 'monetary'])).map((r) =>
+            r.map(Number),
+          ),
+          revenue:
+            Math.round(
+              (await tableRows(t.wh, 'mart_segment_profitability', ['revenue'])).reduce(
+                (sum, r) => sum + Number(r[0]) * 100,
+                0,
+              ),
+            ) / 100,
+          board: (await rows(['indicator', 'period', 'actual', 'note'])).filter(
+            (r) => r[0] === 'profit_per_customer' && r[1] === '2024-06',
+          ),
+        });
+        // USD without a rate for January: Eva's order is left out, and the page says why.
+        const partial = await buildMarts(t.wh, {
+          asOf: '2024-06-30',
+          scoreboard: {
+            ...SCOREBOARD,
+            indicators: [],
+            currency: { base: 'RUB', rates: [{ period: '2024-Q2', currency: 'USD', rate: 92 }] },
+          },
+        });
+        const gap = 'no rate for USD in 2024-01: add it to scoreboard.currency.rates';
+        expect(partial.notes.join('\n')).toContain(gap);
+        expect((await money()).board).toEqual([['profit_per_customer', '2024-06', null, gap]]);
+
+        await buildMarts(t.wh, {
+          asOf: '2024-06-30',
+          scoreboard: {
+            ...SCOREBOARD,
+            indicators: [],
+            currency: {
+              base: 'RUB',
+              rates: [
+                { period: '2024-01', currency: 'USD', rate: 90 },
+                { period: '2024-Q2', currency: 'USD', rate: 92 },
+              ],
+            },
+          },
+        });
+        const m = await money();
+        // Eva (5): 45.50 USD in January at 90; Gusev (6): 99.99 USD in June at 92.
+        expect(m.clv.filter((r) => r[0]! >= 5)).toEqual([
+          [5, 4095],
+          [6, 9199.08],
+        ]);
+        expect(m.rfm.filter((r) => r[0]! >= 5)).toEqual([
+          [5, 4095],
+          [6, 9199.08],
+        ]);
+        // The RUB orders as they are, plus both converted ones.
+        expect(m.revenue).toBe(Math.round((605.55 - 45.5 - 99.99 + 4095 + 9199.08) * 100) / 100);
+        expect(m.board[0]?.[2]).toEqual(expect.any(Number));
+      } finally {
+        await t.wh.knex('stg_order').whereIn('source_key', usd).update({ currency: 'RUB' });
       }
     },
   );

@@ -33,9 +33,16 @@ describe.each(targets)('scoreboard on $engine', (target) => {
         'horizon',
         'unit',
       ]);
-      // 47 values and four indicators without data in June (each with a note instead of a number).
-      expect(all).toHaveLength(51);
+      // 56 values and five indicators without data in June (each with a note instead of a number).
+      expect(all).toHaveLength(61);
       const pick = (indicator: string) => all.filter((r) => r[0] === indicator).map((r) => r.slice(1, 7));
+      // CAC per channel, by the channel of each new customer's lead (here their first orders): in
+      // January 100.01 on the web for Anna and Eva, 50 at the fair for Boris; in March 30 for Clara.
+      expect(pick('cac:web').map((r) => r.slice(0, 2))).toEqual([
+        ['2024-01', 50.01],
+        ['2024-03', 30],
+      ]);
+      expect(pick('cac:fair').map((r) => r.slice(0, 2))).toEqual([['2024-01', 50]]);
       expect(pick('returning_customer_ratio')).toEqual([
         ['2024-01', 0, 0, 0.4, '2024-12-31', 'on track'], // on the line from the baseline
         ['2024-02', 1, 0, 0.4, '2024-12-31', 'met'],
@@ -59,6 +66,20 @@ describe.each(targets)('scoreboard on $engine', (target) => {
       // Leads by their first dated fact in the sources (load time is not one): Anna, Boris and
       // Eva in January, Clara in March, Dmitry's first call in May, the walk-in buyer in June.
       expect(pick('leads').map((r) => r[1])).toEqual([3, 0, 1, 0, 1, 1]);
+      // Every lead of January, March and June bought within 90 days (their first fact was the order);
+      // Dmitry's (May) did not. February and April had no leads: no rate, not 0 %.
+      expect(pick('lead_conversion_rate').map((r) => r.slice(0, 2))).toEqual([
+        ['2024-01', 1],
+        ['2024-03', 1],
+        ['2024-05', 0],
+        ['2024-06', 1],
+      ]);
+      // Replies to inbound interactions: Anna's letter of 1 Feb answered in 24 h, Dmitry's in 4.5 h.
+      expect(pick('reply_hours').map((r) => r.slice(0, 2))).toEqual([
+        ['2024-02', 24],
+        ['2024-05', 4.5],
+        ['2024-06', null],
+      ]);
       expect(pick('lead_response_hours').map((r) => r.slice(0, 2))).toEqual([
         ['2024-02', 24],
         ['2024-05', 4.5],

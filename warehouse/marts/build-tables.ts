@@ -11,6 +11,8 @@ export const MART_TABLES = [
   'mart_cohort_retention',
   'mart_customer_clv',
   'mart_segment_profitability',
+  'mart_manager_activity',
+  'mart_lead_funnel',
   'mart_scoreboard',
 ] as const;
 

@@ -1,5 +1,6 @@
 import { build } from './build-tables.js';
 import { fill, revenueFilter, scratchTable, type MartContext } from './context.js';
+import { buildRates, inBase } from './currency.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 
 export const BUYER = 'etl_build_buyer';
@@ -8,12 +9,16 @@ export const CUSTOMER_PERIOD = 'etl_build_customer_period';
 
 /**
  * Per-customer aggregates of the revenue orders up to the as-of day, computed once and read by
- * RFM, cohorts, profitability and the scoreboard: first and last order, count, revenue, cost,
+ * RFM, cohorts, profitability and the scoreboard: first and last order, count, revenue, cost (in
+ * the base currency: currency.ts),
  * first month (cohort) and the channel of the first order (acquisition channel; same-day ties
  * go to the lowest order id in code point order).
  */
 export async function buildBuyers(ctx: MartContext): Promise<void> {
   const { sql } = ctx;
+  // Revenue and cost in the base currency, by the rate of each order's month.
+  await buildRates(ctx);
+  const money = inBase(ctx, 'o', sql.monthIndex('o.order_date'));
   await scratchTable(ctx, {
     name: BUYER,
     columns: [
@@ -39,9 +44,9 @@ export async function buildBuyers(ctx: MartContext): Promise<void> {
       ${sql.round('SUM(COALESCE(cost, 0))')}, ${sql.monthIndex('MIN(order_date)')},
       ${ctx.wh.adapter.dateTrunc('month', 'MIN(order_date)')}, MAX(CASE WHEN rn = 1 THEN channel END)
     FROM (
-      SELECT customer_id, order_date, amount, cost, channel,
-        ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY order_date, ${sql.sortKey('order_id')}) AS rn
-      FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}
+      SELECT o.customer_id, o.order_date, ${money.amount('amount')} AS amount, ${money.amount('cost')} AS cost, o.channel,
+        ROW_NUMBER() OVER (PARTITION BY o.customer_id ORDER BY o.order_date, ${sql.sortKey('o.order_id')}) AS rn
+      FROM ${build('fct_order')} o ${money.join} WHERE ${revenueFilter(ctx, 'o')}
     ) o
     GROUP BY customer_id`,
   );

@@ -1,6 +1,7 @@
 import { DAYS_PER_UNIT } from '../../transforms/clv/index.js';
 import { build } from './build-tables.js';
 import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { inBase } from './currency.js';
 
 export const CLV_INPUT = 'etl_build_clv_input';
 
@@ -12,11 +13,14 @@ export const CLV_INPUT = 'etl_build_clv_input';
  *   Node through transforms/clv/units.ts, the one table of unit lengths);
  *   repeat_value = value of the purchase days after the first (so the mean is repeat_value / x);
  *   historical_value = all revenue up to E.
- * Sums are rounded to cents in SQL so every engine hands Node the same numbers.
+ * Sums are rounded to cents in SQL so every engine hands Node the same numbers; amounts are in the
+ * base currency (currency.ts).
  */
 export async function buildClvInput(ctx: MartContext): Promise<void> {
   const { sql } = ctx;
   const end = `'${ctx.clv.calibrationEnd}'`;
+  // Values in the base currency by each order's month (buildRates ran with the buyers).
+  const money = inBase(ctx, 'o', sql.monthIndex('o.order_date'));
   await scratchTable(ctx, {
     name: CLV_INPUT,
     columns: [
@@ -37,10 +41,11 @@ export async function buildClvInput(ctx: MartContext): Promise<void> {
     SELECT customer_id, COUNT(*) - 1, ${sql.daysBetween('MIN(d)', 'MAX(d)')}, ${sql.daysBetween('MIN(d)', end)},
       ${sql.round('SUM(v) - SUM(CASE WHEN d = first_day THEN v ELSE 0 END)')}, ${sql.round('SUM(v)')}
     FROM (
-      SELECT customer_id, order_date AS d, SUM(amount) AS v, MIN(order_date) OVER (PARTITION BY customer_id) AS first_day
-      FROM ${build('fct_order')}
-      WHERE is_revenue = 1 AND order_date IS NOT NULL AND order_date <= ${end}
-      GROUP BY customer_id, order_date
+      SELECT o.customer_id, o.order_date AS d, SUM(${money.amount('amount')}) AS v,
+        MIN(o.order_date) OVER (PARTITION BY o.customer_id) AS first_day
+      FROM ${build('fct_order')} o ${money.join}
+      WHERE o.is_revenue = 1 AND o.order_date IS NOT NULL AND o.order_date <= ${end}
+      GROUP BY o.customer_id, o.order_date
     ) days
     GROUP BY customer_id`,
   );

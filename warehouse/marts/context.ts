@@ -1,7 +1,7 @@
 import type { Logger } from '../../lib/logger.js';
 import type { Warehouse } from '../connection.js';
 import { createScratch, createScratchIndexes, type ScratchSpec } from './build-tables.js';
-import type { ClvSettings } from './options.js';
+import type { ClvSettings, FunnelSettings } from './options.js';
 import type { PeriodGrain } from './periods.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
 import { Sql } from './sql.js';
@@ -15,6 +15,8 @@ export interface MartContext {
   readonly grain: PeriodGrain;
   readonly scoreboard: ScoreboardConfig;
   readonly clv: ClvSettings;
+  /** The lead funnel's settings (config `funnel:`). */
+  readonly funnel: FunnelSettings;
   readonly logger: Logger | undefined;
   /** Plain-language remarks for the caller (too little data for a model, unallocated spend…). */
   readonly notes: string[];
@@ -26,7 +28,7 @@ export interface MartContext {
 
 export function createContext(
   wh: Warehouse,
-  settings: Pick<MartContext, 'asOf' | 'grain' | 'scoreboard' | 'clv' | 'logger'>,
+  settings: Pick<MartContext, 'asOf' | 'grain' | 'scoreboard' | 'clv' | 'funnel' | 'logger'>,
 ): MartContext {
   return { wh, sql: new Sql(wh.adapter), ...settings, notes: [], scratch: new Set(), unindexed: new Map() };
 }

@@ -1,3 +1,5 @@
+import { build } from './build-tables.js';
+import { revenueFilter, scratchTable, type MartContext } from './context.js';
 import { costPeriodStartMonth, periodLabel } from './periods.js';
 import type { CurrencyConfig } from './scoreboard-config.js';
 
@@ -42,4 +44,93 @@ export class MoneyConverter {
       return `amounts in several currencies (${this.mixed.join(', ')}): set scoreboard.currency (base and rates) to convert them`;
     return `no rate for ${currency} in ${periodLabel(month, 'month')}: add it to scoreboard.currency.rates`;
   }
+}
+
+/** Rate per (currency as staged, month index) for the amounts the build sums: one scratch table. */
+export const FX = 'etl_build_fx';
+
+/** What buildRates found: whether amounts need a join at all, and what could not be converted. */
+interface FxState {
+  /** Every rate is 1 (one currency, or none named): amounts are taken as they are, no join. */
+  identity: boolean;
+  /** Why some amounts are left out of the money marts, or null when all were converted. */
+  gap: string | null;
+}
+
+const fxState = new WeakMap<MartContext, FxState>();
+
+/**
+ * Fills FX with the rate of every (currency, month) of the revenue orders and the spend the build
+ * adds up, from `scoreboard.currency` through MoneyConverter (the one place rates are chosen). A
+ * pair without a rate gets no row: its amounts are left out of revenue, CLV and profit rather than
+ * added as if they were the base currency, and the build says which and why (ctx.notes).
+ * Run after fct_order is built.
+ */
+export async function buildRates(ctx: MartContext): Promise<void> {
+  const { sql, wh } = ctx;
+  const pairs = wh.adapter
+    .rows(
+      await wh.knex.raw(
+        `SELECT DISTINCT COALESCE(currency, '') AS currency, ${sql.monthIndex('order_date')} AS m
+           FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}
+         UNION SELECT DISTINCT COALESCE(currency, '') AS currency, ${sql.monthIndex('period_start')} AS m
+           FROM stg_spend WHERE amount IS NOT NULL AND period_start IS NOT NULL AND period_start <= '${ctx.asOf}'`,
+      ),
+    )
+    .map((r) => ({ currency: String(r.currency), m: Number(r.m) }));
+  const money = new MoneyConverter(
+    ctx.scoreboard.currency,
+    pairs.map((p) => p.currency).filter((c) => c !== ''),
+  );
+  const rows: Array<{ currency: string; month_idx: number; rate: number }> = [];
+  const gaps: string[] = [];
+  for (const p of pairs) {
+    const rate = money.rate(p.currency === '' ? null : p.currency, p.m);
+    if (rate === null) gaps.push(money.gap(p.currency, p.m));
+    else rows.push({ currency: p.currency, month_idx: p.m, rate });
+  }
+  const gap = gaps.length === 0 ? null : [...new Set(gaps)].sort()[0]!;
+  fxState.set(ctx, { identity: gaps.length === 0 && rows.every((r) => r.rate === 1), gap });
+  await scratchTable(ctx, {
+    name: FX,
+    columns: [
+      { name: 'currency', type: 'key' },
+      { name: 'month_idx', type: 'int' },
+      { name: 'rate', type: 'float' },
+    ],
+    key: ['currency', 'month_idx'],
+  });
+  for (let i = 0; i < rows.length; i += 500) await wh.knex(FX).insert(rows.slice(i, i + 500));
+  await wh.adapter.analyze(wh.knex, FX);
+  if (gap !== null) {
+    ctx.notes.push(
+      `Money: ${[...new Set(gaps)].length} currency-months could not be converted and are left out of revenue, CLV and profit (${gap})`,
+    );
+  }
+}
+
+/** Why the money marts are incomplete (a currency without a rate), or null. */
+export function moneyGap(ctx: MartContext): string | null {
+  return fxState.get(ctx)?.gap ?? null;
+}
+
+/**
+ * `amount` of the row aliased `alias` in the base currency, rounded to cents (each row rounded,
+ * so every engine then adds the same cents), and the join that brings its rate: `monthExpr` is
+ * the month index the rate is looked up for. An amount without a rate counts 0 (buildRates has
+ * noted it). With one currency the column is read as it is, without a join.
+ */
+export function inBase(
+  ctx: MartContext,
+  alias: string,
+  monthExpr: string,
+): { amount: (column: string) => string; join: string } {
+  const state = fxState.get(ctx);
+  if (!state) throw new Error('buildRates must run before the money marts');
+  if (state.identity) return { amount: (column) => `${alias}.${column}`, join: '' };
+  const fx = `${alias}_fx`;
+  return {
+    amount: (column) => `COALESCE(${ctx.sql.round(`${alias}.${column} * ${fx}.rate`)}, 0)`,
+    join: `LEFT JOIN ${FX} ${fx} ON ${fx}.currency = COALESCE(${alias}.currency, '') AND ${fx}.month_idx = ${monthExpr}`,
+  };
 }

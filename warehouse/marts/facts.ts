@@ -92,7 +92,8 @@ function senderCopySql(alias: string): string {
  * engine and every run: first the copy from the sender's own mailbox (an answer counts for the
  * manager who wrote it, not for a colleague in copy), then the first source in code point order
  * (sources differ within a key, so the order is total). owner is the manager whose mailbox the
- * kept copy came from.
+ * kept copy came from; thread_key the conversation (0009), for the per-manager activity;
+ * form and UTM source / medium / campaign where a web lead came from (0010), for the lead funnel.
  */
 export async function buildInteractionFacts(ctx: MartContext): Promise<void> {
   const { sql } = ctx;
@@ -103,10 +104,13 @@ export async function buildInteractionFacts(ctx: MartContext): Promise<void> {
     ctx,
     `
     INSERT INTO ${build('fct_interaction')}
-      (interaction_id, source, source_key, customer_id, channel, direction, occurred_at, subject, owner)
-    SELECT interaction_id, source, source_key, customer_id, channel, direction, occurred_at, subject, owner FROM (
+      (interaction_id, source, source_key, customer_id, channel, direction, occurred_at, subject, owner, thread_key,
+       form, utm_source, utm_medium, utm_campaign)
+    SELECT interaction_id, source, source_key, customer_id, channel, direction, occurred_at, subject, owner, thread_key,
+      form, utm_source, utm_medium, utm_campaign FROM (
       SELECT CONCAT(i.source, ':', i.source_key) AS interaction_id, i.source, i.source_key, x.customer_id, i.channel,
-        ${directionSql('i.direction')} AS direction, i.occurred_at, i.subject, i.owner,
+        ${directionSql('i.direction')} AS direction, i.occurred_at, i.subject, i.owner, i.thread_key,
+        i.form, i.utm_source, i.utm_medium, i.utm_campaign,
         ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY ${senderCopySql('i')}, ${sql.sortKey('i.source')}) AS copy
       FROM ${interactions.from}
       JOIN customer_crosswalk x ON x.source = i.source AND x.source_key = ${interactions.ref}

@@ -20,10 +20,12 @@ import { linkCustomers, type LinkStats } from '../identity/link-customers.js';
 import { refSource } from '../identity/customer-ref.js';
 import { resolveOptions, type BuildMartsOptions, type MartProgress } from './options.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
+import { buildLeadFunnel } from './lead-funnel.js';
+import { buildManagerActivity } from './manager-activity.js';
 import { buildProfitability } from './profitability.js';
 import { buildRfm } from './rfm.js';
 import { buildScoreboard } from './scoreboard.js';
-import { scoreboardInUse, type ScoreboardOrigin } from './scoreboard-targets.js';
+import { recordScoreboard, scoreboardInUse, type ScoreboardOrigin } from './scoreboard-targets.js';
 
 /** What the marts read. */
 const INPUT_TABLES = ['stg_order', 'stg_interaction', 'stg_spend', 'dim_customer', 'customer_crosswalk'];
@@ -106,11 +108,15 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       () => buildProfitability(ctx),
       'mart_segment_profitability',
     );
+    await step('build', 'mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
+    await step('build', 'mart_lead_funnel', () => buildLeadFunnel(ctx), 'mart_lead_funnel');
     await step('build', 'mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
     const swapped = await step('commit', 'swap', () =>
       swapBuildTables(wh, (table) => options.onProgress?.({ phase: 'swap', step: table, seconds: 0 })),
     );
     if (swapped.note) ctx.notes.push(`Swap: ${swapped.note}`);
+    // Targets are recorded once the marts judged against them are in, still under the lock.
+    if (inUse.origin === 'config') await recordScoreboard(wh, inUse.config);
     const unlinkedInteractions = await unlinked(ctx);
     if (unlinkedInteractions > 0) {
       ctx.notes.push(

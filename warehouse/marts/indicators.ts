@@ -48,6 +48,15 @@ export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
     "customers whose earliest date in the sources falls in the period: the record's created/submitted date (form time), first order or first interaction, whichever is first; never the load time",
   ),
   spec(
+    'lead_conversion_rate',
+    'Lead conversion',
+    'short',
+    'ratio',
+    'up',
+    'series',
+    "leads of the period (mart_lead_funnel) whose customer made a first revenue order on the lead's day or within funnel.conversionDays days after it (default 90) ÷ leads of the period; recent periods rise while their leads are still within the window",
+  ),
+  spec(
     'lead_response_hours',
     'Lead response time',
     'short',
@@ -55,6 +64,15 @@ export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
     'down',
     'series',
     "mean hours from a customer's first inbound contact to the first outbound contact after it, over the first contacts of the period that were answered",
+  ),
+  spec(
+    'reply_hours',
+    'Reply time (median)',
+    'short',
+    'hours',
+    'down',
+    'series',
+    'median hours from an inbound interaction (a letter, a form, a call in) to the first outbound one answering it (same customer, same thread when both have one), over the replies sent in the period; per manager (the owner of the reply): reply_hours:<owner>',
   ),
   spec(
     'duplicate_rate',
@@ -118,7 +136,7 @@ export const INDICATORS: readonly IndicatorSpec[] = Object.freeze([
     'money',
     'down',
     'series',
-    'marketing spend of the period (stg_spend) ÷ new customers of the period',
+    "marketing spend of the period (stg_spend) ÷ new customers of the period; per channel (cac:<channel>): spend on the channel ÷ new customers whose lead came from it, by the lead funnel's channel names",
   ),
   spec(
     'profit_per_customer',
@@ -145,6 +163,11 @@ export const SEGMENT_PROFIT_PREFIX = 'profit_per_customer:';
 /** Duplicate rate within one source: `duplicate_rate:<source>`. */
 export const SOURCE_DUPLICATE_PREFIX = 'duplicate_rate:';
 
+/** CAC of one channel (the lead funnel's channel names): `cac:<channel>`. */
+export const CHANNEL_CAC_PREFIX = 'cac:';
+/** Reply time of one manager (owner of the reply): `reply_hours:<owner>`. */
+export const MANAGER_REPLY_PREFIX = 'reply_hours:';
+
 const BY_NAME = new Map(INDICATORS.map((i) => [i.name, i]));
 
 /** The spec of an indicator name, including the per-segment profit family; undefined if unknown. */
@@ -158,6 +181,19 @@ export function indicatorSpec(name: string): IndicatorSpec | undefined {
   if (name.startsWith(SOURCE_DUPLICATE_PREFIX) && name.length > SOURCE_DUPLICATE_PREFIX.length) {
     const source = name.slice(SOURCE_DUPLICATE_PREFIX.length);
     return { ...BY_NAME.get('duplicate_rate')!, name, title: `Duplicate rate: ${source}` };
+  }
+  if (name.startsWith(CHANNEL_CAC_PREFIX) && name.length > CHANNEL_CAC_PREFIX.length) {
+    const channel = name.slice(CHANNEL_CAC_PREFIX.length);
+    return {
+      ...BY_NAME.get('cac')!,
+      name,
+      title: `CAC: ${channel}`,
+      formula: `spend of the period on channel ${channel} ÷ new customers of the period whose lead came from ${channel} (the lead funnel's channel: UTM source, else form, else source)`,
+    };
+  }
+  if (name.startsWith(MANAGER_REPLY_PREFIX) && name.length > MANAGER_REPLY_PREFIX.length) {
+    const owner = name.slice(MANAGER_REPLY_PREFIX.length);
+    return { ...BY_NAME.get('reply_hours')!, name, title: `Reply time: ${owner}` };
   }
   return undefined;
 }

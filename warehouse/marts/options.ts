@@ -29,6 +29,12 @@ export interface ClvSettings {
   readonly maxFitCustomers: number;
 }
 
+/** The lead funnel (config `funnel:`). */
+export interface FunnelSettings {
+  /** A lead converts when the customer's first revenue order is at most this many days after it. */
+  readonly conversionDays: number;
+}
+
 export interface MartProgress {
   /** 'swap' events run inside the swap transaction (one per table); 'commit' follows it. */
   phase: 'link' | 'build' | 'swap' | 'commit';
@@ -43,6 +49,8 @@ export interface BuildMartsOptions {
   /** The config file's `scoreboard:` section (validated here). */
   scoreboard?: ScoreboardConfigInput | ScoreboardConfig;
   clv?: Partial<ClvSettings>;
+  /** The config file's `funnel:` section. */
+  funnel?: Partial<FunnelSettings>;
   logger?: Logger;
   /** Called after each step; during the swap it runs inside the swap transaction. */
   onProgress?: (event: MartProgress) => void | Promise<void>;
@@ -53,6 +61,7 @@ export interface ResolvedOptions {
   /** Replaced by the section in use (scoreboard-targets.ts) before the build starts. */
   scoreboard: ScoreboardConfig;
   clv: ClvSettings;
+  funnel: FunnelSettings;
 }
 
 export function resolveOptions(options: BuildMartsOptions): ResolvedOptions {
@@ -70,5 +79,14 @@ export function resolveOptions(options: BuildMartsOptions): ResolvedOptions {
   if (clv.calibrationEnd > asOf) {
     throw new ConfigError(`CLV calibration end ${clv.calibrationEnd} is after the as-of date ${asOf}`);
   }
-  return { asOf, scoreboard: parseScoreboardConfig(options.scoreboard), clv };
+  const conversionDays = options.funnel?.conversionDays ?? 90;
+  if (!Number.isInteger(conversionDays) || conversionDays < 0 || conversionDays > 3650) {
+    throw new ConfigError(
+      `funnel.conversionDays ${conversionDays} is not a whole number of days from 0 to 3650`,
+      {
+        hint: 'Set funnel.conversionDays to the days a lead has to become a first order (default 90)',
+      },
+    );
+  }
+  return { asOf, scoreboard: parseScoreboardConfig(options.scoreboard), clv, funnel: { conversionDays } };
 }

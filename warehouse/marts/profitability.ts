@@ -1,6 +1,7 @@
 import { build } from './build-tables.js';
 import { BUYER } from './buyers.js';
 import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { inBase } from './currency.js';
 import { present } from './sql.js';
 
 const SPEND = 'etl_build_spend';
@@ -14,6 +15,8 @@ export const CUSTOMER_GROUP = 'etl_build_customer_group';
  */
 async function matchSpend(ctx: MartContext): Promise<void> {
   const { sql } = ctx;
+  // Spend in the base currency by the rate of its first month.
+  const money = inBase(ctx, 's', sql.monthIndex('s.period_start'));
   await scratchTable(ctx, {
     name: SPEND,
     columns: [
@@ -31,9 +34,10 @@ async function matchSpend(ctx: MartContext): Promise<void> {
     SPEND,
     `
     INSERT INTO ${SPEND} (spend_id, cents, channel, period_start, period_end, start_month)
-    SELECT ROW_NUMBER() OVER (ORDER BY ${sql.sortKey('source')}, ${sql.sortKey('source_key')}),
-      ${sql.round('amount * 100', 0)}, channel, period_start, period_end, ${sql.monthIndex('period_start')}
-    FROM stg_spend WHERE amount IS NOT NULL AND period_start IS NOT NULL AND period_start <= '${ctx.asOf}'`,
+    SELECT ROW_NUMBER() OVER (ORDER BY ${sql.sortKey('s.source')}, ${sql.sortKey('s.source_key')}),
+      ${sql.round(`${money.amount('amount')} * 100`, 0)}, s.channel, s.period_start, s.period_end, ${sql.monthIndex('s.period_start')}
+    FROM stg_spend s ${money.join}
+    WHERE s.amount IS NOT NULL AND s.period_start IS NOT NULL AND s.period_start <= '${ctx.asOf}'`,
   );
   await scratchTable(ctx, {
     name: SPEND_MATCH,

@@ -18,6 +18,18 @@ export interface SegmentSummary {
   profit_per_customer: number | null;
 }
 
+/** A row of the lead funnel for the reported period (mart_lead_funnel, months of the period). */
+export interface FunnelLine {
+  channel: string;
+  owner: string;
+  leads: number;
+  contacted: number;
+  /** Median hours to the first contact; null when none was contacted (or over several months). */
+  medianHours: number | null;
+  converted: number;
+  revenue: number;
+}
+
 /** What the scoreboard page and table show: small, already aggregated reads of the marts. */
 export interface ScoreboardReport {
   /** The marts' as-of day (from mart_customer_rfm), null when nothing is built yet. */
@@ -33,6 +45,17 @@ export interface ScoreboardReport {
   /** The latest cohorts and the first months since, enough for a readable heatmap. */
   cohorts: CohortCell[];
   segments: SegmentSummary[];
+  /** The lead funnel of the reported period by channel and manager (absent: not read). */
+  funnel?: FunnelLine[];
+}
+
+/** Whether a month 'YYYY-MM…' lies in the period labelled 'YYYY-MM', 'YYYY-Qn' or 'YYYY'. */
+function inPeriod(month: string, label: string): boolean {
+  if (/^\d{4}-Q[1-4]$/.test(label))
+    return (
+      month.slice(0, 4) === label.slice(0, 4) && Math.ceil(Number(month.slice(5, 7)) / 3) === Number(label[6])
+    );
+  return month.startsWith(label);
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -121,15 +144,44 @@ export async function readScoreboardReport(
   const configured = settings
     ? (wh.adapter.parseJson(settings.settings) as { currency?: { base?: string } | null }).currency?.base
     : undefined;
+  const period = latest(seriesRows.filter((r) => r.partial === 0));
+  // The funnel of the reported period; a median cannot be added across months, so a quarter's
+  // line shows one only when a single month holds it.
+  const lines = new Map<string, FunnelLine & { months: number }>();
+  for (const r of (await knex('mart_lead_funnel').select('*')) as Array<Record<string, unknown>>) {
+    if (period === null || !inPeriod(text(r.month), period)) continue;
+    const key = `${text(r.channel)}\u0000${text(r.owner)}`;
+    const l = lines.get(key) ?? {
+      channel: text(r.channel),
+      owner: text(r.owner),
+      leads: 0,
+      contacted: 0,
+      medianHours: null,
+      converted: 0,
+      revenue: 0,
+      months: 0,
+    };
+    l.months += 1;
+    l.leads += Number(r.leads);
+    l.contacted += Number(r.contacted);
+    l.converted += Number(r.converted);
+    l.revenue = Math.round((l.revenue + Number(r.converted_revenue)) * 100) / 100;
+    l.medianHours = l.months === 1 ? num(r.first_contact_hours_median) : null;
+    lines.set(key, l);
+  }
+  const funnel = [...lines.values()]
+    .map(({ months: _months, ...l }) => l)
+    .sort((a, b) => b.leads - a.leads || (a.channel + a.owner < b.channel + b.owner ? -1 : 1));
   return {
     asOf: asOf?.d ? text(asOf.d) : null,
     generatedAt: (options.now ?? new Date()).toISOString(),
     scoreboard,
-    period: latest(seriesRows.filter((r) => r.partial === 0)),
+    period,
     runningPeriod: latest(seriesRows.filter((r) => r.partial === 1)),
     currency:
       options.currency ?? configured ?? (currencies.length === 1 ? text(currencies[0]!.currency) : null),
     cohorts,
     segments,
+    funnel,
   };
 }

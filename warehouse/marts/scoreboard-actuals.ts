@@ -4,6 +4,9 @@ import { revenueFilter, type MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
 import { MoneyConverter } from './currency.js';
+import { LEAD } from './lead-funnel.js';
+import { REPLY } from './manager-activity.js';
+import { percentilesSql } from './percentile.js';
 
 /** Per-period aggregates the engine computes for the scoreboard (a few rows per period). */
 export interface PeriodFacts {
@@ -17,11 +20,22 @@ export interface PeriodFacts {
   /** Spend rows staged for the period: without any, CAC has no data (not a CAC of 0). */
   spendRows: number;
   leads: number;
+  /** Of the period's leads: converted to a first order within funnel.conversionDays, and not yet but still within that window. */
+  converted: number;
+  leadsOpen: number;
   /** First inbound contacts answered, and the sum of their whole-second response times. */
   answered: number;
   responseSeconds: number;
   /** Why revenue, margin or spend of the period are incomplete (a currency without a rate), else null. */
   moneyGap: string | null;
+  /** Inbound interactions answered by a reply in the period, and the median hours to it (null: none). */
+  replies: number;
+  replyHours: number | null;
+  /** The same per manager (owner of the reply, '' unknown). */
+  replyByOwner: Array<{ owner: string; replies: number; hours: number }>;
+  /** Per channel (the lead funnel's channel names): spend of the period, and new customers whose lead came from it. */
+  spendByChannel: Record<string, number>;
+  newByChannel: Record<string, number>;
 }
 
 /** Snapshot aggregates: the state of the warehouse now. */
@@ -47,9 +61,16 @@ const EMPTY: PeriodFacts = {
   spend: 0,
   spendRows: 0,
   leads: 0,
+  converted: 0,
+  leadsOpen: 0,
   answered: 0,
   responseSeconds: 0,
   moneyGap: null,
+  replies: 0,
+  replyHours: null,
+  replyByOwner: [],
+  spendByChannel: {},
+  newByChannel: {},
 };
 
 export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodFacts>> {
@@ -68,6 +89,7 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
     }
   };
   const inbound = `direction = 'inbound'`;
+  const upTo = (instant: string) => `${sql.daysBetween(instant, `'${ctx.asOf}'`)} >= 0`;
   await add(
     `SELECT period_idx AS p, COUNT(*) AS n FROM ${customerPeriods(ctx)} a GROUP BY period_idx`,
     (f, r) => (f.active = Number(r.n)),
@@ -117,26 +139,38 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
       convert(f, r, (rate) => (f.spend = cents(f.spend + Number(r.spend) * rate)));
     },
   );
-  // A lead counts in the month it happened in its source: the earliest of the record's created /
-  // submitted date, its first order and its first interaction, over all of the customer's records.
-  // dim_customer.first_seen is load time and would put every historical lead in the load month.
+  // CAC per channel: spend by its channel, new customers by the channel of their lead (the funnel's
+  // names: UTM source, else form, else source), so a spend row for 'yandex' meets Yandex's leads.
   await add(
-    `SELECT p, COUNT(*) AS n FROM (
-       SELECT customer_id, ${period('MIN(m)')} AS p FROM (
-         SELECT x.customer_id, ${sql.monthIndex('c.source_created_at')} AS m
-           FROM stg_contact c JOIN customer_crosswalk x ON x.source = c.source AND x.source_key = c.source_key
-          WHERE c.source_created_at IS NOT NULL
-         UNION ALL
-         SELECT customer_id, ${sql.monthIndex('order_date')} AS m FROM ${build('fct_order')}
-          WHERE order_date IS NOT NULL AND order_date <= '${ctx.asOf}'
-         UNION ALL
-         SELECT customer_id, ${sql.monthIndex('occurred_at')} AS m FROM ${build('fct_interaction')}
-          WHERE occurred_at IS NOT NULL
-       ) d GROUP BY customer_id
-     ) l GROUP BY p`,
-    // Instants are stored differently per engine; whole months compare the same everywhere
-    // (`add` drops periods after the as-of one).
-    (f, r) => (f.leads = Number(r.n)),
+    `SELECT m, ${period('m')} AS p, currency, channel, ${sql.round('SUM(amount)')} AS spend
+     FROM (SELECT ${sql.monthIndex('period_start')} AS m, amount, currency, channel FROM stg_spend
+           WHERE amount IS NOT NULL AND period_start IS NOT NULL AND channel IS NOT NULL AND channel <> '') s
+     GROUP BY m, currency, channel`,
+    (f, r) =>
+      convert(f, r, (rate) => {
+        const c = String(r.channel);
+        f.spendByChannel = {
+          ...f.spendByChannel,
+          [c]: cents((f.spendByChannel[c] ?? 0) + Number(r.spend) * rate),
+        };
+      }),
+  );
+  await add(
+    `SELECT p, channel, COUNT(*) AS n FROM (
+       SELECT ${period('b.first_month')} AS p, l.channel FROM ${BUYER} b JOIN ${LEAD} l ON l.customer_id = b.customer_id
+     ) c GROUP BY p, channel`,
+    (f, r) => (f.newByChannel = { ...f.newByChannel, [String(r.channel)]: Number(r.n) }),
+  );
+  // Leads from the lead funnel (lead-funnel.ts): a customer's lead is the earliest thing the
+  // sources date for them (created / submitted date, first interaction or order), up to the as-of
+  // day; dim_customer.first_seen is load time and would put every historical lead in the load month.
+  // Converted: a first order within funnel.conversionDays; open: leads not converted yet whose
+  // window has not ended (they may still convert).
+  await add(
+    `SELECT p, COUNT(*) AS n, SUM(converted) AS converted,
+       SUM(CASE WHEN converted = 0 AND ${sql.daysBetween('lead_at', `'${ctx.asOf}'`)} < ${ctx.funnel.conversionDays} THEN 1 ELSE 0 END) AS open_
+     FROM (SELECT ${period(sql.monthIndex('month'))} AS p, lead_at, converted FROM ${LEAD}) l GROUP BY p`,
+    (f, r) => ((f.leads = Number(r.n)), (f.converted = Number(r.converted)), (f.leadsOpen = Number(r.open_))),
   );
   // Lead response: each customer's first inbound contact and the first outbound one after it.
   await add(
@@ -144,11 +178,28 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
        SELECT ${period(sql.monthIndex('f.first_in'))} AS p,
          ${sql.round(wh.adapter.secondsBetween('f.first_in', 'MIN(o.occurred_at)'), 0)} AS secs
        FROM (SELECT customer_id, MIN(occurred_at) AS first_in FROM ${build('fct_interaction')}
-             WHERE ${inbound} AND occurred_at IS NOT NULL GROUP BY customer_id) f
-       JOIN ${build('fct_interaction')} o ON o.customer_id = f.customer_id AND o.direction = 'outbound' AND o.occurred_at >= f.first_in
+             WHERE ${inbound} AND occurred_at IS NOT NULL AND ${upTo('occurred_at')} GROUP BY customer_id) f
+       JOIN ${build('fct_interaction')} o ON o.customer_id = f.customer_id AND o.direction = 'outbound'
+         AND o.occurred_at >= f.first_in AND ${upTo('o.occurred_at')}
        GROUP BY f.customer_id, f.first_in
      ) r GROUP BY p`,
     (f, r) => ((f.answered = Number(r.n)), (f.responseSeconds = Number(r.secs))),
+  );
+  // Median hours to reply to an inbound interaction, by the period of the reply, overall and per
+  // manager (manager-activity.ts matched each inbound to its reply).
+  const replies = `(SELECT ${period(sql.monthIndex('reply_month'))} AS p, reply_owner, secs FROM ${REPLY}) r`;
+  const hours = sql.round(sql.ratio('p50', '3600'), 2);
+  await add(
+    `SELECT p, n, ${hours} AS hours FROM (${percentilesSql(sql, replies, ['p'], 'secs', { p50: 50 })}) m`,
+    (f, r) => ((f.replies = Number(r.n)), (f.replyHours = Number(r.hours))),
+  );
+  await add(
+    `SELECT p, reply_owner, n, ${hours} AS hours FROM (${percentilesSql(sql, replies, ['p', 'reply_owner'], 'secs', { p50: 50 })}) m`,
+    (f, r) =>
+      (f.replyByOwner = [
+        ...f.replyByOwner,
+        { owner: String(r.reply_owner), replies: Number(r.n), hours: Number(r.hours) },
+      ]),
   );
   return facts;
 }

@@ -2,7 +2,12 @@ import type { PeriodFacts, SnapshotFacts } from './scoreboard-actuals.js';
 import { costPeriodStartMonth, MONTHS_PER_PERIOD, periodLabel, type PeriodGrain } from './periods.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
 import type { SeriesPoint } from './scoreboard-status.js';
-import { SEGMENT_PROFIT_PREFIX, SOURCE_DUPLICATE_PREFIX } from './indicators.js';
+import {
+  CHANNEL_CAC_PREFIX,
+  MANAGER_REPLY_PREFIX,
+  SEGMENT_PROFIT_PREFIX,
+  SOURCE_DUPLICATE_PREFIX,
+} from './indicators.js';
 
 /** Half away from zero, like the SQL side (Math.round alone sends −x.5 up). */
 const round = (value: number, digits: number) =>
@@ -27,6 +32,8 @@ export function seriesIndicators(
   lastPeriod: number,
   config: ScoreboardConfig,
   grain: PeriodGrain,
+  /** funnel.conversionDays, for the conversion rate's note. */
+  conversionDays = 90,
 ): Map<string, SeriesPoint[]> {
   const out = new Map<string, SeriesPoint[]>();
   const push = (name: string, period: number, actual: number | null, base?: string) => {
@@ -63,12 +70,36 @@ export function seriesIndicators(
     const newCustomers = f?.newCustomers ?? 0;
     push('new_customers', p, newCustomers);
     push('leads', p, f?.leads ?? 0);
+    const open = f?.leadsOpen ?? 0;
+    push(
+      'lead_conversion_rate',
+      p,
+      ratio(f?.converted ?? 0, f?.leads ?? 0),
+      `${f?.converted ?? 0} of ${f?.leads ?? 0} leads made a first order within ${conversionDays} days` +
+        (open > 0 ? `; ${open} still within that window` : ''),
+    );
     push(
       'lead_response_hours',
       p,
       f && f.answered > 0 ? round(f.responseSeconds / f.answered / 3600, 2) : null,
       `mean over ${f?.answered ?? 0} answered first contacts`,
     );
+    push(
+      'reply_hours',
+      p,
+      f?.replyHours ?? null,
+      `median over ${f?.replies ?? 0} answered inbound interactions`,
+    );
+    for (const m of f?.replyByOwner ?? []) {
+      // Replies by nobody known (no owner) stay in the overall figure only.
+      if (m.owner !== '')
+        push(
+          MANAGER_REPLY_PREFIX + m.owner,
+          p,
+          m.hours,
+          `median over ${m.replies} answered inbound interactions`,
+        );
+    }
     const retention = previous && previous.active > 0 ? (f?.retained ?? 0) / previous.active : null;
     const before = periodLabel(p - 1, grain);
     const kept = f?.retained ?? 0;
@@ -100,6 +131,11 @@ export function seriesIndicators(
       p,
       moneyOk && newCustomers > 0 && (f?.spendRows ?? 0) > 0 ? money(f!.spend, newCustomers) : null,
     );
+    // Per channel, where the channel had spend and brought new customers in the period.
+    for (const [channel, spend] of Object.entries(f?.spendByChannel ?? {})) {
+      const n = f?.newByChannel[channel] ?? 0;
+      if (moneyOk && n > 0) push(CHANNEL_CAC_PREFIX + channel, p, money(spend, n), `${n} new customers`);
+    }
     cumCost += costIn(p);
     if (start !== null && p >= start) {
       gain += config.attributionShare * ((f?.margin ?? 0) - (baselineMargin ?? 0));
@@ -185,6 +221,10 @@ export function missingReason(
       return `no customers bought in ${label}`;
     case 'lead_response_hours':
       return `no first inbound contact in ${label} was answered`;
+    case 'lead_conversion_rate':
+      return `no leads in ${label}`;
+    case 'reply_hours':
+      return `no inbound interaction was answered in ${label}`;
     case 'clv_avg':
       return `no revenue orders up to ${label}`;
     case 'program_roi':

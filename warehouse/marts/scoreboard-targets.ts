@@ -52,23 +52,33 @@ export async function storedScoreboard(wh: Warehouse): Promise<ScoreboardConfig 
 }
 
 /**
- * The scoreboard section a marts build uses. Given (from the config file), it is recorded: each
- * changed target closes its current row (valid_to) and opens a new one, so the warehouse keeps
- * the history of targets. Not given, the section last recorded is used, so `crm-etl marts`
- * without --config keeps the targets instead of blanking every status.
+ * The scoreboard section a marts build uses: the one given (from the config file), else the one
+ * last recorded in the warehouse, so `crm-etl marts` without --config keeps the targets instead of
+ * blanking every status. Reads only: a given section is recorded by recordScoreboard once the
+ * build that used it has succeeded.
  */
 export async function scoreboardInUse(
   wh: Warehouse,
   given: ScoreboardConfigInput | ScoreboardConfig | undefined,
-  now: Date = new Date(),
 ): Promise<{ config: ScoreboardConfig; origin: ScoreboardOrigin }> {
-  if (given === undefined) {
-    const stored = await storedScoreboard(wh);
-    return stored
-      ? { config: stored, origin: 'warehouse' }
-      : { config: parseScoreboardConfig({}), origin: 'defaults' };
-  }
-  const config = parseScoreboardConfig(given);
+  if (given !== undefined) return { config: parseScoreboardConfig(given), origin: 'config' };
+  const stored = await storedScoreboard(wh);
+  return stored
+    ? { config: stored, origin: 'warehouse' }
+    : { config: parseScoreboardConfig({}), origin: 'defaults' };
+}
+
+/**
+ * Records the section a successful build used: each changed target closes its current row
+ * (valid_to) and opens a new one, so the warehouse keeps the history of targets. Called by
+ * buildMarts under its lock after the swap, so a build that failed (or lost the lock to another)
+ * records nothing, and two builds never interleave their records.
+ */
+export async function recordScoreboard(
+  wh: Warehouse,
+  config: ScoreboardConfig,
+  now: Date = new Date(),
+): Promise<void> {
   const at = wh.adapter.timestamp(now);
   await wh.knex.transaction(async (trx) => {
     const current = (await trx('scoreboard_target').whereNull('valid_to')) as Array<Record<string, unknown>>;
@@ -115,5 +125,4 @@ export async function scoreboardInUse(
       await trx('scoreboard_settings').insert({ settings: json, valid_from: at });
     }
   });
-  return { config, origin: 'config' };
 }

@@ -1,6 +1,7 @@
 import { build } from './build-tables.js';
 import type { MartContext } from './context.js';
-import { INDICATORS, indicatorSpec, type IndicatorSpec } from './indicators.js';
+import { moneyGap } from './currency.js';
+import { INDICATORS, indicatorSpec, SEGMENT_PROFIT_PREFIX, type IndicatorSpec } from './indicators.js';
 import { periodEnd, periodLabel, periodOfMonth, type PeriodGrain } from './periods.js';
 import { periodFacts, snapshotFacts } from './scoreboard-actuals.js';
 import {
@@ -95,9 +96,14 @@ export async function buildScoreboard(ctx: MartContext): Promise<ScoreboardRow[]
   const current = periodOfMonth(monthIndexOf(ctx.asOf), grain);
   const { complete, running } = reportingPeriods(ctx.asOf, grain);
   const facts = await periodFacts(ctx);
-  const series = seriesIndicators(facts, current, config, grain);
+  const series = seriesIndicators(facts, current, config, grain, ctx.funnel.conversionDays);
   const history = await snapshotHistory(ctx, current);
+  // Predicted CLV and profit add up converted amounts: with some left out they are no figure.
+  const fxGap = moneyGap(ctx);
+  const fromMoney = (name: string) =>
+    name === 'clv_predicted_avg' || name === 'profit_per_customer' || name.startsWith(SEGMENT_PROFIT_PREFIX);
   for (const [name, actual] of snapshotIndicators(await snapshotFacts(ctx))) {
+    if (fxGap !== null && fromMoney(name)) continue;
     series.set(
       name,
       [...(history.get(name) ?? []), { period: current, actual }].sort((a, b) => a.period - b.period),
@@ -154,7 +160,11 @@ export async function buildScoreboard(ctx: MartContext): Promise<ScoreboardRow[]
     const wanted = spec.kind === 'snapshot' ? [current] : running === null ? [complete] : [complete, running];
     for (const p of wanted) {
       if (points.some((x) => x.period === p)) continue;
-      rows.push(row(p, null, missingReason(name, facts, p, periodLabel(p, grain), config)));
+      const why =
+        fxGap !== null && fromMoney(name)
+          ? fxGap
+          : missingReason(name, facts, p, periodLabel(p, grain), config);
+      rows.push(row(p, null, why));
     }
   }
   for (let i = 0; i < rows.length; i += 500)
