@@ -7,8 +7,9 @@
  * three Latin spellings, short and familiar given names (Саша for Александр, Bill for William),
  * full name in one column in either order, swapped columns, day and month swapped, placeholder
  * dates (the year with 01-01, or 1900-01-01), dates with day 00 (month and year known), missing
- * fields, a second phone or e-mail. Common names are common (a few surnames and given names cover
- * many people) and some people are namesakes of another in the same city — the precision trap.
+ * fields, a second phone or e-mail. Common names are common (given names as skewed as in Russia,
+ * where one man in ten is Александр; the commonest surname 1–2% of people) and some people are
+ * namesakes of another in the same city — the precision trap.
  *
  * Seeded: the same (n, seed, mix) always gives the same records. Several mixes (CRM_MIXES) so a
  * resolver is not tuned to one file: the bench tunes on some sets and reports the others too.
@@ -16,6 +17,7 @@
 import { mulberry32 } from '../../transforms/identity/shared/random.js';
 import type { ResolveInput } from '../../transforms/identity/index.js';
 import { zipf } from './resolve-synthetic-entities.js';
+import { EN_LAST_ENDS, EN_LAST_PARTS, RU_ENDINGS_M, RU_STEMS } from './resolve-synthetic-names.js';
 import {
   CRM_CITIES,
   EN_FORMS,
@@ -174,10 +176,8 @@ function makePerson(
   const russian = rand() < 0.7;
   const female = rand() < 0.5;
   const given = russian ? (female ? RU_FEMALE_FORMS : RU_MALE_FORMS) : EN_FORMS;
-  let forms = given[zipf(rand, given.length, 0.9)]!;
-  const base = russian
-    ? RU_SURNAMES_M[zipf(rand, RU_SURNAMES_M.length, 1)]!
-    : EN_SURNAMES[zipf(rand, EN_SURNAMES.length, 1)]!;
+  let forms = given[zipf(rand, given.length, 0.6)]!;
+  const base = surname(rand, russian);
   let last = russian && female ? feminine(base) : base;
   let city = zipf(rand, CRM_CITIES.length, 1);
   let year = 1950 + Math.floor(rand() * 55);
@@ -217,6 +217,19 @@ function makePerson(
     emails,
     postcode: `${100 + city * 13}${String(Math.floor(rand() * 300)).padStart(3, '0')}`,
   };
+}
+
+/**
+ * Surname frequencies as in a real population: the commonest surname about 1–2% of people,
+ * the common list about a third, a long tail of rarer names for the rest.
+ */
+const RU_TAIL = RU_ENDINGS_M.flatMap((end) => RU_STEMS.map((stem) => stem + end));
+const EN_TAIL = EN_LAST_ENDS.flatMap((end) => EN_LAST_PARTS.map((part) => part + end));
+
+function surname(rand: () => number, russian: boolean): string {
+  const common = russian ? RU_SURNAMES_M : EN_SURNAMES;
+  const tail = russian ? RU_TAIL : EN_TAIL;
+  return rand() < 0.35 ? common[zipf(rand, common.length, 0.7)]! : tail[zipf(rand, tail.length, 0.4)]!;
 }
 
 function clusterSize(rand: () => number): number {
