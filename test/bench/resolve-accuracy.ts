@@ -7,6 +7,7 @@
  * of records no rule covered.
  *
  *   npm run bench -- resolve accuracy [records per CRM set, default 10000]
+ * Options as JSON in RESOLVE_CONFIG (e.g. '{"matchProbability":0.9}'), as in resolve-febrl.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,7 +38,7 @@ function measure(
   truth: ReadonlyMap<number, number>,
 ): Row {
   const t = performance.now();
-  const result = resolve(records);
+  const result = resolve(records, { config: JSON.parse(process.env.RESOLVE_CONFIG ?? '{}') as object });
   const ms = performance.now() - t;
   const e = evaluateClusters(truth, result.assignment);
   return {

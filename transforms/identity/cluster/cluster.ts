@@ -29,7 +29,24 @@ export interface PairEvidence {
   evidence(a: number, b: number): number;
   /** Whether the pair last passed to `evidence` is clearly two different people. */
   lastVetoed(vetoWeight: number): boolean;
+  /**
+   * Of the pair last passed to `evidence`: bit 0 = their birth dates conflict (two real dates
+   * that are not one typo or a day/month swap apart, or years that differ); bits 1 and 2 =
+   * both have an e-mail / a phone and they agree (exactly or by one typo); bits 3 and 4 = both
+   * have one and they differ.
+   */
+  lastConflicts(): number;
 }
+
+/** Bits of PairEvidence.lastConflicts. */
+export const CONFLICT = {
+  dob: 1,
+  emailAgree: 2,
+  phoneAgree: 4,
+  emailDiffer: 8,
+  phoneDiffer: 16,
+  idAgree: 32,
+} as const;
 
 export interface LinkagePolicy {
   /** log2 prior odds that two random records match. */
@@ -118,15 +135,30 @@ export class ConstrainedClustering {
     const stepB = a.length * b.length > maxLinkagePairs ? Math.max(1, Math.ceil(b.length / side)) : 1;
     let sum = 0;
     let count = 0;
+    let seen = 0;
     for (let i = 0; i < a.length; i += stepA) {
       for (let j = 0; j < b.length; j += stepB) {
         const ev = this.scorer.evidence(a[i]!, b[j]!);
         if (this.scorer.lastVetoed(vetoWeight)) return false;
+        seen |= this.scorer.lastConflicts();
         sum += ev;
         count++;
       }
     }
-    return !average || priorLogOdds + sum / count >= thresholdWeight;
+    // Two real birth dates that cannot be one, and no identifier shared across to outweigh
+    // them (a mistyped date on a record whose passport number agrees): two people.
+    const agree = CONFLICT.emailAgree | CONFLICT.phoneAgree | CONFLICT.idAgree;
+    if ((seen & CONFLICT.dob) !== 0 && (seen & agree) === 0) return false;
+    if (!average) return true;
+    // Two groups that each hold an e-mail and a phone, none of them shared across: two people
+    // who happen to share a name (and a city), the typical chain of CRM data. A third record
+    // with the name only must not join them; the pair weights alone count each field once per
+    // pair and let the names' agreement outweigh it.
+    const separate =
+      (seen & (CONFLICT.emailDiffer | CONFLICT.emailAgree)) === CONFLICT.emailDiffer &&
+      (seen & (CONFLICT.phoneDiffer | CONFLICT.phoneAgree)) === CONFLICT.phoneDiffer;
+    if (separate) return false;
+    return priorLogOdds + sum / count >= thresholdWeight;
   }
 
   private collect(root: number, buf: number[]): number[] {

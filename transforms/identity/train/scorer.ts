@@ -1,5 +1,6 @@
 import { compareInto } from '../compare/compare.js';
-import { FIELDS, MISSING, ROW } from '../shared/fields.js';
+import { CONFLICT } from '../cluster/cluster.js';
+import { F_DOB, F_EMAIL, F_PHONE, F_PID, F_TAX, FIELDS, MISSING, ROW } from '../shared/fields.js';
 import type { Prepared } from '../types/prepared.js';
 import type { ComparisonWeight, TrainedModel } from '../types/public.js';
 
@@ -115,6 +116,21 @@ export class PairScorer {
    */
   lastVetoed(vetoWeight: number): boolean {
     return this.lastContradiction <= vetoWeight && this.lastKept <= 0;
+  }
+
+  /** See PairEvidence.lastConflicts (cluster.ts): of the pair last scored by `evidence`. */
+  lastConflicts(): number {
+    const l = this.scratch;
+    const dobElse = FIELDS[F_DOB]!.levels.length - 1;
+    const emailElse = FIELDS[F_EMAIL]!.levels.length - 1;
+    const phoneElse = FIELDS[F_PHONE]!.levels.length - 1;
+    let bits = l[F_DOB] === dobElse ? CONFLICT.dob : 0;
+    const e = l[F_EMAIL]!;
+    if (e !== MISSING) bits |= e === emailElse ? CONFLICT.emailDiffer : CONFLICT.emailAgree;
+    const ph = l[F_PHONE]!;
+    if (ph !== MISSING) bits |= ph === phoneElse ? CONFLICT.phoneDiffer : CONFLICT.phoneAgree;
+    if (l[F_PID] === 0 || l[F_PID] === 1 || l[F_TAX] === 0) bits |= CONFLICT.idAgree;
+    return bits;
   }
 
   probability(evidence: number): number {
