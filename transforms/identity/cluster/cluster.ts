@@ -17,6 +17,11 @@ import { DisjointSets } from './disjoint-sets.js';
  * - average linkage (FS edges only): the mean match weight over cross pairs must reach the link
  *   threshold, so one strong edge cannot drag in a record that the rest of the cluster rejects.
  *
+ * - birth dates: no cross pair may hold two real dates that cannot be one (not a typo or a
+ *   day/month swap apart), unless an identifier is shared across;
+ * - identifiers (FS edges only): if e-mails or phones differ across and none is shared, the two
+ *   groups are two namesakes, not one person with a new phone.
+ *
  * Deterministic edges (same guarded email/phone/tax id) need only pass the veto; must-links are
  * applied unconditionally; cannot-links block any merge that would join their two records.
  * Average linkage was chosen over "split after the fact" because it is local (cost ∝ merged
@@ -150,13 +155,11 @@ export class ConstrainedClustering {
     const agree = CONFLICT.emailAgree | CONFLICT.phoneAgree | CONFLICT.idAgree;
     if ((seen & CONFLICT.dob) !== 0 && (seen & agree) === 0) return false;
     if (!average) return true;
-    // Two groups that each hold an e-mail and a phone, none of them shared across: two people
-    // who happen to share a name (and a city), the typical chain of CRM data. A third record
-    // with the name only must not join them; the pair weights alone count each field once per
-    // pair and let the names' agreement outweigh it.
-    const separate =
-      (seen & (CONFLICT.emailDiffer | CONFLICT.emailAgree)) === CONFLICT.emailDiffer &&
-      (seen & (CONFLICT.phoneDiffer | CONFLICT.phoneAgree)) === CONFLICT.phoneDiffer;
+    // Two groups whose e-mails or phones differ, with none shared across (nor a personal or tax
+    // id): two people who happen to share a name (and a city), the typical chain of CRM data.
+    // Pair weights alone would let the names' agreement outweigh a different phone pair by pair;
+    // a merge by score needs the groups' identifiers to meet somewhere, or one side to have none.
+    const separate = (seen & (CONFLICT.emailDiffer | CONFLICT.phoneDiffer)) !== 0 && (seen & agree) === 0;
     if (separate) return false;
     return priorLogOdds + sum / count >= thresholdWeight;
   }
