@@ -19,8 +19,8 @@ import { DisjointSets } from './disjoint-sets.js';
  *
  * - birth dates: no cross pair may hold two real dates that cannot be one (not a typo or a
  *   day/month swap apart), unless an identifier is shared across;
- * - identifiers (FS edges only): if e-mails or phones differ across and none is shared, the two
- *   groups are two namesakes, not one person with a new phone.
+ * - identifiers (FS edges only): if e-mails and phones differ across and none is shared (for an
+ *   edge on names and place alone: e-mails or phones), the two groups are two namesakes.
  *
  * Deterministic edges (same guarded email/phone/tax id) need only pass the veto; must-links are
  * applied unconditionally; cannot-links block any merge that would join their two records.
@@ -104,14 +104,16 @@ export class ConstrainedClustering {
 
   /**
    * Tries to merge the clusters of a and b. `average` asks for average linkage on top of the
-   * veto (FS edges); deterministic rule edges pass `false`. True if they are (now) together.
+   * veto (FS edges); deterministic rule edges pass `false`. `weak`: the edge rests on names and
+   * place alone (edges.ts), so one differing identifier across, with none shared, refuses it.
+   * True if they are (now) together.
    */
-  tryLink(a: number, b: number, average: boolean): boolean {
+  tryLink(a: number, b: number, average: boolean, weak = false): boolean {
     const ra = this.sets.find(a);
     const rb = this.sets.find(b);
     if (ra === rb) return true;
     if (this.forbidden(ra, rb)) return false;
-    if (!this.supported(ra, rb, average)) return false;
+    if (!this.supported(ra, rb, average, weak)) return false;
     this.sets.unionRoots(ra, rb);
     return true;
   }
@@ -130,7 +132,7 @@ export class ConstrainedClustering {
     return false;
   }
 
-  private supported(ra: number, rb: number, average: boolean): boolean {
+  private supported(ra: number, rb: number, average: boolean, weak: boolean): boolean {
     const { priorLogOdds, thresholdWeight, vetoWeight, maxLinkagePairs } = this.policy;
     const a = this.collect(ra, this.bufA);
     const b = this.collect(rb, this.bufB);
@@ -155,11 +157,15 @@ export class ConstrainedClustering {
     const agree = CONFLICT.emailAgree | CONFLICT.phoneAgree | CONFLICT.idAgree;
     if ((seen & CONFLICT.dob) !== 0 && (seen & agree) === 0) return false;
     if (!average) return true;
-    // Two groups whose e-mails or phones differ, with none shared across (nor a personal or tax
+    // Two groups whose e-mails and phones differ, with none shared across (nor a personal or tax
     // id): two people who happen to share a name (and a city), the typical chain of CRM data.
-    // Pair weights alone would let the names' agreement outweigh a different phone pair by pair;
-    // a merge by score needs the groups' identifiers to meet somewhere, or one side to have none.
-    const separate = (seen & (CONFLICT.emailDiffer | CONFLICT.phoneDiffer)) !== 0 && (seen & agree) === 0;
+    // Pair weights alone would let the names' agreement outweigh a different phone pair by pair.
+    // For a weak edge (names and place only) one differing identifier is enough: people do
+    // change e-mail or phone, but then some better evidence than a shared name should join them.
+    const differ = seen & (CONFLICT.emailDiffer | CONFLICT.phoneDiffer);
+    const separate =
+      (seen & agree) === 0 &&
+      (weak ? differ !== 0 : differ === (CONFLICT.emailDiffer | CONFLICT.phoneDiffer));
     if (separate) return false;
     return priorLogOdds + sum / count >= thresholdWeight;
   }

@@ -131,6 +131,6 @@ function applyWeakEdges(
     const rb = sets.find(b);
     if (ra === rb) continue;
     const anchor = anchored[ra]! | anchored[rb]!;
-    if (cc.tryLink(a, b, true)) anchored[sets.find(a)] = anchor;
+    if (cc.tryLink(a, b, true, true)) anchored[sets.find(a)] = anchor;
   }
 }
