@@ -4,6 +4,7 @@ import { benchErp } from './erp.js';
 import { benchImport } from './import.js';
 import { benchLoad } from './load.js';
 import { benchMarts } from './marts.js';
+import { benchResolveAccuracy } from './resolve-accuracy.js';
 import { runSyntheticBenchmark } from './resolve-synthetic.js';
 
 /** `npm run bench -- <name> [args]`: the benchmarks, each printing figures and ratios to a baseline. */
@@ -13,7 +14,13 @@ const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = 
   marts: benchMarts,
   erp: benchErp,
   email: benchEmail,
-  resolve: async (args) => runSyntheticBenchmark(Number(args[0] ?? 1_000_000), Number(args[1] ?? 7)),
+  // `resolve accuracy [n]`: only the accuracy table (Febrl and the CRM-like sets); `resolve [n]`:
+  // the table, then the scale run on n synthetic contacts.
+  resolve: async (args) => {
+    if (args[0] === 'accuracy') return benchResolveAccuracy(Number(args[1] ?? 10_000));
+    benchResolveAccuracy();
+    runSyntheticBenchmark(Number(args[0] ?? 1_000_000), Number(args[1] ?? 7));
+  },
 });
 
 const [name, ...args] = process.argv.slice(2);

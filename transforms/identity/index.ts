@@ -30,21 +30,29 @@
  * - prepare/ — match keys (prepare.ts): names folded, ё→е, transliterated to Latin, phonetic
  *   keys; split full names; email match keys (plus-tags, Gmail dots), E.164 phones, INN with
  *   checksum, company keys without legal forms — all from ../normalize. Columns of interned
- *   values (string-column.ts), stored match keys (match-keys.ts).
+ *   values (string-column.ts), stored match keys (match-keys.ts), name families of short and
+ *   familiar forms (nicknames.ts). Birth dates keep partial dates (day 00: year and month;
+ *   YYYY-01-01: year only) and drop placeholders before 1901.
  * - block/ — deterministic.ts: same email / phone / tax id links outright, unless the value is a
  *   role address or shared by more than `maxNamesPerSharedValue` distinct names (switchboards,
  *   employer INNs), or the two records are clearly different people (family mailbox).
- *   blocking-rules.ts, blocking.ts: candidate pairs from composite keys; each pair compared
- *   once; oversized blocks skipped and counted. block-keys.ts: the keys, for incremental runs.
+ *   blocking-rules.ts, blocking.ts: candidate pairs from composite keys — identifiers, dates,
+ *   postcodes, and rules needing none of them (names alone, names + city, e-mail login, phone
+ *   suffix); each pair compared once; oversized blocks skipped and counted, and records no rule
+ *   covered counted (`stats.uncoveredRecords`). block-keys.ts: the keys, for incremental runs.
  * - compare/ — comparison levels per field (Jaro–Winkler bands, one-typo ids and dates,
- *   day/month swaps, swapped first/last names, initials); missing = neutral.
+ *   day/month swaps, swapped first/last names, initials, nickname families at the phonetic
+ *   level); missing = neutral, a partial date against a date it fits = neutral, e-mails whose
+ *   digits differ = different.
  * - train/ — Fellegi–Sunter: u from random pairs (u-probabilities.ts), m and the prior by EM on
  *   the candidate pairs, no labels (em.ts, em-sessions.ts, train.ts); prior-model.ts for inputs
  *   too small for EM. scorer.ts: log2(m/u) weights with term-frequency adjustment on names,
  *   city, street, postcode, company.
  * - cluster/ — edges.ts picks the links; cluster.ts: strongest edges first; a merge needs every
  *   cross pair free of clear contradictions and (for FS edges) an average match weight above the
- *   threshold, so weak links do not chain strangers; must-link / cannot-link overrides.
+ *   threshold, so weak links do not chain strangers; no merge across conflicting real birth
+ *   dates or across differing e-mails/phones with none shared; links on names and place alone
+ *   come last and only when unambiguous (clustering-run.ts); must-link / cannot-link overrides.
  * - golden/ — stable-ids.ts: ids survive runs (most-held id wins, ties → smallest), merges and
  *   splits. explain-records.ts, link-table.ts: the deciding edge of every record.
  * resolve.ts runs the stages in order; evaluate.ts scores clusters against known truth.

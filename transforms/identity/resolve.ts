@@ -148,7 +148,13 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
       const pos = index.get(id);
       return pos === undefined ? undefined : matchKeysAt(p, pos);
     },
-    stats: { records: p.n, candidatePairs: P, linkedPairs: edges.count, customers: csr.start.length - 1 },
+    stats: {
+      records: p.n,
+      candidatePairs: P,
+      uncoveredRecords: candidates.uncovered,
+      linkedPairs: edges.count,
+      customers: csr.start.length - 1,
+    },
     timings,
   };
 }

@@ -24,6 +24,8 @@ export interface ResolveSummary {
   merges: number;
   splits: number;
   candidatePairs: number;
+  /** Compared records that no blocking rule covered (no key, or only keys of oversized blocks). */
+  uncoveredRecords: number;
   blocking: ResolveResult['blockingStats'];
   guards: ResolveResult['guardStats'];
   overrideConflicts: number;
@@ -171,6 +173,7 @@ export async function resolveWarehouse(
     merges: result.merges.length,
     splits: result.splits.length,
     candidatePairs: result.stats.candidatePairs,
+    uncoveredRecords: result.stats.uncoveredRecords,
     blocking: result.blockingStats,
     guards: result.guardStats,
     overrideConflicts: result.overrideConflicts.length,

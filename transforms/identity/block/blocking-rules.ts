@@ -11,7 +11,7 @@ import {
   F_POSTCODE,
   F_TAX,
 } from '../shared/fields.js';
-import { combineHash, finishHash } from '../shared/hash.js';
+import { combineHash, finishHash, hashString } from '../shared/hash.js';
 import type { Prepared } from '../types/prepared.js';
 
 /**
@@ -20,7 +20,14 @@ import type { Prepared } from '../types/prepared.js';
  * Each rule catches what the others miss: identifiers for records whose names were mangled;
  * phonetic surname + given name + birth year for a new email and address; date of birth + initials
  * or + given name for a surname typo or a new surname; given name or surname + postcode for a date
- * typo or no date at all. Keys combine two or three attributes
+ * typo or no date at all. Most CRM rows have no date of birth and no postcode, so the last rules
+need neither: the same e-mail login at another domain, the same last seven phone digits
+(a number written with another country or trunk prefix), the names alone — given name by its
+family (nicknames.ts: Саша meets Александр) and surname by phonetic key, in either column
+order — and the names with the city, which still pairs "Иванов Иван" within one city when
+the name alone makes a block over the cap (a common name is a big block, and big blocks are
+skipped: term frequency bounds the work), and surname + city, given name + surname initial +
+city for a name with a typo the phonetic key does not absorb. Keys combine two or three attributes
  * so blocks stay small as data grows — a rule on birth date alone would put 40 people in each
  * block at a million records, i.e. quadratic work. Identifier values the shared-value guard refused
  * (a switchboard phone, an employer's INN) are no keys either: they group many people and never
@@ -46,6 +53,13 @@ export const BLOCKING_RULES: readonly BlockingRule[] = Object.freeze([
   { name: 'given_name+postcode', parts: ['given_name', 'postcode'] },
   { name: 'surname+postcode', parts: ['surname', 'postcode'] },
   { name: 'company+surname_phonetic', parts: ['company', 'surname_phonetic'] },
+  // Rules that need no date, postcode or shared identifier (most CRM rows have none of them).
+  { name: 'email_local', parts: ['email_local'] },
+  { name: 'phone_suffix', parts: ['phone_suffix'] },
+  { name: 'names', parts: ['given_family', 'surname_family'], unordered: true },
+  { name: 'names+city', parts: ['given_family', 'surname_family', 'city'], unordered: true },
+  { name: 'surname_phonetic+city', parts: ['surname_phonetic', 'city'] },
+  { name: 'given_family+surname_initial+city', parts: ['given_family', 'surname_initial', 'city'] },
 ]);
 
 /** Value of one attribute per record position (stable across runs), `has` = present. */
@@ -102,6 +116,49 @@ export class Attributes {
       fromCodes(p.cols[f]!.codes, (c) => p.cols[f]!.valueHash[c]!, this.identifier(f));
     } else if (name === 'given_phonetic' || name === 'surname_phonetic') {
       fromCodes(name === 'given_phonetic' ? p.phonFirst : p.phonLast, (c) => phon.valueHash[c]!);
+    } else if (name === 'given_family' || name === 'surname_family') {
+      // The name family when the nickname table knows the name, else its phonetic key; both
+      // columns alike, so swapped given name and surname still meet (unordered rules).
+      const given = name === 'given_family';
+      const family = given ? p.familyFirst : p.familyLast;
+      const names = given ? p.cols[F_FIRST]! : p.cols[F_LAST]!;
+      const phonCodes = given ? p.phonFirst : p.phonLast;
+      const familyHash = new Map<number, number>();
+      for (let i = 0; i < p.n; i++) {
+        const c = names.codes[i]!;
+        if (c < 0) continue;
+        const fam = family[c]!;
+        if (fam >= 0) {
+          let h = familyHash.get(fam);
+          if (h === undefined) familyHash.set(fam, (h = hashString(`family:${fam}`)));
+          value[i] = h;
+        } else {
+          const pc = phonCodes[i]!;
+          if (pc < 0) continue;
+          value[i] = phon.valueHash[pc]!;
+        }
+        has[i] = 1;
+      }
+    } else if (name === 'email_local' || name === 'phone_suffix') {
+      const f = name === 'email_local' ? F_EMAIL : F_PHONE;
+      const col = p.cols[f]!;
+      const usable = this.identifier(f)!;
+      const keyOf = new Map<number, number>();
+      for (let i = 0; i < p.n; i++) {
+        const c = col.codes[i]!;
+        if (c < 0 || !usable(c)) continue;
+        let h = keyOf.get(c);
+        if (h === undefined) {
+          const v = col.values[c]!;
+          // A login shorter than 5 characters ("ivan", "anna") is shared by many people.
+          const part = f === F_EMAIL ? v.slice(0, v.indexOf('@')) : v.slice(-7);
+          h = part.length >= (f === F_EMAIL ? 5 : 7) ? hashString(`${name}:${part}`) : 0;
+          keyOf.set(c, h);
+        }
+        if (h === 0) continue;
+        value[i] = h;
+        has[i] = 1;
+      }
     } else if (name === 'given_initial' || name === 'surname_initial') {
       // First letter of the phonetic key: transliterations (Yulia/Iulia/Julija) agree on it.
       fromCodes(name === 'given_initial' ? p.phonFirst : p.phonLast, (c) => phon.values[c]!.charCodeAt(0));

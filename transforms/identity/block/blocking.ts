@@ -38,6 +38,11 @@ export interface Candidates {
   sessions: PairBuffer[];
   /** Every record's keys, when asked for (see block-keys.ts). */
   keys: BlockKeys | null;
+  /**
+   * Records (changed ones, in incremental mode) that no rule covered: no key in any rule, or only
+   * keys of blocks over the size cap. They can meet no one but through the clustering checks.
+   */
+  uncovered: number;
 }
 
 export function buildBlocks(
@@ -86,6 +91,7 @@ export function generateCandidates(
   const stats: BlockingStat[] = [];
   const sessions: PairBuffer[] = [];
   const rand = mulberry32(options.seed ?? 1);
+  const covered = new Uint8Array(p.n);
   rules.forEach((rule, r) => {
     const rb = buildBlocks(attrs, p.n, rule, maxBlockSize);
     built.push(rb);
@@ -127,8 +133,14 @@ export function generateCandidates(
       }
     }
     stat.pairs = pairs.length - before;
+    for (let i = 0; i < p.n; i++) {
+      const b = rb.block[i]!;
+      if (b >= 0 && rb.skipped[b] === 0) covered[i] = 1;
+    }
   });
-  return { pairs, stats, sessions, keys: options.collectKeys ? gatherKeys(built, rules) : null };
+  let uncovered = 0;
+  for (let i = 0; i < p.n; i++) if (covered[i] === 0 && (changed === null || changed[i] === 1)) uncovered++;
+  return { pairs, stats, sessions, keys: options.collectKeys ? gatherKeys(built, rules) : null, uncovered };
 }
 
 /** Share of a rule's pairs to keep for its training session (at most `max` pairs). */

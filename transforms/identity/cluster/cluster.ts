@@ -17,6 +17,11 @@ import { DisjointSets } from './disjoint-sets.js';
  * - average linkage (FS edges only): the mean match weight over cross pairs must reach the link
  *   threshold, so one strong edge cannot drag in a record that the rest of the cluster rejects.
  *
+ * - birth dates: no cross pair may hold two real dates that cannot be one (not a typo or a
+ *   day/month swap apart), unless an identifier is shared across;
+ * - identifiers (FS edges only): if e-mails and phones differ across and none is shared (for an
+ *   edge on names and place alone: e-mails or phones), the two groups are two namesakes.
+ *
  * Deterministic edges (same guarded email/phone/tax id) need only pass the veto; must-links are
  * applied unconditionally; cannot-links block any merge that would join their two records.
  * Average linkage was chosen over "split after the fact" because it is local (cost ∝ merged
@@ -29,7 +34,24 @@ export interface PairEvidence {
   evidence(a: number, b: number): number;
   /** Whether the pair last passed to `evidence` is clearly two different people. */
   lastVetoed(vetoWeight: number): boolean;
+  /**
+   * Of the pair last passed to `evidence`: bit 0 = their birth dates conflict (two real dates
+   * that are not one typo or a day/month swap apart, or years that differ); bits 1 and 2 =
+   * both have an e-mail / a phone and they agree (exactly or by one typo); bits 3 and 4 = both
+   * have one and they differ.
+   */
+  lastConflicts(): number;
 }
+
+/** Bits of PairEvidence.lastConflicts. */
+export const CONFLICT = {
+  dob: 1,
+  emailAgree: 2,
+  phoneAgree: 4,
+  emailDiffer: 8,
+  phoneDiffer: 16,
+  idAgree: 32,
+} as const;
 
 export interface LinkagePolicy {
   /** log2 prior odds that two random records match. */
@@ -82,14 +104,16 @@ export class ConstrainedClustering {
 
   /**
    * Tries to merge the clusters of a and b. `average` asks for average linkage on top of the
-   * veto (FS edges); deterministic rule edges pass `false`. True if they are (now) together.
+   * veto (FS edges); deterministic rule edges pass `false`. `weak`: the edge rests on names and
+   * place alone (edges.ts), so one differing identifier across, with none shared, refuses it.
+   * True if they are (now) together.
    */
-  tryLink(a: number, b: number, average: boolean): boolean {
+  tryLink(a: number, b: number, average: boolean, weak = false): boolean {
     const ra = this.sets.find(a);
     const rb = this.sets.find(b);
     if (ra === rb) return true;
     if (this.forbidden(ra, rb)) return false;
-    if (!this.supported(ra, rb, average)) return false;
+    if (!this.supported(ra, rb, average, weak)) return false;
     this.sets.unionRoots(ra, rb);
     return true;
   }
@@ -108,7 +132,7 @@ export class ConstrainedClustering {
     return false;
   }
 
-  private supported(ra: number, rb: number, average: boolean): boolean {
+  private supported(ra: number, rb: number, average: boolean, weak: boolean): boolean {
     const { priorLogOdds, thresholdWeight, vetoWeight, maxLinkagePairs } = this.policy;
     const a = this.collect(ra, this.bufA);
     const b = this.collect(rb, this.bufB);
@@ -118,15 +142,32 @@ export class ConstrainedClustering {
     const stepB = a.length * b.length > maxLinkagePairs ? Math.max(1, Math.ceil(b.length / side)) : 1;
     let sum = 0;
     let count = 0;
+    let seen = 0;
     for (let i = 0; i < a.length; i += stepA) {
       for (let j = 0; j < b.length; j += stepB) {
         const ev = this.scorer.evidence(a[i]!, b[j]!);
         if (this.scorer.lastVetoed(vetoWeight)) return false;
+        seen |= this.scorer.lastConflicts();
         sum += ev;
         count++;
       }
     }
-    return !average || priorLogOdds + sum / count >= thresholdWeight;
+    // Two real birth dates that cannot be one, and no identifier shared across to outweigh
+    // them (a mistyped date on a record whose passport number agrees): two people.
+    const agree = CONFLICT.emailAgree | CONFLICT.phoneAgree | CONFLICT.idAgree;
+    if ((seen & CONFLICT.dob) !== 0 && (seen & agree) === 0) return false;
+    if (!average) return true;
+    // Two groups whose e-mails and phones differ, with none shared across (nor a personal or tax
+    // id): two people who happen to share a name (and a city), the typical chain of CRM data.
+    // Pair weights alone would let the names' agreement outweigh a different phone pair by pair.
+    // For a weak edge (names and place only) one differing identifier is enough: people do
+    // change e-mail or phone, but then some better evidence than a shared name should join them.
+    const differ = seen & (CONFLICT.emailDiffer | CONFLICT.phoneDiffer);
+    const separate =
+      (seen & agree) === 0 &&
+      (weak ? differ !== 0 : differ === (CONFLICT.emailDiffer | CONFLICT.phoneDiffer));
+    if (separate) return false;
+    return priorLogOdds + sum / count >= thresholdWeight;
   }
 
   private collect(root: number, buf: number[]): number[] {

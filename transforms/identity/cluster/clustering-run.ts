@@ -3,6 +3,7 @@ import type { DisjointSets } from './disjoint-sets.js';
 import { FS_RULE, type Edges } from './edges.js';
 import type { PairBuffer } from '../block/pair-buffer.js';
 import type { Prepared } from '../types/prepared.js';
+import { F_EMAIL, F_PHONE } from '../shared/fields.js';
 import type { RecordIndex } from '../prepare/record-index.js';
 import type { PairScorer } from '../train/scorer.js';
 import type { ResolveOptions } from '../types/public.js';
@@ -60,9 +61,76 @@ export function runClustering(
     else conflicts.push(pair);
   }
 
+  let firstWeak = edges.count;
   for (let e = 0; e < edges.count; e++) {
+    if (edges.weak[e]) {
+      firstWeak = e;
+      break;
+    }
     const k = edges.pair[e]!;
     cc.tryLink(pairs.left[k]!, pairs.right[k]!, edges.rule[e] === FS_RULE);
   }
+  applyWeakEdges(p, cc, pairs, edges, firstWeak);
   return { sets: cc.sets, mustLinks, conflicts };
+}
+
+/**
+ * Weak edges (names and place only, see edges.ts) come last, strongest first, and link only
+ * unambiguous records: a record whose weak partners lie in two different *anchored* customers
+ * (each holding an e-mail or a phone) is a name two people share — it joins neither. Without
+ * this, "Иван Петров, Москва" with no other data joins whichever Ivan Petrov came first, and a
+ * second weak edge then chains both Ivan Petrovs into one customer.
+ */
+function applyWeakEdges(
+  p: Prepared,
+  cc: ConstrainedClustering,
+  pairs: PairBuffer,
+  edges: Edges,
+  from: number,
+): void {
+  if (from >= edges.count) return;
+  const sets = cc.sets;
+  const email = p.cols[F_EMAIL]!.codes;
+  const phone = p.cols[F_PHONE]!.codes;
+  const anchored = new Uint8Array(p.n);
+  for (let i = 0; i < p.n; i++) if (email[i]! >= 0 || phone[i]! >= 0) anchored[sets.find(i)] = 1;
+  // Weak partners of every record (CSR over record positions).
+  const degree = new Int32Array(p.n + 1);
+  for (let e = from; e < edges.count; e++) {
+    const k = edges.pair[e]!;
+    degree[pairs.left[k]! + 1]!++;
+    degree[pairs.right[k]! + 1]!++;
+  }
+  for (let i = 0; i < p.n; i++) degree[i + 1]! += degree[i]!;
+  const fill = degree.slice(0, p.n);
+  const partners = new Int32Array(degree[p.n]!);
+  for (let e = from; e < edges.count; e++) {
+    const k = edges.pair[e]!;
+    const a = pairs.left[k]!;
+    const b = pairs.right[k]!;
+    partners[fill[a]!++] = b;
+    partners[fill[b]!++] = a;
+  }
+  const ambiguous = (a: number): boolean => {
+    const own = sets.find(a);
+    let seen = -1;
+    for (let x = degree[a]!; x < degree[a + 1]!; x++) {
+      const r = sets.find(partners[x]!);
+      if (r === own || anchored[r] === 0) continue;
+      if (seen < 0) seen = r;
+      else if (r !== seen) return true;
+    }
+    return false;
+  };
+  for (let e = from; e < edges.count; e++) {
+    const k = edges.pair[e]!;
+    const a = pairs.left[k]!;
+    const b = pairs.right[k]!;
+    if (ambiguous(a) || ambiguous(b)) continue;
+    const ra = sets.find(a);
+    const rb = sets.find(b);
+    if (ra === rb) continue;
+    const anchor = anchored[ra]! | anchored[rb]!;
+    if (cc.tryLink(a, b, true, true)) anchored[sets.find(a)] = anchor;
+  }
 }

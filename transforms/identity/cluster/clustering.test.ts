@@ -45,6 +45,46 @@ describe('clustering without chaining', () => {
   });
 });
 
+describe('CRM rows without a birth date (names, a city, a phone)', () => {
+  // Two Ivan Petrovs of Moscow, each with their own phone and e-mail, and a third row with the
+  // name and the city only. Small inputs use the prior model (P(match) = 1/n), where the names
+  // alone link: the checks below are what keeps the two apart.
+  const rows = contacts([
+    { first_name: 'Иван', last_name: 'Петров', city: 'Москва', phone: '+79161110001' },
+    { first_name: 'Ivan', last_name: 'Petrov', city: 'Moscow', phone: '+79161110001', email: 'ip@mail.ru' },
+    { first_name: 'Иван', last_name: 'Петров', city: 'Москва', phone: '+79262220002' },
+    { first_name: 'Ваня', last_name: 'Петров', city: 'Москва', phone: '+79262220002', email: 'vp@ya.ru' },
+    { full_name: 'Петров Иван', city: 'Москва' },
+  ]);
+
+  it('compares records that share only a name, and meets nicknames (Ваня ~ Иван)', () => {
+    const r = resolve(rows);
+    const byRule = Object.fromEntries(r.blockingStats.map((s) => [s.rule, s.pairs]));
+    expect(byRule.names).toBeGreaterThan(0);
+    expect(r.stats.uncoveredRecords).toBe(0);
+    expect(together(r, 3, 4)).toBe(true);
+  });
+
+  it('does not chain two namesakes through a row with the name only', () => {
+    const r = resolve(rows);
+    expect(together(r, 1, 2)).toBe(true);
+    expect(together(r, 1, 3)).toBe(false); // their phones differ and nothing identifies them as one
+    expect(together(r, 5, 1) || together(r, 5, 3)).toBe(false); // ambiguous: joins neither
+  });
+
+  it('treats two placeholder birth dates as no evidence, and two real ones as a conflict', () => {
+    const r = resolve(
+      contacts([
+        { first_name: 'Анна', last_name: 'Орлова', birth_date: '1975-03-14', city: 'Тула' },
+        { first_name: 'Анна', last_name: 'Орлова', birth_date: '1982-11-02', city: 'Тула' },
+      ]),
+    );
+    expect(together(r, 1, 2)).toBe(false);
+    const levels = r.links.get(1)?.comparisons ?? [];
+    expect(levels.every((c) => c.field !== 'birth_date' || c.level !== 'exact')).toBe(true);
+  });
+});
+
 describe('manual overrides', () => {
   const twins = contacts([
     { first_name: 'Anna', last_name: 'Smirnova', birth_date: '1990-02-03', email: 'anna@mail.ru' },

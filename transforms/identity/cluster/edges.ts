@@ -1,6 +1,17 @@
 import { DETERMINISTIC_FIELDS, deterministicRule } from '../block/deterministic.js';
 import type { Guards } from '../types/blocking.js';
-import { FIELDS } from '../shared/fields.js';
+import {
+  F_COMPANY,
+  F_DOB,
+  F_EMAIL,
+  F_MIDDLE,
+  F_PHONE,
+  F_PID,
+  F_POSTCODE,
+  F_TAX,
+  FIELDS,
+  MISSING,
+} from '../shared/fields.js';
 import type { PairBuffer } from '../block/pair-buffer.js';
 import type { Prepared } from '../types/prepared.js';
 import type { PairScorer } from '../train/scorer.js';
@@ -16,6 +27,12 @@ export interface Edges {
   count: number;
   pair: Int32Array;
   rule: Uint8Array;
+  /**
+   * 1 for a weak FS edge: nothing but the names (and the city or street) agrees — no birth
+   * date, identifier, postcode or patronymic. Namesakes look exactly like that, so clustering
+   * applies weak edges last and only where they are unambiguous (clustering-run.ts).
+   */
+  weak: Uint8Array;
 }
 
 export interface EdgeCounts {
@@ -72,7 +89,7 @@ export function selectEdges(
       ruleOf.set(k, r);
       counts.deterministic[r]!++;
     }
-    if (group < 0 && ev >= minEvidence && !contradicted) group = 1;
+    if (group < 0 && ev >= minEvidence && !contradicted) group = corroborated(levels, k * F) ? 1 : 2;
     if (group < 0) continue;
     // Stronger first: invert the quantized evidence; ties keep candidate order.
     const q = Math.min(Math.max(Q / 2 - Math.round(ev * 256), 0), Q - 1);
@@ -81,10 +98,24 @@ export function selectEdges(
   const sorted = Float64Array.from(keys).sort();
   const pair = new Int32Array(sorted.length);
   const rule = new Uint8Array(sorted.length);
+  const weak = new Uint8Array(sorted.length);
   for (let e = 0; e < sorted.length; e++) {
     const k = sorted[e]! % MAX_PAIRS;
     pair[e] = k;
     rule[e] = ruleOf.get(k) ?? FS_RULE;
+    weak[e] = sorted[e]! >= 2 * 2 ** 47 ? 1 : 0;
   }
-  return { edges: { count: sorted.length, pair, rule }, counts };
+  return { edges: { count: sorted.length, pair, rule, weak }, counts };
+}
+
+/** Fields whose agreement says more than a shared name and place does. */
+const CORROBORATING = [F_DOB, F_EMAIL, F_PHONE, F_PID, F_TAX, F_POSTCODE, F_MIDDLE, F_COMPANY];
+
+/** Whether a pair agrees (any level but the last, "else") on a field beyond names and place. */
+function corroborated(levels: Uint8Array, off: number): boolean {
+  for (const f of CORROBORATING) {
+    const l = levels[off + f]!;
+    if (l !== MISSING && l < FIELDS[f]!.levels.length - 1) return true;
+  }
+  return false;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dateLevel, nameLevel } from './compare.js';
-import { NAME } from '../shared/fields.js';
+import { parseIsoDate } from '../prepare/prepare.js';
+import { MISSING, NAME } from '../shared/fields.js';
 
 describe('dateLevel', () => {
   it('grades birth dates', () => {
@@ -13,6 +14,29 @@ describe('dateLevel', () => {
   });
 });
 
+describe('partial and placeholder birth dates', () => {
+  it('reads day 00 as year and month, YYYY-01-01 as the year, years before 1901 as no date', () => {
+    expect(parseIsoDate('1985-03-00')).toBe(19850300);
+    expect(parseIsoDate('1985-01-01')).toBe(19850000);
+    expect(parseIsoDate('1985-00-00')).toBe(19850000);
+    expect(parseIsoDate('1900-01-01')).toBe(0);
+    expect(parseIsoDate('1985-13-10')).toBe(0);
+    expect(parseIsoDate('1985-03-17')).toBe(19850317);
+  });
+
+  it('never makes two placeholders one birthday, and tells a fitting partial date from a conflict', () => {
+    // Two "1980-01-01" placeholders: same year only — no evidence either way.
+    expect(dateLevel(parseIsoDate('1980-01-01'), parseIsoDate('1980-01-01'))).toBe(MISSING);
+    expect(dateLevel(19800000, 19800517)).toBe(MISSING); // the year fits
+    expect(dateLevel(19800500, 19800517)).toBe(MISSING); // year and month fit
+    expect(dateLevel(19800500, 19800705)).toBe(MISSING); // the day of a day/month-swapped date
+    expect(dateLevel(19800500, 19800717)).toBe(3); // month conflicts
+    expect(dateLevel(19800000, 19910517)).toBe(3); // year conflicts
+    expect(dateLevel(19800000, 19890517)).toBe(MISSING); // a year one typo away
+    expect(dateLevel(0, 19800000)).toBe(MISSING);
+  });
+});
+
 describe('nameLevel', () => {
   it('grades names', () => {
     expect(nameLevel('ivanov', 'ivanov', 1, 1)).toBe(NAME.exact);
@@ -22,5 +46,8 @@ describe('nameLevel', () => {
     expect(nameLevel('a', 'ivan', -1, 3)).toBe(NAME.else);
     expect(nameLevel('yuliya', 'iuliia', 7, 7)).toBe(NAME.phonetic);
     expect(nameLevel('petrov', 'sidorenko', 1, 2)).toBe(NAME.else);
+    // Forms of one name by the nickname table rank with a phonetic match.
+    expect(nameLevel('sasha', 'aleksandr', 1, 2, true)).toBe(NAME.phonetic);
+    expect(nameLevel('sasha', 'aleksandr', 1, 2)).toBe(NAME.else);
   });
 });

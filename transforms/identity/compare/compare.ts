@@ -44,7 +44,7 @@ export function compareInto(p: Prepared, i: number, j: number, out: Uint8Array, 
   out[off + F_EMAIL] = identifierLevel(
     p,
     F_EMAIL,
-    typoLevel(c[F_EMAIL]!, R[a + F_EMAIL]!, R[b + F_EMAIL]!),
+    emailLevel(c[F_EMAIL]!, R[a + F_EMAIL]!, R[b + F_EMAIL]!),
     R[a + F_EMAIL]!,
   );
   out[off + F_PHONE] = identifierLevel(
@@ -94,20 +94,25 @@ function compareNames(p: Prepared, a: number, b: number, out: Uint8Array, off: n
       const straight = jaroWinkler(w, x) + jaroWinkler(y, z);
       const cross = jaroWinkler(w, z) + jaroWinkler(y, x);
       if (cross > straight) {
-        out[off + F_FIRST] = nameLevel(w, z, pfi, plj);
-        out[off + F_LAST] = nameLevel(y, x, pli, pfj);
+        out[off + F_FIRST] = nameLevel(w, z, pfi, plj, sameFamily(p.familyFirst[fi]!, p.familyLast[lj]!));
+        out[off + F_LAST] = nameLevel(y, x, pli, pfj, sameFamily(p.familyLast[li]!, p.familyFirst[fj]!));
         return true;
       }
     }
   }
-  out[off + F_FIRST] = fi < 0 || fj < 0 ? MISSING : cachedNameLevel(first, p.cache.first, fi, fj, pfi, pfj);
-  out[off + F_LAST] = li < 0 || lj < 0 ? MISSING : cachedNameLevel(last, p.cache.last, li, lj, pli, plj);
+  out[off + F_FIRST] =
+    fi < 0 || fj < 0 ? MISSING : cachedNameLevel(first, p.cache.first, p.familyFirst, fi, fj, pfi, pfj);
+  out[off + F_LAST] =
+    li < 0 || lj < 0 ? MISSING : cachedNameLevel(last, p.cache.last, p.familyLast, li, lj, pli, plj);
   return false;
 }
+
+const sameFamily = (x: number, y: number): boolean => x >= 0 && x === y;
 
 function cachedNameLevel(
   col: StringColumn,
   cache: LevelLookup,
+  family: Int32Array,
   x: number,
   y: number,
   px: number,
@@ -116,18 +121,24 @@ function cachedNameLevel(
   if (x === y) return NAME.exact;
   const hit = cache.get(x, y);
   if (hit >= 0) return hit;
-  // The phonetic key is a function of the value, so the level is too: safe to cache by codes.
-  return cache.set(x, y, nameLevel(col.values[x]!, col.values[y]!, px, py));
+  // Phonetic key and family are functions of the value, so the level is too: safe to cache by codes.
+  const level = nameLevel(col.values[x]!, col.values[y]!, px, py, sameFamily(family[x]!, family[y]!));
+  return cache.set(x, y, level);
 }
 
-/** Name level; `pa`/`pb` are phonetic-key codes (-1 when none). */
-export function nameLevel(a: string, b: string, pa: number, pb: number): number {
+/**
+ * Name level; `pa`/`pb` are phonetic-key codes (-1 when none). `family`: the two are forms of
+ * one name by the nickname table (Саша / Александр, Bill / William), which ranks with a
+ * phonetic match — the level is labelled "phonetic" in models and explanations (stored models
+ * keep their shape).
+ */
+export function nameLevel(a: string, b: string, pa: number, pb: number, family = false): number {
   if (a === b) return NAME.exact;
   if (a.length === 1 || b.length === 1) return a.charCodeAt(0) === b.charCodeAt(0) ? NAME.initial : NAME.else;
   const jw = jaroWinkler(a, b);
   if (jw >= 0.94) return NAME.jw94;
   if (jw >= 0.88) return NAME.jw88;
-  if (pa >= 0 && pa === pb) return NAME.phonetic;
+  if ((pa >= 0 && pa === pb) || family) return NAME.phonetic;
   return jw >= 0.7 ? NAME.jw70 : NAME.else;
 }
 
@@ -146,9 +157,16 @@ function middleLevel(col: StringColumn, cache: LevelLookup, a: number, b: number
 /**
  * Dates as yyyymmdd numbers: exact, day and month swapped (US vs European order), one typo
  * (a single digit changed, or two adjacent digits swapped), else.
+ *
+ * A partial date (year only — the placeholder YYYY-01-01 included — or year and month; see
+ * parseIsoDate) agrees with the date it fits as *missing*: sharing a year is no evidence of one
+ * person, and two placeholders must never look like one birthday. It disagrees ("else") when the
+ * year differs by more than a typo, or the months known on both sides differ (and are not the
+ * day of a swapped date).
  */
 export function dateLevel(a: number, b: number): number {
   if (a === 0 || b === 0) return MISSING;
+  if (a % 100 === 0 || b % 100 === 0) return partialDateLevel(a, b);
   if (a === b) return 0;
   const ya = (a / 10000) | 0;
   const yb = (b / 10000) | 0;
@@ -171,6 +189,31 @@ export function dateLevel(a: number, b: number): number {
   if (diff === 1) return 2;
   if (diff === 2 && isAdjacentSwap(a, b, first)) return 2;
   return 3;
+}
+
+function partialDateLevel(a: number, b: number): number {
+  const ya = (a / 10000) | 0;
+  const yb = (b / 10000) | 0;
+  if (ya !== yb) return oneDigitApart(ya, yb) ? MISSING : 3;
+  const ma = ((a / 100) | 0) % 100;
+  const mb = ((b / 100) | 0) % 100;
+  if (ma === 0 || mb === 0 || ma === mb) return MISSING;
+  // Month against month: a full date's day may be the month of a day/month-swapped one.
+  if ((a % 100 !== 0 && a % 100 === mb) || (b % 100 !== 0 && b % 100 === ma)) return MISSING;
+  return 3;
+}
+
+/** Years that differ in one digit (1985 / 1958 swapped digits count too). */
+function oneDigitApart(x: number, y: number): boolean {
+  let diff = 0;
+  let first = -1;
+  for (let k = 0, a = x, b = y; k < 4; k++, a = (a / 10) | 0, b = (b / 10) | 0) {
+    if (a % 10 !== b % 10) {
+      if (diff === 0) first = k;
+      diff++;
+    }
+  }
+  return diff === 1 || (diff === 2 && isAdjacentSwap(x, y, first));
 }
 
 function isAdjacentSwap(a: number, b: number, k: number): boolean {
@@ -198,6 +241,19 @@ function typoLevel(col: StringColumn, a: number, b: number): number {
   if (a === b) return 0;
   return withinOneEdit(col.values[a]!, col.values[b]!) ? 1 : 2;
 }
+
+/**
+ * E-mail: exact, one typo, else — but addresses whose digits differ are different mailboxes,
+ * not a typo: ivanov1@ and ivanov2@, petrov85@ and petrov86@ are how namesakes get addresses.
+ */
+function emailLevel(col: StringColumn, a: number, b: number): number {
+  const level = typoLevel(col, a, b);
+  if (level !== 1) return level;
+  return digitsOf(col.values[a]!) === digitsOf(col.values[b]!) ? 1 : 2;
+}
+
+const NON_DIGITS = /\D+/g;
+const digitsOf = (s: string): string => s.replace(NON_DIGITS, '');
 
 function exactLevel(a: number, b: number): number {
   if (a < 0 || b < 0) return MISSING;

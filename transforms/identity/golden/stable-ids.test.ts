@@ -39,8 +39,10 @@ describe('assignCustomerIds', () => {
 
 describe('stable ids across runs', () => {
   const people = contacts([
-    { first_name: 'Anna', last_name: 'Smirnova', email: 'anna.smirnova@mail.ru' },
-    { first_name: 'Anna', last_name: 'Smirnova', phone: '+79160000001' },
+    // Same name, but two real birth dates that cannot be one: two people until a record with
+    // the e-mail of one and the phone of the other bridges them.
+    { first_name: 'Anna', last_name: 'Smirnova', email: 'anna.smirnova@mail.ru', birth_date: '1990-05-17' },
+    { first_name: 'Anna', last_name: 'Smirnova', phone: '+79160000001', birth_date: '1985-03-02' },
     { first_name: 'Boris', last_name: 'Kuznetsov', email: 'boris@mail.ru' },
   ]);
 
@@ -54,7 +56,7 @@ describe('stable ids across runs', () => {
     expect(again.merges).toEqual([]);
     expect(again.newCustomerIds).toEqual([]);
 
-    const bridge = { ...people[0]!, id: 4, sourceKey: 'k4', phone: '+79160000001' };
+    const bridge = { ...people[0]!, id: 4, sourceKey: 'k4', phone: '+79160000001', birth_date: null };
     const merged = resolve([...people, bridge], {
       existing: first.assignment,
       nextCustomerId: first.nextCustomerId,

@@ -32,6 +32,7 @@ import { hashString } from '../shared/hash.js';
 import { LevelCache } from './level-cache.js';
 import { MATCH_KEYS_VERSION } from './match-keys.js';
 import { nameParts } from './name-parts.js';
+import { nameFamily } from './nicknames.js';
 import { buildHashedColumn, ColumnBuilder, emptyColumn } from './string-column.js';
 import type { MatchKeys } from '../types/match-keys.js';
 import type { Prepared, StringColumn } from '../types/prepared.js';
@@ -145,7 +146,25 @@ export function prepare(records: readonly ResolveInput[], defaultRegion = 'RU'):
     rows[o + PHON_FIRST] = phonFirst[i]!;
     rows[o + PHON_LAST] = phonLast[i]!;
   }
-  return { n, ids, cols, dob, rows, phonFirst, phonLast, phonetic, roleEmail, sharedValues, cache };
+  // Name families (nicknames.ts) per value code of both name columns: swapped names meet too.
+  const familyOf = (col: StringColumn): Int32Array => Int32Array.from(col.values, (v) => nameFamily(v));
+  const familyFirst = familyOf(cols[F_FIRST]!);
+  const familyLast = familyOf(cols[F_LAST]!);
+  return {
+    n,
+    ids,
+    cols,
+    dob,
+    rows,
+    phonFirst,
+    phonLast,
+    phonetic,
+    familyFirst,
+    familyLast,
+    roleEmail,
+    sharedValues,
+    cache,
+  };
 }
 
 /**
@@ -178,14 +197,33 @@ function parsePhone(cache: Map<string, string | null>, raw: string, region: stri
   return e164;
 }
 
-/** "YYYY-MM-DD" or "YYYYMMDD" to yyyymmdd; 0 when not a plausible date. */
+/** Years before this are placeholders ("1900-01-01", "1800-01-01"), not birth dates. */
+const FIRST_REAL_YEAR = 1901;
+
+/**
+ * "YYYY-MM-DD" or "YYYYMMDD" to yyyymmdd; 0 when not a plausible date. Partial dates keep what
+ * they know, with zeros for the rest (compare.ts reads them as partial, blocking on the full
+ * date skips them):
+ * - day 00 ("1985-03-00", as some CRMs and spreadsheets write a known month): yyyymm00;
+ * - month 00, or the placeholder YYYY-01-01 that systems write when only the year is known:
+ *   yyyy0000 — two people born "1980-01-01" share a year, not a birthday;
+ * - years before 1901 (1900-01-01 is the usual "no date" default): 0, missing.
+ */
 export function parseIsoDate(s: string): number {
   const digits = s.length === 10 ? s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) : s;
   if (!/^\d{8}$/.test(digits)) return 0;
   const d = Number(digits);
+  const year = (d / 10000) | 0;
   const month = ((d / 100) | 0) % 100;
   const day = d % 100;
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? d : 0;
+  if (year < FIRST_REAL_YEAR || month > 12 || day > 31) return 0;
+  if (month === 0 || (month === 1 && day === 1)) return year * 10000;
+  return d;
+}
+
+/** Whether a yyyymmdd from parseIsoDate is a whole date (not year-only or month-only). */
+export function isFullDate(d: number): boolean {
+  return d % 100 !== 0;
 }
 
 /** Email match key; text without an "@" ("нет", "-") is no address and no identifier. */

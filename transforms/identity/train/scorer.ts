@@ -1,5 +1,6 @@
 import { compareInto } from '../compare/compare.js';
-import { FIELDS, MISSING, ROW } from '../shared/fields.js';
+import { CONFLICT } from '../cluster/cluster.js';
+import { F_DOB, F_EMAIL, F_PHONE, F_PID, F_TAX, FIELDS, MISSING, ROW } from '../shared/fields.js';
 import type { Prepared } from '../types/prepared.js';
 import type { ComparisonWeight, TrainedModel } from '../types/public.js';
 
@@ -94,6 +95,8 @@ export class PairScorer {
    */
   evidence(a: number, b: number): number {
     if (a > b) [a, b] = [b, a];
+    this.lastA = a;
+    this.lastB = b;
     compareInto(this.p, a, b, this.scratch, 0);
     return this.evidenceOfLevels(this.scratch, 0, a);
   }
@@ -115,6 +118,43 @@ export class PairScorer {
    */
   lastVetoed(vetoWeight: number): boolean {
     return this.lastContradiction <= vetoWeight && this.lastKept <= 0;
+  }
+
+  private lastA = 0;
+  private lastB = 0;
+
+  /**
+   * See PairEvidence.lastConflicts (cluster.ts): of the pair last scored by `evidence`. A value
+   * the guard refused (a switchboard, info@) is no identifier: a colleague's phone differing
+   * from it says nothing.
+   */
+  lastConflicts(): number {
+    const l = this.scratch;
+    const dobElse = FIELDS[F_DOB]!.levels.length - 1;
+    const emailElse = FIELDS[F_EMAIL]!.levels.length - 1;
+    const phoneElse = FIELDS[F_PHONE]!.levels.length - 1;
+    let bits = l[F_DOB] === dobElse ? CONFLICT.dob : 0;
+    const e = l[F_EMAIL]!;
+    if (e !== MISSING) {
+      if (e !== emailElse) bits |= CONFLICT.emailAgree;
+      else if (this.ownValues(F_EMAIL)) bits |= CONFLICT.emailDiffer;
+    }
+    const ph = l[F_PHONE]!;
+    if (ph !== MISSING) {
+      if (ph !== phoneElse) bits |= CONFLICT.phoneAgree;
+      else if (this.ownValues(F_PHONE)) bits |= CONFLICT.phoneDiffer;
+    }
+    if (l[F_PID] === 0 || l[F_PID] === 1 || l[F_TAX] === 0) bits |= CONFLICT.idAgree;
+    return bits;
+  }
+
+  /** Whether both records of the last pair hold a value of field f that is nobody else's. */
+  private ownValues(f: number): boolean {
+    const shared = this.p.sharedValues[f];
+    if (shared === undefined) return true;
+    const a = this.p.rows[this.lastA * ROW + f]!;
+    const b = this.p.rows[this.lastB * ROW + f]!;
+    return shared[a] !== 1 && shared[b] !== 1;
   }
 
   probability(evidence: number): number {

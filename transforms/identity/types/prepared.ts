@@ -38,7 +38,10 @@ export interface Prepared {
   ids: Float64Array;
   /** One column per FIELDS index; the birth_date column stays empty (see `dob`). */
   cols: StringColumn[];
-  /** yyyymmdd as a number, 0 when missing. */
+  /**
+   * yyyymmdd as a number, 0 when missing; partial dates have zeros where unknown: yyyymm00
+   * (day 00) or yyyy0000 (year only, including placeholders YYYY-01-01). See parseIsoDate.
+   */
   dob: Int32Array;
   /**
    * The same codes row-major, ROW per record: slot f = code of field f (birth_date: the date),
@@ -49,6 +52,12 @@ export interface Prepared {
   phonFirst: Int32Array;
   phonLast: Int32Array;
   phonetic: StringColumn;
+  /**
+   * Name family (prepare/nicknames.ts: Саша ~ Александр, Bill ~ William) per value code of the
+   * given-name and surname columns; -1 for names in no family.
+   */
+  familyFirst: Int32Array;
+  familyLast: Int32Array;
   /** Per email code: 1 for a role address (info@, sales@…), never an identifier. */
   roleEmail: Uint8Array;
   /**

@@ -185,7 +185,14 @@ export interface ResolveResult {
   blockKeys: BlockKeys | null;
   /** The normalized match keys of a record, for the warehouse to store (see match-keys.ts). */
   matchKeys(recordId: number): MatchKeys | undefined;
-  stats: { records: number; candidatePairs: number; linkedPairs: number; customers: number };
+  stats: {
+    records: number;
+    candidatePairs: number;
+    /** Records no blocking rule covered (no key, or only keys of blocks over the cap). */
+    uncoveredRecords: number;
+    linkedPairs: number;
+    customers: number;
+  };
   /** Milliseconds per phase. */
   timings: Record<string, number>;
 }
