@@ -9,7 +9,7 @@ import { warehouseConnection, warehouseSession, type MysqlConnection } from './c
 import * as dialect from './dialect.js';
 import { createReadRole, grantSelect } from './grants.js';
 import { tryLock } from './locks.js';
-import { swapTables } from './swap.js';
+import { createBuildTable, finishBuildTable, swapTables } from './swap.js';
 
 export const MYSQL_LABEL = 'MySQL/MariaDB';
 
@@ -115,6 +115,14 @@ export class MysqlAdapter extends BulkTextAdapter {
 
   override async grantSelect(knex: Knex, role: string, tables: readonly string[]): Promise<void> {
     await grantSelect(knex, this.database, role, tables);
+  }
+
+  override async createBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+    await createBuildTable(knex, table, like);
+  }
+
+  override async finishBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+    await finishBuildTable(knex, table, like);
   }
 
   override async swapTables(

@@ -6,6 +6,53 @@ import { q, rows } from './dialect.js';
 
 // Mart builds: a build table is filled beside its live table, then swapped in for it.
 
+/** A secondary index of a live table, to build on its build table after the fill. */
+interface SecondaryIndex {
+  name: string;
+  unique: boolean;
+  /** Column list as written in ADD INDEX: `col`, or `col`(prefix). */
+  columns: string;
+}
+
+async function secondaryIndexes(knex: Knex, table: string): Promise<SecondaryIndex[]> {
+  const found = rows(
+    await knex.raw(
+      `SELECT index_name AS name, MAX(non_unique) AS non_unique,
+         GROUP_CONCAT(CONCAT('\`', REPLACE(column_name, '\`', '\`\`'), '\`', COALESCE(CONCAT('(', sub_part, ')'), ''))
+           ORDER BY seq_in_index SEPARATOR ', ') AS cols
+       FROM information_schema.statistics
+       WHERE table_schema = DATABASE() AND table_name = ? AND index_name <> 'PRIMARY'
+       GROUP BY index_name ORDER BY index_name`,
+      [table],
+    ),
+  );
+  return found.map((r) => ({
+    name: String(r.name ?? r.NAME),
+    unique: Number(r.non_unique ?? r.NON_UNIQUE) === 0,
+    columns: String(r.cols ?? r.COLS),
+  }));
+}
+
+/**
+ * The live table's columns and primary key (CREATE TABLE LIKE), without its secondary indexes:
+ * InnoDB keeps an index up row by row while a table is filled, at random places in the B-tree
+ * (on the default 128 MB buffer pool, a disk read per row); built after the fill, each is one
+ * sorted pass (finishBuildTable). The key stays: rows are inserted in key order (buildInsertOrder).
+ */
+export async function createBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+  await knex.raw(`CREATE TABLE ${q(table)} LIKE ${q(like)}`);
+  const drops = (await secondaryIndexes(knex, table)).map((ix) => `DROP INDEX ${q(ix.name)}`);
+  if (drops.length > 0) await knex.raw(`ALTER TABLE ${q(table)} ${drops.join(', ')}`);
+}
+
+/** The live table's secondary indexes, under their own names (index names are per table here), in one ALTER. */
+export async function finishBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+  const adds = (await secondaryIndexes(knex, like)).map(
+    (ix) => `ADD ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} (${ix.columns})`,
+  );
+  if (adds.length > 0) await knex.raw(`ALTER TABLE ${q(table)} ${adds.join(', ')}`);
+}
+
 /** How long the swap waits for readers' metadata locks per try, and how many tries before copying. */
 const SWAP_LOCK_WAIT_SECONDS = 5;
 const SWAP_ATTEMPTS = 3;
