@@ -8,56 +8,16 @@ export const CUSTOMER_PERIOD = 'etl_build_customer_period';
 
 /**
  * Per-customer aggregates of the revenue orders up to the as-of day, computed once, in ONE pass
- * over fct_order, and read by RFM, cohorts, CLV inputs, profitability and the scoreboard.
- *
- * The pass writes one row per customer and month bought in (CUSTOMER_MONTH: the cells of the
- * cohort table and the scoreboard's activity) with that month's sums; the per-customer row
- * (BUYER) is summed from those, a table a fraction of the orders' size. One window over the
- * orders by (customer, day, order id) gives the first order (rn = 1: its channel is the
- * acquisition channel, same-day ties going to the lowest order id in code point order), a new
- * purchase day (the day differs from the previous order's) and the first day (FIRST_VALUE) —
- * one sort, where the months, the buyers and the CLV inputs used to make a pass each.
- * Sums are rounded to cents once, per customer: sums of cents add up exactly however grouped.
+ * over fct_order, and read by RFM, cohorts, CLV inputs, profitability and the scoreboard: first
+ * and last order, count, revenue, cost, first month (cohort), the channel of the first order
+ * (acquisition channel; same-day ties go to the lowest order id in code point order), and for
+ * the CLV inputs (clv-input.ts) the number of purchase days and the revenue after the first
+ * purchase day. One window (customer, day, order id) gives the first order (rn = 1), a new
+ * purchase day (the day differs from the previous order's) and the first day (FIRST_VALUE):
+ * one sort of the orders, where RFM, CLV inputs and profitability used to make a pass each.
  */
 export async function buildBuyers(ctx: MartContext): Promise<void> {
   const { sql } = ctx;
-  await scratchTable(ctx, {
-    name: CUSTOMER_MONTH,
-    columns: [
-      { name: 'customer_id', type: 'int' },
-      { name: 'month_idx', type: 'int' },
-      { name: 'first_date', type: 'date' },
-      { name: 'last_date', type: 'date' },
-      { name: 'orders', type: 'int' },
-      { name: 'revenue', type: 'money' },
-      { name: 'cost', type: 'money' },
-      { name: 'purchase_days', type: 'int' },
-      { name: 'first_day_revenue', type: 'money' },
-      { name: 'channel', type: 'key' },
-    ],
-    key: ['customer_id', 'month_idx'],
-    indexes: [['month_idx']],
-  });
-  const window = `OVER (PARTITION BY customer_id ORDER BY order_date, ${sql.sortKey('order_id')})`;
-  await fill(
-    ctx,
-    CUSTOMER_MONTH,
-    `
-    INSERT INTO ${CUSTOMER_MONTH} (customer_id, month_idx, first_date, last_date, orders, revenue, cost, purchase_days,
-      first_day_revenue, channel)
-    SELECT customer_id, ${sql.monthIndex('order_date')}, MIN(order_date), MAX(order_date), COUNT(*), SUM(amount),
-      SUM(COALESCE(cost, 0)), SUM(new_day), SUM(CASE WHEN order_date = first_day THEN amount ELSE 0 END),
-      MAX(CASE WHEN rn = 1 THEN channel END)
-    FROM (
-      SELECT customer_id, order_date, amount, cost, channel,
-        ROW_NUMBER() ${window} AS rn,
-        CASE WHEN order_date = LAG(order_date) ${window} THEN 0 ELSE 1 END AS new_day,
-        FIRST_VALUE(order_date) ${window} AS first_day
-      FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}
-    ) o
-    GROUP BY customer_id, ${sql.monthIndex('order_date')}`,
-  );
-
   await scratchTable(ctx, {
     name: BUYER,
     columns: [
@@ -76,17 +36,43 @@ export async function buildBuyers(ctx: MartContext): Promise<void> {
     key: ['customer_id'],
     indexes: [['channel', 'first_month'], ['first_month']],
   });
+  const window = `OVER (PARTITION BY customer_id ORDER BY order_date, ${sql.sortKey('order_id')})`;
   await fill(
     ctx,
     BUYER,
     `
     INSERT INTO ${BUYER} (customer_id, first_date, last_date, orders, revenue, cost, first_month, cohort_month, channel,
       purchase_days, repeat_value)
-    SELECT customer_id, MIN(first_date), MAX(last_date), SUM(orders), ${sql.round('SUM(revenue)')},
-      ${sql.round('SUM(cost)')}, MIN(month_idx), ${ctx.wh.adapter.dateTrunc('month', 'MIN(first_date)')},
-      MAX(channel), SUM(purchase_days), ${sql.round('SUM(revenue) - SUM(first_day_revenue)')}
-    FROM ${CUSTOMER_MONTH}
+    SELECT customer_id, MIN(order_date), MAX(order_date), COUNT(*), ${sql.round('SUM(amount)')},
+      ${sql.round('SUM(COALESCE(cost, 0))')}, ${sql.monthIndex('MIN(order_date)')},
+      ${ctx.wh.adapter.dateTrunc('month', 'MIN(order_date)')}, MAX(CASE WHEN rn = 1 THEN channel END),
+      SUM(new_day), ${sql.round('SUM(amount) - SUM(CASE WHEN order_date = first_day THEN amount ELSE 0 END)')}
+    FROM (
+      SELECT customer_id, order_date, amount, cost, channel,
+        ROW_NUMBER() ${window} AS rn,
+        CASE WHEN order_date = LAG(order_date) ${window} THEN 0 ELSE 1 END AS new_day,
+        FIRST_VALUE(order_date) ${window} AS first_day
+      FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}
+    ) o
     GROUP BY customer_id`,
+  );
+
+  // Which months each customer bought in: the cells of the cohort table and the scoreboard's activity.
+  await scratchTable(ctx, {
+    name: CUSTOMER_MONTH,
+    columns: [
+      { name: 'customer_id', type: 'int' },
+      { name: 'month_idx', type: 'int' },
+    ],
+    key: ['customer_id', 'month_idx'],
+    indexes: [['month_idx']],
+  });
+  await fill(
+    ctx,
+    CUSTOMER_MONTH,
+    `
+    INSERT INTO ${CUSTOMER_MONTH} (customer_id, month_idx)
+    SELECT DISTINCT customer_id, ${sql.monthIndex('order_date')} FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}`,
   );
 
   const k = MONTHS_PER_PERIOD[ctx.grain];
