@@ -105,4 +105,26 @@ describe('CDNOW through the CLV mart (SQLite)', () => {
       expect(Number(row.clv)).toBeCloseTo(p.clv, 2);
     }
   });
+  it("reads the same CLV inputs from the buyers' one pass when calibration ends on the as-of day", async () => {
+    // Above, the calibration ended before the as-of day: its inputs came from a pass over the orders.
+    const cols = [
+      'customer_id',
+      'historical_value',
+      'x',
+      't_x',
+      't_cal',
+      'mean_repeat_value',
+      'p_alive',
+      'clv',
+    ];
+    const byOrders = await t.wh.knex('mart_customer_clv').select(cols).orderBy('customer_id');
+    const again = await buildMarts(t.wh, {
+      asOf: '1997-09-30',
+      clv: { unit: 'week', horizonMonths: 12, monthlyDiscountRate: 0.01 },
+    });
+    expect(again.clv).toEqual(result.clv);
+    const byBuyers = await t.wh.knex('mart_customer_clv').select(cols).orderBy('customer_id');
+    expect(byBuyers).toHaveLength(2357);
+    expect(byBuyers).toEqual(byOrders);
+  });
 });

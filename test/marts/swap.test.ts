@@ -111,4 +111,41 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
       await knex.raw('DROP VIEW bi_revenue');
     }
   });
+  it.skipIf(target.engine !== 'mysql' || !!target.unavailable)(
+    'MySQL: renames the new tables in; a trigger on a mart makes it copy, with a note',
+    async () => {
+      const { knex } = t.wh;
+      const created = async () =>
+        t.wh.adapter
+          .rows(
+            await knex.raw(
+              `SELECT create_time AS c FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'mart_customer_rfm'`,
+            ),
+          )
+          .map((r) => String(r.c ?? r.C))[0];
+      const before = await created();
+      await new Promise((r) => setTimeout(r, 1100)); // create_time has whole seconds
+      const renamed = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+      expect(renamed.notes.filter((n) => n.startsWith('Swap:'))).toEqual([]);
+      expect(await created()).not.toBe(before);
+
+      await knex.raw(
+        'CREATE TRIGGER mart_rfm_guard BEFORE INSERT ON mart_customer_rfm FOR EACH ROW SET NEW.segment = NEW.segment',
+      );
+      try {
+        const copied = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+        expect(copied.notes).toContainEqual(
+          expect.stringMatching(/^Swap: copied, not renamed: mart_customer_rfm: trigger mart_rfm_guard/),
+        );
+        const [row] = t.wh.adapter.rows(
+          await knex.raw(
+            `SELECT COUNT(*) AS n FROM information_schema.triggers WHERE trigger_schema = DATABASE() AND event_object_table = 'mart_customer_rfm'`,
+          ),
+        );
+        expect(Number(row?.n)).toBe(1);
+      } finally {
+        await knex.raw('DROP TRIGGER mart_rfm_guard');
+      }
+    },
+  );
 });

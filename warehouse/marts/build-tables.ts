@@ -43,8 +43,9 @@ export async function finishBuildTable(wh: Warehouse, table: MartTable): Promise
 /**
  * Swaps every built mart in, in ONE transaction (adapter.swapTables): readers see all old marts
  * or all new ones, never an empty or half-written table. PostgreSQL and SQLite rename the build
- * tables into place (transactional DDL: nothing is copied); MySQL, whose DDL commits, deletes the
- * live rows and inserts the built ones. `afterTable` runs inside the transaction.
+ * tables into place (transactional DDL: nothing is copied); MySQL, whose DDL commits, renames all
+ * of them in one atomic RENAME TABLE statement. `afterTable` runs inside the transaction (MySQL:
+ * right after the rename).
  */
 export async function swapBuildTables(
   wh: Warehouse,

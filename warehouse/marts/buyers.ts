@@ -8,11 +8,14 @@ export const CUSTOMER_MONTH = 'etl_build_customer_month';
 export const CUSTOMER_PERIOD = 'etl_build_customer_period';
 
 /**
- * Per-customer aggregates of the revenue orders up to the as-of day, computed once and read by
- * RFM, cohorts, profitability and the scoreboard: first and last order, count, revenue, cost (in
- * the base currency: currency.ts),
- * first month (cohort) and the channel of the first order (acquisition channel; same-day ties
- * go to the lowest order id in code point order).
+ * Per-customer aggregates of the revenue orders up to the as-of day, computed once, in ONE pass
+ * over fct_order, and read by RFM, cohorts, CLV inputs, profitability and the scoreboard: first
+ * and last order, count, revenue, cost (in the base currency: currency.ts), first month (cohort), the channel of the first order
+ * (acquisition channel; same-day ties go to the lowest order id in code point order), and for
+ * the CLV inputs (clv-input.ts) the number of purchase days and the revenue after the first
+ * purchase day. One window (customer, day, order id) gives the first order (rn = 1), a new
+ * purchase day (the day differs from the previous order's) and the first day (FIRST_VALUE):
+ * one sort of the orders, where RFM, CLV inputs and profitability used to make a pass each.
  */
 export async function buildBuyers(ctx: MartContext): Promise<void> {
   const { sql } = ctx;
@@ -31,21 +34,28 @@ export async function buildBuyers(ctx: MartContext): Promise<void> {
       { name: 'first_month', type: 'int' },
       { name: 'cohort_month', type: 'date' },
       { name: 'channel', type: 'key' },
+      { name: 'purchase_days', type: 'int' },
+      { name: 'repeat_value', type: 'money' },
     ],
     key: ['customer_id'],
-    indexes: [['channel', 'first_date'], ['first_date']],
+    indexes: [['channel', 'first_month'], ['first_month']],
   });
+  const window = `OVER (PARTITION BY o.customer_id ORDER BY o.order_date, ${sql.sortKey('o.order_id')})`;
   await fill(
     ctx,
     BUYER,
     `
-    INSERT INTO ${BUYER} (customer_id, first_date, last_date, orders, revenue, cost, first_month, cohort_month, channel)
+    INSERT INTO ${BUYER} (customer_id, first_date, last_date, orders, revenue, cost, first_month, cohort_month, channel,
+      purchase_days, repeat_value)
     SELECT customer_id, MIN(order_date), MAX(order_date), COUNT(*), ${sql.round('SUM(amount)')},
       ${sql.round('SUM(COALESCE(cost, 0))')}, ${sql.monthIndex('MIN(order_date)')},
-      ${ctx.wh.adapter.dateTrunc('month', 'MIN(order_date)')}, MAX(CASE WHEN rn = 1 THEN channel END)
+      ${ctx.wh.adapter.dateTrunc('month', 'MIN(order_date)')}, MAX(CASE WHEN rn = 1 THEN channel END),
+      SUM(new_day), ${sql.round('SUM(amount) - SUM(CASE WHEN order_date = first_day THEN amount ELSE 0 END)')}
     FROM (
       SELECT o.customer_id, o.order_date, ${money.amount('amount')} AS amount, ${money.amount('cost')} AS cost, o.channel,
-        ROW_NUMBER() OVER (PARTITION BY o.customer_id ORDER BY o.order_date, ${sql.sortKey('o.order_id')}) AS rn
+        ROW_NUMBER() ${window} AS rn,
+        CASE WHEN o.order_date = LAG(o.order_date) ${window} THEN 0 ELSE 1 END AS new_day,
+        FIRST_VALUE(o.order_date) ${window} AS first_day
       FROM ${build('fct_order')} o ${money.join} WHERE ${revenueFilter(ctx, 'o')}
     ) o
     GROUP BY customer_id`,

@@ -1,5 +1,6 @@
 import { DAYS_PER_UNIT } from '../../transforms/clv/index.js';
 import { build } from './build-tables.js';
+import { BUYER } from './buyers.js';
 import { bulk, fill, scratchTable, type MartContext } from './context.js';
 import { inBase } from './currency.js';
 
@@ -14,7 +15,9 @@ export const CLV_INPUT = 'etl_build_clv_input';
  *   repeat_value = value of the purchase days after the first (so the mean is repeat_value / x);
  *   historical_value = all revenue up to E.
  * Sums are rounded to cents in SQL so every engine hands Node the same numbers; amounts are in the
- * base currency (currency.ts).
+ * base currency (currency.ts). When the calibration ends on the as-of day (the default) these are
+ * the buyers' aggregates (buyers.ts: same orders, same converted sums), read from there instead of
+ * another pass over the orders.
  */
 export async function buildClvInput(ctx: MartContext): Promise<void> {
   const { sql } = ctx;
@@ -33,6 +36,18 @@ export async function buildClvInput(ctx: MartContext): Promise<void> {
     ],
     key: ['customer_id'],
   });
+  if (ctx.clv.calibrationEnd === ctx.asOf) {
+    await fill(
+      ctx,
+      CLV_INPUT,
+      `
+      INSERT INTO ${CLV_INPUT} (customer_id, x, tx_days, t_days, repeat_value, historical_value)
+      SELECT customer_id, purchase_days - 1, ${sql.daysBetween('first_date', 'last_date')}, ${sql.daysBetween('first_date', end)},
+        repeat_value, revenue
+      FROM ${BUYER}`,
+    );
+    return;
+  }
   await fill(
     ctx,
     CLV_INPUT,

@@ -1,5 +1,5 @@
 import { build } from './build-tables.js';
-import { bulk, type MartContext } from './context.js';
+import { bulk, fill, scratchTable, type MartContext } from './context.js';
 import { refSource } from '../identity/customer-ref.js';
 import { str } from './sql.js';
 
@@ -28,12 +28,40 @@ export function voidStatusSql(status: string): string {
   return `(${forms.map((f) => `lower(${status}) LIKE ${str(`%${f}%`)}`).join(' OR ')})`;
 }
 
+/** The distinct statuses of the staged orders, each classified once: void (cancelled, returned) or not. */
+const ORDER_STATUS = 'etl_build_order_status';
+
+/**
+ * Classifies every distinct order status once. Matching a dozen LIKE patterns against the
+ * lower-cased status of every order took two thirds of fct_order's time on PostgreSQL (1M
+ * orders: 8 s of 15); a company has a handful of statuses, so the orders join this small table.
+ */
+async function classifyStatuses(ctx: MartContext): Promise<void> {
+  await scratchTable(ctx, {
+    name: ORDER_STATUS,
+    columns: [
+      { name: 'status', type: 'key' },
+      { name: 'is_void', type: 'int' },
+    ],
+    key: ['status'],
+  });
+  await fill(
+    ctx,
+    ORDER_STATUS,
+    `
+    INSERT INTO ${ORDER_STATUS} (status, is_void)
+    SELECT status, CASE WHEN ${voidStatusSql('status')} THEN 1 ELSE 0 END
+    FROM (SELECT DISTINCT status FROM stg_order WHERE status IS NOT NULL) s`,
+  );
+}
+
 /**
  * fct_order from stg_order: one row per staged order, tied to its customer through its
  * reference (identity/customer-ref.ts) and the crosswalk (linkCustomers has made sure every order's
  * reference is there). Cancelled orders,
  * returns (by status or a negative amount) and orders without an amount stay as facts with
- * is_revenue = 0. margin = amount − cost, rounded to cents in SQL, NULL when the cost is unknown.
+ * is_revenue = 0 (statuses classified once each: classifyStatuses). margin = amount − cost,
+ * rounded to cents in SQL, NULL when the cost is unknown.
  * Where the build table has its key while it is filled, rows go in in key order
  * (adapter.buildInsertOrder: ORDER BY 1 = order_id): joined in customer order they would hit the
  * key's B-tree at random, which on MariaDB's default 128 MB buffer pool made 1M orders take 235 s
@@ -41,6 +69,7 @@ export function voidStatusSql(status: string): string {
  */
 export async function buildOrderFacts(ctx: MartContext): Promise<void> {
   const { wh, sql } = ctx;
+  await classifyStatuses(ctx);
   const orders = refSource(ctx, 'order', 'o');
   await bulk(
     ctx,
@@ -50,9 +79,10 @@ export async function buildOrderFacts(ctx: MartContext): Promise<void> {
     SELECT CONCAT(o.source, ':', o.source_key), o.source, o.source_key, x.customer_id, o.order_date, o.amount, o.cost,
       CASE WHEN o.cost IS NULL OR o.amount IS NULL THEN NULL ELSE ${sql.round('o.amount - o.cost')} END,
       o.currency, o.channel, o.status, o.owner,
-      CASE WHEN o.amount IS NULL OR o.amount < 0 OR (o.status IS NOT NULL AND ${voidStatusSql('o.status')}) THEN 0 ELSE 1 END
+      CASE WHEN o.amount IS NULL OR o.amount < 0 OR st.is_void = 1 THEN 0 ELSE 1 END
     FROM ${orders.from}
     JOIN customer_crosswalk x ON x.source = o.source AND x.source_key = ${orders.ref}
+    LEFT JOIN ${ORDER_STATUS} st ON st.status = o.status
     ${wh.adapter.buildInsertOrder('1')}`,
   );
 }

@@ -26,6 +26,7 @@ async function matchSpend(ctx: MartContext): Promise<void> {
       { name: 'period_start', type: 'date' },
       { name: 'period_end', type: 'date' },
       { name: 'start_month', type: 'int' },
+      { name: 'end_month', type: 'int' },
     ],
     key: ['spend_id'],
   });
@@ -33,9 +34,10 @@ async function matchSpend(ctx: MartContext): Promise<void> {
     ctx,
     SPEND,
     `
-    INSERT INTO ${SPEND} (spend_id, cents, channel, period_start, period_end, start_month)
+    INSERT INTO ${SPEND} (spend_id, cents, channel, period_start, period_end, start_month, end_month)
     SELECT ROW_NUMBER() OVER (ORDER BY ${sql.sortKey('s.source')}, ${sql.sortKey('s.source_key')}),
-      ${sql.round(`${money.amount('amount')} * 100`, 0)}, s.channel, s.period_start, s.period_end, ${sql.monthIndex('s.period_start')}
+      ${sql.round(`${money.amount('amount')} * 100`, 0)}, s.channel, s.period_start, s.period_end, ${sql.monthIndex('s.period_start')},
+      ${sql.monthIndex('COALESCE(s.period_end, s.period_start)')}
     FROM stg_spend s ${money.join}
     WHERE s.amount IS NOT NULL AND s.period_start IS NOT NULL AND s.period_start <= '${ctx.asOf}'`,
   );
@@ -48,9 +50,11 @@ async function matchSpend(ctx: MartContext): Promise<void> {
     key: ['spend_id', 'customer_id'],
     indexes: [['customer_id']],
   });
-  const inPeriod = `b.first_date >= s.period_start AND ((s.period_end IS NOT NULL AND b.first_date <= s.period_end)
+  // The months bound the period (an index range on (channel, first_month)); the days decide.
+  const inPeriod = `b.first_month BETWEEN s.start_month AND s.end_month AND b.first_date >= s.period_start
+      AND ((s.period_end IS NOT NULL AND b.first_date <= s.period_end)
       OR (s.period_end IS NULL AND b.first_month = s.start_month))`;
-  // Two statements, so each join can use the (channel, first_date) index instead of an OR.
+  // Two statements, so each join can use the (channel, first_month) index instead of an OR.
   await bulk(
     ctx,
     `INSERT INTO ${SPEND_MATCH} (spend_id, customer_id)

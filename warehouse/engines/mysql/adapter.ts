@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import type { WarehouseUrl } from '../../url.js';
-import type { BatchResult, LoadContext, NamedLock, TruncUnit } from '../adapter.js';
+import type { BatchResult, LoadContext, NamedLock, SwapPair, SwapResult, TruncUnit } from '../adapter.js';
 import { BulkTextAdapter } from '../base.js';
 import { endLoad, loadDataLoad } from './bulk-load.js';
 import { analyze, createTableLike, hasIndex, listTables } from './catalog.js';
@@ -9,12 +9,13 @@ import { warehouseConnection, warehouseSession, type MysqlConnection } from './c
 import * as dialect from './dialect.js';
 import { createReadRole, grantSelect } from './grants.js';
 import { tryLock } from './locks.js';
+import { createBuildTable, finishBuildTable, swapTables } from './swap.js';
 
 export const MYSQL_LABEL = 'MySQL/MariaDB';
 
 /**
- * MySQL and MariaDB. Bulk path: LOAD DATA LOCAL INFILE (bulk-load.ts); marts swap in by the
- * base copy swap; named locks are GET_LOCK (locks.ts).
+ * MySQL and MariaDB. Bulk path: LOAD DATA LOCAL INFILE (bulk-load.ts); marts swap in by one
+ * multi-table RENAME TABLE (swap.ts); named locks are GET_LOCK (locks.ts).
  */
 export class MysqlAdapter extends BulkTextAdapter {
   override readonly transactionalDdl = false;
@@ -114,6 +115,22 @@ export class MysqlAdapter extends BulkTextAdapter {
 
   override async grantSelect(knex: Knex, role: string, tables: readonly string[]): Promise<void> {
     await grantSelect(knex, this.database, role, tables);
+  }
+
+  override async createBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+    await createBuildTable(knex, table, like);
+  }
+
+  override async finishBuildTable(knex: Knex, table: string, like: string): Promise<void> {
+    await finishBuildTable(knex, table, like);
+  }
+
+  override async swapTables(
+    knex: Knex,
+    pairs: readonly SwapPair[],
+    afterTable?: (table: string) => Promise<void> | void,
+  ): Promise<SwapResult> {
+    return swapTables(knex, pairs, afterTable);
   }
 
   async tryLock(knex: Knex, name: string): Promise<NamedLock | null> {

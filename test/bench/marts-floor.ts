@@ -1,0 +1,57 @@
+import type { Warehouse } from '../../warehouse/connection.js';
+import { timed } from './measure.js';
+
+/** What the engine itself needs for a full rebuild of the marts: the work no build can skip. */
+export interface MartsFloor {
+  /** One pass building the order facts: staged orders joined to the crosswalk, written to a new table. */
+  facts: number;
+  /** One grouped pass over those facts per customer, written to a new table. */
+  customers: number;
+}
+
+const FACTS = 'bench_floor_order';
+const CUSTOMERS = 'bench_floor_customer';
+
+/**
+ * Measures the floor in the warehouse the build runs in, with the build's own settings for heavy
+ * statements (adapter.runBulk): CREATE TABLE … AS SELECT of the staged orders joined to the
+ * crosswalk on their reference column (the bench's orders all carry customer_source_key, so this
+ * is a plain column join), then CREATE TABLE … AS SELECT of one GROUP BY customer over it.
+ * No indexes, no keys, no computed columns: anything the build does beyond this is its overhead.
+ */
+export async function measureFloor(wh: Warehouse): Promise<MartsFloor> {
+  const { knex, adapter } = wh;
+  await drop(wh);
+  try {
+    const facts = await timed(() =>
+      adapter.runBulk(
+        knex,
+        `CREATE TABLE ${FACTS} AS
+        SELECT o.source, o.source_key, x.customer_id, o.order_date, o.amount, o.cost, o.currency, o.channel, o.status, o.owner
+        FROM stg_order o JOIN customer_crosswalk x ON x.source = o.source AND x.source_key = o.customer_source_key`,
+      ),
+    );
+    const customers = await timed(() =>
+      adapter.runBulk(
+        knex,
+        `CREATE TABLE ${CUSTOMERS} AS
+        SELECT customer_id, MIN(order_date) AS first_date, MAX(order_date) AS last_date, COUNT(*) AS orders,
+          SUM(amount) AS revenue, SUM(cost) AS cost
+        FROM ${FACTS} GROUP BY customer_id`,
+      ),
+    );
+    return { facts: facts.seconds, customers: customers.seconds };
+  } finally {
+    await drop(wh);
+  }
+}
+
+async function drop(wh: Warehouse): Promise<void> {
+  await wh.knex.schema.dropTableIfExists(CUSTOMERS);
+  await wh.knex.schema.dropTableIfExists(FACTS);
+}
+
+/** The smaller of two measurements, per part: a floor is what the engine can do, noise aside. */
+export function lowerFloor(a: MartsFloor, b: MartsFloor): MartsFloor {
+  return { facts: Math.min(a.facts, b.facts), customers: Math.min(a.customers, b.customers) };
+}
