@@ -5,6 +5,7 @@ import type { StageRow } from '../engines/adapter.js';
 import { loadStaging } from '../staging/loader.js';
 import { CUSTOMER_CROSSWALK, DIM_CUSTOMER } from '../tables.js';
 import { goldenRecord, type ClusterMember, type GoldenOptions } from './golden.js';
+import { overrideReasons, readOverrides } from './override-runs.js';
 import { readIdentityInputs, recordKey } from './read-inputs.js';
 
 export interface ResolveWarehouseOptions extends GoldenOptions {
@@ -64,14 +65,22 @@ export async function resolveWarehouse(
       inputs.records.filter((r) => !existing.has(r.id) || inputs.updatedAt[r.id]! >= since).map((r) => r.id),
     );
   }
-  const overrides = await readOverrides(wh, inputs.idOf);
+  const overrides = await readOverrides(
+    wh,
+    inputs.idOf,
+    incremental ? resolvedFrom(last.resolved_from) : null,
+  );
+  // Records an override names are compared on every run (resolve.ts), so they count as compared;
+  // so are those of an override taken back since, not kept where it had put them.
+  if (changedIds)
+    for (const { a, b } of [...overrides.applied, ...overrides.removed]) changedIds.add(a).add(b);
   const maxId = Number(
     ((await wh.knex('dim_customer').max({ m: 'customer_id' })) as Array<{ m: unknown }>)[0]?.m ?? 0,
   );
 
   const result = resolve(inputs.records, {
     existing,
-    overrides,
+    overrides: overrides.pairs,
     changedIds,
     model: incremental ? (wh.adapter.parseJson(last.model) as TrainedModel) : undefined,
     nextCustomerId: maxId + 1,
@@ -137,18 +146,19 @@ export async function resolveWarehouse(
     await trx('dim_customer')
       .whereNotIn('customer_id', trx('customer_crosswalk').select('customer_id'))
       .delete();
+    const reasons = overrideReasons(overrides, result, existing);
     const log = [
       ...result.merges.map((m) => ({
         surviving_id: m.survivingId,
         absorbed_id: m.absorbedId,
         kind: 'merge',
-        reason: 'records matched across customers',
+        reason: reasons.merge(m) ?? 'records matched across customers',
       })),
       ...result.splits.map((s) => ({
         surviving_id: s.fromId,
         absorbed_id: s.newId,
         kind: 'split',
-        reason: 'records no longer match',
+        reason: reasons.split(s) ?? 'records no longer match',
       })),
     ].map((r) => ({ ...r, run_id: options.runId ?? null }));
     if (log.length) await trx.batchInsert('customer_merge', log, 500);
@@ -185,16 +195,4 @@ export async function resolveWarehouse(
 }
 
 const round = (s: number) => Math.round(s * 100) / 100;
-
-async function readOverrides(wh: Warehouse, idOf: Map<string, number>) {
-  const rows = (await wh.knex('match_override').orderBy('override_id')) as Array<Record<string, string>>;
-  const mustLink: Array<[number, number]> = [];
-  const cannotLink: Array<[number, number]> = [];
-  for (const r of rows) {
-    const a = idOf.get(recordKey(r.source_a!, r.source_key_a!));
-    const b = idOf.get(recordKey(r.source_b!, r.source_key_b!));
-    if (a === undefined || b === undefined) continue; // a record no longer staged
-    (r.kind === 'same' ? mustLink : cannotLink).push([a, b]);
-  }
-  return { mustLink, cannotLink };
-}
+const resolvedFrom = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));

@@ -8,6 +8,7 @@ import { scoreboardTrustSchema } from './0005-scoreboard-trust.js';
 import { interactionMailSchema } from './0006-interaction-mail.js';
 import { interactionOwnerSchema } from './0007-interaction-owner.js';
 import { interactionWebSchema } from './0008-interaction-web.js';
+import { overrideRemovalSchema } from './0009-override-removal.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   interactionMailSchema,
   interactionOwnerSchema,
   interactionWebSchema,
+  overrideRemovalSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';
