@@ -14,12 +14,28 @@ import { assertMigrated, migrateExisting } from '../../warehouse/migrate.js';
 import { finishRun, startRun } from '../../warehouse/runs.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../../lib/table-format.js';
+import { phaseProgress } from '../progress.js';
+
+/** The phases of a resolve, in order (resolve-warehouse.ts and transforms/identity/resolve.ts). */
+const RESOLVE_PHASES = [
+  'read',
+  'prepare',
+  'blocking',
+  'compare',
+  'train',
+  'score',
+  'cluster',
+  'ids',
+  'golden',
+  'write',
+] as const;
 
 export async function resolveCommand(
   ctx: CommandContext,
-  opts: { full?: boolean; region?: string },
+  opts: { full?: boolean; region?: string; progress?: boolean },
 ): Promise<void> {
   const sourcePriority = ctx.loaded?.config.identity.sourcePriority;
+  const progress = phaseProgress(ctx, 'resolve', RESOLVE_PHASES, opts.progress);
   const summary = await ctx.withWarehouse(async (wh) => {
     await migrateExisting(wh);
     const runId = await startRun(wh, 'resolve');
@@ -30,10 +46,13 @@ export async function resolveCommand(
         defaultRegion: (opts.region ?? ctx.loaded?.config.defaultRegion ?? 'RU').toUpperCase(),
         sourcePriority,
         logger: ctx.logger,
+        onProgress: progress.report,
       });
+      progress.stop();
       await finishRun(wh, runId, 'succeeded', { resolve: s });
       return s;
     } catch (err) {
+      progress.stop();
       await finishRun(wh, runId, 'failed', {}, (err as Error).message).catch(() => undefined);
       throw err;
     }

@@ -11,8 +11,12 @@ export function registerIdentity(program: Command): void {
       '--region <code>',
       "default country for phone numbers without a country code (default: the config's defaultRegion, else RU)",
     )
+    .option(
+      '--progress',
+      'phases with counts on stderr even without a terminal or with --json (one line per phase there)',
+    )
     .action(
-      action(async (ctx, opts: { full?: boolean; region: string }) =>
+      action(async (ctx, opts: { full?: boolean; region?: string; progress?: boolean }) =>
         (await import('./identity-actions.js')).resolveCommand(ctx, opts),
       ),
     );

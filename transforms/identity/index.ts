@@ -87,6 +87,7 @@ export type {
   MatchRule,
   Merge,
   Overrides,
+  PhaseProgress,
   RecordLink,
   ResolveConfig,
   ResolveInput,

@@ -14,7 +14,33 @@ export interface ResolveWarehouseOptions extends GoldenOptions {
   runId?: number | null;
   defaultRegion?: string;
   logger?: Logger;
+  /** Phases as they go, for a progress display (see ResolveProgress). */
+  onProgress?: (event: ResolveProgress) => void;
 }
+
+/**
+ * One step of a resolve: `read` (staged records), the in-memory phases of identity resolution
+ * (prepare, blocking, compare, train, score, cluster, ids), `golden` (customers) and `write`
+ * (rows). `ended` when the phase is over; otherwise `done` of `total` (null when not known).
+ */
+export interface ResolveProgress {
+  phase: string;
+  ended: boolean;
+  seconds?: number;
+  done: number;
+  total: number | null;
+  unit: string;
+}
+
+const UNITS: Readonly<Record<string, string>> = Object.freeze({
+  prepare: 'records',
+  blocking: 'candidate pairs',
+  compare: 'pairs',
+  train: 'pairs',
+  score: 'links',
+  cluster: 'clusters',
+  ids: 'records',
+});
 
 export interface ResolveSummary {
   mode: 'full' | 'incremental';
@@ -41,9 +67,24 @@ export async function resolveWarehouse(
   options: ResolveWarehouseOptions = {},
 ): Promise<ResolveSummary> {
   const t0 = performance.now();
+  const report = options.onProgress ?? (() => undefined);
   const startedAt = wh.adapter.rows(await wh.knex.raw(`SELECT ${wh.adapter.now()} AS t`))[0]!.t;
-  const inputs = await readIdentityInputs(wh);
+  const staged = Number(
+    ((await wh.knex('stg_contact').count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n ?? 0,
+  );
+  report({ phase: 'read', ended: false, done: 0, total: staged, unit: 'records' });
+  const inputs = await readIdentityInputs(wh, (read) =>
+    report({ phase: 'read', ended: false, done: read, total: Math.max(staged, read), unit: 'records' }),
+  );
   const tRead = performance.now();
+  report({
+    phase: 'read',
+    ended: true,
+    seconds: (tRead - t0) / 1000,
+    done: inputs.records.length,
+    total: inputs.records.length,
+    unit: 'records',
+  });
 
   const existing = new Map<number, number>();
   for (const r of (await wh
@@ -85,6 +126,15 @@ export async function resolveWarehouse(
     model: incremental ? (wh.adapter.parseJson(last.model) as TrainedModel) : undefined,
     nextCustomerId: maxId + 1,
     defaultRegion: options.defaultRegion,
+    onProgress: (e) =>
+      report({
+        phase: e.phase,
+        ended: e.ended,
+        seconds: e.ms === undefined ? undefined : e.ms / 1000,
+        done: e.done,
+        total: e.total,
+        unit: UNITS[e.phase] ?? 'items',
+      }),
   });
   const tResolve = performance.now();
 
@@ -137,7 +187,23 @@ export async function resolveWarehouse(
       firstSeen: inputs.firstSeen[record.id]!,
     });
   }
-  const golden = [...members].map(([id, list]) => goldenRecord(id, list, options) as StageRow);
+  const golden: StageRow[] = [];
+  for (const [id, list] of members) {
+    golden.push(goldenRecord(id, list, options) as StageRow);
+    if (golden.length % 20_000 === 0)
+      report({ phase: 'golden', ended: false, done: golden.length, total: members.size, unit: 'customers' });
+  }
+  const tGolden = performance.now();
+  report({
+    phase: 'golden',
+    ended: true,
+    seconds: (tGolden - tResolve) / 1000,
+    done: golden.length,
+    total: golden.length,
+    unit: 'customers',
+  });
+  const written = golden.length + linkRows.length;
+  report({ phase: 'write', ended: false, done: 0, total: written, unit: 'rows' });
 
   await wh.knex.transaction(async (trx) => {
     await loadStaging(wh, DIM_CUSTOMER, golden, { trx });
@@ -172,6 +238,14 @@ export async function resolveWarehouse(
     });
   });
   const tWrite = performance.now();
+  report({
+    phase: 'write',
+    ended: true,
+    seconds: (tWrite - tGolden) / 1000,
+    done: written,
+    total: written,
+    unit: 'rows',
+  });
   const summary: ResolveSummary = {
     mode: incremental ? 'incremental' : 'full',
     records: inputs.records.length,
