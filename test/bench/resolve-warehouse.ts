@@ -12,7 +12,7 @@ import { engineTargets, freshDatabase } from '../support/engines.js';
 import { generateWarehouseContacts } from './resolve-warehouse-contacts.js';
 
 /**
- * `npm run bench -- resolve-warehouse [n]` (default 100,000): n CRM-like contacts (seeded, see
+ * `npm run bench -- resolve-warehouse [n] [engines]` (default 100,000; sqlite,postgres): n CRM-like contacts (seeded, see
  * resolve-warehouse-contacts.ts) staged into PostgreSQL and SQLite, then `crm-etl resolve` run as
  * a user runs it, in its own process: a full run, then one after 1% new records. Prints each
  * run's time, its phases, peak RSS and accuracy against the known people, and the floor measured
@@ -96,6 +96,8 @@ function readFloor(engine: string, url: string): number {
 
 export async function benchResolveWarehouse(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 100_000);
+  // Optional: the engines to run, e.g. `postgres` or `sqlite,postgres` (default both).
+  const engines = (args[1] ?? 'sqlite,postgres').split(',');
   const extra = Math.round(n / 100);
   let t = performance.now();
   const data = generateWarehouseContacts(n + extra);
@@ -106,7 +108,7 @@ export async function benchResolveWarehouse(args: string[]): Promise<void> {
   const truth = new Map<string, number>();
   data.rows.forEach((r, i) => truth.set(truthKey(r), data.entity[i]!));
 
-  for (const target of (await engineTargets()).filter((x) => x.engine !== 'mysql')) {
+  for (const target of (await engineTargets()).filter((x) => engines.includes(x.engine))) {
     if (target.unavailable) {
       console.log(`${target.engine}: skipped (${target.unavailable})`);
       continue;

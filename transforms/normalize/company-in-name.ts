@@ -1,5 +1,4 @@
 import { normalizeCompanyName } from './company.js';
-import { memoize } from './memo.js';
 import { cleanText } from './text.js';
 
 /**
@@ -43,6 +42,15 @@ export interface CompanyInName {
 }
 
 const QUOTES = /[«»"“”„'‘’‹›]/g;
+/** The first words of PHRASES: most names are ruled out by this one test. */
+const PHRASE_START = new RegExp(`^(?:${[...new Set(PHRASES.map((p) => p.split(' ')[0]!))].join('|')})`);
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const FORMS = [...STRONG, ...[...CAPITALS_ONLY].map((f) => f.toLowerCase())].map(escape).join('|');
+/** A legal form opening or closing the value, or a phrase's first word opening it: worth a closer look. */
+const QUICK = new RegExp(
+  `^[«"“„']*(?:${FORMS}|${PHRASE_START.source.slice(4, -1)})(?=[\\s.,«"“„']|$)|[\\s,»"”'](?:${FORMS})\\.?[»"”']*$`,
+  'iu',
+);
 /** A word as compared: quotes and trailing dots and commas off ("Inc.," → "inc"). */
 const bare = (w: string): string => w.replace(QUOTES, '').replace(/[.,;]+$/u, '');
 
@@ -53,22 +61,22 @@ const bare = (w: string): string => w.replace(QUOTES, '').replace(/[.,;]+$/u, ''
  * count only in capitals ("Ким Ао" stays a person).
  */
 export function companyInName(value: string): CompanyInName | null {
-  return typeof value === 'string' ? cached(value) : null;
+  // One test rules out almost every person's name; names are mostly unique, so no cache.
+  return typeof value === 'string' && QUICK.test(value.trim()) ? detect(value) : null;
 }
-
-const cached = memoize(detect);
 
 function detect(value: string): CompanyInName | null {
   const text = cleanText(value);
   if (text === null) return null;
   const lower = text.toLowerCase();
-  for (const phrase of PHRASES) {
-    if (
-      lower.startsWith(phrase) &&
-      (lower.length === phrase.length || /[\s«"“„]/u.test(lower[phrase.length]!))
-    )
-      return found(text, phrase, text.slice(phrase.length));
-  }
+  if (PHRASE_START.test(lower))
+    for (const phrase of PHRASES) {
+      if (
+        lower.startsWith(phrase) &&
+        (lower.length === phrase.length || /[\s«"“„]/u.test(lower[phrase.length]!))
+      )
+        return found(text, phrase, text.slice(phrase.length));
+    }
   const words = text.split(' ').filter((w) => bare(w) !== '');
   if (words.length < 2) return null; // a form alone names no company
   const isForm = (w: string) => STRONG.has(bare(w).toLowerCase()) || CAPITALS_ONLY.has(bare(w));

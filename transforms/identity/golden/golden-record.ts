@@ -1,4 +1,4 @@
-import { companyInName, csvSafe } from '../../normalize/index.js';
+import { companyInName, csvSafe, type CompanyInName } from '../../normalize/index.js';
 import { composeName, scriptOf, type Script } from './name-script.js';
 
 export interface GoldenOptions {
@@ -59,20 +59,27 @@ export function survive(
     const i = options.sourcePriority?.indexOf(source) ?? -1;
     return i < 0 ? Number.MAX_SAFE_INTEGER : i;
   };
+  const ranked = options.sourcePriority !== undefined && options.sourcePriority.length > 0;
   const pick = (
     column: string,
     among: readonly ClusterMember[] = members,
     valueOf: (m: ClusterMember) => string | null | undefined = (m) => m.fields[column],
   ): { value: string; member: ClusterMember } | null => {
-    const withValue = among.filter((m) => valueOf(m));
-    if (withValue.length === 0) return null;
-    const best = Math.min(...withValue.map((m) => rank(m.source)));
+    // Two passes, no copies: golden records are built for every customer a run touches.
+    let best = Number.MAX_SAFE_INTEGER;
+    let any = false;
+    for (const m of among) {
+      if (!valueOf(m)) continue;
+      any = true;
+      if (ranked) best = Math.min(best, rank(m.source));
+    }
+    if (!any) return null;
     // In member order: each value's entry is made by its first member, and ties go to the value
     // met first.
     const counts = new Map<string, { n: number; first: ClusterMember }>();
-    for (const m of withValue) {
-      if (rank(m.source) !== best) continue;
-      const v = valueOf(m)!;
+    for (const m of among) {
+      const v = valueOf(m);
+      if (!v || (ranked && rank(m.source) !== best)) continue;
       const c = counts.get(v);
       if (c) c.n++;
       else counts.set(v, { n: 1, first: m });
@@ -85,15 +92,18 @@ export function survive(
   const golden: GoldenRecord = { customer_id: customerId };
   for (const name of columns) golden[name] = pick(name)?.value ?? null;
 
-  const companyIn = (m: ClusterMember) => {
+  const companies = new Map<ClusterMember, CompanyInName>();
+  for (const m of members) {
     const written =
       m.fields.full_name ??
       NAME_PARTS.map((p) => m.fields[p])
         .filter(Boolean)
         .join(' ');
-    return written ? companyInName(written) : null;
-  };
-  const people = members.filter((m) => !companyIn(m)?.company || companyIn(m)?.person);
+    const found = written ? companyInName(written) : null;
+    if (found) companies.set(m, found);
+  }
+  const companyIn = (m: ClusterMember) => companies.get(m);
+  const people = companies.size ? members.filter((m) => !companyIn(m) || companyIn(m)!.person) : members;
   if (golden.company === null && columns.includes('company'))
     golden.company = pick('company', members, (m) => companyIn(m)?.company)?.value ?? null;
   Object.assign(golden, personName(people, pick));
