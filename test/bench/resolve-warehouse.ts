@@ -26,6 +26,8 @@ const CONTACT_COLUMNS =
 interface CliRun {
   seconds: number;
   peakRssMb: number | null;
+  /** CPU of the crm-etl process, as last sampled (≤ 0.1 s before it ended): on a shared machine, wall time says more about the neighbours. */
+  cpuSeconds: number | null;
   phases: string[];
   summary: { mode: string; records: number; changedRecords: number; customers: number };
 }
@@ -42,10 +44,15 @@ async function resolveWithCli(url: string): Promise<CliRun> {
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   let peakKb: number | null = null;
+  let ticks: number | null = null;
   const timer = setInterval(() => {
     try {
       const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (hwm) peakKb = Math.max(peakKb ?? 0, Number(hwm[1]));
+      // utime and stime: fields 14 and 15, counted after the parenthesized command name.
+      const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks = Number(fields[11]) + Number(fields[12]);
     } catch {
       // gone, or no /proc
     }
@@ -57,6 +64,7 @@ async function resolveWithCli(url: string): Promise<CliRun> {
   return {
     seconds,
     peakRssMb: peakKb === null ? null : peakKb / 1024,
+    cpuSeconds: ticks === null ? null : ticks / 100, // Linux USER_HZ
     phases: stderr
       .split('\n')
       .filter((l) => l.startsWith('resolve: '))
@@ -142,7 +150,7 @@ export async function benchResolveWarehouse(args: string[]): Promise<void> {
       };
       const report = (label: string, run: CliRun, base: number, baseName: string) => {
         console.log(
-          `${target.engine.padEnd(8)} ${label}: ${run.seconds.toFixed(1)} s (${run.summary.changedRecords} of ${run.summary.records} records compared, ` +
+          `${target.engine.padEnd(8)} ${label}: ${run.seconds.toFixed(1)} s (CPU ${run.cpuSeconds === null ? 'n/a' : `${run.cpuSeconds.toFixed(1)} s`}; ${run.summary.changedRecords} of ${run.summary.records} records compared, ` +
             `${run.summary.customers} customers), peak RSS ${run.peakRssMb === null ? 'n/a' : `${run.peakRssMb.toFixed(0)} MB`}, ` +
             `${(run.seconds / base).toFixed(2)}x ${baseName}`,
         );
