@@ -106,7 +106,7 @@ export async function explainCommand(ctx: CommandContext, raw: string): Promise<
       lines.push('', 'overrides:');
       for (const o of found.overrides)
         lines.push(
-          `  ${describeOverride(o)} (by ${o.createdBy ?? 'unknown'}, ${o.createdAt.slice(0, 16)}${o.note ? `: ${o.note}` : ''})` +
+          `  ${describeOverride(o)} (by ${o.createdBy ?? 'unknown'}, ${o.createdAt.slice(0, 16).replace('T', ' ')}${o.note ? `: ${o.note}` : ''})` +
             (o.kind === 'different' && o.otherCustomerId !== null && o.otherCustomerId !== id
               ? ` — the other record is customer ${o.otherCustomerId}`
               : ''),
