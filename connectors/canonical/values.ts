@@ -13,6 +13,7 @@
  */
 import {
   cleanText,
+  companyInName,
   csvSafe,
   normalizeCompanyName,
   normalizeEmail,
@@ -77,7 +78,10 @@ export function convertCell(cell: Cell, rule: ValueRule, region: string): Conver
     case 'currency':
       return { ok: true, value: csvSafe(clean.toUpperCase()) };
     case 'name':
-      return nonEmpty(csvSafe(normalizePersonName(clean)));
+      // A company in a name column keeps its capitals (ООО, not Ооо): completeNames moves it.
+      return nonEmpty(
+        csvSafe(companyInName(clean) ? normalizeCompanyName(clean) : normalizePersonName(clean)),
+      );
     case 'company':
       return nonEmpty(csvSafe(normalizeCompanyName(clean)));
     case 'tax_id':

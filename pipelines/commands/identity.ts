@@ -11,8 +11,12 @@ export function registerIdentity(program: Command): void {
       '--region <code>',
       "default country for phone numbers without a country code (default: the config's defaultRegion, else RU)",
     )
+    .option(
+      '--progress',
+      'phases with counts on stderr even without a terminal or with --json (one line per phase there)',
+    )
     .action(
-      action(async (ctx, opts: { full?: boolean; region: string }) =>
+      action(async (ctx, opts: { full?: boolean; region?: string; progress?: boolean }) =>
         (await import('./identity-actions.js')).resolveCommand(ctx, opts),
       ),
     );
@@ -28,8 +32,8 @@ export function registerIdentity(program: Command): void {
   program
     .command('same')
     .description('operators: these two source records are the same customer (kept by every later resolve)')
-    .argument('<record_a>', 'source:source_key, e.g. sales-sheets:К-1001')
-    .argument('<record_b>', 'source:source_key')
+    .argument('<record_a>', RECORD_HELP)
+    .argument('<record_b>', RECORD_HELP)
     .option('--note <text>', 'why')
     .action(
       action(async (ctx, a: string, b: string, opts: { note?: string }) =>
@@ -42,12 +46,36 @@ export function registerIdentity(program: Command): void {
     .description(
       'operators: these two source records are never the same customer (undoes a wrong merge on the next resolve)',
     )
-    .argument('<record_a>', 'source:source_key')
-    .argument('<record_b>', 'source:source_key')
+    .argument('<record_a>', RECORD_HELP)
+    .argument('<record_b>', RECORD_HELP)
     .option('--note <text>', 'why')
     .action(
       action(async (ctx, a: string, b: string, opts: { note?: string }) =>
         (await import('./identity-actions.js')).overrideCommand(ctx, 'different', a, b, opts.note),
       ),
     );
+
+  const overrides = program
+    .command('overrides')
+    .description(
+      'operators: the same / different overrides in force, with their ids (remove <id> takes one back)',
+    )
+    .option('--all', 'also those removed, with who removed them and when')
+    .action(
+      action(async (ctx, opts: { all?: boolean }) =>
+        (await import('./identity-actions.js')).overridesCommand(ctx, opts),
+      ),
+    );
+  overrides
+    .command('remove')
+    .description('take an override back (kept in the history); the next resolve compares its records afresh')
+    .argument('<id>', 'the override id, as crm-etl overrides lists it')
+    .action(
+      action(async (ctx, id: string) =>
+        (await import('./identity-actions.js')).removeOverrideCommand(ctx, id),
+      ),
+    );
 }
+
+const RECORD_HELP =
+  'source:source_key (e.g. sales-sheets:К-1001) or source:file:line (e.g. sales-sheets:clients.csv:12)';

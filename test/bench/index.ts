@@ -6,6 +6,7 @@ import { benchLoad } from './load.js';
 import { benchMarts } from './marts.js';
 import { benchResolveAccuracy } from './resolve-accuracy.js';
 import { runSyntheticBenchmark } from './resolve-synthetic.js';
+import { benchResolveWarehouse } from './resolve-warehouse.js';
 
 /** `npm run bench -- <name> [args]`: the benchmarks, each printing figures and ratios to a baseline. */
 const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = Object.freeze({
@@ -14,6 +15,7 @@ const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = 
   marts: benchMarts,
   erp: benchErp,
   email: benchEmail,
+  'resolve-warehouse': benchResolveWarehouse,
   // `resolve accuracy [n]`: only the accuracy table (Febrl and the CRM-like sets); `resolve [n]`:
   // the table, then the scale run on n synthetic contacts.
   resolve: async (args) => {

@@ -55,6 +55,8 @@
  *   come last and only when unambiguous (clustering-run.ts); must-link / cannot-link overrides.
  * - golden/ — stable-ids.ts: ids survive runs (most-held id wins, ties → smallest), merges and
  *   splits. explain-records.ts, link-table.ts: the deciding edge of every record.
+ *   golden-record.ts: survivorship (source priority, frequency, then source and key; the name
+ *   in one script, name-script.ts; a company in a name column taken as the company).
  * resolve.ts runs the stages in order; evaluate.ts scores clusters against known truth.
  *
  * Incremental mode: with `changedIds`, only pairs touching a changed record are generated (the
@@ -78,6 +80,12 @@ export { priorModel } from './train/prior-model.js';
 export { MATCH_KEYS_VERSION } from './prepare/match-keys.js';
 export type { MatchKeys } from './types/match-keys.js';
 export { evaluateClusters, type Evaluation } from './evaluate.js';
+export {
+  survive,
+  type ClusterMember,
+  type GoldenOptions,
+  type GoldenRecord,
+} from './golden/golden-record.js';
 export { jaro, jaroWinkler } from './compare/jaro-winkler.js';
 export type {
   BlockingStat,
@@ -87,6 +95,7 @@ export type {
   MatchRule,
   Merge,
   Overrides,
+  PhaseProgress,
   RecordLink,
   ResolveConfig,
   ResolveInput,

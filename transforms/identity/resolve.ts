@@ -47,16 +47,17 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
   const timings: Record<string, number> = {};
   const started = performance.now();
   let t = started;
-  const lap = (name: string): void => {
+  const lap = (name: string, count: number): void => {
     const now = performance.now();
     timings[name] = Math.round(now - t);
     t = now;
+    options.onProgress?.({ phase: name, ended: true, ms: timings[name], done: count, total: count });
   };
 
   const p = prepare(records, options.defaultRegion);
   const index = new RecordIndex(p.ids);
   const changed = changedMask(p.ids, index, options);
-  lap('prepare');
+  lap('prepare', p.n);
 
   const guards = computeGuards(
     p,
@@ -71,13 +72,17 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
     seed: cfg.seed,
   });
   const { pairs } = candidates;
-  lap('blocking');
+  lap('blocking', pairs.length);
 
   const F = FIELDS.length;
   const P = pairs.length;
   const levels = new Uint8Array(P * F);
-  for (let k = 0; k < P; k++) compareInto(p, pairs.left[k]!, pairs.right[k]!, levels, k * F);
-  lap('compare');
+  const tick = options.onProgress;
+  for (let k = 0; k < P; k++) {
+    compareInto(p, pairs.left[k]!, pairs.right[k]!, levels, k * F);
+    if (tick && (k & 0x3ffff) === 0x3ffff) tick({ phase: 'compare', ended: false, done: k + 1, total: P });
+  }
+  lap('compare', P);
 
   // EM needs enough pairs to identify ~60 parameters; below that the documented prior model.
   const base =
@@ -89,7 +94,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
     ...base,
     sharedValues: mergeShared(options.model?.sharedValues, sharedValueHashes(p, guards)),
   };
-  lap('train');
+  lap('train', P);
 
   const scorer = new PairScorer(p, model);
   const evidence = new Float64Array(P);
@@ -109,7 +114,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
     s.links = counts.deterministic[r]!;
     s.vetoed = counts.vetoed[r]!;
   });
-  lap('score');
+  lap('score', edges.count);
 
   const policy = {
     priorLogOdds: scorer.priorLogOdds,
@@ -119,7 +124,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
   };
   const clustering = runClustering(p, index, scorer, policy, pairs, edges, options, changed);
   const csr = clustering.sets.toCsr();
-  lap('cluster');
+  lap('cluster', csr.start.length - 1);
 
   const existingOf = new Float64Array(p.n).fill(NaN);
   if (options.existing) {
@@ -129,7 +134,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
   const linkCols = explainRecords(scorer, clustering, pairs, edges, evidence, csr, ids.customerOf);
   const assignment = new Map<number, number>();
   for (let i = 0; i < p.n; i++) assignment.set(p.ids[i]!, linkCols.customer[i]!);
-  lap('ids');
+  lap('ids', p.n);
   timings.total = Math.round(performance.now() - started);
 
   return {

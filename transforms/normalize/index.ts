@@ -9,4 +9,5 @@ export * from './email.js';
 export * from './dates.js';
 export * from './numbers.js';
 export * from './company.js';
+export * from './company-in-name.js';
 export * from './taxid.js';

@@ -1,4 +1,5 @@
 import type { Warehouse } from '../connection.js';
+import { listOverrides, type StoredOverride } from './overrides.js';
 
 export interface CustomerExplanation {
   customer: Record<string, unknown>;
@@ -14,6 +15,8 @@ export interface CustomerExplanation {
     comparisons: Array<{ field: string; level: string; weight: number }>;
   }>;
   merges: Array<Record<string, unknown>>;
+  /** Overrides in force on any of its records: the operator's word that shaped this customer. */
+  overrides: Array<StoredOverride & { otherCustomerId: number | null }>;
 }
 
 /** A customer's golden record, its source records and, for each link, the deciding rule and weights. */
@@ -55,8 +58,24 @@ export async function explainCustomer(
     .where('surviving_id', customerId)
     .orWhere('absorbed_id', customerId)
     .orderBy('merge_id')) as Array<Record<string, unknown>>;
+  // Overrides are few (typed by people), so they are read whole and matched here.
+  const mine = new Set(links.map((l) => `${String(l.source)}\u0000${String(l.source_key)}`));
+  const isMine = (r: { source: string; sourceKey: string }) => mine.has(`${r.source}\u0000${r.sourceKey}`);
+  const overrides: CustomerExplanation['overrides'] = [];
+  for (const o of await listOverrides(wh)) {
+    if (!isMine(o.a) && !isMine(o.b)) continue;
+    const other = isMine(o.a) ? o.b : o.a;
+    const row = isMine(other)
+      ? { customer_id: customerId }
+      : ((await wh
+          .knex('customer_crosswalk')
+          .where({ source: other.source, source_key: other.sourceKey })
+          .first('customer_id')) as { customer_id: unknown } | undefined);
+    overrides.push({ ...o, otherCustomerId: row ? Number(row.customer_id) : null });
+  }
   return {
     customer,
+    overrides,
     records: links.map((l) => {
       const detail = (l.match_detail == null ? null : wh.adapter.parseJson(l.match_detail)) as {
         weight: number | null;

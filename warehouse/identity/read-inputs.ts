@@ -33,7 +33,10 @@ const instant = (v: unknown): string => (v instanceof Date ? v.toISOString() : S
  * staged contact, keyed the way the marts key them (customer-ref.ts), so an order-only customer
  * found here and one created by the marts are the same crosswalk record.
  */
-export async function readIdentityInputs(wh: Warehouse): Promise<IdentityInputs> {
+export async function readIdentityInputs(
+  wh: Warehouse,
+  onRows?: (read: number) => void,
+): Promise<IdentityInputs> {
   const out: IdentityInputs = { records: [], updatedAt: [], firstSeen: [], idOf: new Map(), fields: [] };
   const add = (
     source: string,
@@ -63,6 +66,7 @@ export async function readIdentityInputs(wh: Warehouse): Promise<IdentityInputs>
       for (const c of CONTACT_COLUMNS) values[c] = text(r[c]);
       add(String(r.source), String(r.source_key), values, instant(r.updated_at), instant(r.loaded_at));
     }
+    onRows?.(out.records.length);
     if (rows.length < PAGE) break;
     const last = rows[rows.length - 1]!;
     after = [String(last.source), String(last.source_key)];
@@ -86,5 +90,6 @@ export async function readIdentityInputs(wh: Warehouse): Promise<IdentityInputs>
     for (const c of ORDER_CUSTOMER_COLUMNS) values[c] = text(r[c]);
     add(source, key, values, instant(r.updated_at), instant(r.first_seen));
   }
+  onRows?.(out.records.length);
   return out;
 }

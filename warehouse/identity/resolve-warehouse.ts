@@ -5,6 +5,7 @@ import type { StageRow } from '../engines/adapter.js';
 import { loadStaging } from '../staging/loader.js';
 import { CUSTOMER_CROSSWALK, DIM_CUSTOMER } from '../tables.js';
 import { goldenRecord, type ClusterMember, type GoldenOptions } from './golden.js';
+import { overrideReasons, readOverrides } from './override-runs.js';
 import { readIdentityInputs, recordKey } from './read-inputs.js';
 
 export interface ResolveWarehouseOptions extends GoldenOptions {
@@ -13,7 +14,33 @@ export interface ResolveWarehouseOptions extends GoldenOptions {
   runId?: number | null;
   defaultRegion?: string;
   logger?: Logger;
+  /** Phases as they go, for a progress display (see ResolveProgress). */
+  onProgress?: (event: ResolveProgress) => void;
 }
+
+/**
+ * One step of a resolve: `read` (staged records), the in-memory phases of identity resolution
+ * (prepare, blocking, compare, train, score, cluster, ids), `golden` (customers) and `write`
+ * (rows). `ended` when the phase is over; otherwise `done` of `total` (null when not known).
+ */
+export interface ResolveProgress {
+  phase: string;
+  ended: boolean;
+  seconds?: number;
+  done: number;
+  total: number | null;
+  unit: string;
+}
+
+const UNITS: Readonly<Record<string, string>> = Object.freeze({
+  prepare: 'records',
+  blocking: 'candidate pairs',
+  compare: 'pairs',
+  train: 'pairs',
+  score: 'links',
+  cluster: 'clusters',
+  ids: 'records',
+});
 
 export interface ResolveSummary {
   mode: 'full' | 'incremental';
@@ -42,9 +69,24 @@ export async function resolveWarehouse(
   options: ResolveWarehouseOptions = {},
 ): Promise<ResolveSummary> {
   const t0 = performance.now();
+  const report = options.onProgress ?? (() => undefined);
   const startedAt = wh.adapter.rows(await wh.knex.raw(`SELECT ${wh.adapter.now()} AS t`))[0]!.t;
-  const inputs = await readIdentityInputs(wh);
+  const staged = Number(
+    ((await wh.knex('stg_contact').count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n ?? 0,
+  );
+  report({ phase: 'read', ended: false, done: 0, total: staged, unit: 'records' });
+  const inputs = await readIdentityInputs(wh, (read) =>
+    report({ phase: 'read', ended: false, done: read, total: Math.max(staged, read), unit: 'records' }),
+  );
   const tRead = performance.now();
+  report({
+    phase: 'read',
+    ended: true,
+    seconds: (tRead - t0) / 1000,
+    done: inputs.records.length,
+    total: inputs.records.length,
+    unit: 'records',
+  });
 
   const existing = new Map<number, number>();
   for (const r of (await wh
@@ -66,18 +108,35 @@ export async function resolveWarehouse(
       inputs.records.filter((r) => !existing.has(r.id) || inputs.updatedAt[r.id]! >= since).map((r) => r.id),
     );
   }
-  const overrides = await readOverrides(wh, inputs.idOf);
+  const overrides = await readOverrides(
+    wh,
+    inputs.idOf,
+    incremental ? resolvedFrom(last.resolved_from) : null,
+  );
+  // Records an override names are compared on every run (resolve.ts), so they count as compared;
+  // so are those of an override taken back since, not kept where it had put them.
+  if (changedIds)
+    for (const { a, b } of [...overrides.applied, ...overrides.removed]) changedIds.add(a).add(b);
   const maxId = Number(
     ((await wh.knex('dim_customer').max({ m: 'customer_id' })) as Array<{ m: unknown }>)[0]?.m ?? 0,
   );
 
   const result = resolve(inputs.records, {
     existing,
-    overrides,
+    overrides: overrides.pairs,
     changedIds,
     model: incremental ? (wh.adapter.parseJson(last.model) as TrainedModel) : undefined,
     nextCustomerId: maxId + 1,
     defaultRegion: options.defaultRegion,
+    onProgress: (e) =>
+      report({
+        phase: e.phase,
+        ended: e.ended,
+        seconds: e.ms === undefined ? undefined : e.ms / 1000,
+        done: e.done,
+        total: e.total,
+        unit: UNITS[e.phase] ?? 'items',
+      }),
   });
   const tResolve = performance.now();
 
@@ -130,7 +189,23 @@ export async function resolveWarehouse(
       firstSeen: inputs.firstSeen[record.id]!,
     });
   }
-  const golden = [...members].map(([id, list]) => goldenRecord(id, list, options) as StageRow);
+  const golden: StageRow[] = [];
+  for (const [id, list] of members) {
+    golden.push(goldenRecord(id, list, options) as StageRow);
+    if (golden.length % 20_000 === 0)
+      report({ phase: 'golden', ended: false, done: golden.length, total: members.size, unit: 'customers' });
+  }
+  const tGolden = performance.now();
+  report({
+    phase: 'golden',
+    ended: true,
+    seconds: (tGolden - tResolve) / 1000,
+    done: golden.length,
+    total: golden.length,
+    unit: 'customers',
+  });
+  const written = golden.length + linkRows.length;
+  report({ phase: 'write', ended: false, done: 0, total: written, unit: 'rows' });
 
   await wh.knex.transaction(async (trx) => {
     await loadStaging(wh, DIM_CUSTOMER, golden, { trx });
@@ -139,18 +214,19 @@ export async function resolveWarehouse(
     await trx('dim_customer')
       .whereNotIn('customer_id', trx('customer_crosswalk').select('customer_id'))
       .delete();
+    const reasons = overrideReasons(overrides, result, existing);
     const log = [
       ...result.merges.map((m) => ({
         surviving_id: m.survivingId,
         absorbed_id: m.absorbedId,
         kind: 'merge',
-        reason: 'records matched across customers',
+        reason: reasons.merge(m) ?? 'records matched across customers',
       })),
       ...result.splits.map((s) => ({
         surviving_id: s.fromId,
         absorbed_id: s.newId,
         kind: 'split',
-        reason: 'records no longer match',
+        reason: reasons.split(s) ?? 'records no longer match',
       })),
     ].map((r) => ({ ...r, run_id: options.runId ?? null }));
     if (log.length) await trx.batchInsert('customer_merge', log, 500);
@@ -164,6 +240,14 @@ export async function resolveWarehouse(
     });
   });
   const tWrite = performance.now();
+  report({
+    phase: 'write',
+    ended: true,
+    seconds: (tWrite - tGolden) / 1000,
+    done: written,
+    total: written,
+    unit: 'rows',
+  });
   const summary: ResolveSummary = {
     mode: incremental ? 'incremental' : 'full',
     records: inputs.records.length,
@@ -188,16 +272,4 @@ export async function resolveWarehouse(
 }
 
 const round = (s: number) => Math.round(s * 100) / 100;
-
-async function readOverrides(wh: Warehouse, idOf: Map<string, number>) {
-  const rows = (await wh.knex('match_override').orderBy('override_id')) as Array<Record<string, string>>;
-  const mustLink: Array<[number, number]> = [];
-  const cannotLink: Array<[number, number]> = [];
-  for (const r of rows) {
-    const a = idOf.get(recordKey(r.source_a!, r.source_key_a!));
-    const b = idOf.get(recordKey(r.source_b!, r.source_key_b!));
-    if (a === undefined || b === undefined) continue; // a record no longer staged
-    (r.kind === 'same' ? mustLink : cannotLink).push([a, b]);
-  }
-  return { mustLink, cannotLink };
-}
+const resolvedFrom = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));

@@ -10,6 +10,7 @@ import { interactionOwnerSchema } from './0007-interaction-owner.js';
 import { interactionWebSchema } from './0008-interaction-web.js';
 import { managerActivitySchema } from './0009-manager-activity.js';
 import { leadFunnelSchema } from './0010-lead-funnel.js';
+import { overrideRemovalSchema } from './0011-override-removal.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   interactionWebSchema,
   managerActivitySchema,
   leadFunnelSchema,
+  overrideRemovalSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';

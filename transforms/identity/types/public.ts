@@ -112,6 +112,22 @@ export interface ResolveOptions {
   /** Country for phone numbers without a country code (default RU). */
   defaultRegion?: string;
   config?: Partial<ResolveConfig>;
+  /**
+   * Progress, for a caller that shows it: each phase as it ends (its milliseconds and what it
+   * counted: records, pairs, links), and within the long ones `done` of `total` now and then.
+   * Called synchronously: the phases run on this thread, so a display must draw when called.
+   */
+  onProgress?: (event: PhaseProgress) => void;
+}
+
+export interface PhaseProgress {
+  /** prepare | blocking | compare | train | score | cluster | ids */
+  phase: string;
+  /** true when the phase has just ended (`ms` set), false for a tick within it. */
+  ended: boolean;
+  ms?: number;
+  done: number;
+  total: number | null;
 }
 
 /** m/u probabilities of one comparison level. */
