@@ -180,8 +180,8 @@ export interface LetterBatch<S> {
   state: S | undefined;
 }
 
-/** Batches read and sent to be parsed ahead of the one being staged. */
-const PARSE_AHEAD = 2;
+/** Batches read and sent to be parsed ahead of the one being staged (each one more holds another batch of letters). */
+const PARSE_AHEAD = 1;
 
 /**
  * Batches of letters → batches of items, in the same order, each with its own state. Up to

@@ -16,7 +16,8 @@ const USER = 'bench@ours.ru';
  * third outbound, one in twenty with a 20 KB attachment, one in ten a newsletter or auto-reply)
  * written straight into a dovecot Maildir and indexed by the server, then synced over IMAP into
  * a SQLite warehouse. The floor in the same run: imapflow fetching the same messages raw (no
- * parsing, no staging). Then 1% new mail is delivered and the incremental run timed.
+ * parsing, no staging). Then 1% new mail is delivered (into the Maildir's new/) and the
+ * incremental run timed, then a run with nothing new.
  */
 export async function benchEmail(args: string[]): Promise<void> {
   const messages = Number(args[0] ?? 100_000);
@@ -70,11 +71,9 @@ export async function benchEmail(args: string[]): Promise<void> {
     if (inbox.rows !== messages) throw new Error(`the sync read ${inbox.rows} of ${messages}`);
 
     const more = Math.max(1, Math.round(messages / 100));
-    await server.append(
-      USER,
-      'INBOX',
-      Array.from({ length: more }, (_, i) => generated(messages + i)),
-    );
+    // Delivered as a mail server's delivery agent does: new files in the Maildir's new/.
+    writeMaildir(server.maildir(USER), more, messages, 'new');
+    server.ownStore();
     const incremental = await cpuTimed(() => extractSource(src, { ...ctx, runId: 2 }));
     const still = await cpuTimed(() => extractSource(src, { ...ctx, runId: 3 }));
     if (still.value.inputs[0]!.rows !== 0) throw new Error('a run with no new mail read some');
@@ -98,14 +97,23 @@ export async function benchEmail(args: string[]): Promise<void> {
   }
 }
 
-/** Letters straight into the Maildir's cur/ (as delivered and seen); returns the bytes written. */
-function writeMaildir(dir: string, count: number): number {
+/**
+ * Letters numbered from `first` straight into the Maildir: into cur/ as delivered and seen, or
+ * into new/ as just delivered (tmp/ first, then renamed, as a delivery agent does); returns the
+ * bytes written.
+ */
+function writeMaildir(dir: string, count: number, first = 0, into: 'cur' | 'new' = 'cur'): number {
   for (const sub of ['cur', 'new', 'tmp']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   let bytes = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = first; i < first + count; i++) {
     const raw = generated(i);
     bytes += raw.length;
-    fs.writeFileSync(path.join(dir, 'cur', `${1_700_000_000 + i}.M${i}P1.bench:2,S`), raw);
+    const name = `${1_700_000_000 + i}.M${i}P1.bench`;
+    if (into === 'cur') fs.writeFileSync(path.join(dir, 'cur', `${name}:2,S`), raw);
+    else {
+      fs.writeFileSync(path.join(dir, 'tmp', name), raw);
+      fs.renameSync(path.join(dir, 'tmp', name), path.join(dir, 'new', name));
+    }
   }
   return bytes;
 }
