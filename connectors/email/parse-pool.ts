@@ -6,8 +6,9 @@
  * and its items come back one list per letter, in order. The caller keeps batch order, so each
  * batch is still staged, with the position after it, in its own transaction.
  *
- * CRM_ETL_MAIL_WORKERS sets the pool's size (default: the cores but one, at most four; on one
- * core none); 0 parses on the main thread. So does a run from TypeScript sources (tests), where no
+ * CRM_ETL_MAIL_WORKERS sets the pool's size (default: the cores but one, at most four; none on
+ * two cores or fewer, where a worker measured no faster and cost ~70 MB of RSS, see the README's
+ * bench figures); 0 parses on the main thread. So does a run from TypeScript sources (tests), where no
  * compiled worker script sits beside this file.
  */
 import fs from 'node:fs';
@@ -44,11 +45,11 @@ export interface MailParser {
 const WORKERS_ENV = 'CRM_ETL_MAIL_WORKERS';
 const WORKER_SCRIPT = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 
-/** How many worker threads parse letters: CRM_ETL_MAIL_WORKERS, else the cores but one (0–4). */
+/** How many worker threads parse letters: CRM_ETL_MAIL_WORKERS, else the cores but one (none on ≤ 2 cores, at most 4). */
 export function mailWorkers(env: NodeJS.ProcessEnv = process.env): number {
   const given = env[WORKERS_ENV];
   if (given === undefined || given.trim() === '')
-    return Math.max(0, Math.min(4, os.availableParallelism() - 1));
+    return os.availableParallelism() <= 2 ? 0 : Math.min(4, os.availableParallelism() - 1);
   const n = Number(given);
   if (!Number.isInteger(n) || n < 0 || n > 64)
     throw new ConfigError(`${WORKERS_ENV}=${JSON.stringify(given)} is not a number of threads (0–64)`, {
