@@ -22,7 +22,8 @@ import { EmailSourceSchema, type EmailSourceConfig } from './config.js';
 import { mailFileKind, readMailFile, type MailFileKind } from './file-reader.js';
 import { mailLimits } from './limits.js';
 import type { FolderState } from './imap-reader.js';
-import { messageItems, type RawMessage, type RecordOptions } from './records.js';
+import { openMailParser, type MailParser } from './parse-pool.js';
+import type { RawMessage, RecordOptions } from './records.js';
 
 export const emailConnector: PullConnector<EmailSourceConfig> = Object.freeze({
   kind: 'email',
@@ -72,33 +73,39 @@ export const emailConnector: PullConnector<EmailSourceConfig> = Object.freeze({
         hint: 'Check the path in the config (relative to the config file)',
       });
     }
-    for (const input of inputs) {
-      if (input.kind === null) {
-        yield {
+    // One parser for all the inputs: its worker threads start once, not once per .eml file.
+    const parser = openMailParser(options);
+    try {
+      for (const input of inputs) {
+        if (input.kind === null) {
+          yield {
+            name: input.label,
+            error: new SourceError(
+              `${input.label} is not an .mbox or .eml file or a Maildir folder (cur/, new/)`,
+            ),
+          };
+          continue;
+        }
+        const kind = input.kind;
+        const stream: SourceStream = {
           name: input.label,
-          error: new SourceError(
-            `${input.label} is not an .mbox or .eml file or a Maildir folder (cur/, new/)`,
-          ),
+          stream: 'interaction',
+          primaryKey: 'message_id',
+          input: input.label,
+          quarantineBy: 'record',
+          detail: { format: kind },
+          read: () => {
+            const letters = readMailFile(input.file, input.label, kind, options.limits?.size);
+            return parsedBatches(
+              letterBatches(letters, src.batchSize, () => undefined),
+              parser,
+            );
+          },
         };
-        continue;
+        yield stream;
       }
-      const kind = input.kind;
-      const stream: SourceStream = {
-        name: input.label,
-        stream: 'interaction',
-        primaryKey: 'message_id',
-        input: input.label,
-        quarantineBy: 'record',
-        detail: { format: kind },
-        read: () =>
-          batches(
-            readMailFile(input.file, input.label, kind, options.limits?.size),
-            src.batchSize,
-            options,
-            () => undefined,
-          ),
-      };
-      yield stream;
+    } finally {
+      await parser.close();
     }
   },
 
@@ -151,40 +158,107 @@ function recordOptions(src: EmailSourceConfig, ctx: ConnectorContext): RecordOpt
   };
 }
 
-/**
- * Messages → batches of items, `size` messages each, each with the state `stateOf` gives after
- * it. A message's items are made as the batch is staged, so one batch of letters is held.
- */
-async function* batches<S>(
+/** Messages → batches of `size` letters, each with the state `stateOf` gives after it. */
+async function* letterBatches<S>(
   messages: AsyncIterable<RawMessage>,
   size: number,
-  options: RecordOptions,
   stateOf: (last: RawMessage) => S | undefined,
-): AsyncGenerator<SourceBatch<S>> {
+): AsyncGenerator<LetterBatch<S>> {
   let pending: RawMessage[] = [];
   for await (const m of messages) {
     pending.push(m);
     if (pending.length >= size) {
-      const last = pending[pending.length - 1]!;
-      yield { items: itemsOf(pending, options), state: stateOf(last) };
+      yield { messages: pending, state: stateOf(pending[pending.length - 1]!) };
       pending = [];
     }
   }
-  if (pending.length > 0)
-    yield { items: itemsOf(pending, options), state: stateOf(pending[pending.length - 1]!) };
+  if (pending.length > 0) yield { messages: pending, state: stateOf(pending[pending.length - 1]!) };
+}
+
+export interface LetterBatch<S> {
+  messages: RawMessage[];
+  state: S | undefined;
+}
+
+/** Batches read and sent to be parsed ahead of the one being staged (each one more holds another batch of letters). */
+const PARSE_AHEAD = 1;
+
+/**
+ * Batches of letters → batches of items, in the same order, each with its own state. Up to
+ * PARSE_AHEAD batches are read and handed to the parser ahead of the one being staged, so
+ * reading, parsing and staging overlap; what a batch stages and the state saved with it are
+ * those of the letters it read. A read that fails surfaces after the batches before it.
+ */
+export async function* parsedBatches<S>(
+  source: AsyncIterable<LetterBatch<S>>,
+  parser: MailParser,
+  ahead: number = PARSE_AHEAD,
+): AsyncGenerator<SourceBatch<S>> {
+  type Entry =
+    { parsed: Promise<ConnectorItem[][]>; state: S | undefined } | { error: unknown } | { done: true };
+  const it = source[Symbol.asyncIterator]();
+  const queue: Entry[] = [];
+  let wake: (() => void) | null = null;
+  let room: (() => void) | null = null;
+  let stopped = false;
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const free = () => {
+    const r = room;
+    room = null;
+    r?.();
+  };
+  const pump = (async () => {
+    try {
+      for (;;) {
+        while (queue.length >= ahead && !stopped) await new Promise<void>((r) => (room = r));
+        if (stopped) return;
+        const next = await it.next();
+        if (stopped) return;
+        if (next.done) {
+          queue.push({ done: true });
+          return;
+        }
+        const parsed = parser.parse(next.value.messages);
+        parsed.catch(() => undefined); // awaited in turn below; must not go unhandled meanwhile
+        queue.push({ parsed, state: next.value.state });
+        signal();
+      }
+    } catch (error) {
+      queue.push({ error });
+    } finally {
+      signal();
+    }
+  })();
+  try {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((r) => (wake = r));
+      const entry = queue.shift()!;
+      free();
+      if ('done' in entry) return;
+      if ('error' in entry) throw entry.error;
+      yield { items: mergedItems(await entry.parsed), state: entry.state };
+    }
+  } finally {
+    // The reader is let go (a mailbox's lock released) only once nothing reads from it any more.
+    stopped = true;
+    free();
+    await pump;
+    await it.return?.();
+  }
 }
 
 /**
  * A batch's items: each letter's interaction (or skip, or reject) in order, then one contact per
  * address, the fullest the batch has (the latest with a signature, else one with a name).
  */
-export async function* itemsOf(
-  messages: readonly RawMessage[],
-  options: RecordOptions,
-): AsyncGenerator<ConnectorItem> {
+export function* mergedItems(perLetter: readonly ConnectorItem[][]): Generator<ConnectorItem> {
   const contacts = new Map<string, SourceRecord>();
-  for (const m of messages) {
-    for (const item of await messageItems(m, options)) {
+  for (const items of perLetter) {
+    for (const item of items) {
       if (item.kind !== 'record' || item.record.stream !== 'contact') {
         yield item;
         continue;
@@ -205,6 +279,7 @@ async function* imapStreams(
 ): AsyncGenerator<SourceStream | { name: string; error: unknown }> {
   const { openImap, foldersToRead, readFolder, readError } = await import('./imap-reader.js');
   const client = await openImap(imap, src.name, ctx.logger);
+  const parser = openMailParser(options);
   try {
     const folders = await foldersToRead(client, src.folders).catch((err: unknown) => {
       throw readError(err, src.name, 'the folder list');
@@ -220,8 +295,9 @@ async function* imapStreams(
         quarantineBy: 'record',
         read: async function* (saved) {
           try {
-            for await (const batch of readFolder(client, folder, saved, src.batchSize, log)) {
-              yield { items: itemsOf(batch.messages, options), state: batch.state };
+            const letters = readFolder(client, folder, saved, src.batchSize, log);
+            for await (const batch of parsedBatches(letters, parser)) {
+              yield batch;
               if (ctx.signal?.aborted) return;
             }
           } catch (err) {
@@ -232,6 +308,7 @@ async function* imapStreams(
       yield stream;
     }
   } finally {
+    await parser.close();
     await client.logout().catch(() => client.close());
   }
 }

@@ -17,6 +17,13 @@ export interface FolderState {
   /** The folder's UIDVALIDITY, as text (IMAP allows 32 bits; imapflow gives a bigint). */
   uidValidity: string;
   lastUid: number;
+  /**
+   * Saved with a folder's last batch (every UID below it read): its UIDNEXT and, on a server with
+   * CONDSTORE, its HIGHESTMODSEQ (text: 63 bits). A later run asks STATUS for them and skips a
+   * folder where neither moved, without opening it.
+   */
+  uidNext?: number;
+  highestModseq?: string;
 }
 
 export interface FolderInfo {
@@ -124,6 +131,8 @@ export interface FolderBatch {
 /**
  * A folder's messages after `saved`, `batchSize` at a time. The UIDs to read are listed once
  * (a number each), then fetched range by range: only one batch of message bodies is held.
+ * The last batch's state holds the folder's UIDNEXT (and HIGHESTMODSEQ): a folder where they
+ * have not moved since is skipped on a server with CONDSTORE (see unchanged).
  */
 export async function* readFolder(
   client: ImapFlow,
@@ -132,6 +141,7 @@ export async function* readFolder(
   batchSize: number,
   log: Logger,
 ): AsyncGenerator<FolderBatch> {
+  if (saved && (await unchanged(client, folder, saved, log))) return;
   let lock: Awaited<ReturnType<ImapFlow['getMailboxLock']>>;
   try {
     lock = await client.getMailboxLock(folder, { readOnly: true });
@@ -156,6 +166,15 @@ export async function* readFolder(
           'the folder was rebuilt (its UIDVALIDITY changed): reading it again from the start',
         );
     }
+    const uidNext = mailbox.uidNext;
+    const highestModseq = mailbox.highestModseq === undefined ? undefined : String(mailbox.highestModseq);
+    // Read through UIDNEXT - 1: the state after the folder's last batch says so.
+    const end = (lastUid: number): FolderState => ({
+      uidValidity,
+      lastUid,
+      ...(uidNext ? { uidNext } : {}),
+      ...(highestModseq !== undefined ? { highestModseq } : {}),
+    });
     if (mailbox.exists === 0) return;
     // The new messages' UIDs, and the sizes of the few big ones: batches are cut by count and by
     // bytes without listing every message's size (that alone costs half a raw fetch).
@@ -170,6 +189,14 @@ export async function* readFolder(
         sizes.set(m.uid, Math.min(m.size ?? 0, mailLimits().size));
     const listed = uids.sort((a, b) => a - b).map((uid) => ({ uid, size: sizes.get(uid) ?? 0 }));
     const chunks = cut(listed, batchSize);
+    if (chunks.length === 0) {
+      // Nothing new, yet the folder moved (flags changed, mail expunged): the new marks are saved
+      // alone, so the next run can skip it by STATUS.
+      const marks = end(saved?.uidValidity === uidValidity ? saved.lastUid : 0);
+      if (saved && (marks.uidNext !== saved.uidNext || marks.highestModseq !== saved.highestModseq))
+        yield { messages: [], state: marks };
+      return;
+    }
     // The next batch is fetched while the one before is parsed and staged.
     let next: Promise<RawMessage[]> | null = null;
     const prefetch = (i: number) => {
@@ -184,7 +211,11 @@ export async function* readFolder(
         const messages = await next!;
         next = prefetch(i + 1);
         const chunk = chunks[i]!;
-        yield { messages, state: { uidValidity, lastUid: chunk[chunk.length - 1]! } };
+        const lastUid = chunk[chunk.length - 1]!;
+        yield {
+          messages,
+          state: i === chunks.length - 1 ? end(lastUid) : { uidValidity, lastUid },
+        };
       }
     } finally {
       // A batch still in flight when the reader stops is finished (and dropped) before the folder is let go.
@@ -193,6 +224,37 @@ export async function* readFolder(
   } finally {
     lock.release();
   }
+}
+
+/**
+ * Whether a folder is as it was after the last batch saved: on a server with CONDSTORE, one
+ * STATUS (no SELECT, no SEARCH) for its UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ. Neither mark
+ * moved: nothing happened. Only HIGHESTMODSEQ moved: flags changed or mail was expunged, which
+ * is no new mail either. Any doubt (no CONDSTORE, marks not saved yet, STATUS refused) reads the
+ * folder after its last UID as before.
+ */
+async function unchanged(
+  client: ImapFlow,
+  folder: string,
+  saved: FolderState,
+  log: Logger,
+): Promise<boolean> {
+  if (saved.uidNext === undefined || saved.highestModseq === undefined) return false;
+  if (!client.enabled.has('CONDSTORE') && !client.capabilities.has('CONDSTORE')) return false;
+  let status: Awaited<ReturnType<ImapFlow['status']>>;
+  try {
+    status = await client.status(folder, { uidValidity: true, uidNext: true, highestModseq: true });
+  } catch (err) {
+    if (!client.usable) throw err;
+    return false; // the folder is opened next, and a folder that cannot be says why
+  }
+  if (!status || status.uidValidity === undefined || String(status.uidValidity) !== saved.uidValidity)
+    return false;
+  if (status.uidNext === undefined || status.highestModseq === undefined) return false;
+  if (status.uidNext !== saved.uidNext) return false;
+  const flagsOnly = String(status.highestModseq) !== saved.highestModseq;
+  log.debug({ folder, uidNext: status.uidNext, flagsOnly }, 'no new mail since the last run: folder skipped');
+  return true;
 }
 
 /**

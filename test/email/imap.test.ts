@@ -20,7 +20,7 @@ import { letter } from './letters.js';
 const logger = createLogger({ level: 'silent' });
 // In CI the server must be there (.ci/run installs it); elsewhere a missing one skips the suite.
 const missing = !dovecotAvailable() && process.env.CI !== 'true';
-const USERS = ['sales@ours.ru', 'cut@ours.ru', 'reset@ours.ru', 'noise@ours.ru'];
+const USERS = ['sales@ours.ru', 'cut@ours.ru', 'reset@ours.ru', 'noise@ours.ru', 'still@ours.ru'];
 
 const koi = letter({
   from: 'Пётр Иванов <petr@client.ru>',
@@ -320,6 +320,78 @@ describe.skipIf(missing)('the e-mail connector over IMAP (dovecot)', () => {
       });
       expect(await t.wh.knex('stg_interaction').where({ source: src.name }).count({ n: '*' })).toEqual([
         { n: 7 },
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('CONDSTORE: a folder where nothing moved is skipped by one STATUS, flags changing is no new mail, new mail is read', async () => {
+    const user = 'still@ours.ru';
+    const mail = (i: number) =>
+      letter({
+        from: `s${i}@client.ru`,
+        to: user,
+        subject: `Still ${i}`,
+        messageId: `still${i}@client.ru`,
+        body: `text ${i}`,
+      });
+    await server.append(user, 'INBOX', [mail(1), mail(2), mail(3)]);
+    const proxy = await startTcpProxy('127.0.0.1', server.port, { record: true });
+    // The commands a run sent (tag and command name), its login and logout left out.
+    const commands = () =>
+      proxy
+        .takeSent()
+        .split('\r\n')
+        .map((l) => /^\S+ ((?:UID )?[A-Z]+)\b/.exec(l)?.[1])
+        .filter(
+          (c): c is string =>
+            c !== undefined &&
+            ![
+              'LOGIN',
+              'AUTHENTICATE',
+              'LOGOUT',
+              'CAPABILITY',
+              'ID',
+              'ENABLE',
+              'NAMESPACE',
+              'COMPRESS',
+            ].includes(c),
+        );
+    try {
+      const src = source(user, {
+        folders: ['INBOX'],
+        imap: { host: '127.0.0.1', port: proxy.port, secure: false, user, password: PASSWORD },
+      });
+      const first = await extract(src);
+      expect(first.inputs[0]).toMatchObject({
+        rows: 3,
+        loaded: 3,
+        to: { lastUid: 3, uidNext: 4, highestModseq: expect.stringMatching(/^\d+$/) },
+      });
+      expect(commands()).toContain('EXAMINE');
+
+      // Nothing moved: one STATUS, the folder is not opened, nothing searched or fetched.
+      const still = await extract(src);
+      expect(still.inputs[0]).toMatchObject({ rows: 0, batches: 0 });
+      expect(commands()).toEqual(['STATUS']);
+
+      // Flags changed: HIGHESTMODSEQ moved, UIDNEXT did not; no new mail, still not opened.
+      const c = await server.client(user);
+      await c.mailboxOpen('INBOX');
+      await c.messageFlagsAdd('1:*', ['\\Seen', '\\Flagged']);
+      await c.logout();
+      const flagged = await extract(src);
+      expect(flagged.inputs[0]).toMatchObject({ rows: 0, batches: 0 });
+      expect(commands()).toEqual(['STATUS']);
+
+      // New mail: UIDNEXT moved, the folder is opened and only the new letter read.
+      await server.append(user, 'INBOX', [mail(4)]);
+      const more = await extract(src);
+      expect(more.inputs[0]).toMatchObject({ rows: 1, loaded: 1, to: { lastUid: 4, uidNext: 5 } });
+      expect(commands()).toEqual(expect.arrayContaining(['STATUS', 'EXAMINE', 'UID FETCH']));
+      expect(await t.wh.knex('stg_interaction').where({ source: src.name }).count({ n: '*' })).toEqual([
+        { n: 4 },
       ]);
     } finally {
       await proxy.close();

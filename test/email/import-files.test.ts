@@ -104,6 +104,13 @@ describe.each(targets)('crm-etl import of mail files on $engine', (target) => {
           .map(
             (name) => `      - { name: ${name}, connector: email, path: none.mbox, ownDomains: [ours.ru] }\n`,
           )
+          .join('') +
+        // Batches of two letters: the parse workers' batches must come back in order.
+        ['w0-mail', 'w2-mail']
+          .map(
+            (name) =>
+              `      - { name: ${name}, connector: email, path: none.mbox, ownDomains: [ours.ru], batchSize: 2 }\n`,
+          )
           .join(''),
     );
   });
@@ -246,6 +253,49 @@ describe.each(targets)('crm-etl import of mail files on $engine', (target) => {
         `SELECT source_key, file, line FROM stg_interaction WHERE source = 'md-mail' ORDER BY source_key`,
       );
       expect(keys.map((k) => k.source_key)).toEqual(['t1@client.ru', 't2@ours.ru', 't3@client.ru']);
+    },
+  );
+
+  it.skipIf(target.unavailable)(
+    'stages the same with letters parsed in worker threads as on the main thread (CRM_ETL_MAIL_WORKERS)',
+    async () => {
+      const run = (source: string, workers: string) => {
+        const res = crmEtl(
+          ['import', 'letters.mbox', '--source', source, '--config', 'mail.yaml', '--db', db.url, '--json'],
+          { cwd: dir, env: { CRM_ETL_MAIL_WORKERS: workers } },
+        );
+        expect(res.code, res.stderr).toBe(0);
+        const { source: _source, ...summary } = res.json<{
+          files: Array<FileSummary & { source?: string }>;
+        }>().files[0]!;
+        return summary;
+      };
+      const staged = async (source: string) => ({
+        interactions: await query(
+          `SELECT source_key, direction, subject, email, full_name, thread_key, owner, mail_from, mail_to, line FROM stg_interaction WHERE source = '${source}' ORDER BY line`,
+        ),
+        contacts: await query(
+          `SELECT source_key, full_name, last_name, first_name, phone, company FROM stg_contact WHERE source = '${source}' ORDER BY source_key`,
+        ),
+        rejects: await query(`SELECT file, reason, raw FROM stg_quarantine WHERE source = '${source}'`),
+      });
+      const inThread = run('w0-mail', '0');
+      const inWorkers = run('w2-mail', '2');
+      expect(inWorkers).toEqual(inThread);
+      expect(inThread).toMatchObject({ rows: 8, loaded: 3, skipped: 3, quarantined: 1, duplicates: 1 });
+      const a = await staged('w0-mail');
+      expect(a.interactions).toHaveLength(3);
+      expect(await staged('w2-mail')).toEqual(a);
+      // A limit that is no number is still one line, not a worker's crash.
+      const bad = crmEtl(
+        ['import', 'letters.mbox', '--source', 'w2-mail', '--config', 'mail.yaml', '--db', db.url],
+        {
+          cwd: dir,
+          env: { CRM_ETL_MAIL_WORKERS: 'many' },
+        },
+      );
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/CRM_ETL_MAIL_WORKERS="many" is not a number of threads/);
     },
   );
 });

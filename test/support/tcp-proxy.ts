@@ -9,11 +9,18 @@ export interface TcpProxy {
   port: number;
   /** Resets every open connection (both sides). New connections still go through. */
   cut(): void;
+  /** What clients sent since the proxy started or since the last call, as latin1 text (`record` only). */
+  takeSent(): string;
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+export async function startTcpProxy(
+  targetHost: string,
+  targetPort: number,
+  options: { record?: boolean } = {},
+): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
+  let sent: Buffer[] = [];
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, targetHost);
     for (const s of [client, upstream]) {
@@ -21,11 +28,17 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       s.on('close', () => open.delete(s));
       s.on('error', () => undefined);
     }
+    if (options.record) client.on('data', (d: Buffer) => sent.push(d));
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
+    takeSent: () => {
+      const text = Buffer.concat(sent).toString('latin1');
+      sent = [];
+      return text;
+    },
     cut: () => {
       for (const s of open) s.resetAndDestroy();
     },
