@@ -20,6 +20,7 @@ export class NameFrequency {
   private readonly key: Int32Array;
   /** Records per whole-name key. */
   private readonly count: number[] = [];
+  /** Records with a whole name in the population (the TF denominator). */
   private readonly present: number;
   /** log2 of m: a true match agrees on the name key (both parts phonetic-or-better). */
   private readonly logM: number;
@@ -46,7 +47,10 @@ export class NameFrequency {
       this.count[code]!++;
       present++;
     }
-    this.present = present;
+    // An incremental run sees only the changed records' neighbourhood, which holds every record
+    // sharing a name with them but not the rest of the population: the denominator is scaled up
+    // to the population the model was trained on (a full run: exactly the records with a name).
+    this.present = p.n === 0 ? 0 : present * Math.max(1, scorer.model.recordCount / p.n);
     const agree = (f: number): number => {
       const levels = scorer.model.fields[f]!.levels;
       let m = 0;
