@@ -51,6 +51,8 @@ export const CONFLICT = {
   emailDiffer: 8,
   phoneDiffer: 16,
   idAgree: 32,
+  /** Both have a patronymic and they differ (not even by a typo). */
+  middleDiffer: 64,
 } as const;
 
 export interface LinkagePolicy {
@@ -162,6 +164,9 @@ export class ConstrainedClustering {
     // Pair weights alone would let the names' agreement outweigh a different phone pair by pair.
     // For a weak edge (names and place only) one differing identifier is enough: people do
     // change e-mail or phone, but then some better evidence than a shared name should join them.
+    // A weak edge also yields to a differing patronymic: "Евгений Беловов Петрович" and
+    // "Евгений Беловов Владимирович" are the namesakes such data is full of.
+    if (weak && (seen & CONFLICT.middleDiffer) !== 0 && (seen & agree) === 0) return false;
     const differ = seen & (CONFLICT.emailDiffer | CONFLICT.phoneDiffer);
     const separate =
       (seen & agree) === 0 &&

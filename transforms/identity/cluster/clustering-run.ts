@@ -1,6 +1,7 @@
 import { ConstrainedClustering, type LinkagePolicy } from './cluster.js';
 import type { DisjointSets } from './disjoint-sets.js';
 import { FS_RULE, type Edges } from './edges.js';
+import { NameFrequency } from './name-frequency.js';
 import type { PairBuffer } from '../block/pair-buffer.js';
 import type { Prepared } from '../types/prepared.js';
 import { F_EMAIL, F_PHONE } from '../shared/fields.js';
@@ -70,7 +71,7 @@ export function runClustering(
     const k = edges.pair[e]!;
     cc.tryLink(pairs.left[k]!, pairs.right[k]!, edges.rule[e] === FS_RULE);
   }
-  applyWeakEdges(p, cc, pairs, edges, firstWeak);
+  applyWeakEdges(p, cc, scorer, policy, pairs, edges, firstWeak);
   return { sets: cc.sets, mustLinks, conflicts };
 }
 
@@ -80,16 +81,27 @@ export function runClustering(
  * (each holding an e-mail or a phone) is a name two people share — it joins neither. Without
  * this, "Иван Петров, Москва" with no other data joins whichever Ivan Petrov came first, and a
  * second weak edge then chains both Ivan Petrovs into one customer.
+ *
+ * And each weak edge is rescored with the whole name as one term-frequency-weighted value
+ * (name-frequency.ts): it must still reach the link threshold, so a name common in this data set
+ * links nothing without a corroborating identifier, however well its parts agree.
  */
 function applyWeakEdges(
   p: Prepared,
   cc: ConstrainedClustering,
+  scorer: PairScorer,
+  policy: LinkagePolicy,
   pairs: PairBuffer,
   edges: Edges,
   from: number,
 ): void {
   if (from >= edges.count) return;
   const sets = cc.sets;
+  const names = new NameFrequency(p, scorer);
+  const rare = (a: number, b: number): boolean => {
+    const ev = names.weakEvidence(a, b);
+    return ev !== null && policy.priorLogOdds + ev >= policy.thresholdWeight;
+  };
   const email = p.cols[F_EMAIL]!.codes;
   const phone = p.cols[F_PHONE]!.codes;
   const anchored = new Uint8Array(p.n);
@@ -126,7 +138,7 @@ function applyWeakEdges(
     const k = edges.pair[e]!;
     const a = pairs.left[k]!;
     const b = pairs.right[k]!;
-    if (ambiguous(a) || ambiguous(b)) continue;
+    if (!rare(a, b) || ambiguous(a) || ambiguous(b)) continue;
     const ra = sets.find(a);
     const rb = sets.find(b);
     if (ra === rb) continue;

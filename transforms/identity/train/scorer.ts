@@ -1,6 +1,6 @@
 import { compareInto } from '../compare/compare.js';
 import { CONFLICT } from '../cluster/cluster.js';
-import { F_DOB, F_EMAIL, F_PHONE, F_PID, F_TAX, FIELDS, MISSING, ROW } from '../shared/fields.js';
+import { F_DOB, F_EMAIL, F_MIDDLE, F_PHONE, F_PID, F_TAX, FIELDS, MISSING, ROW } from '../shared/fields.js';
 import type { Prepared } from '../types/prepared.js';
 import type { ComparisonWeight, TrainedModel } from '../types/public.js';
 
@@ -145,6 +145,7 @@ export class PairScorer {
       else if (this.ownValues(F_PHONE)) bits |= CONFLICT.phoneDiffer;
     }
     if (l[F_PID] === 0 || l[F_PID] === 1 || l[F_TAX] === 0) bits |= CONFLICT.idAgree;
+    if (l[F_MIDDLE] === FIELDS[F_MIDDLE]!.levels.length - 1) bits |= CONFLICT.middleDiffer;
     return bits;
   }
 

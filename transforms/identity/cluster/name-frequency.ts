@@ -1,0 +1,96 @@
+import { F_FIRST, F_LAST, NAME, PHON_FIRST, PHON_LAST, ROW } from '../shared/fields.js';
+import type { Prepared } from '../types/prepared.js';
+import type { PairScorer } from '../train/scorer.js';
+
+/**
+ * Term-frequency weight of a whole name, for links that rest on names (and place) alone.
+ *
+ * The scorer weighs given name and surname as two independent fields, each with its own term
+ * frequency. Names are not independent, and namesakes are common: "Евгений Беловов" may be two
+ * people in one city even though Беловов alone is rare. So a weak link is scored on the name as
+ * one value — the given name's family (Саша = Александр) or phonetic key, with the surname's
+ * phonetic key, in either order — whose u-probability is its frequency among the records being
+ * resolved (the Fellegi–Sunter TF adjustment, as Splink does it: u of an exact value = the share
+ * of records holding it). Nothing is read from a fixed list of common names, and the weight
+ * falls as a name gets commoner in this data set: at a million records "Иванов Иван" never links
+ * on names alone, a name seen twice may.
+ */
+export class NameFrequency {
+  /** Per record: code of its whole-name key, or -1 (a name part missing). */
+  private readonly key: Int32Array;
+  /** Records per whole-name key. */
+  private readonly count: number[] = [];
+  /** Records with a whole name in the population (the TF denominator). */
+  private readonly present: number;
+  /** log2 of m: a true match agrees on the name key (both parts phonetic-or-better). */
+  private readonly logM: number;
+
+  constructor(
+    private readonly p: Prepared,
+    private readonly scorer: PairScorer,
+  ) {
+    this.key = new Int32Array(p.n).fill(-1);
+    const codes = new Map<string, number>();
+    let present = 0;
+    for (let i = 0; i < p.n; i++) {
+      const a = this.partKey(i, F_FIRST);
+      const b = this.partKey(i, F_LAST);
+      if (a === null || b === null) continue;
+      const k = a < b ? `${a}|${b}` : `${b}|${a}`;
+      let code = codes.get(k);
+      if (code === undefined) {
+        code = this.count.length;
+        codes.set(k, code);
+        this.count.push(0);
+      }
+      this.key[i] = code;
+      this.count[code]!++;
+      present++;
+    }
+    // An incremental run sees only the changed records' neighbourhood, which holds every record
+    // sharing a name with them but not the rest of the population: the denominator is scaled up
+    // to the population the model was trained on (a full run: exactly the records with a name).
+    this.present = p.n === 0 ? 0 : present * Math.max(1, scorer.model.recordCount / p.n);
+    const agree = (f: number): number => {
+      const levels = scorer.model.fields[f]!.levels;
+      let m = 0;
+      for (let l = 0; l <= NAME.phonetic; l++) m += levels[l]!.m;
+      return Math.min(Math.max(m, 1e-6), 1);
+    };
+    this.logM = Math.log2(agree(F_FIRST) * agree(F_LAST));
+  }
+
+  /** Family id ("f…") or phonetic code ("p…") of one name column of record i; null if missing. */
+  private partKey(i: number, f: number): string | null {
+    const code = this.p.rows[i * ROW + f]!;
+    if (code < 0) return null;
+    const family = (f === F_FIRST ? this.p.familyFirst : this.p.familyLast)[code]!;
+    if (family >= 0) return `f${family}`;
+    const phon = this.p.rows[i * ROW + (f === F_FIRST ? PHON_FIRST : PHON_LAST)]!;
+    return phon >= 0 ? `p${phon}` : `v${f}:${code}`;
+  }
+
+  /**
+   * Evidence of a weak pair with the name weighed as one value: the scorer's evidence with the
+   * two name fields' weights replaced by log2(m / u), u = the share of records holding the name.
+   * Two names that differ by a typo share no key; then u is that of the commoner of the two, so
+   * a misspelt (hence unique) "Ивонов" does not make a common name look rare. Null when either
+   * record lacks a name part.
+   */
+  weakEvidence(a: number, b: number): number | null {
+    const ka = this.key[a]!;
+    const kb = this.key[b]!;
+    if (ka < 0 || kb < 0) return null;
+    const frequency = Math.max(this.count[ka]!, this.count[kb]!);
+    const fields = this.scorer.explain(a, b);
+    let rest = 0;
+    let names = 0;
+    fields.forEach((w, f) => {
+      if (f === F_FIRST || f === F_LAST) names += w.weight;
+      else rest += w.weight;
+    });
+    // The whole name never weighs more than its two parts did: for a name shared by few records
+    // the parts' own term frequencies may already be the smaller (stricter) figure.
+    return rest + Math.min(names, this.logM - Math.log2(frequency / this.present));
+  }
+}
