@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CONNECTORS, type AnySourceConfig } from '../connectors/index.js';
 import { secretValues as sourceSecrets } from '../connectors/secrets.js';
+import { ReceiverSchema } from '../connectors/webform/config.js';
 import { urlPassword } from '../lib/db-url.js';
 import { ConfigError } from '../lib/errors.js';
 import { SCOREBOARD_CONFIG_HINT, scoreboardConfigSchema } from '../warehouse/marts/scoreboard-config.js';
@@ -111,6 +112,8 @@ export const ConfigSchema = z
     identity: IdentitySchema.default({ sourcePriority: [] }),
     /** Targets and program costs of the CRM ROI scoreboard (defaults applied by the marts). */
     scoreboard: scoreboardConfigSchema.optional(),
+    /** The web-form receiver (crm-etl serve, and crm-etl schedule when present). */
+    receiver: ReceiverSchema.optional(),
   })
   .strict();
 
@@ -118,6 +121,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type PipelineConfig = z.infer<typeof PipelineSchema>;
 export type SourceConfig = AnySourceConfig;
 export type SchedulerConfig = z.infer<typeof SchedulerSchema>;
+export type { ReceiverConfig } from '../connectors/webform/config.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -193,6 +197,7 @@ function secretValues(config: Config | undefined, interpolated: Interpolated[]):
   for (const pipeline of Object.values(config?.pipelines ?? {}))
     for (const src of pipeline.sources)
       for (const value of sourceSecrets(SourceSchema, src)) found.add(value);
+  if (config?.receiver) for (const value of sourceSecrets(ReceiverSchema, config.receiver)) found.add(value);
   const hook = config?.scheduler.webhook;
   if (hook) {
     found.add(hook.url);
