@@ -9,6 +9,7 @@ import { hash } from 'node:crypto';
 import { completeNames } from '../canonical/names.js';
 import { FIELD_KINDS, type FieldName } from '../canonical/fields.js';
 import { convertCell } from '../canonical/values.js';
+import { cleanText, csvSafe } from '../../transforms/normalize/index.js';
 import { keepInAttributes, type ConnectorItem, type Lineage, type SourceRecord } from '../contract.js';
 import type { FormConfig, LeadField } from './config.js';
 import { leadFieldOf } from './labels.js';
@@ -123,7 +124,9 @@ export function leadItems(
   };
   const pageUrl = text('page_url') ?? cleanUrl(sub.pageFromHeader ?? null);
   const fromPage = utmOfPage(pageUrl);
-  const message = text('message');
+  // The message keeps its line breaks (the subject is its first line).
+  const message = sent.message === undefined ? null : cleanText(sent.message, { keepLineBreaks: true });
+  const body = message === null ? null : csvSafe(message);
   const str = (v: string | number | undefined) => (v === undefined ? null : String(v));
   const interaction: SourceRecord<'interaction'> = {
     stream: 'interaction',
@@ -133,8 +136,8 @@ export function leadItems(
       occurred_at: at,
       channel: 'web',
       direction: 'inbound',
-      subject: message === null ? null : (message.split('\n')[0] ?? '').slice(0, SUBJECT_MAX),
-      body: message,
+      subject: body === null ? null : (body.split('\n')[0] ?? '').slice(0, SUBJECT_MAX),
+      body,
       full_name: str(values.full_name),
       email: str(values.email),
       phone: str(values.phone),

@@ -1,20 +1,20 @@
 /**
  * The receiver's HTTP side (fastify): one POST route per form, read by its preset from the raw
  * bytes (kept for signatures: JSON, form-urlencoded and text bodies are taken as buffers and
- * parsed by the preset; multipart through @fastify/multipart), answered only once the submission
+ * parsed by the preset; multipart with busboy, multipart.ts), answered only once the submission
  * is durable. Refusals carry their status and a fixed body, never the input; errors never carry
  * a stack; logs name the form and the outcome, never what was submitted nor who sent it.
  */
 import { Transform } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from '../../lib/logger.js';
 import type { Committer } from './committer.js';
 import type { FormConfig, ReceiverConfig } from './config.js';
 import type { ContentKeys } from './dedupe.js';
-import { contentHash, leadItems, senderKey, type SentField } from './lead.js';
+import { contentHash, leadItems, senderKey } from './lead.js';
 import type { ReceiverMetrics } from './metrics.js';
+import { parseMultipart, type MultipartBody } from './multipart.js';
 import { readSubmission, type Incoming } from './presets.js';
 
 export interface ServerDeps {
@@ -77,10 +77,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     payload.on('error', (err) => counted.destroy(err));
     return payload.pipe(counted);
   });
-  await app.register(multipart, {
-    attachFieldsToBody: true,
-    limits: { files: 0, fields: 200, parts: 200, fieldSize: config.bodyLimit, fieldNameSize: 200 },
-  });
+  app.addContentTypeParser('multipart/form-data', (req, payload, done) =>
+    parseMultipart(req.headers, payload, config.bodyLimit, done),
+  );
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimit.max,
@@ -143,7 +142,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const incoming: Incoming = {
       mediaType,
       raw: Buffer.isBuffer(req.body) ? req.body : null,
-      multipart: mediaType === 'multipart/form-data' ? multipartFields(req.body) : null,
+      multipart: (req.body as Partial<MultipartBody> | null)?.multipart ?? null,
       header: (name) => {
         const v = req.headers[name.toLowerCase()];
         return Array.isArray(v) ? v[0] : v;
@@ -208,17 +207,4 @@ function allowOrigin(form: FormConfig, req: FastifyRequest, reply: FastifyReply)
   if (origin === undefined || !form.allowOrigins.includes(origin)) return false;
   reply.header('access-control-allow-origin', origin);
   return true;
-}
-
-/** @fastify/multipart's attached fields ({ value } each, an array for a repeated name) as sent fields. */
-function multipartFields(body: unknown): SentField[] {
-  const fields: SentField[] = [];
-  if (body === null || typeof body !== 'object') return fields;
-  for (const [label, entry] of Object.entries(body as Record<string, unknown>)) {
-    for (const part of Array.isArray(entry) ? entry : [entry]) {
-      const value = (part as { value?: unknown } | null)?.value;
-      if (typeof value === 'string') fields.push({ label, value });
-    }
-  }
-  return fields;
 }

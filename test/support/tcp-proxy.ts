@@ -9,6 +9,10 @@ export interface TcpProxy {
   port: number;
   /** Resets every open connection (both sides). New connections still go through. */
   cut(): void;
+  /** Cuts every connection and stops listening: new connections are refused until up(). */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,11 +28,19 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const cut = () => {
+    for (const s of open) s.resetAndDestroy();
+  };
   return {
-    port: (server.address() as net.AddressInfo).port,
-    cut: () => {
-      for (const s of open) s.resetAndDestroy();
-    },
+    port,
+    cut,
+    down: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        cut();
+      }),
+    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of open) s.destroy();
