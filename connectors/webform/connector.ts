@@ -85,13 +85,17 @@ export async function startReceiver(
     },
     'web-form receiver listening',
   );
+  let stopping: Promise<void> | null = null;
   return {
     url,
-    async stop() {
+    stop() {
       // In-flight requests finish (each waits for its commit); then the committer's queue is empty.
-      await app.close();
-      await committer.stop();
-      logger.info({ spooled: spool.pending }, 'web-form receiver stopped');
+      stopping ??= (async () => {
+        await app.close();
+        await committer.stop();
+        logger.info({ spooled: spool.pending }, 'web-form receiver stopped');
+      })();
+      return stopping;
     },
   };
 }
