@@ -317,6 +317,8 @@ export interface PushSink {
    * down: try again later) rather than something about the batch itself.
    */
   unreachable(err: unknown): boolean;
+  /** stage() calls that may run at once: the warehouse's connections (one for SQLite's single writer). */
+  readonly concurrency: number;
 }
 
 /** A started push source: where it listens, and how to stop it (what is in flight finishes). */

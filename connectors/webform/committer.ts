@@ -1,11 +1,12 @@
 /**
  * Group commit: a submission is answered once it is durable, and submissions that arrive while
- * one commit is in flight are committed together by the next (up to batchSize), so a commit's
- * fixed cost is shared instead of paid per request. Durable means staged in the warehouse, or,
+ * the commits in flight (at most the sink's `concurrency`: one on SQLite's single writer) are
+ * busy are committed together by the next one (up to batchSize), so a commit's fixed cost (its
+ * round trips, its fsync) is shared instead of paid per request. Durable means staged in the warehouse, or,
  * when the warehouse is out of reach (a failure the sink calls so, or a commit slower than
  * commitTimeout), written and fsynced to the spool. While the spool holds anything, new groups go
- * to it too, and it is drained oldest first in the same single line of work, so leads reach the
- * warehouse in the order they came.
+ * to it too, and it is drained oldest first, one segment at a time, so leads reach the warehouse
+ * in the order they came.
  */
 import type { Logger } from '../../lib/logger.js';
 import type { ConnectorItem, PushSink, SourceStream, StagedCounts } from '../contract.js';
@@ -22,6 +23,8 @@ export interface CommitterOptions {
   sink: PushSink;
   spool: Spool;
   batchSize: number;
+  /** Commits in flight at once. */
+  concurrency: number;
   commitTimeoutMs: number;
   logger: Logger;
   /** The staging stream a form's submissions go to. */
@@ -38,11 +41,12 @@ class Unreachable extends Error {}
 
 export class Committer {
   private queue: Waiting[] = [];
-  private scheduled = false;
-  private line: Promise<void> = Promise.resolve();
+  private inFlight = 0;
+  private draining = false;
   private drainTimer: NodeJS.Timeout | null = null;
   private drainDelay = DRAIN_FIRST_DELAY_MS;
   private stopped = false;
+  private idle: Array<() => void> = [];
 
   constructor(private readonly o: CommitterOptions) {}
 
@@ -55,11 +59,7 @@ export class Committer {
   submit(form: string, items: ConnectorItem[]): Promise<Durable> {
     return new Promise<Durable>((resolve, reject) => {
       this.queue.push({ form, items, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // Runs after the commit in flight: everything queued meanwhile goes in one batch.
-        void this.exclusive(() => this.commitQueued());
-      }
+      this.pump();
     });
   }
 
@@ -68,25 +68,36 @@ export class Committer {
     return { queued: this.queue.length, spooled: this.o.spool.pending };
   }
 
-  /** Commits what is queued, then stops draining (the spool stays for the next start). */
+  /** Commits what is queued and waits for the drain in progress; the spool stays for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.drainTimer) clearTimeout(this.drainTimer);
-    await this.exclusive(async () => undefined);
+    this.drainTimer = null;
+    while (this.inFlight > 0 || this.queue.length > 0 || this.draining)
+      await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
-  private exclusive(work: () => Promise<void>): Promise<void> {
-    const run = this.line.then(work, work);
-    this.line = run.catch((err: unknown) => this.o.logger.error({ err }, 'web-form commit failed'));
-    return this.line;
-  }
-
-  private async commitQueued(): Promise<void> {
-    this.scheduled = false;
-    while (this.queue.length > 0) {
+  /** Starts commits while there are free slots: what queued meanwhile goes in one batch each. */
+  private pump(): void {
+    while (this.inFlight < this.o.concurrency && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.o.batchSize);
-      await this.commitBatch(batch);
+      this.inFlight++;
+      void this.commitBatch(batch)
+        .catch((err: unknown) => {
+          this.o.logger.error({ err }, 'web-form commit failed');
+          for (const w of batch) w.reject(err);
+        })
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+          this.settle();
+        });
     }
+  }
+
+  private settle(): void {
+    if (this.inFlight === 0 && this.queue.length === 0 && !this.draining)
+      for (const resolve of this.idle.splice(0)) resolve();
   }
 
   private async commitBatch(batch: Waiting[]): Promise<void> {
@@ -171,7 +182,16 @@ export class Committer {
     if (this.stopped || this.drainTimer !== null) return;
     this.drainTimer = setTimeout(() => {
       this.drainTimer = null;
-      void this.exclusive(() => this.drainOne());
+      this.draining = true;
+      void this.drainOne()
+        .catch((err: unknown) => {
+          this.o.logger.error({ err }, 'spool drain failed');
+          this.scheduleDrain(DRAIN_MAX_DELAY_MS);
+        })
+        .finally(() => {
+          this.draining = false;
+          this.settle();
+        });
     }, delay);
   }
 

@@ -51,6 +51,7 @@ export async function startReceiver(
     sink,
     spool,
     batchSize: config.batchSize,
+    concurrency: sink.concurrency,
     commitTimeoutMs: config.commitTimeout,
     logger,
     streamOf: (form) => formStream(config, form),

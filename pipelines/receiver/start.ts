@@ -24,6 +24,14 @@ export interface ReceiverStart {
   port?: number;
 }
 
+/** More commits at once than this wait on the server's WAL flush in turn anyway. */
+const MAX_COMMITS_IN_FLIGHT = 4;
+
+function poolSize(wh: Warehouse): number {
+  const max = (wh.knex.client as { config?: { pool?: { max?: number } } }).config?.pool?.max;
+  return typeof max === 'number' && max > 0 ? max : 1;
+}
+
 export function warehouseSink(wh: Warehouse): PushSink {
   return {
     stage: (stream, items) =>
@@ -35,6 +43,8 @@ export function warehouseSink(wh: Warehouse): PushSink {
         quarantineBy: stream.quarantineBy,
       }),
     unreachable: (err) => classifyFailure(err) === 'transient',
+    // One connection of the pool is left for everything else (the drain, the health of the pool).
+    concurrency: Math.max(1, Math.min(MAX_COMMITS_IN_FLIGHT, poolSize(wh) - 1)),
   };
 }
 

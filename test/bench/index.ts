@@ -5,6 +5,7 @@ import { benchImport } from './import.js';
 import { benchLoad } from './load.js';
 import { benchMarts } from './marts.js';
 import { runSyntheticBenchmark } from './resolve-synthetic.js';
+import { benchWebform } from './webform.js';
 
 /** `npm run bench -- <name> [args]`: the benchmarks, each printing figures and ratios to a baseline. */
 const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = Object.freeze({
@@ -13,6 +14,7 @@ const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = 
   marts: benchMarts,
   erp: benchErp,
   email: benchEmail,
+  webform: benchWebform,
   resolve: async (args) => runSyntheticBenchmark(Number(args[0] ?? 1_000_000), Number(args[1] ?? 7)),
 });
 

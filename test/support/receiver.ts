@@ -31,8 +31,11 @@ export async function startServe(
   dbUrl: string,
   env: Record<string, string | undefined> = {},
   args: string[] = ['serve', '--port', '0'],
+  /** Another script to run instead of the CLI (the benchmark's server), with its arguments. */
+  script?: string[],
 ): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, '--config', configFile, '--db', dbUrl, ...args], {
+  const argv = script ?? [CLI, '--config', configFile, '--db', dbUrl, ...args];
+  const child = spawn(process.execPath, argv, {
     cwd: path.dirname(configFile),
     env: { ...process.env, DATABASE_URL: undefined, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -47,7 +47,11 @@ export async function stageReceived(
       }
       kept.push(item);
     }
-    const counts = await stageItems(wh, list(kept), { ...options, trx });
+    // Every key left is new (checked above, in this transaction): appended, not merged.
+    const checked = kept.every(
+      (i) => i.kind !== 'record' || i.record.stream !== options.stream || i.record.ifAbsent,
+    );
+    const counts = await stageItems(wh, list(kept), { ...options, trx, keysAbsent: checked });
     return { ...counts, rows: counts.rows + duplicates, duplicates: counts.duplicates + duplicates };
   });
 }
