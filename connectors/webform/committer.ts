@@ -42,6 +42,7 @@ class Unreachable extends Error {}
 export class Committer {
   private queue: Waiting[] = [];
   private inFlight = 0;
+  private pumpScheduled = false;
   private draining = false;
   private drainTimer: NodeJS.Timeout | null = null;
   private drainDelay = DRAIN_FIRST_DELAY_MS;
@@ -59,7 +60,7 @@ export class Committer {
   submit(form: string, items: ConnectorItem[]): Promise<Durable> {
     return new Promise<Durable>((resolve, reject) => {
       this.queue.push({ form, items, resolve, reject });
-      this.pump();
+      this.schedulePump();
     });
   }
 
@@ -73,8 +74,24 @@ export class Committer {
     this.stopped = true;
     if (this.drainTimer) clearTimeout(this.drainTimer);
     this.drainTimer = null;
-    while (this.inFlight > 0 || this.queue.length > 0 || this.draining)
+    while (this.inFlight > 0 || this.queue.length > 0 || this.draining || this.pumpScheduled)
       await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  /**
+   * Starts the commits on the next turn of the event loop, after every request that is readable
+   * now has been read and queued: a synchronous driver (better-sqlite3) blocks the loop while it
+   * commits, so requests pile up in the sockets, not in the queue, and starting at once would
+   * commit them one by one.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+      this.settle();
+    });
   }
 
   /** Starts commits while there are free slots: what queued meanwhile goes in one batch each. */
@@ -84,25 +101,27 @@ export class Committer {
       this.inFlight++;
       void this.commitBatch(batch)
         .catch((err: unknown) => {
-          this.o.logger.error({ err }, 'web-form commit failed');
+          this.o.logger.error({ err: withoutValues(err) }, 'web-form commit failed');
           for (const w of batch) w.reject(err);
         })
         .finally(() => {
           this.inFlight--;
-          this.pump();
+          this.schedulePump();
           this.settle();
         });
     }
   }
 
   private settle(): void {
-    if (this.inFlight === 0 && this.queue.length === 0 && !this.draining)
+    if (this.inFlight === 0 && this.queue.length === 0 && !this.draining && !this.pumpScheduled)
       for (const resolve of this.idle.splice(0)) resolve();
   }
 
   private async commitBatch(batch: Waiting[]): Promise<void> {
     if (this.o.spool.pending === 0) {
+      const t0 = performance.now();
       const left = await this.stageAll(batch);
+      this.o.logger.debug({ submissions: batch.length, ms: Math.round(performance.now() - t0) }, 'committed');
       if (left.length === 0) return;
       batch = left;
     }
@@ -185,7 +204,7 @@ export class Committer {
       this.draining = true;
       void this.drainOne()
         .catch((err: unknown) => {
-          this.o.logger.error({ err }, 'spool drain failed');
+          this.o.logger.error({ err: withoutValues(err) }, 'spool drain failed');
           this.scheduleDrain(DRAIN_MAX_DELAY_MS);
         })
         .finally(() => {
@@ -225,4 +244,18 @@ export class Committer {
     if (this.o.spool.pending > 0) this.scheduleDrain(0);
     else this.o.logger.info('spool drained: the warehouse has every submission');
   }
+}
+
+/**
+ * An error as it may be logged: its code and the driver's own words, without the statement that
+ * knex puts before them (`insert … values (…) - <message>`), which quotes what was submitted.
+ */
+export function withoutValues(err: unknown): { code?: string; message: string } {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const cut = message.lastIndexOf(' - ');
+  return {
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    message: (cut >= 0 ? message.slice(cut + 3) : message).slice(0, 300),
+  };
 }

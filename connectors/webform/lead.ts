@@ -63,7 +63,10 @@ export function leadItems(
   receivedAt: Date,
   region: string,
 ): ConnectorItem[] {
+  // A reject is filed under its own key; a staged lead names no file of its own, so staging has
+  // no earlier reject of it to look for (a retry of a rejected submission is rejected again).
   const lineage: Lineage = { file: `${form.path}#${key}`, line: null };
+  const staged: Lineage = { file: null, line: null };
   const sent: Partial<Record<LeadField, string>> = {};
   const attributes: Record<string, string> = {};
   for (const f of sub.fields) {
@@ -148,7 +151,7 @@ export function leadItems(
       ...Object.fromEntries(UTM.map((u) => [u, text(u) ?? fromPage[u] ?? null])),
     },
     attributes,
-    lineage,
+    lineage: staged,
     warnings,
     ifAbsent: true,
   };
@@ -167,7 +170,7 @@ export function leadItems(
       source_created_at: at,
     },
     attributes: {},
-    lineage,
+    lineage: staged,
     warnings,
     ifAbsent: true,
   };

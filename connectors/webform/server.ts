@@ -9,7 +9,7 @@ import { Transform } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from '../../lib/logger.js';
-import type { Committer } from './committer.js';
+import { withoutValues, type Committer } from './committer.js';
 import type { FormConfig, ReceiverConfig } from './config.js';
 import type { ContentKeys } from './dedupe.js';
 import { contentHash, leadItems, senderKey } from './lead.js';
@@ -175,7 +175,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       metrics.ackSeconds.observe({ form: form.name }, (performance.now() - started) / 1000);
     } catch (err) {
       logger.error(
-        { form: form.name, err: { message: (err as Error).message } },
+        { form: form.name, err: withoutValues(err) },
         'submission not stored; sender told to retry',
       );
       metrics.requests.inc({ form: form.name, outcome: 'failed' });

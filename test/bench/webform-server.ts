@@ -12,7 +12,7 @@ import { migrate } from '../../warehouse/migrate.js';
 
 const [configFile, dbUrl, flag] = process.argv.slice(2);
 const loaded = loadConfig(configFile!);
-const logger = createLogger({ level: 'warn' });
+const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const wh = await openWarehouse(dbUrl!, logger);
 await migrate(wh);
 const handle = await startWebforms(
