@@ -29,7 +29,7 @@ interface Figures {
  */
 export async function benchWebform(args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 10);
-  const connections = Number(args[1] ?? 32);
+  const connections = Number(args[1] ?? 64);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-webform-'));
   const config = path.join(dir, 'crm-etl.config.yaml');
   fs.writeFileSync(
@@ -64,11 +64,12 @@ export async function benchWebform(args: string[]): Promise<void> {
           const leads = Number(
             (await wh.knex('stg_interaction').where({ source: 'site' }).count({ n: '*' }))[0]!.n,
           );
+          // Requests still in flight when the load stops are staged, but their answers not counted.
+          const mismatch = leads < figures.ok || leads > figures.ok + connections;
           console.log(
-            `  ${engine}: ${leads.toLocaleString('en-US')} leads staged for ${figures.ok.toLocaleString('en-US')} acknowledged`,
+            `  ${engine}: ${leads.toLocaleString('en-US')} leads staged for ${figures.ok.toLocaleString('en-US')} acknowledged` +
+              (mismatch ? ' !! MISMATCH' : ` (+${leads - figures.ok} in flight when the load stopped)`),
           );
-          if (leads !== figures.ok)
-            console.log(`  !! ${engine}: staged ${leads} but acknowledged ${figures.ok}`);
         } finally {
           await wh.close();
         }
