@@ -305,9 +305,27 @@ export interface CheckResult {
   text: string;
 }
 
-/** Where a push source's batches go: staged (committed) before the promise resolves. */
+/**
+ * Where a push source's batches go: staged (committed) before the promise resolves. Records
+ * marked ifAbsent whose key is staged already (a sender's retry) are left out and counted as
+ * duplicates, as are repeats of a key within the batch.
+ */
 export interface PushSink {
   stage(stream: Omit<SourceStream, 'read'>, items: readonly ConnectorItem[]): Promise<StagedCounts>;
+  /**
+   * Whether a failure of stage() is the warehouse out of reach (a dropped connection, a server
+   * down: try again later) rather than something about the batch itself.
+   */
+  unreachable(err: unknown): boolean;
+  /** stage() calls that may run at once: the warehouse's connections (one for SQLite's single writer). */
+  readonly concurrency: number;
+}
+
+/** A started push source: where it listens, and how to stop it (what is in flight finishes). */
+export interface PushHandle {
+  /** Where it can be reached, e.g. http://127.0.0.1:8080. */
+  url: string;
+  stop(): Promise<void>;
 }
 
 /** What staging did with one batch: rows = loaded + skipped + quarantined + duplicates. */
@@ -353,7 +371,7 @@ export interface PullConnector<C extends SourceConfigBase = SourceConfigBase> ex
 /** A source that sends: started, it hands batches to the sink as they arrive until stopped. */
 export interface PushConnector<C extends SourceConfigBase = SourceConfigBase> extends ConnectorBase<C> {
   readonly mode: 'push';
-  start(config: C, sink: PushSink, ctx: ConnectorContext): Promise<{ stop(): Promise<void> }>;
+  start(config: C, sink: PushSink, ctx: ConnectorContext): Promise<PushHandle>;
 }
 
 export type Connector<C extends SourceConfigBase = SourceConfigBase> = PullConnector<C> | PushConnector<C>;

@@ -7,11 +7,13 @@ import type { Connector, SourceConfigBase } from './contract.js';
 import { emailConnector } from './email/connector.js';
 import { erpConnector } from './erp/connector.js';
 import { spreadsheetConnector } from './spreadsheet/connector.js';
+import { webformConnector } from './webform/connector.js';
 
 export const CONNECTORS = Object.freeze({
   spreadsheet: spreadsheetConnector,
   erp: erpConnector,
   email: emailConnector,
+  webform: webformConnector,
 } as const);
 
 export type ConnectorKind = keyof typeof CONNECTORS;

@@ -11,6 +11,7 @@ import { registerOperator } from './commands/operator.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerServe } from './commands/serve.js';
 
 export function buildProgram(): Command {
   const program = new Command('crm-etl')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerGrantBi(program);
   registerSchedule(program);
+  registerServe(program);
   registerRuns(program);
   registerOperator(program);
   return program;

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CONNECTORS, type AnySourceConfig } from '../connectors/index.js';
 import { secretValues as sourceSecrets } from '../connectors/secrets.js';
+import { ReceiverSchema } from '../connectors/webform/config.js';
 import { urlPassword } from '../lib/db-url.js';
 import { ConfigError } from '../lib/errors.js';
 import { SCOREBOARD_CONFIG_HINT, scoreboardConfigSchema } from '../warehouse/marts/scoreboard-config.js';
@@ -116,6 +117,8 @@ export const ConfigSchema = z
       .object({ conversionDays: z.number().int().min(0).max(3650).default(90) })
       .strict()
       .default({ conversionDays: 90 }),
+    /** The web-form receiver (crm-etl serve, and crm-etl schedule when present). */
+    receiver: ReceiverSchema.optional(),
   })
   .strict();
 
@@ -123,6 +126,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type PipelineConfig = z.infer<typeof PipelineSchema>;
 export type SourceConfig = AnySourceConfig;
 export type SchedulerConfig = z.infer<typeof SchedulerSchema>;
+export type { ReceiverConfig } from '../connectors/webform/config.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -198,6 +202,7 @@ function secretValues(config: Config | undefined, interpolated: Interpolated[]):
   for (const pipeline of Object.values(config?.pipelines ?? {}))
     for (const src of pipeline.sources)
       for (const value of sourceSecrets(SourceSchema, src)) found.add(value);
+  if (config?.receiver) for (const value of sourceSecrets(ReceiverSchema, config.receiver)) found.add(value);
   const hook = config?.scheduler.webhook;
   if (hook) {
     found.add(hook.url);

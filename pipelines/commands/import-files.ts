@@ -121,7 +121,9 @@ function importSource(
     .find((s) => s.name === opts.source);
   const kind =
     configured?.connector ??
-    Object.values(CONNECTORS).find((c) => files.length > 0 && files.every((f) => c.claimsFile?.(f)))?.kind ??
+    Object.values(CONNECTORS).find(
+      (c) => c.mode === 'pull' && files.length > 0 && files.every((f) => c.claimsFile?.(f)),
+    )?.kind ??
     'spreadsheet';
   const connector = connectorFor(kind);
   if (connector.mode !== 'pull' || !connector.importConfig) {

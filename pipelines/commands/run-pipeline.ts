@@ -44,6 +44,20 @@ export async function runCommand(
   const wh = await openWarehouse(warehouseUrl(ctx.options, loaded), ctx.logger);
   let report: RunReport;
   try {
+    if (!found) {
+      // The demo's web forms post their leads first, so the run stages, resolves and reports them.
+      const { postDemoSubmissions } = await import('../receiver/demo.js');
+      const posts = await postDemoSubmissions(wh, loaded, ctx.logger);
+      if (!ctx.options.json && posts.length > 0)
+        process.stdout.write(
+          `Web forms: ${posts.length} sample submissions posted to the receiver over HTTP\n` +
+            formatTable(
+              ['form', 'answer', 'what'],
+              posts.map((p) => [p.path, p.status, p.note]),
+            ) +
+            '\n\n',
+        );
+    }
     report = await runPipeline(wh, loaded, name, ctx.logger, { full: opts.full });
     ctx.output(report, () => humanReport(report, wh.url.display));
     // A run that rebuilt the marts ends with the scoreboard (the demo writes the page too).

@@ -12,6 +12,7 @@ import { Redactor } from '../scheduler/redact.js';
 import { RunMetrics } from '../scheduler/run-metrics.js';
 import { startStatusServer } from '../scheduler/status-server.js';
 import { callWebhook } from '../scheduler/webhook.js';
+import { startWebforms } from '../receiver/start.js';
 
 import type { ScheduleOptions } from './schedule.js';
 
@@ -23,9 +24,10 @@ export async function schedule(ctx: CommandContext, opts: ScheduleOptions): Prom
     });
   }
   const pipelines = Scheduler.scheduled(loaded);
-  if (pipelines.length === 0) {
+  const receiver = loaded.config.receiver;
+  if (pipelines.length === 0 && !receiver) {
     throw new ConfigError(`No pipeline in ${loaded.file} has a schedule`, {
-      hint: 'Add schedule: "0 3 * * *" (cron syntax) to a pipeline',
+      hint: 'Add schedule: "0 3 * * *" (cron syntax) to a pipeline, or a receiver: section to serve web forms',
     });
   }
   const settings = resolveSettings(loaded, opts);
@@ -72,19 +74,32 @@ export async function schedule(ctx: CommandContext, opts: ScheduleOptions): Prom
         pipelines: scheduler.status(),
       }),
     });
+    // One daemon for both: the forms are served beside the schedule, on the same warehouse.
+    const forms = receiver
+      ? await startWebforms({
+          wh,
+          receiver,
+          baseDir: loaded.dir,
+          defaultRegion: loaded.config.defaultRegion,
+          logger,
+        })
+      : null;
+    if (forms) process.stdout.write(`web forms listening on ${forms.url}\n`);
     try {
       if (!interrupt.signal.aborted) {
         scheduler.start();
         logger.info(
-          { warehouse: wh.url.display, pipelines, metrics: `${server.url}/metrics` },
+          { warehouse: wh.url.display, pipelines, metrics: `${server.url}/metrics`, forms: forms?.url },
           'scheduler started',
         );
         await new Promise((resolve) => interrupt.signal.addEventListener('abort', resolve, { once: true }));
       }
       const signal = (interrupt.signal.reason as { reason?: NodeJS.Signals }).reason ?? 'SIGTERM';
       logger.info({ signal }, 'scheduler stopping');
-      await scheduler.stop(signal);
+      // Submissions in flight finish while the runs stop.
+      await Promise.all([forms?.stop(), scheduler.stop(signal)]);
     } finally {
+      await forms?.stop().catch(() => undefined);
       await server.close();
     }
     logger.info('scheduler stopped');

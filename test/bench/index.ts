@@ -7,6 +7,7 @@ import { benchMarts } from './marts.js';
 import { benchResolveAccuracy } from './resolve-accuracy.js';
 import { runSyntheticBenchmark } from './resolve-synthetic.js';
 import { benchResolveWarehouse } from './resolve-warehouse.js';
+import { benchWebform } from './webform.js';
 
 /** `npm run bench -- <name> [args]`: the benchmarks, each printing figures and ratios to a baseline. */
 const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = Object.freeze({
@@ -16,6 +17,7 @@ const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = 
   erp: benchErp,
   email: benchEmail,
   'resolve-warehouse': benchResolveWarehouse,
+  webform: benchWebform,
   // `resolve accuracy [n]`: only the accuracy table (Febrl and the CRM-like sets); `resolve [n]`:
   // the table, then the scale run on n synthetic contacts.
   resolve: async (args) => {

@@ -11,6 +11,10 @@ export interface TcpProxy {
   cut(): void;
   /** What clients sent since the proxy started or since the last call, as latin1 text (`record` only). */
   takeSent(): string;
+  /** Cuts every connection and stops listening: new connections are refused until up(). */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,16 +36,24 @@ export async function startTcpProxy(
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const cut = () => {
+    for (const s of open) s.resetAndDestroy();
+  };
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port,
     takeSent: () => {
       const text = Buffer.concat(sent).toString('latin1');
       sent = [];
       return text;
     },
-    cut: () => {
-      for (const s of open) s.resetAndDestroy();
-    },
+    cut,
+    down: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        cut();
+      }),
+    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of open) s.destroy();

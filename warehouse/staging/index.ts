@@ -32,3 +32,4 @@ export async function stageBatch(
     return counts;
   });
 }
+export { stageReceived } from './received.js';

@@ -115,6 +115,12 @@ export interface LoadOptions {
    * released or rolled back in between would take the caller's savepoints and rows with it.
    */
   onStart?: (idle: () => Promise<void>) => void;
+  /**
+   * The caller has made sure no row's key is in the table yet (a push batch checked against it in
+   * this transaction): the append path is taken without asking. A key there after all (another
+   * writer's) makes the engine fall back to the merge, as for a repeated key.
+   */
+  keysAbsent?: boolean;
 }
 
 /**
@@ -145,6 +151,10 @@ export async function loadStaging(
     options.onStart?.(() => inflight);
     const send = async (rowsOut: StageRow[] | EncodedRows) => {
       const asValues = Array.isArray(rowsOut);
+      if (!decided && options.keysAbsent) {
+        ctx.appendFirst = true;
+        decided = true;
+      }
       if (!decided) {
         // A source with no rows yet can take the append path; a repeated key falls back to merge.
         // Encoded rows keep their keys in their text, but share their source.

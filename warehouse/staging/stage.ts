@@ -54,6 +54,8 @@ export interface StageOptions {
    * earlier reject of that same record.
    */
   quarantineBy?: 'input' | 'record';
+  /** No record's key is staged yet (checked by the caller in this transaction): see LoadOptions. */
+  keysAbsent?: boolean;
 }
 
 const REJECT_BATCH = 1_000;
@@ -145,7 +147,11 @@ export async function stageItems(
       }
     }
     let loadIdle = async (): Promise<void> => {};
-    const stats = await loadStaging(wh, spec, rows(), { trx, onStart: (idle) => (loadIdle = idle) });
+    const stats = await loadStaging(wh, spec, rows(), {
+      trx,
+      onStart: (idle) => (loadIdle = idle),
+      keysAbsent: options.keysAbsent,
+    });
     await clearRecordRejects(trx, options.source, [...touched]);
     await flushRejects(trx);
     for (const [stream, all] of companions) {
@@ -157,6 +163,8 @@ export async function stageItems(
         file: options.file,
         trx,
         quarantineBy: 'record',
+        // Weaker sightings already present were left out above; the others are checked here.
+        keysAbsent: options.keysAbsent === true && list.every((r) => r.ifAbsent),
       });
       const c = companionCounts[stream]!;
       c.rows += present;

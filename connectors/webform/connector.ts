@@ -1,0 +1,135 @@
+/**
+ * The web-form receiver as a push connector: started with the `receiver:` config and a sink, it
+ * listens for the forms' posts and stages each submission (a lead) through the sink before
+ * answering, until stopped. Nothing of it runs when a pipeline is extracted.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type {
+  CheckResult,
+  ConnectorContext,
+  PushConnector,
+  PushHandle,
+  PushSink,
+  SourceStream,
+} from '../contract.js';
+import { Committer } from './committer.js';
+import { WebformSourceSchema, type WebformSourceConfig } from './config.js';
+import { ContentKeys } from './dedupe.js';
+import { ReceiverMetrics } from './metrics.js';
+import { buildServer } from './server.js';
+import { Spool } from './spool.js';
+
+export interface StartOptions {
+  /** Answer 2xx without storing anything (the benchmark's floor). */
+  discard?: boolean;
+}
+
+/** How a form's submissions are staged: one stream per form, each reject filed under its own key. */
+export function formStream(config: WebformSourceConfig, form: string): Omit<SourceStream, 'read'> {
+  const f = config.forms.find((x) => x.name === form);
+  return {
+    name: form,
+    stream: 'interaction',
+    primaryKey: 'submission',
+    input: f?.path ?? form,
+    quarantineBy: 'record',
+  };
+}
+
+export async function startReceiver(
+  config: WebformSourceConfig,
+  sink: PushSink,
+  ctx: ConnectorContext,
+  options: StartOptions = {},
+): Promise<PushHandle> {
+  const logger = ctx.logger.child({ component: 'webform' });
+  const spool = new Spool(path.resolve(ctx.baseDir, config.spool));
+  await spool.open();
+  const metrics = new ReceiverMetrics(() => spool.pending);
+  const committer = new Committer({
+    sink,
+    spool,
+    batchSize: config.batchSize,
+    concurrency: sink.concurrency,
+    commitTimeoutMs: config.commitTimeout,
+    logger,
+    streamOf: (form) => formStream(config, form),
+    onStaged: (form, counts) => {
+      if (counts.loaded) metrics.staged.inc({ form, result: 'loaded' }, counts.loaded);
+      if (counts.duplicates) metrics.staged.inc({ form, result: 'duplicate' }, counts.duplicates);
+      if (counts.quarantined) metrics.staged.inc({ form, result: 'quarantined' }, counts.quarantined);
+    },
+    onSpooled: (n) =>
+      logger.warn({ submissions: n, spooled: spool.pending }, 'warehouse out of reach: spooled'),
+  });
+  const app = await buildServer({
+    config,
+    committer,
+    keys: new ContentKeys(config.dedupeWindowMinutes * 60_000),
+    metrics,
+    logger,
+    region: ctx.defaultRegion,
+    discard: options.discard,
+  });
+  committer.start();
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info(
+    {
+      url,
+      forms: config.forms.map((f) => ({ name: f.name, path: f.path, preset: f.preset })),
+      spooled: spool.pending,
+    },
+    'web-form receiver listening',
+  );
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    stop() {
+      // In-flight requests finish (each waits for its commit); then the committer's queue is empty.
+      stopping ??= (async () => {
+        await app.close();
+        await committer.stop();
+        logger.info({ spooled: spool.pending }, 'web-form receiver stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function check(config: WebformSourceConfig, ctx: ConnectorContext): Promise<CheckResult> {
+  const dir = path.resolve(ctx.baseDir, config.spool);
+  let spoolOk = true;
+  let problem: string | null = null;
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    await fs.access(dir, fs.constants.W_OK);
+  } catch (err) {
+    spoolOk = false;
+    problem = (err as Error).message;
+  }
+  const forms = config.forms.map((f) => ({ name: f.name, path: f.path, preset: f.preset }));
+  const lines = [
+    `receiver on ${config.host}:${config.port}`,
+    ...forms.map((f) => `  ${f.path}  ${f.preset}  → source ${f.name}`),
+    spoolOk ? `spool ${dir}: writable` : `spool ${dir}: NOT writable (${problem})`,
+  ];
+  return {
+    ok: spoolOk,
+    json: { host: config.host, port: config.port, forms, spool: dir, spoolOk },
+    text: lines.join('\n'),
+  };
+}
+
+export const webformConnector: PushConnector<WebformSourceConfig> = Object.freeze({
+  kind: 'webform' as const,
+  mode: 'push' as const,
+  configSchema: WebformSourceSchema,
+  check,
+  start: (config: WebformSourceConfig, sink: PushSink, ctx: ConnectorContext) =>
+    startReceiver(config, sink, ctx),
+});

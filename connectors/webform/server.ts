@@ -1,0 +1,210 @@
+/**
+ * The receiver's HTTP side (fastify): one POST route per form, read by its preset from the raw
+ * bytes (kept for signatures: JSON, form-urlencoded and text bodies are taken as buffers and
+ * parsed by the preset; multipart with busboy, multipart.ts), answered only once the submission
+ * is durable. Refusals carry their status and a fixed body, never the input; errors never carry
+ * a stack; logs name the form and the outcome, never what was submitted nor who sent it.
+ */
+import { Transform } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { Logger } from '../../lib/logger.js';
+import { withoutValues, type Committer } from './committer.js';
+import type { FormConfig, ReceiverConfig } from './config.js';
+import type { ContentKeys } from './dedupe.js';
+import { contentHash, leadItems, senderKey } from './lead.js';
+import type { ReceiverMetrics } from './metrics.js';
+import { parseMultipart, type MultipartBody } from './multipart.js';
+import { readSubmission, type Incoming } from './presets.js';
+
+export interface ServerDeps {
+  config: ReceiverConfig;
+  committer: Committer;
+  keys: ContentKeys;
+  metrics: ReceiverMetrics;
+  logger: Logger;
+  region: string;
+  /** Answers 2xx without storing anything: the benchmark's floor. */
+  discard?: boolean;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+const BUFFERED = ['application/json', 'application/x-www-form-urlencoded', 'text/plain'];
+const THANKS =
+  '<!doctype html><meta charset="utf-8"><title>Спасибо</title><p>Спасибо! Заявка принята. Thank you, your request has been received.</p>';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    form?: FormConfig;
+  }
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const { config, metrics, logger } = deps;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  for (const type of BUFFERED)
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: config.bodyLimit }, (_req, body, done) =>
+      done(null, body),
+    );
+  // Multipart arrives as a stream that fastify's bodyLimit does not measure: counted here.
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    if (!req.headers['content-type']?.toLowerCase().startsWith('multipart/')) return payload;
+    let seen = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _enc, callback) {
+        seen += chunk.length;
+        if (seen > config.bodyLimit)
+          callback(Object.assign(new Error('body too large'), { statusCode: 413 }));
+        else callback(null, chunk);
+      },
+    });
+    payload.on('error', (err) => counted.destroy(err));
+    return payload.pipe(counted);
+  });
+  app.addContentTypeParser('multipart/form-data', (req, payload, done) =>
+    parseMultipart(req.headers, payload, config.bodyLimit, done),
+  );
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowSeconds * 1000,
+    allowList: (req) => req.url === '/metrics' || req.url === '/healthz',
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
+    errorResponseBuilder: () => ({ statusCode: 429, error: STATUS_TEXT[429] }),
+  });
+
+  app.setNotFoundHandler((req, reply) => refuse(req, reply, 404));
+  app.setErrorHandler((err: { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500)
+      logger.error({ form: req.routeOptions.config.form?.name, code: err.code }, 'web-form request failed');
+    return refuse(req, reply, status);
+  });
+
+  app.get('/healthz', async (_req, reply) =>
+    reply.send({ ok: true, spooled: deps.committer.backlog.spooled }),
+  );
+  app.get('/metrics', async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+
+  for (const form of config.forms) {
+    app.post(form.path, { config: { form } }, (req, reply) => receive(deps, form, req, reply));
+    // CORS preflight: only the form's allowed origins get the headers a browser needs.
+    app.options(form.path, { config: { form } }, (req, reply) => {
+      if (allowOrigin(form, req, reply)) {
+        reply.header('access-control-allow-methods', 'POST');
+        reply.header('access-control-allow-headers', 'content-type');
+        reply.header('access-control-max-age', '600');
+      }
+      return reply.code(204).send();
+    });
+  }
+
+  function refuse(req: FastifyRequest, reply: FastifyReply, status: number) {
+    const form = req.routeOptions.config.form?.name ?? '';
+    if (status === 500) metrics.requests.inc({ form, outcome: 'failed' });
+    else {
+      metrics.refused.inc({ form, status: String(status) });
+      if (form) metrics.requests.inc({ form, outcome: 'refused' });
+    }
+    return reply
+      .code(status)
+      .type('application/json')
+      .send({ error: STATUS_TEXT[status] ?? 'Error' });
+  }
+
+  async function receive(d: ServerDeps, form: FormConfig, req: FastifyRequest, reply: FastifyReply) {
+    const started = performance.now();
+    const now = Date.now();
+    allowOrigin(form, req, reply);
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const incoming: Incoming = {
+      mediaType,
+      raw: Buffer.isBuffer(req.body) ? req.body : null,
+      multipart: (req.body as Partial<MultipartBody> | null)?.multipart ?? null,
+      header: (name) => {
+        const v = req.headers[name.toLowerCase()];
+        return Array.isArray(v) ? v[0] : v;
+      },
+      nowMs: now,
+    };
+    const read = readSubmission(form, incoming);
+    switch (read.kind) {
+      case 'refused':
+        return refuse(req, reply, read.status);
+      case 'probe':
+        metrics.requests.inc({ form: form.name, outcome: 'probe' });
+        return reply.code(200).type('text/plain').send('ok');
+      case 'spam':
+        // Answered like a success: a bot learns nothing from it.
+        metrics.requests.inc({ form: form.name, outcome: 'spam' });
+        logger.info({ form: form.name }, 'honeypot filled: not staged');
+        return accepted(form, reply);
+    }
+    if (d.discard) {
+      metrics.requests.inc({ form: form.name, outcome: 'stored' });
+      return accepted(form, reply);
+    }
+    const sub = read.submission;
+    const key = sub.senderId !== null ? senderKey(sub.senderId) : d.keys.keyFor(contentHash(form, sub), now);
+    const items = leadItems(form, sub, key, new Date(now), d.region);
+    try {
+      const how = await d.committer.submit(form.name, items);
+      metrics.requests.inc({ form: form.name, outcome: how });
+      metrics.ackSeconds.observe({ form: form.name }, (performance.now() - started) / 1000);
+    } catch (err) {
+      logger.error(
+        { form: form.name, err: withoutValues(err) },
+        'submission not stored; sender told to retry',
+      );
+      metrics.requests.inc({ form: form.name, outcome: 'failed' });
+      return reply.code(503).header('retry-after', '30').send({ error: STATUS_TEXT[503] });
+    }
+    return accepted(form, reply);
+  }
+
+  return app;
+}
+
+function accepted(form: FormConfig, reply: FastifyReply) {
+  switch (form.preset) {
+    case 'tilda':
+      return reply.code(200).type('text/plain').send('ok');
+    case 'html':
+      return form.redirect
+        ? reply.code(303).header('location', form.redirect).send()
+        : reply.code(200).type('text/html; charset=utf-8').send(THANKS);
+    default:
+      return reply.code(200).send({ ok: true });
+  }
+}
+
+/** Sets the CORS headers when the request's Origin is one of the form's; says whether it was. */
+function allowOrigin(form: FormConfig, req: FastifyRequest, reply: FastifyReply): boolean {
+  const origin = req.headers.origin;
+  reply.header('vary', 'Origin');
+  if (origin === undefined || !form.allowOrigins.includes(origin)) return false;
+  reply.header('access-control-allow-origin', origin);
+  return true;
+}

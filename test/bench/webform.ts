@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { openWarehouse } from '../../warehouse/connection.js';
+import { migratedWarehouse } from '../support/engines.js';
+import { startServe, type ServeProcess } from '../support/receiver.js';
+
+const SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'webform-server.js');
+const FIRST = ['Анна', 'Иван', 'Мария', 'Олег', 'Дарья', 'Пётр', 'Елена', 'Сергей'];
+const LAST = ['Иванова', 'Смирнов', 'Кузнецова', 'Попов', 'Соколова', 'Лебедев', 'Новикова', 'Морозов'];
+
+interface Figures {
+  rate: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+}
+
+/**
+ * `npm run bench -- webform [seconds] [connections]`: Tilda-style submissions (a Russian name, a
+ * phone, an e-mail, a distinct tranid each) posted over loopback by autocannon to the receiver in
+ * its own process, acknowledged only once committed (group commit), on SQLite and PostgreSQL;
+ * in the same run the floor: the same server answering 2xx without storing. Every acknowledged
+ * submission is then counted in the warehouse.
+ */
+export async function benchWebform(args: string[]): Promise<void> {
+  const seconds = Number(args[0] ?? 10);
+  const connections = Number(args[1] ?? 64);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-webform-'));
+  const config = path.join(dir, 'crm-etl.config.yaml');
+  fs.writeFileSync(
+    config,
+    `receiver:
+  port: 0
+  rateLimit: { max: 100000000, windowSeconds: 60 }
+  spool: spool
+  forms: [{ name: site, path: /forms/site, preset: tilda }]
+`,
+  );
+  console.log(`${connections} connections, ${seconds} s per measurement, Tilda form posts over loopback`);
+  try {
+    const floorDb = `sqlite:${path.join(dir, 'floor.db')}`;
+    const floor = await measure(await server(config, floorDb, true), seconds, connections, 'f');
+    report('floor (2xx, nothing stored)', floor, null);
+    for (const engine of ['sqlite', 'postgres'] as const) {
+      const db = await migratedWarehouse({
+        engine,
+        unavailable: null,
+        serverUrl:
+          engine === 'sqlite'
+            ? 'sqlite:'
+            : (process.env.CRM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'),
+      });
+      await db.wh.close();
+      try {
+        const figures = await measure(await server(config, db.url, false), seconds, connections, engine);
+        report(`${engine} (durable 2xx)`, figures, floor);
+        const wh = await openWarehouse(db.url);
+        try {
+          const leads = Number(
+            (await wh.knex('stg_interaction').where({ source: 'site' }).count({ n: '*' }))[0]!.n,
+          );
+          // Requests still in flight when the load stops are staged, but their answers not counted.
+          const mismatch = leads < figures.ok || leads > figures.ok + connections;
+          console.log(
+            `  ${engine}: ${leads.toLocaleString('en-US')} leads staged for ${figures.ok.toLocaleString('en-US')} acknowledged` +
+              (mismatch ? ' !! MISMATCH' : ` (+${leads - figures.ok} in flight when the load stopped)`),
+          );
+        } finally {
+          await wh.close();
+        }
+      } finally {
+        await db.drop();
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function server(config: string, dbUrl: string, discard: boolean): Promise<ServeProcess> {
+  return startServe(
+    config,
+    dbUrl,
+    { LOG_LEVEL: 'warn' },
+    [],
+    [SERVER, config, dbUrl, ...(discard ? ['--discard'] : [])],
+  );
+}
+
+async function measure(s: ServeProcess, seconds: number, connections: number, tag: string): Promise<Figures> {
+  let n = 0;
+  try {
+    const result = await autocannon({
+      url: `${s.url}/forms/site`,
+      method: 'POST',
+      connections,
+      duration: seconds,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      requests: [
+        {
+          setupRequest: (req) => {
+            const i = n++;
+            const body = new URLSearchParams({
+              Name: `${LAST[i % 8]} ${FIRST[(i >> 3) % 8]}`,
+              Phone: `+7 9${String(10 + (i % 90))} ${String(1_000_000 + i).slice(-7)}`,
+              Email: `lead${i}@example.ru`,
+              Комментарий: 'Перезвоните, пожалуйста, насчёт доставки',
+              utm_source: i % 3 === 0 ? 'yandex' : 'vk',
+              tranid: `${tag}:${i}`,
+            }).toString();
+            return { ...req, body };
+          },
+        },
+      ],
+    });
+    return {
+      rate: result.requests.total / (result.duration || seconds),
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      ok: result['2xx'],
+      non2xx: result.non2xx,
+      errors: result.errors + result.timeouts,
+    };
+  } finally {
+    await s.stop();
+  }
+}
+
+function report(label: string, f: Figures, floor: Figures | null): void {
+  const ratio = floor ? `, ${((100 * f.rate) / floor.rate).toFixed(0)}% of the floor (target ≥ 25%)` : '';
+  console.log(
+    `${label}: ${Math.round(f.rate).toLocaleString('en-US')} submissions/s, p50 ${f.p50} ms, p99 ${f.p99} ms` +
+      `${ratio}; 2xx ${f.ok.toLocaleString('en-US')}, non-2xx ${f.non2xx}, errors ${f.errors}`,
+  );
+  if (floor) {
+    const met = f.rate >= 1_000 && f.p99 <= 100 && f.rate >= 0.25 * floor.rate;
+    console.log(`  targets (≥ 1,000/s, p99 ≤ 100 ms, ≥ 25% of floor): ${met ? 'met' : 'NOT met'}`);
+  }
+}
