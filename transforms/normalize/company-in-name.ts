@@ -1,4 +1,5 @@
 import { normalizeCompanyName } from './company.js';
+import { RUSSIAN_PHRASES } from './legal-forms.js';
 import { cleanText } from './text.js';
 
 /**
@@ -18,21 +19,8 @@ const STRONG = new Set(
 const CAPITALS_ONLY = new Set(['АО', 'ИП', 'AO', 'IP', 'AG', 'SA', 'BV', 'NV', 'KG', 'CO']);
 /** Forms of a person trading under their own name: the rest of the value is that person. */
 const SOLE_TRADER = new Set(['ип', 'ip', 'пбоюл', 'индивидуальный предприниматель']);
-const PHRASES = [
-  'общество с ограниченной ответственностью',
-  'общество с дополнительной ответственностью',
-  'публичное акционерное общество',
-  'непубличное акционерное общество',
-  'открытое акционерное общество',
-  'закрытое акционерное общество',
-  'акционерное общество',
-  'индивидуальный предприниматель',
-  'автономная некоммерческая организация',
-  'товарищество с ограниченной ответственностью',
-  'федеральное государственное унитарное предприятие',
-  'государственное унитарное предприятие',
-  'муниципальное унитарное предприятие',
-];
+/** Spelled-out Russian legal forms (legal-forms.ts), each opening a company's name. */
+const PHRASES = RUSSIAN_PHRASES;
 
 export interface CompanyInName {
   /** The value as a company name (normalizeCompanyName: wrapping quotes dropped). */

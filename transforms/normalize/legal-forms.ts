@@ -4,8 +4,10 @@ import { words } from './word-list.js';
 /**
  * Legal-form words, compared after toLatin so one list serves "ООО", "OOO" and the spelled-out
  * Russian phrases (which go through the same transliteration as the names they appear in).
+ * The phrases as written (lower case) are also how company-in-name.ts finds a company typed
+ * into a person's name column.
  */
-const RUSSIAN_PHRASES = [
+export const RUSSIAN_PHRASES: readonly string[] = [
   'общество с ограниченной ответственностью',
   'общество с дополнительной ответственностью',
   'публичное акционерное общество',
