@@ -60,8 +60,8 @@ describe.each(targets)('partial birth dates in resolve on $engine', (target) => 
       const [a, b, c, d, e, f] = await Promise.all(['1', '2', '3', '4', '5', '6'].map(customerOf));
       expect(b!.customer_id).toBe(a!.customer_id);
       expect(d!.customer_id).not.toBe(c!.customer_id);
-      // Years that differ in one digit may be a typo: neutral, the names and city decide.
-      expect(f!.customer_id).toBe(e!.customer_id);
+      // A year alone (month 00 too) is read as well: years far apart are two people.
+      expect(f!.customer_id).not.toBe(e!.customer_id);
       // A shared month is never a shared birthday: the link is the names' and the city's.
       expect(birthDateLevel(a!)).toBe('missing');
       // The golden record holds real dates only: the partial one stays in staging.
