@@ -42,7 +42,10 @@ describe.each(targets)('stg_contact gains birth_date_partial on $engine', (targe
 
       dir = await mkdtemp(join(tmpdir(), 'partial-dob-'));
       const file = join(dir, 'clients.csv');
-      await writeFile(file, 'Код клиента;ФИО;Дата рождения\n1;Смирнов Олег;00.05.1980\n2;Орлов Денис;12.07.1985\n');
+      await writeFile(
+        file,
+        'Код клиента;ФИО;Дата рождения\n1;Смирнов Олег;00.05.1980\n2;Орлов Денис;12.07.1985\n',
+      );
       for await (const sheet of readSpreadsheet(file)) {
         const counts = await stageItems(t.wh, sheet.items, {
           source: 'crm',
