@@ -42,6 +42,11 @@ export interface ContactFields {
   tax_id?: string | null;
   personal_id?: string | null;
   birth_date?: string | null;
+  /**
+   * A birth date known to the month (`YYYY-MM`) or year (`YYYY`) only: the source wrote day 00
+   * ("00.05.1980"). Set only when birth_date is empty; identity reads it as partial evidence.
+   */
+  birth_date_partial?: string | null;
   street?: string | null;
   house?: string | null;
   city?: string | null;

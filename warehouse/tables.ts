@@ -93,13 +93,31 @@ export const INTERACTION_WEB_COLUMNS: readonly ColumnSpec[] = Object.freeze([
   col('utm_term', 'text'),
 ]);
 
+/**
+ * Added to stg_contact by 0012-contact-partial-date: a birth date the source wrote with day 00
+ * ("00.05.1980") as `YYYY-MM`, or `YYYY` when the month is 00 too. birth_date is a DATE on every
+ * engine and cannot hold it; identity resolution reads it as partial evidence (never a birthday).
+ * stg_contact only: the golden record keeps real dates.
+ */
+export const CONTACT_PARTIAL_DATE_COLUMNS: readonly ColumnSpec[] = Object.freeze([
+  col('birth_date_partial', 'key'),
+]);
+
 const sourceKey = [col('source', 'key'), col('source_key', 'key')];
 
 export const STG_CONTACT: StagingTableSpec = Object.freeze({
   name: 'stg_contact',
   key: ['source', 'source_key'],
   // source_created_at: when the record came to be in its source (form time, created date).
-  columns: [...sourceKey, ...lineage, ...CONTACT_FIELDS, col('source_created_at', 'datetime'), ...tail],
+  columns: [
+    ...sourceKey,
+    ...lineage,
+    ...CONTACT_FIELDS,
+    col('source_created_at', 'datetime'),
+    // Since 0012-contact-partial-date: a birth date known to the month or year only.
+    ...CONTACT_PARTIAL_DATE_COLUMNS,
+    ...tail,
+  ],
   hashColumn: 'row_hash',
 });
 

@@ -25,6 +25,7 @@ import {
   type FieldName,
 } from '../canonical/fields.js';
 import { contentKey } from './source-key.js';
+import { cleanText, parsePartialDate } from '../../transforms/normalize/index.js';
 
 /** What the record builder makes of a row (a sheet's reader may also yield encoded rows: ConnectorItem). */
 export type SheetItem = Extract<ConnectorItem, { kind: 'record' | 'reject' }>;
@@ -57,6 +58,7 @@ export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
   const warnings: string[] = [];
   const attributes: Record<string, string> = {};
   let sourceKeyValue: string | number | undefined;
+  let birthDatePartial: string | null = null;
   const states = columnStates(ctx);
   for (let c = 0; c < states.length; c++) {
     const state = states[c]!;
@@ -69,6 +71,12 @@ export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
     const converted = convertMemo(state, col, col.field, cell, ctx.defaultRegion);
     if (converted === null) continue;
     if (!converted.ok) {
+      const partial = col.field === 'birth_date' ? dayUnknown(cell, col.format) : null;
+      if (partial !== null) {
+        birthDatePartial = partial;
+        warnings.push(partialWarning(cell, partial));
+        continue;
+      }
       problems ??= {};
       problems[col.field] = converted.problem;
       continue;
@@ -116,12 +124,31 @@ export function buildItem(row: RawRow, ctx: BuildContext): SheetItem {
   const record: SourceRecord = {
     stream: ctx.stream,
     sourceKey: String(sourceKey),
-    fields: values as SourceRecord['fields'],
+    // A partial birth date only where no real one was given (two birth date columns).
+    fields: (birthDatePartial !== null && values.birth_date === undefined && ctx.stream === 'contact'
+      ? { ...values, birth_date_partial: birthDatePartial }
+      : values) as SourceRecord['fields'],
     attributes,
     lineage,
     warnings,
   };
   return { kind: 'record', record };
+}
+
+/**
+ * A birth date written with day 00 ("00.05.1980", "1980-05-00", month 00 too for a year alone):
+ * `YYYY-MM` / `YYYY` for stg_contact.birth_date_partial, kept rather than dropped so the record
+ * still has a date to be matched on; null for any other unusable cell.
+ */
+function dayUnknown(cell: Cell, format: string | undefined): string | null {
+  if (typeof cell !== 'string') return null;
+  const clean = cleanText(cell);
+  return clean === null ? null : parsePartialDate(clean, format);
+}
+
+function partialWarning(cell: Cell, partial: string): string {
+  const unknown = partial.length === 4 ? 'day and month unknown' : 'day unknown';
+  return `birth_date "${cellText(cell)}": ${unknown}, kept as ${partial} in birth_date_partial`;
 }
 
 function reject(ctx: BuildContext, row: RawRow, lineage: Lineage, reason: string): SheetItem {

@@ -225,7 +225,8 @@ function humanSummary(summaries: FileSummary[]): string {
       : []),
     ...(s.withWarnings
       ? [
-          `${s.withWarnings} loaded row(s) of ${s.file} dropped an unusable optional value (see stg_*.warnings)`,
+          // Not only drops: a day-00 birth date is kept in part (birth_date_partial), with a warning.
+          `${s.withWarnings} loaded row(s) of ${s.file} have warnings: an optional value dropped as unusable or kept in part (see stg_*.warnings)`,
         ]
       : []),
   ]);

@@ -7,6 +7,7 @@ export * from './translit.js';
 export * from './phone.js';
 export * from './email.js';
 export * from './dates.js';
+export * from './date-partial.js';
 export * from './numbers.js';
 export * from './company.js';
 export * from './company-in-name.js';

@@ -25,6 +25,19 @@ const text = (v: unknown): string | null => (v === null || v === undefined || v 
 const instant = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v ?? ''));
 
 /**
+ * stg_contact.birth_date_partial (`YYYY-MM`, `YYYY`) in the shape the resolver reads as a partial
+ * date (transforms/identity/prepare parseIsoDate): `YYYY-MM-00`, `YYYY-00-00`. Only the resolver
+ * sees it: `fields` (the golden record's source) keeps birth_date empty, as dim_customer holds
+ * real dates only. Anything else is not a partial date and is left out.
+ */
+export function partialBirthDate(partial: string | null): string | null {
+  if (partial === null) return null;
+  if (/^\d{4}-(?:0[1-9]|1[0-2])$/.test(partial)) return `${partial}-00`;
+  if (/^\d{4}$/.test(partial)) return `${partial}-00-00`;
+  return null;
+}
+
+/**
  * Records are numbered in an order of their data (contacts by key, then order-only customers by
  * source and reference), never in the order an engine happens to return them: the number is
  * what identity resolution breaks its ties by (cluster representatives, new customer ids).
@@ -44,10 +57,13 @@ export async function readIdentityInputs(
     values: Record<string, string | null>,
     updated: string,
     first: string,
+    partialDate: string | null = null,
   ) => {
     const id = out.records.length;
     out.idOf.set(recordKey(source, key), id);
-    out.records.push({ id, source, sourceKey: key, ...values });
+    const record: ResolveInput = { id, source, sourceKey: key, ...values };
+    if (partialDate !== null) record.birth_date = partialDate;
+    out.records.push(record);
     out.fields.push(values);
     out.updatedAt.push(updated);
     out.firstSeen.push(first);
@@ -57,14 +73,22 @@ export async function readIdentityInputs(
   for (;;) {
     const q = wh
       .knex('stg_contact')
-      .select('source', 'source_key', 'loaded_at', 'updated_at', ...CONTACT_COLUMNS)
+      .select('source', 'source_key', 'loaded_at', 'updated_at', 'birth_date_partial', ...CONTACT_COLUMNS)
       .orderBy(['source', 'source_key']);
     if (after) q.whereRaw('(source, source_key) > (?, ?)', after);
     const rows = (await q.limit(PAGE)) as Array<Record<string, unknown>>;
     for (const r of rows) {
       const values: Record<string, string | null> = {};
       for (const c of CONTACT_COLUMNS) values[c] = text(r[c]);
-      add(String(r.source), String(r.source_key), values, instant(r.updated_at), instant(r.loaded_at));
+      const resolveAs = values.birth_date === null ? partialBirthDate(text(r.birth_date_partial)) : null;
+      add(
+        String(r.source),
+        String(r.source_key),
+        values,
+        instant(r.updated_at),
+        instant(r.loaded_at),
+        resolveAs,
+      );
     }
     onRows?.(out.records.length);
     if (rows.length < PAGE) break;

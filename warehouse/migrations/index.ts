@@ -11,6 +11,7 @@ import { interactionWebSchema } from './0008-interaction-web.js';
 import { managerActivitySchema } from './0009-manager-activity.js';
 import { leadFunnelSchema } from './0010-lead-funnel.js';
 import { overrideRemovalSchema } from './0011-override-removal.js';
+import { contactPartialDateSchema } from './0012-contact-partial-date.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   managerActivitySchema,
   leadFunnelSchema,
   overrideRemovalSchema,
+  contactPartialDateSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';
