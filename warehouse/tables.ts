@@ -29,6 +29,12 @@ export interface StagingTableSpec {
   hashColumn: string;
   /** Columns left out of the hash besides lineage (e.g. when a link was made). */
   hashIgnore?: readonly string[];
+  /**
+   * Columns added after rows had been hashed (by a later migration): left out of the hash while
+   * empty, so a release that adds a column does not make every row already staged look changed
+   * (a re-import would count them as updated, and resolve would compare them all again).
+   */
+  hashOnlyWhenSet?: readonly string[];
 }
 
 const col = (name: string, type: ColumnType): ColumnSpec => ({ name, type });
@@ -119,6 +125,7 @@ export const STG_CONTACT: StagingTableSpec = Object.freeze({
     ...tail,
   ],
   hashColumn: 'row_hash',
+  hashOnlyWhenSet: CONTACT_PARTIAL_DATE_COLUMNS.map((c) => c.name),
 });
 
 export const STG_ORDER: StagingTableSpec = Object.freeze({
@@ -160,6 +167,7 @@ export const STG_INTERACTION: StagingTableSpec = Object.freeze({
     ...tail,
   ],
   hashColumn: 'row_hash',
+  hashOnlyWhenSet: INTERACTION_WEB_COLUMNS.map((c) => c.name),
 });
 
 export const STG_SPEND: StagingTableSpec = Object.freeze({

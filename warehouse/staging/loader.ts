@@ -66,7 +66,16 @@ const hashTexts = new WeakMap<StagingTableSpec, (row: StageRow) => string>();
 function hashText(spec: StagingTableSpec): (row: StageRow) => string {
   let text = hashTexts.get(spec);
   if (text === undefined) {
-    const parts = columnsToHash(spec).map((c) => `part(row[${JSON.stringify(c)}]) + sep`);
+    const whenSet = new Set(spec.hashOnlyWhenSet);
+    const parts = columnsToHash(spec).map((c) => {
+      const v = `row[${JSON.stringify(c)}]`;
+      // A column added later counts only once it holds something, named (U+001D around its
+      // name, so a value moved to another such column changes the hash): the hash of a row
+      // staged before it existed stays what it was.
+      return whenSet.has(c)
+        ? `(${v} == null ? '' : ${JSON.stringify(`\u001d${c}\u001d`)} + part(${v}) + sep)`
+        : `part(${v}) + sep`;
+    });
     text = new Function('part', 'sep', `'use strict'; return (row) => ${parts.join(' + ')};`)(
       hashPart,
       SEP,
@@ -78,7 +87,8 @@ function hashText(spec: StagingTableSpec): (row: StageRow) => string {
 
 /**
  * The text a row's content hash is taken of: its non-lineage columns (key included) in spec
- * order, each as a string (null as U+0000, objects as JSON), each followed by U+001F.
+ * order, each as a string (null as U+0000, objects as JSON), each followed by U+001F; a column
+ * of `hashOnlyWhenSet` only when it holds a value, and then after its name.
  */
 export function rowHashText(spec: StagingTableSpec, row: StageRow): string {
   return hashText(spec)(row);
