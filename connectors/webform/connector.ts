@@ -45,7 +45,13 @@ export async function startReceiver(
 ): Promise<PushHandle> {
   const logger = ctx.logger.child({ component: 'webform' });
   const spool = new Spool(path.resolve(ctx.baseDir, config.spool));
-  await spool.open();
+  await spool.open(sink.warehouse);
+  const held = spool.held;
+  const heldWarning =
+    held === null
+      ? null
+      : `spool ${held.file} holds ${held.segments} segment(s) for another warehouse (${held.warehouse}): not drained here and left untouched; start with --db ${held.warehouse} to drain it, or move ${held.dir} away`;
+  if (heldWarning !== null) logger.warn(heldWarning);
   const metrics = new ReceiverMetrics(() => spool.pending);
   const committer = new Committer({
     sink,
@@ -71,6 +77,7 @@ export async function startReceiver(
     logger,
     region: ctx.defaultRegion,
     discard: options.discard,
+    spoolHeld: held && { ...held, warning: heldWarning! },
   });
   committer.start();
   await app.listen({ host: config.host, port: config.port });

@@ -10,6 +10,7 @@ import { startReceiver, type StartOptions } from '../../connectors/webform/conne
 import type { Logger } from '../../lib/logger.js';
 import type { Warehouse } from '../../warehouse/connection.js';
 import { stageReceived } from '../../warehouse/staging/index.js';
+import { warehouseIdentity } from '../../warehouse/url.js';
 import { classifyFailure } from '../retry.js';
 
 export interface ReceiverStart {
@@ -45,6 +46,7 @@ export function warehouseSink(wh: Warehouse): PushSink {
     unreachable: (err) => classifyFailure(err) === 'transient',
     // One connection of the pool is left for everything else (the drain, the health of the pool).
     concurrency: Math.max(1, Math.min(MAX_COMMITS_IN_FLIGHT, poolSize(wh) - 1)),
+    warehouse: warehouseIdentity(wh.url),
   };
 }
 
