@@ -7,6 +7,7 @@
 import type { PushHandle, PushSink } from '../../connectors/contract.js';
 import type { ReceiverConfig } from '../../connectors/webform/config.js';
 import { startReceiver, type StartOptions } from '../../connectors/webform/connector.js';
+import { rejectFile } from '../../connectors/webform/lead.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Warehouse } from '../../warehouse/connection.js';
 import { stageReceived } from '../../warehouse/staging/index.js';
@@ -42,6 +43,7 @@ export function warehouseSink(wh: Warehouse): PushSink {
         runId: null,
         file: stream.input,
         quarantineBy: stream.quarantineBy,
+        rejectFileOf: (key) => rejectFile(stream.input, key),
       }),
     unreachable: (err) => classifyFailure(err) === 'transient',
     // One connection of the pool is left for everything else (the drain, the health of the pool).
