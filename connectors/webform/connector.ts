@@ -4,6 +4,7 @@
  * answering, until stopped. Nothing of it runs when a pipeline is extracted.
  */
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import type {
   CheckResult,
@@ -18,7 +19,7 @@ import { WebformSourceSchema, type WebformSourceConfig } from './config.js';
 import { ContentKeys } from './dedupe.js';
 import { ReceiverMetrics } from './metrics.js';
 import { buildServer } from './server.js';
-import { Spool } from './spool.js';
+import { inspectSpool, Spool } from './spool.js';
 
 export interface StartOptions {
   /** Answer 2xx without storing anything (the benchmark's floor). */
@@ -108,26 +109,75 @@ export async function startReceiver(
   };
 }
 
+/** Whether host:port can be listened on now (port 0: any free port, always). */
+async function canBind(host: string, port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(
+        err.code === 'EADDRINUSE'
+          ? 'in use (is crm-etl serve already running? stop it, or choose another port)'
+          : `${err.code ?? 'error'}: ${err.message}`,
+      ),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
+}
+
+/** How a form is authenticated, never with the secret's value. */
+function secretState(f: WebformSourceConfig['forms'][number]): { secret: string; set: boolean | null } {
+  if (f.preset === 'standard-webhooks' || f.preset === 'typeform')
+    return { secret: 'secret', set: f.secret !== undefined && f.secret !== '' };
+  if (f.preset === 'tilda') return { secret: 'apiKey', set: f.apiKey !== undefined && f.apiKey !== '' };
+  return { secret: 'none', set: null };
+}
+
 async function check(config: WebformSourceConfig, ctx: ConnectorContext): Promise<CheckResult> {
   const dir = path.resolve(ctx.baseDir, config.spool);
+  const spool = await inspectSpool(dir);
   let spoolOk = true;
   let problem: string | null = null;
   try {
-    await fs.mkdir(dir, { recursive: true });
-    await fs.access(dir, fs.constants.W_OK);
+    await fs.access(spool.exists ? dir : path.dirname(dir), fs.constants.W_OK);
   } catch (err) {
     spoolOk = false;
     problem = (err as Error).message;
   }
-  const forms = config.forms.map((f) => ({ name: f.name, path: f.path, preset: f.preset }));
+  const bindProblem = await canBind(config.host, config.port);
+  const forms = config.forms.map((f) => ({
+    name: f.name,
+    path: f.path,
+    preset: f.preset,
+    ...secretState(f),
+  }));
+  const secretText = (f: (typeof forms)[number]) =>
+    f.set === null ? 'no secret' : `${f.secret} ${f.set ? 'set' : 'NOT set (anyone can post)'}`;
+  const backlog =
+    spool.segments === 0
+      ? 'empty'
+      : `${spool.segments} segment(s) waiting${spool.warehouse ? ` for ${spool.warehouse}` : ''}`;
   const lines = [
-    `receiver on ${config.host}:${config.port}`,
-    ...forms.map((f) => `  ${f.path}  ${f.preset}  → source ${f.name}`),
-    spoolOk ? `spool ${dir}: writable` : `spool ${dir}: NOT writable (${problem})`,
+    `receiver on ${config.host}:${config.port}: ${bindProblem === null ? 'port can be bound' : `port NOT bindable, ${bindProblem}`}`,
+    ...forms.map((f) => `  ${f.path}  ${f.preset}  → source ${f.name}  (${secretText(f)})`),
+    spoolOk ? `spool ${dir}: writable, ${backlog}` : `spool ${dir}: NOT writable (${problem}), ${backlog}`,
+    ...(spool.failed > 0
+      ? [`  ${spool.failed} segment(s) set aside as .failed: see the receiver's log`]
+      : []),
   ];
   return {
-    ok: spoolOk,
-    json: { host: config.host, port: config.port, forms, spool: dir, spoolOk },
+    ok: spoolOk && bindProblem === null,
+    json: {
+      host: config.host,
+      port: config.port,
+      portOk: bindProblem === null,
+      ...(bindProblem === null ? {} : { portProblem: bindProblem }),
+      forms,
+      spool: dir,
+      spoolOk,
+      spooled: spool.segments,
+      spoolFailed: spool.failed,
+      spoolWarehouse: spool.warehouse,
+    },
     text: lines.join('\n'),
   };
 }

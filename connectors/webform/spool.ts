@@ -128,6 +128,25 @@ export class Spool {
   }
 }
 
+/** What a spool folder holds, read without changing it (crm-etl check receiver). */
+export async function inspectSpool(
+  dir: string,
+): Promise<{ exists: boolean; segments: number; failed: number; warehouse: string | null }> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return { exists: false, segments: 0, failed: 0, warehouse: null };
+  }
+  const owner = await readOwner(path.join(dir, OWNER_FILE));
+  return {
+    exists: true,
+    segments: entries.filter((e) => SEGMENT.test(e)).length,
+    failed: entries.filter((e) => e.endsWith('.json.failed')).length,
+    warehouse: owner?.display ?? null,
+  };
+}
+
 async function readOwner(file: string): Promise<SpoolOwner | null> {
   let text: string;
   try {
