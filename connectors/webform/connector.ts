@@ -38,6 +38,11 @@ export function formStream(config: WebformSourceConfig, form: string): Omit<Sour
   };
 }
 
+/** How long a stopping receiver keeps answering 503 before it closes its port. */
+const CLOSE_GRACE_MS = 500;
+/** How long after the port closes the connections accepted last have to send their request. */
+const CLOSE_IDLE_AFTER_MS = 200;
+
 export async function startReceiver(
   config: WebformSourceConfig,
   sink: PushSink,
@@ -80,6 +85,21 @@ export async function startReceiver(
     discard: options.discard,
     spoolHeld: held && { ...held, warning: heldWarning! },
   });
+  // Stopping: the port stays open for a moment, every request answered 503 with Connection: close,
+  // so the connections already in the kernel's accept queue (many while a synchronous SQLite
+  // commit holds the event loop) get an answer instead of the reset a closed listener gives them.
+  let closing = false;
+  // Answered once the body is read: a socket closed with request bytes unread is reset by the
+  // kernel, and the sender would see ECONNRESET instead of the 503.
+  app.addHook('preHandler', async (req, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    if (req.method === 'POST')
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ statusCode: 503, error: 'Service Unavailable' });
+  });
   committer.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -100,7 +120,14 @@ export async function startReceiver(
     stop() {
       // In-flight requests finish (each waits for its commit); then the committer's queue is empty.
       stopping ??= (async () => {
-        await app.close();
+        closing = true;
+        await new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS));
+        const closed = app.close();
+        // Connections accepted just before the port closed: their requests are read and answered
+        // 503 (Connection: close); then keep-alive connections with no request are ended.
+        await new Promise((resolve) => setTimeout(resolve, CLOSE_IDLE_AFTER_MS));
+        app.server.closeIdleConnections();
+        await closed;
         await committer.stop();
         logger.info({ spooled: spool.pending }, 'web-form receiver stopped');
       })();

@@ -57,8 +57,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logger: false,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
+    // The receiver answers 503 itself while stopping, after reading the body (connector.ts).
+    return503OnClosing: false,
+    // Closed by the receiver's stop() once the requests on fresh connections have had a moment
+    // to arrive: 'idle' would reset a connection accepted just before the close whose request is
+    // still on its way (connector.ts).
+    forceCloseConnections: false,
   });
 
   for (const type of BUFFERED)
