@@ -324,6 +324,8 @@ export interface PushSink {
   unreachable(err: unknown): boolean;
   /** stage() calls that may run at once: the warehouse's connections (one for SQLite's single writer). */
   readonly concurrency: number;
+  /** Which warehouse stage() writes to: a push source's spool is kept for that one only. */
+  readonly warehouse?: { engine: string; id: string; display: string };
 }
 
 /** A started push source: where it listens, and how to stop it (what is in flight finishes). */

@@ -4,6 +4,7 @@
  * answering, until stopped. Nothing of it runs when a pipeline is extracted.
  */
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import type {
   CheckResult,
@@ -18,7 +19,7 @@ import { WebformSourceSchema, type WebformSourceConfig } from './config.js';
 import { ContentKeys } from './dedupe.js';
 import { ReceiverMetrics } from './metrics.js';
 import { buildServer } from './server.js';
-import { Spool } from './spool.js';
+import { inspectSpool, Spool } from './spool.js';
 
 export interface StartOptions {
   /** Answer 2xx without storing anything (the benchmark's floor). */
@@ -37,6 +38,11 @@ export function formStream(config: WebformSourceConfig, form: string): Omit<Sour
   };
 }
 
+/** How long a stopping receiver keeps answering 503 before it closes its port. */
+const CLOSE_GRACE_MS = 500;
+/** How long after the port closes the connections accepted last have to send their request. */
+const CLOSE_IDLE_AFTER_MS = 200;
+
 export async function startReceiver(
   config: WebformSourceConfig,
   sink: PushSink,
@@ -45,7 +51,13 @@ export async function startReceiver(
 ): Promise<PushHandle> {
   const logger = ctx.logger.child({ component: 'webform' });
   const spool = new Spool(path.resolve(ctx.baseDir, config.spool));
-  await spool.open();
+  await spool.open(sink.warehouse);
+  const held = spool.held;
+  const heldWarning =
+    held === null
+      ? null
+      : `spool ${held.file} holds ${held.segments} segment(s) for another warehouse (${held.warehouse}): not drained here and left untouched; start with --db ${held.warehouse} to drain it, or move ${held.dir} away`;
+  if (heldWarning !== null) logger.warn(heldWarning);
   const metrics = new ReceiverMetrics(() => spool.pending);
   const committer = new Committer({
     sink,
@@ -71,6 +83,22 @@ export async function startReceiver(
     logger,
     region: ctx.defaultRegion,
     discard: options.discard,
+    spoolHeld: held && { ...held, warning: heldWarning! },
+  });
+  // Stopping: the port stays open for a moment, every request answered 503 with Connection: close,
+  // so the connections already in the kernel's accept queue (many while a synchronous SQLite
+  // commit holds the event loop) get an answer instead of the reset a closed listener gives them.
+  let closing = false;
+  // Answered once the body is read: a socket closed with request bytes unread is reset by the
+  // kernel, and the sender would see ECONNRESET instead of the 503.
+  app.addHook('preHandler', async (req, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    if (req.method === 'POST')
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ statusCode: 503, error: 'Service Unavailable' });
   });
   committer.start();
   await app.listen({ host: config.host, port: config.port });
@@ -92,7 +120,14 @@ export async function startReceiver(
     stop() {
       // In-flight requests finish (each waits for its commit); then the committer's queue is empty.
       stopping ??= (async () => {
-        await app.close();
+        closing = true;
+        await new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS));
+        const closed = app.close();
+        // Connections accepted just before the port closed: their requests are read and answered
+        // 503 (Connection: close); then keep-alive connections with no request are ended.
+        await new Promise((resolve) => setTimeout(resolve, CLOSE_IDLE_AFTER_MS));
+        app.server.closeIdleConnections();
+        await closed;
         await committer.stop();
         logger.info({ spooled: spool.pending }, 'web-form receiver stopped');
       })();
@@ -101,26 +136,75 @@ export async function startReceiver(
   };
 }
 
+/** Whether host:port can be listened on now (port 0: any free port, always). */
+async function canBind(host: string, port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(
+        err.code === 'EADDRINUSE'
+          ? 'in use (is crm-etl serve already running? stop it, or choose another port)'
+          : `${err.code ?? 'error'}: ${err.message}`,
+      ),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
+}
+
+/** How a form is authenticated, never with the secret's value. */
+function secretState(f: WebformSourceConfig['forms'][number]): { secret: string; set: boolean | null } {
+  if (f.preset === 'standard-webhooks' || f.preset === 'typeform')
+    return { secret: 'secret', set: f.secret !== undefined && f.secret !== '' };
+  if (f.preset === 'tilda') return { secret: 'apiKey', set: f.apiKey !== undefined && f.apiKey !== '' };
+  return { secret: 'none', set: null };
+}
+
 async function check(config: WebformSourceConfig, ctx: ConnectorContext): Promise<CheckResult> {
   const dir = path.resolve(ctx.baseDir, config.spool);
+  const spool = await inspectSpool(dir);
   let spoolOk = true;
   let problem: string | null = null;
   try {
-    await fs.mkdir(dir, { recursive: true });
-    await fs.access(dir, fs.constants.W_OK);
+    await fs.access(spool.exists ? dir : path.dirname(dir), fs.constants.W_OK);
   } catch (err) {
     spoolOk = false;
     problem = (err as Error).message;
   }
-  const forms = config.forms.map((f) => ({ name: f.name, path: f.path, preset: f.preset }));
+  const bindProblem = await canBind(config.host, config.port);
+  const forms = config.forms.map((f) => ({
+    name: f.name,
+    path: f.path,
+    preset: f.preset,
+    ...secretState(f),
+  }));
+  const secretText = (f: (typeof forms)[number]) =>
+    f.set === null ? 'no secret' : `${f.secret} ${f.set ? 'set' : 'NOT set (anyone can post)'}`;
+  const backlog =
+    spool.segments === 0
+      ? 'empty'
+      : `${spool.segments} segment(s) waiting${spool.warehouse ? ` for ${spool.warehouse}` : ''}`;
   const lines = [
-    `receiver on ${config.host}:${config.port}`,
-    ...forms.map((f) => `  ${f.path}  ${f.preset}  → source ${f.name}`),
-    spoolOk ? `spool ${dir}: writable` : `spool ${dir}: NOT writable (${problem})`,
+    `receiver on ${config.host}:${config.port}: ${bindProblem === null ? 'port can be bound' : `port NOT bindable, ${bindProblem}`}`,
+    ...forms.map((f) => `  ${f.path}  ${f.preset}  → source ${f.name}  (${secretText(f)})`),
+    spoolOk ? `spool ${dir}: writable, ${backlog}` : `spool ${dir}: NOT writable (${problem}), ${backlog}`,
+    ...(spool.failed > 0
+      ? [`  ${spool.failed} segment(s) set aside as .failed: see the receiver's log`]
+      : []),
   ];
   return {
-    ok: spoolOk,
-    json: { host: config.host, port: config.port, forms, spool: dir, spoolOk },
+    ok: spoolOk && bindProblem === null,
+    json: {
+      host: config.host,
+      port: config.port,
+      portOk: bindProblem === null,
+      ...(bindProblem === null ? {} : { portProblem: bindProblem }),
+      forms,
+      spool: dir,
+      spoolOk,
+      spooled: spool.segments,
+      spoolFailed: spool.failed,
+      spoolWarehouse: spool.warehouse,
+    },
     text: lines.join('\n'),
   };
 }

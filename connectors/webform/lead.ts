@@ -47,6 +47,14 @@ export function contentHash(form: FormConfig, sub: Submission): string {
   return hash('sha1', JSON.stringify([form.name, pairs]), 'base64url');
 }
 
+/**
+ * Where a rejected submission is filed in stg_quarantine: under its form's path and its key, so a
+ * later copy of it that is staged clears it (stageReceived's rejectFileOf).
+ */
+export function rejectFile(formPath: string, key: string): string {
+  return `${formPath}#${key}`;
+}
+
 /** A key fit for source_key: the sender's id as it is when short, else its hash. */
 export function senderKey(id: string): string {
   return id.length <= KEY_MAX ? id : `id:${hash('sha1', id, 'base64url')}`;
@@ -64,8 +72,8 @@ export function leadItems(
   region: string,
 ): ConnectorItem[] {
   // A reject is filed under its own key; a staged lead names no file of its own, so staging has
-  // no earlier reject of it to look for (a retry of a rejected submission is rejected again).
-  const lineage: Lineage = { file: `${form.path}#${key}`, line: null };
+  // no earlier reject of it to look for there; stageReceived clears one that is found under its key.
+  const lineage: Lineage = { file: rejectFile(form.path, key), line: null };
   const staged: Lineage = { file: null, line: null };
   const sent: Partial<Record<LeadField, string>> = {};
   const attributes: Record<string, string> = {};

@@ -16,6 +16,7 @@ import { contentHash, leadItems, senderKey } from './lead.js';
 import type { ReceiverMetrics } from './metrics.js';
 import { parseMultipart, type MultipartBody } from './multipart.js';
 import { readSubmission, type Incoming } from './presets.js';
+import type { HeldSpool } from './spool.js';
 
 export interface ServerDeps {
   config: ReceiverConfig;
@@ -26,6 +27,8 @@ export interface ServerDeps {
   region: string;
   /** Answers 2xx without storing anything: the benchmark's floor. */
   discard?: boolean;
+  /** The spool holds another warehouse's submissions: said in /healthz. */
+  spoolHeld?: (HeldSpool & { warning: string }) | null;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -54,8 +57,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logger: false,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
+    // The receiver answers 503 itself while stopping, after reading the body (connector.ts).
+    return503OnClosing: false,
+    // Closed by the receiver's stop() once the requests on fresh connections have had a moment
+    // to arrive: 'idle' would reset a connection accepted just before the close whose request is
+    // still on its way (connector.ts).
+    forceCloseConnections: false,
   });
 
   for (const type of BUFFERED)
@@ -102,7 +109,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   app.get('/healthz', async (_req, reply) =>
-    reply.send({ ok: true, spooled: deps.committer.backlog.spooled }),
+    reply.send({
+      ok: true,
+      spooled: deps.committer.backlog.spooled,
+      ...(deps.spoolHeld ? { spool_held: deps.spoolHeld } : {}),
+    }),
   );
   app.get('/metrics', async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),

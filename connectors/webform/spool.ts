@@ -5,6 +5,11 @@
  * leaves only a .tmp file, removed at the next start: its senders never had their 2xx). Segments
  * are drained oldest first and removed once staged; staging them again after a crash in between
  * finds their keys staged and counts duplicates.
+ *
+ * The folder also holds `warehouse.json`: which warehouse its segments are for (engine, a hash of
+ * the URL without its password, the URL as printed). A start on another warehouse finds the spool
+ * held: its segments are neither drained there nor added to, and stay as they are until the
+ * receiver is started on their own warehouse (or an operator moves the folder away).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -16,31 +21,79 @@ export interface SpooledGroup {
   items: ConnectorItem[];
 }
 
+/** The warehouse a spool's segments are for. */
+export interface SpoolOwner {
+  engine: string;
+  id: string;
+  display: string;
+}
+
+/** A spool left for another warehouse than this start's: kept untouched. */
+export interface HeldSpool {
+  dir: string;
+  file: string;
+  segments: number;
+  warehouse: string;
+}
+
 const SEGMENT = /^(\d{16})\.json$/;
+const OWNER_FILE = 'warehouse.json';
 
 export class Spool {
   private names: string[] = [];
   private next = 1;
+  private heldFor: SpoolOwner | null = null;
 
   constructor(readonly dir: string) {}
 
-  /** Creates the folder, drops unfinished writes and finds the segments left by an earlier run. */
-  async open(): Promise<void> {
+  /**
+   * Creates the folder, drops unfinished writes and finds the segments left by an earlier run;
+   * with `owner`, the spool is this warehouse's from now on, unless it holds another's segments.
+   */
+  async open(owner?: SpoolOwner): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
     const entries = await fs.readdir(this.dir);
     for (const e of entries) if (e.endsWith('.tmp')) await fs.rm(path.join(this.dir, e), { force: true });
     this.names = entries.filter((e) => SEGMENT.test(e)).sort();
     const last = this.names.at(-1);
     this.next = last === undefined ? 1 : Number(SEGMENT.exec(last)![1]) + 1;
+    if (owner === undefined) return;
+    const ownerFile = path.join(this.dir, OWNER_FILE);
+    const recorded = await readOwner(ownerFile);
+    // A spool without warehouse.json predates it: taken as this warehouse's, as it was before.
+    if (recorded !== null && recorded.id !== owner.id && this.names.length > 0) {
+      this.heldFor = recorded;
+      return;
+    }
+    if (recorded?.id === owner.id && recorded.display === owner.display) return;
+    const tmp = `${ownerFile}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(owner));
+    await fs.rename(tmp, ownerFile);
+    await syncDir(this.dir);
   }
 
-  /** Segments waiting to be staged. */
+  /** Segments waiting to be staged (none while the spool is held for another warehouse). */
   get pending(): number {
-    return this.names.length;
+    return this.heldFor ? 0 : this.names.length;
+  }
+
+  /** Set when the spool holds another warehouse's segments: they are left as they are. */
+  get held(): HeldSpool | null {
+    if (this.heldFor === null) return null;
+    return {
+      dir: this.dir,
+      file: path.join(this.dir, OWNER_FILE),
+      segments: this.names.length,
+      warehouse: this.heldFor.display,
+    };
   }
 
   /** Appends one segment durably: resolved only once it is on disk. */
   async append(groups: readonly SpooledGroup[]): Promise<void> {
+    if (this.heldFor)
+      throw new Error(
+        `the spool ${this.dir} holds submissions for another warehouse (${this.heldFor.display}); nothing is added to it`,
+      );
     const name = `${String(this.next++).padStart(16, '0')}.json`;
     const tmp = path.join(this.dir, `${name}.tmp`);
     const file = await fs.open(tmp, 'wx');
@@ -58,7 +111,7 @@ export class Spool {
   /** The oldest segment, or null when none waits. */
   async oldest(): Promise<{ name: string; groups: SpooledGroup[] } | null> {
     const name = this.names[0];
-    if (name === undefined) return null;
+    if (name === undefined || this.heldFor) return null;
     const text = await fs.readFile(path.join(this.dir, name), 'utf8');
     return { name, groups: JSON.parse(text) as SpooledGroup[] };
   }
@@ -73,6 +126,42 @@ export class Spool {
     await fs.rm(path.join(this.dir, name), { force: true });
     this.names = this.names.filter((n) => n !== name);
   }
+}
+
+/** What a spool folder holds, read without changing it (crm-etl check receiver). */
+export async function inspectSpool(
+  dir: string,
+): Promise<{ exists: boolean; segments: number; failed: number; warehouse: string | null }> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return { exists: false, segments: 0, failed: 0, warehouse: null };
+  }
+  const owner = await readOwner(path.join(dir, OWNER_FILE));
+  return {
+    exists: true,
+    segments: entries.filter((e) => SEGMENT.test(e)).length,
+    failed: entries.filter((e) => e.endsWith('.json.failed')).length,
+    warehouse: owner?.display ?? null,
+  };
+}
+
+async function readOwner(file: string): Promise<SpoolOwner | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const o = JSON.parse(text) as Partial<SpoolOwner>;
+    if (typeof o.id === 'string' && typeof o.display === 'string' && typeof o.engine === 'string')
+      return { id: o.id, display: o.display, engine: o.engine };
+  } catch {
+    // unreadable: as if absent
+  }
+  return null;
 }
 
 /** A rename is durable once its folder is synced (Linux); elsewhere opening a folder may fail. */

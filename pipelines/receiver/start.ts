@@ -7,9 +7,11 @@
 import type { PushHandle, PushSink } from '../../connectors/contract.js';
 import type { ReceiverConfig } from '../../connectors/webform/config.js';
 import { startReceiver, type StartOptions } from '../../connectors/webform/connector.js';
+import { rejectFile } from '../../connectors/webform/lead.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Warehouse } from '../../warehouse/connection.js';
 import { stageReceived } from '../../warehouse/staging/index.js';
+import { warehouseIdentity } from '../../warehouse/url.js';
 import { classifyFailure } from '../retry.js';
 
 export interface ReceiverStart {
@@ -41,10 +43,12 @@ export function warehouseSink(wh: Warehouse): PushSink {
         runId: null,
         file: stream.input,
         quarantineBy: stream.quarantineBy,
+        rejectFileOf: (key) => rejectFile(stream.input, key),
       }),
     unreachable: (err) => classifyFailure(err) === 'transient',
     // One connection of the pool is left for everything else (the drain, the health of the pool).
     concurrency: Math.max(1, Math.min(MAX_COMMITS_IN_FLIGHT, poolSize(wh) - 1)),
+    warehouse: warehouseIdentity(wh.url),
   };
 }
 

@@ -128,7 +128,9 @@ describe('PostgreSQL out of reach', () => {
         expect((await postForm(`${s.url}/forms/site`, lead(0))).status).toBe(200);
         const m = await (await fetch(`${s.url}/metrics`)).text();
         expect(metric(m, 'webform_requests_total{form="site",outcome="spooled"}')).toBe(22);
-        expect(fs.readdirSync(spoolDir).filter((f) => f.endsWith('.json')).length).toBeGreaterThan(0);
+        expect(
+          fs.readdirSync(spoolDir).filter((f) => f.endsWith('.json') && f !== 'warehouse.json').length,
+        ).toBeGreaterThan(0);
 
         // Killed with the spool full and the warehouse still away: the spool is on disk.
         await s.kill9();
@@ -141,7 +143,7 @@ describe('PostgreSQL out of reach', () => {
             30_000,
             'the spool to drain',
           );
-          expect(fs.readdirSync(spoolDir).filter((f) => f.endsWith('.json'))).toEqual([]);
+          expect(fs.readdirSync(spoolDir).filter((f) => f.endsWith('.json'))).toEqual(['warehouse.json']);
           expect(await countLeads(db.url)).toEqual({ leads: 25, contacts: 25, keys: 25 });
           const m2 = await (await fetch(`${s.url}/metrics`)).text();
           expect(metric(m2, 'webform_staged_total{form="site",result="loaded"}')).toBe(20);
@@ -152,6 +154,88 @@ describe('PostgreSQL out of reach', () => {
       } finally {
         await proxy.close();
         await db.drop();
+        d.remove();
+      }
+    },
+    120_000,
+  );
+});
+
+describe('a spool written for another warehouse', () => {
+  it.skipIf(pg.unavailable !== null)(
+    'is neither drained into nor added to by a start on another warehouse, and is said so in /healthz',
+    async () => {
+      const db = await migratedWarehouse(pg);
+      await db.wh.close();
+      const proxy = await proxyDatabase(db.url);
+      const d = configDir(config('  spool: spool'));
+      const spoolDir = path.join(d.dir, 'spool');
+      const other = await migratedWarehouse({ engine: 'sqlite', unavailable: null, serverUrl: '' });
+      await other.wh.close();
+      const otherUrl = other.url;
+      const segments = () =>
+        fs
+          .readdirSync(spoolDir)
+          .filter((f) => f.endsWith('.json') && f !== 'warehouse.json')
+          .sort();
+      try {
+        let s = await startServe(d.file, proxy.url);
+        await proxy.down();
+        for (let i = 0; i < 3; i++) expect((await postForm(`${s.url}/forms/site`, lead(i))).status).toBe(200);
+        await s.kill9();
+        const before = segments().map((f) => fs.readFileSync(path.join(spoolDir, f), 'utf8'));
+        expect(before.length).toBeGreaterThan(0);
+
+        // Started on another warehouse (SQLite), the spool stays as it is.
+        s = await startServe(d.file, otherUrl);
+        try {
+          const health = (await (await fetch(`${s.url}/healthz`)).json()) as {
+            spooled: number;
+            spool_held?: { segments: number; warehouse: string; warning: string };
+          };
+          expect(health.spooled).toBe(0);
+          expect(health.spool_held?.segments).toBe(before.length);
+          expect(health.spool_held?.warehouse).toBe(proxy.url.replace(/:[^:@/]*@/, ':***@'));
+          const warning = s
+            .logs()
+            .split('\n')
+            .find((l) => l.includes('another warehouse'));
+          expect(warning).toContain(path.join(spoolDir, 'warehouse.json'));
+          expect(warning).toContain('--db');
+          // New submissions go to this warehouse, not into the held spool.
+          expect((await postForm(`${s.url}/forms/site`, lead(50))).status).toBe(200);
+          await new Promise((r) => setTimeout(r, 1500));
+          const wh = await openWarehouse(otherUrl);
+          try {
+            const keys = (await wh.knex('stg_interaction').pluck('source_key')) as string[];
+            expect(keys).toEqual(['tilda:t:50']);
+          } finally {
+            await wh.close();
+          }
+        } finally {
+          expect(await s.stop()).toBe(0);
+        }
+        expect(segments().map((f) => fs.readFileSync(path.join(spoolDir, f), 'utf8'))).toEqual(before);
+
+        // Back on its own warehouse, it drains.
+        await proxy.up();
+        s = await startServe(d.file, proxy.url);
+        try {
+          await waitFor(
+            async () =>
+              ((await (await fetch(`${s.url}/healthz`)).json()) as { spooled: number }).spooled === 0,
+            30_000,
+            'the spool to drain',
+          );
+          expect(segments()).toEqual([]);
+          expect((await countLeads(db.url)).leads).toBe(3);
+        } finally {
+          expect(await s.stop()).toBe(0);
+        }
+      } finally {
+        await proxy.close();
+        await db.drop();
+        await other.drop();
         d.remove();
       }
     },
