@@ -68,7 +68,7 @@ describe('config validation names the bad key and says what is expected', () => 
     [{ identity: { sourcePriority: 'erp' } }, /^'identity\.sourcePriority' is invalid: expected array/],
     [
       { pipelines: { p: { sources: [{ name: 'x', connector: 'mailbox', path: 'a' }] } } },
-      /^'pipelines\.p\.sources\.0\.connector' must be one of spreadsheet, erp, email$/,
+      /^'pipelines\.p\.sources\.0\.connector' must be one of spreadsheet, erp, email, webform$/,
     ],
     [
       { pipelines: { p: { sources: [{ name: 's', connector: 'spreadsheet', paht: 'x.csv' }] } } },
