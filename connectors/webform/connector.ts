@@ -17,8 +17,6 @@ import type {
 import { Committer } from './committer.js';
 import { WebformSourceSchema, type WebformSourceConfig } from './config.js';
 import { ContentKeys } from './dedupe.js';
-import { ReceiverMetrics } from './metrics.js';
-import { buildServer } from './server.js';
 import { inspectSpool, Spool } from './spool.js';
 
 export interface StartOptions {
@@ -50,6 +48,12 @@ export async function startReceiver(
   options: StartOptions = {},
 ): Promise<PushHandle> {
   const logger = ctx.logger.child({ component: 'webform' });
+  // The HTTP server and metrics libraries load only when a receiver starts: every other command
+  // loads this registry entry too, and should not pay for fastify and prom-client.
+  const [{ buildServer }, { ReceiverMetrics }] = await Promise.all([
+    import('./server.js'),
+    import('./metrics.js'),
+  ]);
   const spool = new Spool(path.resolve(ctx.baseDir, config.spool));
   await spool.open(sink.warehouse);
   const held = spool.held;
