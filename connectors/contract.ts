@@ -142,6 +142,12 @@ export interface SourceRecord<S extends StreamName = StreamName> {
    * only when its key is not staged yet, so it never erases what a fuller record said.
    */
   ifAbsent?: boolean;
+  /**
+   * Other keys under which this ifAbsent record may be staged already (a web lead keyed by the
+   * hash of its content and its time window: the same content keyed by the window before). A
+   * push source's record whose key or one of these is staged is a duplicate.
+   */
+  sameAs?: string[];
 }
 
 /**

@@ -82,6 +82,48 @@ export interface BatchResult {
   updated: number;
 }
 
+/** A row of stg_quarantine as staging writes it. */
+export interface QuarantineRow {
+  source: string;
+  stream: string;
+  run_id: number | null;
+  file: string;
+  line: number | null;
+  reason: string;
+  raw: string | null;
+}
+
+/**
+ * A push batch for appendAbsent (warehouse/staging/received.ts): every record marked ifAbsent,
+ * each key once per table, every table keyed by (source, source_key) of one source.
+ */
+export interface AbsentBatch {
+  source: string;
+  /** The batch's own table (stg_interaction for web leads). */
+  main: {
+    spec: StagingTableSpec;
+    rows: StageRow[];
+    /**
+     * [key, other key]: the row is staged already when the other key is (a content-hash retry
+     * keyed by the window before); left out then, as when its own key is.
+     */
+    sameAs: ReadonlyArray<readonly [string, string]>;
+    /** [key, file]: where an earlier reject of the row is filed; removed when the row is appended. */
+    rejectFiles: ReadonlyArray<readonly [string, string]>;
+  };
+  /** Rows that come with main's rows under the same keys (the lead's contact): appended only with them. */
+  companions: ReadonlyArray<{ spec: StagingTableSpec; rows: StageRow[] }>;
+  /** Earlier rejects filed under these are removed (their records are rejected again here). */
+  clearFiles: readonly string[];
+  rejects: readonly QuarantineRow[];
+}
+
+/** What appendAbsent appended: main's rows, then each companion table's. */
+export interface AbsentResult {
+  inserted: number;
+  companions: number[];
+}
+
 /** Per-load context an adapter may keep between batches (temp tables created, mode chosen). */
 export interface LoadContext {
   spec: StagingTableSpec;
@@ -231,6 +273,13 @@ export interface EngineAdapter {
   readonly bulkFormat: BulkFormat;
   /** loadBatch for rows encoded in bulkFormat: same upsert, same result. */
   loadEncoded(trx: Knex.Transaction, ctx: LoadContext, rows: EncodedRows): Promise<BatchResult>;
+  /**
+   * Appends a push batch's rows whose keys are not staged yet, leaves the others as they are,
+   * replaces the rejects it names, all in one transaction; safe against another writer
+   * appending the same keys at once. Optional: an engine without it gets the general path
+   * (a look-up of the keys, then the loader), which is right but costs more round trips.
+   */
+  appendAbsent?(knex: Knex, batch: AbsentBatch): Promise<AbsentResult>;
   /** Releases per-load resources (temp tables). */
   endLoad(trx: Knex.Transaction, ctx: LoadContext): Promise<void>;
 

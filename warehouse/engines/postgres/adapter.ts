@@ -1,8 +1,18 @@
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import type { WarehouseUrl } from '../../url.js';
-import type { BatchResult, LoadContext, NamedLock, SwapPair, SwapResult, TruncUnit } from '../adapter.js';
+import type {
+  AbsentBatch,
+  AbsentResult,
+  BatchResult,
+  LoadContext,
+  NamedLock,
+  SwapPair,
+  SwapResult,
+  TruncUnit,
+} from '../adapter.js';
 import { BulkTextAdapter } from '../base.js';
+import { appendAbsent } from './append-absent.js';
 import { copyLoad, copyRows } from './bulk-load.js';
 import { createTableLike, hasIndex, listTables } from './catalog.js';
 import { warehouseConnection } from './connection.js';
@@ -14,7 +24,8 @@ import { createBuildTable, finishBuildTable, runBulk, swapTables } from './swap.
 export const POSTGRES_LABEL = 'PostgreSQL';
 
 /**
- * PostgreSQL. Bulk path: COPY (bulk-load.ts); marts swap in by renaming (swap.ts); named locks
+ * PostgreSQL. Bulk path: COPY (bulk-load.ts); a push batch in one
+ * statement (append-absent.ts); marts swap in by renaming (swap.ts); named locks
  * are advisory locks (locks.ts).
  */
 export class PostgresAdapter extends BulkTextAdapter {
@@ -110,6 +121,11 @@ export class PostgresAdapter extends BulkTextAdapter {
     text: () => Readable,
   ): Promise<BatchResult> {
     return copyLoad(trx, ctx, count, text);
+  }
+
+  /** One statement per push batch (append-absent.ts). */
+  async appendAbsent(knex: Knex, batch: AbsentBatch): Promise<AbsentResult> {
+    return appendAbsent(knex, batch);
   }
 
   override async createReadRole(
