@@ -14,6 +14,14 @@ import type { Spool, SpooledGroup } from './spool.js';
 
 export type Durable = 'stored' | 'spooled';
 
+/** What the committer last saw, for /healthz. */
+export interface CommitterHealth {
+  /** As of the last commit or drain attempt ('unknown' before the first). */
+  warehouse: 'unknown' | 'reachable' | 'unreachable';
+  /** The last submissions could be made durable neither in the warehouse nor in the spool (5xx). */
+  refusing: boolean;
+}
+
 interface Waiting extends SpooledGroup {
   resolve(how: Durable): void;
   reject(err: unknown): void;
@@ -48,6 +56,7 @@ export class Committer {
   private drainDelay = DRAIN_FIRST_DELAY_MS;
   private stopped = false;
   private idle: Array<() => void> = [];
+  private state: CommitterHealth = { warehouse: 'unknown', refusing: false };
 
   constructor(private readonly o: CommitterOptions) {}
 
@@ -64,9 +73,17 @@ export class Committer {
     });
   }
 
-  /** Submissions waiting for a commit, spool segments waiting for the warehouse. */
-  get backlog(): { queued: number; spooled: number } {
-    return { queued: this.queue.length, spooled: this.o.spool.pending };
+  /** Submissions waiting for a commit; spool segments, and the submissions in them, waiting for the warehouse. */
+  get backlog(): { queued: number; spooled: number; spooledSubmissions: number } {
+    return {
+      queued: this.queue.length,
+      spooled: this.o.spool.pending,
+      spooledSubmissions: this.o.spool.pendingSubmissions,
+    };
+  }
+
+  get health(): CommitterHealth {
+    return { ...this.state };
   }
 
   /** Commits what is queued and waits for the drain in progress; the spool stays for the next start. */
@@ -122,16 +139,21 @@ export class Committer {
       const t0 = performance.now();
       const left = await this.stageAll(batch);
       this.o.logger.debug({ submissions: batch.length, ms: Math.round(performance.now() - t0) }, 'committed');
-      if (left.length === 0) return;
+      if (left.length === 0) {
+        this.state.refusing = false;
+        return;
+      }
       batch = left;
     }
     try {
       await this.o.spool.append(batch.map(({ form, items }) => ({ form, items })));
     } catch (err) {
       // Neither the warehouse nor the disk: the senders are told to try again (5xx).
+      this.state.refusing = true;
       for (const w of batch) w.reject(err);
       return;
     }
+    this.state.refusing = false;
     this.o.onSpooled?.(batch.length);
     for (const w of batch) w.resolve('spooled');
     this.scheduleDrain(this.drainDelay);
@@ -187,10 +209,17 @@ export class Committer {
     staging.catch(() => undefined);
     try {
       const counts = await Promise.race([staging, timeout]);
+      this.state.warehouse = 'reachable';
       this.o.onStaged?.(form, counts);
     } catch (err) {
-      if (err instanceof Unreachable) throw err;
-      if (this.o.sink.unreachable(err)) throw new Unreachable('warehouse out of reach', { cause: err });
+      if (err instanceof Unreachable) {
+        this.state.warehouse = 'unreachable';
+        throw err;
+      }
+      if (this.o.sink.unreachable(err)) {
+        this.state.warehouse = 'unreachable';
+        throw new Unreachable('warehouse out of reach', { cause: err });
+      }
       throw err;
     } finally {
       clearTimeout(timer);

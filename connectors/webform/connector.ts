@@ -16,7 +16,6 @@ import type {
 } from '../contract.js';
 import { Committer } from './committer.js';
 import { WebformSourceSchema, type WebformSourceConfig } from './config.js';
-import { ContentKeys } from './dedupe.js';
 import { inspectSpool, Spool } from './spool.js';
 
 export interface StartOptions {
@@ -62,7 +61,10 @@ export async function startReceiver(
       ? null
       : `spool ${held.file} holds ${held.segments} segment(s) for another warehouse (${held.warehouse}): not drained here and left untouched; start with --db ${held.warehouse} to drain it, or move ${held.dir} away`;
   if (heldWarning !== null) logger.warn(heldWarning);
-  const metrics = new ReceiverMetrics(() => spool.pending);
+  const metrics = new ReceiverMetrics(() => ({
+    segments: spool.pending,
+    submissions: spool.pendingSubmissions,
+  }));
   const committer = new Committer({
     sink,
     spool,
@@ -82,7 +84,6 @@ export async function startReceiver(
   const app = await buildServer({
     config,
     committer,
-    keys: new ContentKeys(config.dedupeWindowMinutes * 60_000),
     metrics,
     logger,
     region: ctx.defaultRegion,
@@ -155,6 +156,23 @@ async function canBind(host: string, port: number): Promise<string | null> {
   });
 }
 
+/** The /healthz of a receiver answering on host:port, or null when what answers is not one. */
+async function runningHealth(
+  host: string,
+  port: number,
+): Promise<{ status: string; reasons: string[]; spool: unknown } | null> {
+  const h =
+    host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  try {
+    const res = await fetch(`http://${h}:${port}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    const body = (await res.json()) as { status?: unknown; reasons?: unknown; spool?: unknown };
+    if (typeof body.status !== 'string' || !Array.isArray(body.reasons)) return null;
+    return { status: body.status, reasons: body.reasons.map(String), spool: body.spool };
+  } catch {
+    return null;
+  }
+}
+
 /** How a form is authenticated, never with the secret's value. */
 function secretState(f: WebformSourceConfig['forms'][number]): { secret: string; set: boolean | null } {
   if (f.preset === 'standard-webhooks' || f.preset === 'typeform')
@@ -175,6 +193,8 @@ async function check(config: WebformSourceConfig, ctx: ConnectorContext): Promis
     problem = (err as Error).message;
   }
   const bindProblem = await canBind(config.host, config.port);
+  // The port taken by a running receiver is no problem: its own health says how it is.
+  const running = bindProblem?.startsWith('in use') ? await runningHealth(config.host, config.port) : null;
   const forms = config.forms.map((f) => ({
     name: f.name,
     path: f.path,
@@ -186,9 +206,16 @@ async function check(config: WebformSourceConfig, ctx: ConnectorContext): Promis
   const backlog =
     spool.segments === 0
       ? 'empty'
-      : `${spool.segments} segment(s) waiting${spool.warehouse ? ` for ${spool.warehouse}` : ''}`;
+      : `${spool.submissions} submission(s) in ${spool.segments} segment(s) waiting${spool.warehouse ? ` for ${spool.warehouse}` : ''}`;
+  const portOk = bindProblem === null || running !== null;
+  const portText =
+    bindProblem === null
+      ? 'port can be bound'
+      : running !== null
+        ? `a receiver is running there: ${running.status}${running.reasons.length > 0 ? ` (${running.reasons.join('; ')})` : ''}`
+        : `port NOT bindable, ${bindProblem}`;
   const lines = [
-    `receiver on ${config.host}:${config.port}: ${bindProblem === null ? 'port can be bound' : `port NOT bindable, ${bindProblem}`}`,
+    `receiver on ${config.host}:${config.port}: ${portText}`,
     ...forms.map((f) => `  ${f.path}  ${f.preset}  → source ${f.name}  (${secretText(f)})`),
     spoolOk ? `spool ${dir}: writable, ${backlog}` : `spool ${dir}: NOT writable (${problem}), ${backlog}`,
     ...(spool.failed > 0
@@ -196,16 +223,18 @@ async function check(config: WebformSourceConfig, ctx: ConnectorContext): Promis
       : []),
   ];
   return {
-    ok: spoolOk && bindProblem === null,
+    ok: spoolOk && portOk && running?.status !== 'failing',
     json: {
       host: config.host,
       port: config.port,
-      portOk: bindProblem === null,
-      ...(bindProblem === null ? {} : { portProblem: bindProblem }),
+      portOk,
+      ...(bindProblem === null || running !== null ? {} : { portProblem: bindProblem }),
+      ...(running === null ? {} : { running }),
       forms,
       spool: dir,
       spoolOk,
       spooled: spool.segments,
+      spooledSubmissions: spool.submissions,
       spoolFailed: spool.failed,
       spoolWarehouse: spool.warehouse,
     },

@@ -1,26 +1,20 @@
 /**
  * The key of a submission that comes without the sender's id: the hash of its content and of the
- * window it arrived in, so a retry of the same content within the window is the same lead (and
- * counted a duplicate when staged), and the same content next week is a new one. A retry that
- * crosses a window's edge still finds the first key here, in memory, for as long as the window
- * lasts; after a restart the window's number alone decides.
+ * window it arrived in (windows of `dedupeWindowMinutes` counted from the epoch). A retry may
+ * cross a window's edge, so the submission also names the key the same content would have had in
+ * the window before (`sameAs`): staging counts it a duplicate when either is staged. The decision
+ * is the warehouse's, not the memory of the running receiver: it holds across restarts and
+ * spool drains. Same content less than one window apart is always one lead; two windows or more
+ * apart, always two; in between, it depends on where the edge falls.
  */
-export class ContentKeys {
-  private readonly recent = new Map<string, { key: string; until: number }>();
+export interface ContentKey {
+  key: string;
+  sameAs: string[];
+}
 
-  constructor(private readonly windowMs: number) {}
-
-  keyFor(hash: string, nowMs: number): string {
-    // Oldest first (insertion order): drop what has expired.
-    for (const [h, entry] of this.recent) {
-      if (entry.until > nowMs) break;
-      this.recent.delete(h);
-    }
-    const known = this.recent.get(hash);
-    if (known !== undefined) return known.key;
-    if (this.windowMs <= 0) return `h:${hash}:${nowMs.toString(36)}`;
-    const key = `h:${hash}:${Math.floor(nowMs / this.windowMs).toString(36)}`;
-    this.recent.set(hash, { key, until: nowMs + this.windowMs });
-    return key;
-  }
+export function contentKey(hash: string, nowMs: number, windowMs: number): ContentKey {
+  // No window: every submission is its own lead.
+  if (windowMs <= 0) return { key: `h:${hash}:${nowMs.toString(36)}`, sameAs: [] };
+  const w = Math.floor(nowMs / windowMs);
+  return { key: `h:${hash}:${w.toString(36)}`, sameAs: [`h:${hash}:${(w - 1).toString(36)}`] };
 }

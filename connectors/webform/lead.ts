@@ -62,7 +62,8 @@ export function senderKey(id: string): string {
 
 /**
  * The lead's staging items under `key`, received at `receivedAt`: an interaction with its contact
- * (both kept only when the key is new, so a retry never rewrites the first), or a reject.
+ * (both kept only when neither the key nor one of `sameAs` is staged, so a retry never rewrites
+ * the first), or a reject.
  */
 export function leadItems(
   form: FormConfig,
@@ -70,6 +71,8 @@ export function leadItems(
   key: string,
   receivedAt: Date,
   region: string,
+  /** Keys under which the same submission may be staged already (dedupe.ts contentKey). */
+  sameAs: string[] = [],
 ): ConnectorItem[] {
   // A reject is filed under its own key; a staged lead names no file of its own, so staging has
   // no earlier reject of it to look for there; stageReceived clears one that is found under its key.
@@ -162,6 +165,7 @@ export function leadItems(
     lineage: staged,
     warnings,
     ifAbsent: true,
+    ...(sameAs.length > 0 ? { sameAs } : {}),
   };
   const contact: SourceRecord<'contact'> = {
     stream: 'contact',

@@ -35,13 +35,21 @@ export class ReceiverMetrics {
     registers: [this.registry],
   });
 
-  constructor(spooled: () => number) {
+  constructor(spooled: () => { segments: number; submissions: number }) {
     new Gauge({
       name: 'webform_spool_segments',
       help: 'Groups of submissions waiting in the spool for the warehouse',
       registers: [this.registry],
       collect() {
-        this.set(spooled());
+        this.set(spooled().segments);
+      },
+    });
+    new Gauge({
+      name: 'webform_spool_submissions',
+      help: 'Submissions waiting in the spool for the warehouse (answered 2xx, not yet staged)',
+      registers: [this.registry],
+      collect() {
+        this.set(spooled().submissions);
       },
     });
   }

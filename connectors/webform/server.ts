@@ -11,7 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Logger } from '../../lib/logger.js';
 import { withoutValues, type Committer } from './committer.js';
 import type { FormConfig, ReceiverConfig } from './config.js';
-import type { ContentKeys } from './dedupe.js';
+import { contentKey } from './dedupe.js';
 import { contentHash, leadItems, senderKey } from './lead.js';
 import type { ReceiverMetrics } from './metrics.js';
 import { parseMultipart, type MultipartBody } from './multipart.js';
@@ -21,7 +21,6 @@ import type { HeldSpool } from './spool.js';
 export interface ServerDeps {
   config: ReceiverConfig;
   committer: Committer;
-  keys: ContentKeys;
   metrics: ReceiverMetrics;
   logger: Logger;
   region: string;
@@ -108,13 +107,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return refuse(req, reply, status);
   });
 
-  app.get('/healthz', async (_req, reply) =>
-    reply.send({
-      ok: true,
-      spooled: deps.committer.backlog.spooled,
-      ...(deps.spoolHeld ? { spool_held: deps.spoolHeld } : {}),
-    }),
-  );
+  app.get('/healthz', async (_req, reply) => {
+    const h = health(deps);
+    return reply.code(h.status === 'failing' ? 503 : 200).send(h);
+  });
   app.get('/metrics', async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
@@ -178,8 +174,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       return accepted(form, reply);
     }
     const sub = read.submission;
-    const key = sub.senderId !== null ? senderKey(sub.senderId) : d.keys.keyFor(contentHash(form, sub), now);
-    const items = leadItems(form, sub, key, new Date(now), d.region);
+    const { key, sameAs } =
+      sub.senderId !== null
+        ? { key: senderKey(sub.senderId), sameAs: [] }
+        : contentKey(contentHash(form, sub), now, config.dedupeWindowMinutes * 60_000);
+    const items = leadItems(form, sub, key, new Date(now), d.region, sameAs);
     try {
       const how = await d.committer.submit(form.name, items);
       metrics.requests.inc({ form: form.name, outcome: how });
@@ -196,6 +195,49 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }
 
   return app;
+}
+
+/**
+ * /healthz. `ok`: submissions are staged as they come. `degraded` (still 200): leads are accepted
+ * and durable, but some wait in the spool (the warehouse out of reach, or the drain not done),
+ * or the spool holds another warehouse's segments: a load balancer keeps sending leads here (they
+ * are safe), an operator looks at the reasons. `failing` (503): submissions are answered 5xx,
+ * neither the warehouse nor the spool taking them: a load balancer sends them elsewhere.
+ */
+export function health(deps: Pick<ServerDeps, 'committer' | 'spoolHeld'>): {
+  status: 'ok' | 'degraded' | 'failing';
+  ok: boolean;
+  warehouse: 'unknown' | 'reachable' | 'unreachable';
+  spooled: number;
+  spool: { segments: number; submissions: number };
+  reasons: string[];
+  spool_held?: HeldSpool & { warning: string };
+} {
+  const { spooled, spooledSubmissions } = deps.committer.backlog;
+  const state = deps.committer.health;
+  const reasons: string[] = [];
+  if (state.refusing)
+    reasons.push(
+      deps.spoolHeld && state.warehouse === 'unreachable'
+        ? 'submissions refused (503): the warehouse is out of reach and the spool holds another warehouse’s segments'
+        : 'submissions refused (503): neither the warehouse nor the spool takes them; see the log',
+    );
+  if (state.warehouse === 'unreachable') reasons.push('warehouse out of reach at the last commit');
+  if (spooled > 0)
+    reasons.push(
+      `${spooledSubmissions} submission(s) in ${spooled} spool segment(s) waiting for the warehouse`,
+    );
+  if (deps.spoolHeld) reasons.push(deps.spoolHeld.warning);
+  const status = state.refusing ? 'failing' : reasons.length > 0 ? 'degraded' : 'ok';
+  return {
+    status,
+    ok: status !== 'failing',
+    warehouse: state.warehouse,
+    spooled,
+    spool: { segments: spooled, submissions: spooledSubmissions },
+    reasons,
+    ...(deps.spoolHeld ? { spool_held: deps.spoolHeld } : {}),
+  };
 }
 
 function accepted(form: FormConfig, reply: FastifyReply) {

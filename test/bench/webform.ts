@@ -13,6 +13,10 @@ const LAST = ['Иванова', 'Смирнов', 'Кузнецова', 'Поп�
 
 interface Figures {
   rate: number;
+  /** CPU seconds the server process spent during the measurement (Linux /proc), null elsewhere. */
+  serverCpu: number | null;
+  /** CPU seconds the load generator (this process) spent. */
+  loadCpu: number;
   p50: number;
   p99: number;
   ok: number;
@@ -21,15 +25,18 @@ interface Figures {
 }
 
 /**
- * `npm run bench -- webform [seconds] [connections]`: Tilda-style submissions (a Russian name, a
- * phone, an e-mail, a distinct tranid each) posted over loopback by autocannon to the receiver in
- * its own process, acknowledged only once committed (group commit), on SQLite and PostgreSQL;
- * in the same run the floor: the same server answering 2xx without storing. Every acknowledged
- * submission is then counted in the warehouse.
+ * `npm run bench -- webform [seconds] [connections] [engines]`: Tilda-style submissions (a Russian
+ * name, a phone, an e-mail, a distinct tranid each) posted over loopback by autocannon to the
+ * receiver in its own process, acknowledged only once committed (group commit), on SQLite,
+ * PostgreSQL and MariaDB (`engines`: a comma-separated subset, e.g. `postgres`); in the same run
+ * the floor: the same server answering 2xx without storing. Every acknowledged submission is then
+ * counted in the warehouse. Besides wall-clock rates (shared with whatever else the machine
+ * runs), the server's and the load generator's CPU time per request.
  */
 export async function benchWebform(args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 10);
   const connections = Number(args[1] ?? 64);
+  const engines = (args[2] ?? 'sqlite,postgres,mysql').split(',') as Array<'sqlite' | 'postgres' | 'mysql'>;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-webform-'));
   const config = path.join(dir, 'crm-etl.config.yaml');
   fs.writeFileSync(
@@ -41,19 +48,27 @@ export async function benchWebform(args: string[]): Promise<void> {
   forms: [{ name: site, path: /forms/site, preset: tilda }]
 `,
   );
-  console.log(`${connections} connections, ${seconds} s per measurement, Tilda form posts over loopback`);
+  console.log(
+    `${connections} connections, ${seconds} s per measurement, Tilda form posts over loopback; ` +
+      `${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+  );
   try {
     const floorDb = `sqlite:${path.join(dir, 'floor.db')}`;
     const floor = await measure(await server(config, floorDb, true), seconds, connections, 'f');
     report('floor (2xx, nothing stored)', floor, null);
-    for (const engine of ['sqlite', 'postgres'] as const) {
+    for (const engine of engines) {
       const db = await migratedWarehouse({
         engine,
         unavailable: null,
         serverUrl:
           engine === 'sqlite'
             ? 'sqlite:'
-            : (process.env.CRM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'),
+            : engine === 'postgres'
+              ? (process.env.CRM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+              : (process.env.CRM_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test'),
       });
       await db.wh.close();
       try {
@@ -92,8 +107,23 @@ async function server(config: string, dbUrl: string, discard: boolean): Promise<
   );
 }
 
+/** user + system CPU seconds of a process so far (Linux), or null where /proc is not there. */
+function processCpu(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 14th, stime the 15th.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function measure(s: ServeProcess, seconds: number, connections: number, tag: string): Promise<Figures> {
   let n = 0;
+  const cpu0 = processCpu(s.child.pid);
+  const load0 = process.cpuUsage();
   try {
     const result = await autocannon({
       url: `${s.url}/forms/site`,
@@ -118,7 +148,11 @@ async function measure(s: ServeProcess, seconds: number, connections: number, ta
         },
       ],
     });
+    const cpu1 = processCpu(s.child.pid);
+    const load = process.cpuUsage(load0);
     return {
+      serverCpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
+      loadCpu: (load.user + load.system) / 1e6,
       rate: result.requests.total / (result.duration || seconds),
       p50: result.latency.p50,
       p99: result.latency.p99,
@@ -136,6 +170,11 @@ function report(label: string, f: Figures, floor: Figures | null): void {
   console.log(
     `${label}: ${Math.round(f.rate).toLocaleString('en-US')} submissions/s, p50 ${f.p50} ms, p99 ${f.p99} ms` +
       `${ratio}; 2xx ${f.ok.toLocaleString('en-US')}, non-2xx ${f.non2xx}, errors ${f.errors}`,
+  );
+  const perRequest = (cpu: number) => `${Math.round((cpu * 1e6) / Math.max(1, f.ok + f.non2xx))} µs`;
+  console.log(
+    `  CPU: server ${f.serverCpu === null ? 'n/a' : `${f.serverCpu.toFixed(1)} s (${perRequest(f.serverCpu)}/request)`}, ` +
+      `load generator ${f.loadCpu.toFixed(1)} s (${perRequest(f.loadCpu)}/request)`,
   );
   if (floor) {
     const met = f.rate >= 1_000 && f.p99 <= 100 && f.rate >= 0.25 * floor.rate;

@@ -128,9 +128,19 @@ describe('PostgreSQL out of reach', () => {
         expect((await postForm(`${s.url}/forms/site`, lead(0))).status).toBe(200);
         const m = await (await fetch(`${s.url}/metrics`)).text();
         expect(metric(m, 'webform_requests_total{form="site",outcome="spooled"}')).toBe(22);
+        expect(metric(m, 'webform_spool_submissions')).toBe(22);
         expect(
           fs.readdirSync(spoolDir).filter((f) => f.endsWith('.json') && f !== 'warehouse.json').length,
         ).toBeGreaterThan(0);
+        // Still taking leads, durably: degraded, not down (a load balancer keeps sending them here).
+        const degraded = await fetch(`${s.url}/healthz`);
+        expect(degraded.status).toBe(200);
+        expect(await degraded.json()).toMatchObject({
+          status: 'degraded',
+          ok: true,
+          warehouse: 'unreachable',
+          spool: { submissions: 22 },
+        });
 
         // Killed with the spool full and the warehouse still away: the spool is on disk.
         await s.kill9();
@@ -145,6 +155,11 @@ describe('PostgreSQL out of reach', () => {
           );
           expect(fs.readdirSync(spoolDir).filter((f) => f.endsWith('.json'))).toEqual(['warehouse.json']);
           expect(await countLeads(db.url)).toEqual({ leads: 25, contacts: 25, keys: 25 });
+          expect(await (await fetch(`${s.url}/healthz`)).json()).toMatchObject({
+            status: 'ok',
+            warehouse: 'reachable',
+            spool: { segments: 0, submissions: 0 },
+          });
           const m2 = await (await fetch(`${s.url}/metrics`)).text();
           expect(metric(m2, 'webform_staged_total{form="site",result="loaded"}')).toBe(20);
           expect(metric(m2, 'webform_staged_total{form="site",result="duplicate"}')).toBe(2);
@@ -190,10 +205,13 @@ describe('a spool written for another warehouse', () => {
         s = await startServe(d.file, otherUrl);
         try {
           const health = (await (await fetch(`${s.url}/healthz`)).json()) as {
+            status: string;
             spooled: number;
-            spool_held?: { segments: number; warehouse: string; warning: string };
+            spool_held?: { segments: number; submissions: number; warehouse: string; warning: string };
           };
+          expect(health.status).toBe('degraded');
           expect(health.spooled).toBe(0);
+          expect(health.spool_held?.submissions).toBe(3);
           expect(health.spool_held?.segments).toBe(before.length);
           expect(health.spool_held?.warehouse).toBe(proxy.url.replace(/:[^:@/]*@/, ':***@'));
           const warning = s
@@ -214,6 +232,30 @@ describe('a spool written for another warehouse', () => {
           }
         } finally {
           expect(await s.stop()).toBe(0);
+        }
+        expect(segments().map((f) => fs.readFileSync(path.join(spoolDir, f), 'utf8'))).toEqual(before);
+
+        // Held, and this start's own warehouse out of reach: nowhere to keep a lead. Submissions
+        // get 503 (the sender retries) and /healthz says failing with 503.
+        const proxy2 = await proxyDatabase(db.url);
+        try {
+          s = await startServe(d.file, proxy2.url);
+          try {
+            await proxy2.down();
+            const refused = await postForm(`${s.url}/forms/site`, lead(60));
+            expect(refused.status).toBe(503);
+            const failing = await fetch(`${s.url}/healthz`);
+            expect(failing.status).toBe(503);
+            expect(await failing.json()).toMatchObject({
+              status: 'failing',
+              ok: false,
+              warehouse: 'unreachable',
+            });
+          } finally {
+            expect(await s.stop()).toBe(0);
+          }
+        } finally {
+          await proxy2.close();
         }
         expect(segments().map((f) => fs.readFileSync(path.join(spoolDir, f), 'utf8'))).toEqual(before);
 

@@ -212,6 +212,11 @@ export interface EngineAdapter {
    * Not inside a transaction (MySQL commits on ANALYZE TABLE).
    */
   analyze(knex: Knex, table: string): Promise<void>;
+  /**
+   * Creates an index over columns of these logical types. A `text` column is indexed on its first
+   * 255 characters where the engine cannot index it whole (MySQL's TEXT needs a prefix length).
+   */
+  createIndex(knex: Knex, table: string, index: string, columns: readonly ColumnSpec[]): Promise<void>;
   /** The tables of the warehouse's database (schema on PostgreSQL). */
   listTables(knex: Knex): Promise<string[]>;
   /** Whether `table` has an index named `index` (PostgreSQL: in the current schema). */

@@ -44,6 +44,15 @@ export abstract class BaseAdapter implements EngineAdapter {
     return `CAST(${expr} AS DOUBLE PRECISION)`;
   }
 
+  async createIndex(knex: Knex, table: string, index: string, columns: readonly ColumnSpec[]): Promise<void> {
+    await knex.schema.alterTable(table, (t) => {
+      t.index(
+        columns.map((c) => c.name),
+        index,
+      );
+    });
+  }
+
   async analyze(knex: Knex, table: string): Promise<void> {
     await knex.raw(`ANALYZE ${quoteIdent(table)}`);
   }

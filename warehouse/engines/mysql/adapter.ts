@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
+import type { ColumnSpec } from '../../tables.js';
 import type { WarehouseUrl } from '../../url.js';
 import type { BatchResult, LoadContext, NamedLock, SwapPair, SwapResult, TruncUnit } from '../adapter.js';
 import { BulkTextAdapter } from '../base.js';
@@ -36,6 +37,19 @@ export class MysqlAdapter extends BulkTextAdapter {
   override async prepare(knex: Knex): Promise<void> {
     const [rows] = (await knex.raw('SELECT VERSION() AS v')) as [Array<{ v: string }>];
     this.collation = dialect.binaryCollation(rows[0]?.v ?? '');
+  }
+
+  /** TEXT columns are indexed on a prefix: InnoDB cannot index them whole. */
+  override async createIndex(
+    knex: Knex,
+    table: string,
+    index: string,
+    columns: readonly ColumnSpec[],
+  ): Promise<void> {
+    const cols = columns.map(
+      (c) => `\`${c.name}\`${c.type === 'text' ? `(${dialect.TEXT_INDEX_PREFIX})` : ''}`,
+    );
+    await knex.raw(`CREATE INDEX \`${index}\` ON \`${table}\` (${cols.join(', ')})`);
   }
 
   override tableDefaults(table: Knex.CreateTableBuilder): void {

@@ -37,3 +37,9 @@ export function monthIndex(expr: string): string {
 export function rows(result: unknown): Array<Record<string, unknown>> {
   return (result as [Array<Record<string, unknown>>])[0];
 }
+
+/**
+ * Characters of a TEXT column an index covers: 255 of utf8mb4 are 1,020 bytes, inside InnoDB's
+ * 3,072-byte key limit beside a VARCHAR(255) key column.
+ */
+export const TEXT_INDEX_PREFIX = 255;
