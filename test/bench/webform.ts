@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { openWarehouse } from '../../warehouse/connection.js';
+import { WebformSourceSchema } from '../../connectors/webform/config.js';
+import { formStream } from '../../connectors/webform/connector.js';
+import { leadItems } from '../../connectors/webform/lead.js';
+import { warehouseSink } from '../../pipelines/receiver/start.js';
+import { openWarehouse, type Warehouse } from '../../warehouse/connection.js';
 import { migratedWarehouse } from '../support/engines.js';
 import { startServe, type ServeProcess } from '../support/receiver.js';
 
@@ -76,6 +80,7 @@ export async function benchWebform(args: string[]): Promise<void> {
         report(`${engine} (durable 2xx)`, figures, floor);
         const wh = await openWarehouse(db.url);
         try {
+          if (wh.adapter.appendAbsent) await commitPaths(wh, engine);
           const leads = Number(
             (await wh.knex('stg_interaction').where({ source: 'site' }).count({ n: '*' }))[0]!.n,
           );
@@ -180,4 +185,73 @@ function report(label: string, f: Figures, floor: Figures | null): void {
     const met = f.rate >= 1_000 && f.p99 <= 100 && f.rate >= 0.25 * floor.rate;
     console.log(`  targets (≥ 1,000/s, p99 ≤ 100 ms, ≥ 25% of floor): ${met ? 'met' : 'NOT met'}`);
   }
+}
+
+const COMMIT_ROUNDS = 150;
+const COMMIT_BATCH = 16;
+
+/**
+ * The group commit alone, in this process, without HTTP: batches of COMMIT_BATCH submissions
+ * staged through the receiver's sink, the engine's one-statement path (appendAbsent) and the
+ * general path (the same engine without it: key look-up, then the loader) taking turns, so both
+ * meet the same machine. Prints each path's commit latency (p50/p99) and this process's CPU per
+ * commit. Its leads are staged under a source of their own (`commits`).
+ */
+async function commitPaths(wh: Warehouse, engine: string): Promise<void> {
+  const config = WebformSourceSchema.parse({
+    connector: 'webform',
+    forms: [{ name: 'commits', path: '/forms/commits', preset: 'tilda' }],
+  });
+  const form = config.forms[0]!;
+  const general: Warehouse = {
+    knex: wh.knex,
+    url: wh.url,
+    close: () => wh.close(),
+    adapter: Object.create(wh.adapter, { appendAbsent: { value: undefined } }),
+  };
+  const paths = [
+    { name: 'one statement', sink: warehouseSink(wh), ms: [] as number[], cpu: 0 },
+    { name: 'general path', sink: warehouseSink(general), ms: [] as number[], cpu: 0 },
+  ];
+  let n = 0;
+  const batch = () =>
+    Array.from({ length: COMMIT_BATCH }, () => {
+      const i = n++;
+      return leadItems(
+        form,
+        {
+          fields: [
+            { label: 'Name', value: `${LAST[i % 8]} ${FIRST[(i >> 3) % 8]}` },
+            { label: 'Phone', value: `+7 9${String(10 + (i % 90))} ${String(1_000_000 + i).slice(-7)}` },
+            { label: 'Email', value: `commit${i}@example.ru` },
+          ],
+          senderId: `c:${i}`,
+          submittedAt: null,
+        },
+        `tilda:c:${i}`,
+        new Date(),
+        'RU',
+      );
+    }).flat();
+  const stream = formStream(config, 'commits');
+  for (let round = 0; round < COMMIT_ROUNDS; round++)
+    for (const p of round % 2 === 0 ? paths : [...paths].reverse()) {
+      const items = batch();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await p.sink.stage(stream, items);
+      p.ms.push(performance.now() - t0);
+      const used = process.cpuUsage(cpu0);
+      p.cpu += (used.user + used.system) / 1e6;
+    }
+  const pct = (xs: number[], q: number) =>
+    [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+  console.log(
+    `  ${engine} group commit alone, ${COMMIT_ROUNDS} commits of ${COMMIT_BATCH} submissions per path, alternating:`,
+  );
+  for (const p of paths)
+    console.log(
+      `    ${p.name}: p50 ${pct(p.ms, 0.5).toFixed(1)} ms, p99 ${pct(p.ms, 0.99).toFixed(1)} ms, ` +
+        `client CPU ${((p.cpu * 1e3) / COMMIT_ROUNDS).toFixed(2)} ms/commit`,
+    );
 }

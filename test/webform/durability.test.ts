@@ -126,9 +126,12 @@ describe('PostgreSQL out of reach', () => {
         // A retry of a spooled one, and of one stored before the outage.
         expect((await postForm(`${s.url}/forms/site`, lead(100))).status).toBe(200);
         expect((await postForm(`${s.url}/forms/site`, lead(0))).status).toBe(200);
+        // Three more one after the other: each its own segment, drained in the order they came.
+        for (const i of [200, 201, 202])
+          expect((await postForm(`${s.url}/forms/site`, lead(i))).status).toBe(200);
         const m = await (await fetch(`${s.url}/metrics`)).text();
-        expect(metric(m, 'webform_requests_total{form="site",outcome="spooled"}')).toBe(22);
-        expect(metric(m, 'webform_spool_submissions')).toBe(22);
+        expect(metric(m, 'webform_requests_total{form="site",outcome="spooled"}')).toBe(25);
+        expect(metric(m, 'webform_spool_submissions')).toBe(25);
         expect(
           fs.readdirSync(spoolDir).filter((f) => f.endsWith('.json') && f !== 'warehouse.json').length,
         ).toBeGreaterThan(0);
@@ -139,7 +142,7 @@ describe('PostgreSQL out of reach', () => {
           status: 'degraded',
           ok: true,
           warehouse: 'unreachable',
-          spool: { submissions: 22 },
+          spool: { submissions: 25 },
         });
 
         // Killed with the spool full and the warehouse still away: the spool is on disk.
@@ -154,14 +157,25 @@ describe('PostgreSQL out of reach', () => {
             'the spool to drain',
           );
           expect(fs.readdirSync(spoolDir).filter((f) => f.endsWith('.json'))).toEqual(['warehouse.json']);
-          expect(await countLeads(db.url)).toEqual({ leads: 25, contacts: 25, keys: 25 });
+          expect(await countLeads(db.url)).toEqual({ leads: 28, contacts: 28, keys: 28 });
+          const wh = await openWarehouse(db.url);
+          try {
+            const drained = (await wh
+              .knex('stg_interaction')
+              .whereIn('source_key', ['tilda:t:200', 'tilda:t:201', 'tilda:t:202'])
+              .orderBy(['loaded_at', 'source_key'])
+              .pluck('source_key')) as string[];
+            expect(drained).toEqual(['tilda:t:200', 'tilda:t:201', 'tilda:t:202']);
+          } finally {
+            await wh.close();
+          }
           expect(await (await fetch(`${s.url}/healthz`)).json()).toMatchObject({
             status: 'ok',
             warehouse: 'reachable',
             spool: { segments: 0, submissions: 0 },
           });
           const m2 = await (await fetch(`${s.url}/metrics`)).text();
-          expect(metric(m2, 'webform_staged_total{form="site",result="loaded"}')).toBe(20);
+          expect(metric(m2, 'webform_staged_total{form="site",result="loaded"}')).toBe(23);
           expect(metric(m2, 'webform_staged_total{form="site",result="duplicate"}')).toBe(2);
         } finally {
           expect(await s.stop()).toBe(0);
