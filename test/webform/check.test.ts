@@ -7,7 +7,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crmEtl } from '../support/cli.js';
-import { configDir } from '../support/receiver.js';
+import { migratedWarehouse } from '../support/engines.js';
+import { configDir, startServe } from '../support/receiver.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const API_KEY = 'tilda-key-never-printed';
@@ -94,6 +95,36 @@ receiver:
       expect(r.portProblem).toMatch(/in use/);
     } finally {
       await new Promise((r) => taken.close(r));
+    }
+  });
+
+  it("reports a receiver running on the port by its /healthz, with the spool's depth", async () => {
+    const p = await freePort();
+    const own = configDir(`
+receiver:
+  port: ${p}
+  spool: spool
+  forms:
+    - { name: site, path: /forms/site, preset: tilda }
+`);
+    const db = await migratedWarehouse({ engine: 'sqlite', unavailable: null, serverUrl: 'sqlite:' });
+    await db.wh.close();
+    const s = await startServe(own.file, db.url, {}, ['serve']);
+    try {
+      const res = crmEtl(['--config', own.file, 'check', 'receiver', '--json'], { cwd: own.dir });
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.json<ReceiverCheck & { running?: { status: string } }>()).toMatchObject({
+        ok: true,
+        portOk: true,
+        running: { status: 'ok' },
+        spooled: 0,
+      });
+      const text = crmEtl(['--config', own.file, 'check', 'receiver'], { cwd: own.dir });
+      expect(text.stdout).toContain('a receiver is running there: ok');
+    } finally {
+      await s.stop();
+      own.remove();
+      await db.drop();
     }
   });
 });
