@@ -59,7 +59,8 @@ export interface TestWarehouse {
 
 /** A brand-new empty database on the target's server (a temp file for SQLite), not migrated. */
 export async function freshDatabase(target: EngineTarget): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `crm_test_${crypto.randomBytes(5).toString('hex')}`;
+  // A prefix of one's own (CRM_TEST_DB_PREFIX) keeps parallel checkouts' databases apart by name.
+  const name = `${process.env.CRM_TEST_DB_PREFIX ?? 'crm_test_'}${crypto.randomBytes(5).toString('hex')}`;
   if (target.engine === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-etl-'));
     return {
