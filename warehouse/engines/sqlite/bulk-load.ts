@@ -127,6 +127,8 @@ export async function insertPlainRows(
       (n === per ? full : db.prepare(sql(n))).run(...values);
     }
   } finally {
-    await knex.client.releaseConnection(db);
+    // A transaction's connection stays its own: handing it back to the pool would let the next
+    // query take it while the transaction is open (and wait out the pool's timeout).
+    if (!(knex as Knex.Transaction).isTransaction) await knex.client.releaseConnection(db);
   }
 }
