@@ -15,7 +15,8 @@ import { schemaKit } from './migration.js';
  * - identity_key_state: which definition of match and blocking keys the rows were made with; a
  *   mismatch (a new release changed them) makes the next resolve recompute all of them.
  *
- * stg_contact gets back its index on updated_at (0004 dropped it while nothing read by it): an
+ * stg_contact gets an index on updated_at again (0004 dropped `stg_contact_updated` while nothing
+ * read by it; this one has a name of its own, so 0004 undone and redone leaves it be): an
  * incremental resolve reads only the contacts changed since the last one.
  */
 export const identityRecordKeysSchema: Migration = {
@@ -55,14 +56,14 @@ export const identityRecordKeysSchema: Migration = {
         column(t, 'computed_at', 'datetime').notNullable();
       });
     }
-    if (!(await adapter.hasIndex(knex, 'stg_contact', 'stg_contact_updated'))) {
-      await knex.schema.alterTable('stg_contact', (t) => t.index(['updated_at'], 'stg_contact_updated'));
+    if (!(await adapter.hasIndex(knex, 'stg_contact', 'stg_contact_changed'))) {
+      await knex.schema.alterTable('stg_contact', (t) => t.index(['updated_at'], 'stg_contact_changed'));
     }
   },
 
   async down(knex: Knex, adapter: EngineAdapter) {
-    if (await adapter.hasIndex(knex, 'stg_contact', 'stg_contact_updated')) {
-      await knex.schema.alterTable('stg_contact', (t) => t.dropIndex(['updated_at'], 'stg_contact_updated'));
+    if (await adapter.hasIndex(knex, 'stg_contact', 'stg_contact_changed')) {
+      await knex.schema.alterTable('stg_contact', (t) => t.dropIndex(['updated_at'], 'stg_contact_changed'));
     }
     for (const table of ['identity_key_state', 'identity_block_key', 'identity_record'])
       await knex.schema.dropTableIfExists(table);
