@@ -29,7 +29,15 @@ interface CliRun {
   /** CPU of the crm-etl process, as last sampled (≤ 0.1 s before it ended): on a shared machine, wall time says more about the neighbours. */
   cpuSeconds: number | null;
   phases: string[];
-  summary: { mode: string; records: number; changedRecords: number; customers: number };
+  summary: {
+    mode: string;
+    records: number;
+    readRecords: number;
+    changedRecords: number;
+    customers: number;
+    keys: string;
+    seconds: Record<string, number>;
+  };
 }
 
 /** `crm-etl resolve` in its own process, with --progress so its phases can be read back. */
@@ -150,11 +158,16 @@ export async function benchResolveWarehouse(args: string[]): Promise<void> {
       };
       const report = (label: string, run: CliRun, base: number, baseName: string) => {
         console.log(
-          `${target.engine.padEnd(8)} ${label}: ${run.seconds.toFixed(1)} s (CPU ${run.cpuSeconds === null ? 'n/a' : `${run.cpuSeconds.toFixed(1)} s`}; ${run.summary.changedRecords} of ${run.summary.records} records compared, ` +
+          `${target.engine.padEnd(8)} ${label}: ${run.seconds.toFixed(1)} s (CPU ${run.cpuSeconds === null ? 'n/a' : `${run.cpuSeconds.toFixed(1)} s`}; ${run.summary.changedRecords} of ${run.summary.records} records compared, ${run.summary.readRecords} read, keys of ${run.summary.keys} stored, ` +
             `${run.summary.customers} customers), peak RSS ${run.peakRssMb === null ? 'n/a' : `${run.peakRssMb.toFixed(0)} MB`}, ` +
             `${(run.seconds / base).toFixed(2)}x ${baseName}`,
         );
         console.log(`           phases: ${run.phases.join(' · ')}`);
+        console.log(
+          `           seconds: ${Object.entries(run.summary.seconds)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(' · ')}`,
+        );
       };
 
       console.log(

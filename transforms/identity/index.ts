@@ -97,6 +97,7 @@ export type {
   Merge,
   Overrides,
   PhaseProgress,
+  Population,
   RecordLink,
   ResolveConfig,
   ResolveInput,

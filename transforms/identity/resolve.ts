@@ -2,7 +2,9 @@ import { BLOCKING_RULES } from './block/blocking-rules.js';
 import { generateCandidates } from './block/blocking.js';
 import { runClustering } from './cluster/clustering-run.js';
 import { compareInto } from './compare/compare.js';
-import { computeGuards, sharedValueHashes } from './block/deterministic.js';
+import { computeGuards, DETERMINISTIC_FIELDS, sharedValueHashes } from './block/deterministic.js';
+import { combineHash, finishHash } from './shared/hash.js';
+import type { Prepared } from './types/prepared.js';
 import { selectEdges } from './cluster/edges.js';
 import { explainRecords } from './golden/explain-records.js';
 import { FIELDS } from './shared/fields.js';
@@ -15,6 +17,7 @@ import { PairScorer } from './train/scorer.js';
 import { assignCustomerIds } from './golden/stable-ids.js';
 import { trainModel } from './train/train.js';
 import type {
+  Population,
   ResolveConfig,
   ResolveInput,
   ResolveOptions,
@@ -63,13 +66,14 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
     p,
     cfg.maxNamesPerSharedValue,
     cfg.maxBlockSize,
-    options.model?.sharedValues ?? null,
+    withPopulationShared(p, options.model?.sharedValues ?? null, options.population, cfg.maxBlockSize),
   );
   const training = !options.model;
   const candidates = generateCandidates(p, guards, BLOCKING_RULES, cfg.maxBlockSize, changed, {
     collectKeys: options.returnBlockKeys,
     sessionPairs: training ? SESSION_PAIRS : 0,
     seed: cfg.seed,
+    globalSize: options.population && ((rule, key) => options.population!.blockSize(rule, key)),
   });
   const { pairs } = candidates;
   lap('blocking', pairs.length);
@@ -184,6 +188,35 @@ function changedMask(ids: Float64Array, index: RecordIndex, options: ResolveOpti
   const existing = options.existing;
   if (existing) for (let i = 0; i < ids.length; i++) if (!existing.has(ids[i]!)) mask[i] = 1;
   return mask;
+}
+
+/**
+ * Identifier values more than `maxRecords` records of the whole population hold (its block on
+ * the identifier's own rule is over the cap), added to the known shared values: a run on a
+ * neighbourhood sees only a few of a switchboard phone's holders.
+ */
+function withPopulationShared(
+  p: Prepared,
+  known: TrainedModel['sharedValues'] | null,
+  population: Population | undefined,
+  maxRecords: number,
+): TrainedModel['sharedValues'] | null {
+  if (!population) return known;
+  const out = {
+    email: [...(known?.email ?? [])],
+    phone: [...(known?.phone ?? [])],
+    tax_id: [...(known?.tax_id ?? [])],
+  };
+  for (const { rule, field } of DETERMINISTIC_FIELDS) {
+    const r = BLOCKING_RULES.findIndex((x) => x.name === rule);
+    if (r < 0) continue;
+    const col = p.cols[field]!;
+    for (let c = 0; c < col.values.length; c++) {
+      const key = finishHash(combineHash(0, col.valueHash[c]!));
+      if ((population.blockSize(r, key) ?? 0) > maxRecords) out[rule].push(col.valueHash[c]!);
+    }
+  }
+  return out;
 }
 
 function mergeShared(

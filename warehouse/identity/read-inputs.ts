@@ -13,16 +13,39 @@ export interface IdentityInputs {
   idOf: Map<string, number>;
   /** Full staged contact fields, by record id (order-derived records: what the orders give). */
   fields: Array<Record<string, string | null>>;
+  /** Records 0..contacts-1 are staged contacts; the rest are customers only orders name. */
+  contacts: number;
 }
 
 export const recordKey = (source: string, sourceKey: string): string => `${source}\u0000${sourceKey}`;
 
-const CONTACT_COLUMNS = CONTACT_FIELDS.map((c) => c.name);
-const ORDER_CUSTOMER_COLUMNS = ['full_name', 'email', 'phone', 'company', 'tax_id'] as const;
+export const CONTACT_COLUMNS = CONTACT_FIELDS.map((c) => c.name);
+export const ORDER_CUSTOMER_COLUMNS = ['full_name', 'email', 'phone', 'company', 'tax_id'] as const;
 const PAGE = 50_000;
 
-const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
-const instant = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v ?? ''));
+export const text = (v: unknown): string | null =>
+  v === null || v === undefined || v === '' ? null : String(v);
+export const instant = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v ?? ''));
+
+/** A staged contact row's fields, and the birth date the resolver reads (a partial one included). */
+export function contactValues(r: Record<string, unknown>): {
+  values: Record<string, string | null>;
+  birthDate: string | null;
+} {
+  const values: Record<string, string | null> = {};
+  for (const c of CONTACT_COLUMNS) values[c] = text(r[c]);
+  return { values, birthDate: values.birth_date ?? partialBirthDate(text(r.birth_date_partial)) };
+}
+
+/** The customers orders name, grouped as the marts key them (customer-ref.ts); `where` narrows the orders. */
+export function orderCustomersSql(wh: Warehouse, where = ''): string {
+  const ref = customerRefSql('o', 'order');
+  return `SELECT o.source AS source, ${ref} AS ref, ${ORDER_CUSTOMER_COLUMNS.map((c) => `MAX(${wh.adapter.binaryOrder(`o.${c}`)}) AS ${c}`).join(', ')},
+              MIN(o.loaded_at) AS first_seen, MAX(o.updated_at) AS updated_at
+         FROM stg_order o ${where}
+        GROUP BY o.source, ${ref}
+        ORDER BY ${wh.adapter.binaryOrder('o.source')}, ${wh.adapter.binaryOrder(ref)}`;
+}
 
 /**
  * stg_contact.birth_date_partial (`YYYY-MM`, `YYYY`) in the shape the resolver reads as a partial
@@ -50,7 +73,14 @@ export async function readIdentityInputs(
   wh: Warehouse,
   onRows?: (read: number) => void,
 ): Promise<IdentityInputs> {
-  const out: IdentityInputs = { records: [], updatedAt: [], firstSeen: [], idOf: new Map(), fields: [] };
+  const out: IdentityInputs = {
+    records: [],
+    updatedAt: [],
+    firstSeen: [],
+    idOf: new Map(),
+    fields: [],
+    contacts: 0,
+  };
   const add = (
     source: string,
     key: string,
@@ -78,9 +108,8 @@ export async function readIdentityInputs(
     if (after) q.whereRaw('(source, source_key) > (?, ?)', after);
     const rows = (await q.limit(PAGE)) as Array<Record<string, unknown>>;
     for (const r of rows) {
-      const values: Record<string, string | null> = {};
-      for (const c of CONTACT_COLUMNS) values[c] = text(r[c]);
-      const resolveAs = values.birth_date === null ? partialBirthDate(text(r.birth_date_partial)) : null;
+      const { values, birthDate } = contactValues(r);
+      const resolveAs = values.birth_date === null ? birthDate : null;
       add(
         String(r.source),
         String(r.source_key),
@@ -96,16 +125,8 @@ export async function readIdentityInputs(
     after = [String(last.source), String(last.source_key)];
   }
 
-  const ref = customerRefSql('o', 'order');
-  const grouped = wh.adapter.rows(
-    await wh.knex.raw(
-      `SELECT o.source AS source, ${ref} AS ref, ${ORDER_CUSTOMER_COLUMNS.map((c) => `MAX(${wh.adapter.binaryOrder(`o.${c}`)}) AS ${c}`).join(', ')},
-              MIN(o.loaded_at) AS first_seen, MAX(o.updated_at) AS updated_at
-         FROM stg_order o
-        GROUP BY o.source, ${ref}
-        ORDER BY ${wh.adapter.binaryOrder('o.source')}, ${wh.adapter.binaryOrder(ref)}`,
-    ),
-  );
+  out.contacts = out.records.length;
+  const grouped = wh.adapter.rows(await wh.knex.raw(orderCustomersSql(wh)));
   for (const r of grouped) {
     const source = String(r.source);
     const key = String(r.ref);

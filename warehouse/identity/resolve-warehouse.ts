@@ -1,16 +1,30 @@
 import type { Logger } from '../../lib/logger.js';
-import { resolve, type ResolveResult, type TrainedModel } from '../../transforms/identity/index.js';
+import {
+  DEFAULT_CONFIG,
+  resolve,
+  type Population,
+  type ResolveInput,
+  type ResolveResult,
+  type TrainedModel,
+} from '../../transforms/identity/index.js';
 import type { Warehouse } from '../connection.js';
 import type { StageRow } from '../engines/adapter.js';
 import { loadStaging } from '../staging/loader.js';
 import { CUSTOMER_CROSSWALK, DIM_CUSTOMER } from '../tables.js';
 import { goldenRecord, type ClusterMember, type GoldenOptions } from './golden.js';
 import { overrideReasons, readOverrides } from './override-runs.js';
-import { readIdentityInputs, recordKey } from './read-inputs.js';
+import { readIdentityInputs, recordKey, type IdentityInputs } from './read-inputs.js';
+import { readNeighbourhood, type Neighbourhood } from './read-neighbourhood.js';
+import { keysVersion, readKeyState, replaceAllKeys, type StoredRecord } from './record-keys.js';
 
 export interface ResolveWarehouseOptions extends GoldenOptions {
   /** Re-resolve everything (retrain the model); ids of surviving clusters are still kept. */
   full?: boolean;
+  /**
+   * What an incremental run reads: `neighbourhood` (the default) the changed records and the
+   * stored records their blocking keys reach; `all` every record, as before persisted keys.
+   */
+  scope?: 'neighbourhood' | 'all';
   runId?: number | null;
   defaultRegion?: string;
   logger?: Logger;
@@ -44,8 +58,13 @@ const UNITS: Readonly<Record<string, string>> = Object.freeze({
 
 export interface ResolveSummary {
   mode: 'full' | 'incremental';
+  /** Records in the warehouse. */
   records: number;
+  /** Records this run read and held (all of them, or the changed records' neighbourhood). */
+  readRecords: number;
   changedRecords: number;
+  /** Whose match and blocking keys were computed and stored: all records, or the changed ones. */
+  keys: 'all' | 'changed records' | 'all (key definition changed)';
   customers: number;
   newCustomers: number;
   merges: number;
@@ -71,13 +90,60 @@ export async function resolveWarehouse(
   const t0 = performance.now();
   const report = options.onProgress ?? (() => undefined);
   const startedAt = wh.adapter.rows(await wh.knex.raw(`SELECT ${wh.adapter.now()} AS t`))[0]!.t;
-  const staged = Number(
-    ((await wh.knex('stg_contact').count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n ?? 0,
-  );
-  report({ phase: 'read', ended: false, done: 0, total: staged, unit: 'records' });
-  const inputs = await readIdentityInputs(wh, (read) =>
-    report({ phase: 'read', ended: false, done: read, total: Math.max(staged, read), unit: 'records' }),
-  );
+  const last = (await wh
+    .knex('identity_model')
+    .orderBy('model_id', 'desc')
+    .first('model', 'resolved_from')) as { model: unknown; resolved_from: unknown } | undefined;
+  const linked = (await wh.knex('customer_crosswalk').first('customer_id')) !== undefined;
+  const incremental = !options.full && last !== undefined && linked;
+  const state = await readKeyState(wh);
+  const keysCurrent = state !== null && state.version === keysVersion();
+  // An incremental run reads only the changed records' neighbourhood when the stored keys are of
+  // this release's definition; else it reads every record and stores all keys afresh.
+  const narrow = incremental && keysCurrent && options.scope !== 'all';
+  const keys: ResolveSummary['keys'] = narrow
+    ? 'changed records'
+    : state !== null && !keysCurrent
+      ? 'all (key definition changed)'
+      : 'all';
+  const since = incremental ? resolvedFrom(last.resolved_from) : null;
+  const maxBlockSize = DEFAULT_CONFIG.maxBlockSize;
+
+  let inputs: RunRecords;
+  let existing: Map<number, number>;
+  let changedIds: Set<number> | undefined;
+  let population: Population | undefined;
+  let nb: Neighbourhood | null = null;
+  if (narrow) {
+    report({ phase: 'read', ended: false, done: 0, total: null, unit: 'records' });
+    nb = await readNeighbourhood(wh, since!, maxBlockSize, options.defaultRegion);
+    inputs = neighbourhoodRecords(nb);
+    existing = nb.existing;
+    changedIds = nb.changedIds;
+    population = nb.population;
+  } else {
+    const staged = Number(
+      ((await wh.knex('stg_contact').count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n ?? 0,
+    );
+    report({ phase: 'read', ended: false, done: 0, total: staged, unit: 'records' });
+    const all = await readIdentityInputs(wh, (read) =>
+      report({ phase: 'read', ended: false, done: read, total: Math.max(staged, read), unit: 'records' }),
+    );
+    inputs = allRecords(all);
+    existing = new Map<number, number>();
+    for (const r of (await wh
+      .knex('customer_crosswalk')
+      .select('source', 'source_key', 'customer_id')) as Array<Record<string, unknown>>) {
+      const id = all.idOf.get(recordKey(String(r.source), String(r.source_key)));
+      if (id !== undefined) existing.set(id, Number(r.customer_id));
+    }
+    if (incremental) {
+      const from = since!.toISOString();
+      changedIds = new Set(
+        all.records.filter((r) => !existing.has(r.id) || all.updatedAt[r.id]! >= from).map((r) => r.id),
+      );
+    }
+  }
   const tRead = performance.now();
   report({
     phase: 'read',
@@ -88,31 +154,7 @@ export async function resolveWarehouse(
     unit: 'records',
   });
 
-  const existing = new Map<number, number>();
-  for (const r of (await wh
-    .knex('customer_crosswalk')
-    .select('source', 'source_key', 'customer_id')) as Array<Record<string, unknown>>) {
-    const id = inputs.idOf.get(recordKey(String(r.source), String(r.source_key)));
-    if (id !== undefined) existing.set(id, Number(r.customer_id));
-  }
-  const last = (await wh
-    .knex('identity_model')
-    .orderBy('model_id', 'desc')
-    .first('model', 'resolved_from')) as { model: unknown; resolved_from: unknown } | undefined;
-  const incremental = !options.full && last !== undefined && existing.size > 0;
-  let changedIds: Set<number> | undefined;
-  if (incremental) {
-    const since =
-      last.resolved_from instanceof Date ? last.resolved_from.toISOString() : String(last.resolved_from);
-    changedIds = new Set(
-      inputs.records.filter((r) => !existing.has(r.id) || inputs.updatedAt[r.id]! >= since).map((r) => r.id),
-    );
-  }
-  const overrides = await readOverrides(
-    wh,
-    inputs.idOf,
-    incremental ? resolvedFrom(last.resolved_from) : null,
-  );
+  const overrides = await readOverrides(wh, inputs.idOf, since);
   // Records an override names are compared on every run (resolve.ts), so they count as compared;
   // so are those of an override taken back since, not kept where it had put them.
   if (changedIds)
@@ -128,6 +170,8 @@ export async function resolveWarehouse(
     model: incremental ? (wh.adapter.parseJson(last.model) as TrainedModel) : undefined,
     nextCustomerId: maxId + 1,
     defaultRegion: options.defaultRegion,
+    population,
+    returnBlockKeys: !narrow,
     onProgress: (e) =>
       report({
         phase: e.phase,
@@ -147,6 +191,8 @@ export async function resolveWarehouse(
     touched.add(s.fromId);
     touched.add(s.newId);
   }
+  /** Customers a record left: emptied ones go. */
+  const left = new Set<number>();
   const members = new Map<number, ClusterMember[]>();
   const linkRows: StageRow[] = [];
   const now = new Date().toISOString();
@@ -155,11 +201,14 @@ export async function resolveWarehouse(
     const before = existing.get(record.id);
     const moved = before !== customerId;
     // Both ends of a move get a new golden record: the one it joined and the one it left.
-    if (moved && before !== undefined) touched.add(before);
-    if (!incremental || moved || changedIds?.has(record.id)) touched.add(customerId);
+    if (moved && before !== undefined) {
+      touched.add(before);
+      left.add(before);
+    }
     if (!incremental || moved || changedIds?.has(record.id)) {
+      touched.add(customerId);
       const link = result.links.get(record.id)!;
-      const other = link.matchedWith === null ? null : inputs.records[link.matchedWith]!;
+      const other = link.matchedWith === null ? null : inputs.info(link.matchedWith);
       linkRows.push({
         source: record.source,
         source_key: record.sourceKey,
@@ -181,12 +230,13 @@ export async function resolveWarehouse(
     if (!touched.has(customerId)) continue;
     let list = members.get(customerId);
     if (!list) members.set(customerId, (list = []));
+    const info = inputs.info(record.id);
     list.push({
       source: record.source,
       sourceKey: record.sourceKey,
-      fields: inputs.fields[record.id]!,
-      updatedAt: inputs.updatedAt[record.id]!,
-      firstSeen: inputs.firstSeen[record.id]!,
+      fields: info.fields,
+      updatedAt: info.updatedAt,
+      firstSeen: info.firstSeen,
     });
   }
   const golden: StageRow[] = [];
@@ -207,13 +257,28 @@ export async function resolveWarehouse(
   const written = golden.length + linkRows.length;
   report({ phase: 'write', ended: false, done: 0, total: written, unit: 'rows' });
 
+  let tKeys = 0;
   await wh.knex.transaction(async (trx) => {
     await loadStaging(wh, DIM_CUSTOMER, golden, { trx });
     await loadStaging(wh, CUSTOMER_CROSSWALK, linkRows, { trx });
     // Customers left without records (absorbed by a merge) go; their merge is logged below.
-    await trx('dim_customer')
-      .whereNotIn('customer_id', trx('customer_crosswalk').select('customer_id'))
-      .delete();
+    if (narrow) {
+      const gone = [...left];
+      for (let i = 0; i < gone.length; i += 1000)
+        await trx('dim_customer')
+          .whereIn('customer_id', gone.slice(i, i + 1000))
+          .whereNotIn(
+            'customer_id',
+            trx('customer_crosswalk')
+              .whereIn('customer_id', gone.slice(i, i + 1000))
+              .select('customer_id'),
+          )
+          .delete();
+    } else {
+      await trx('dim_customer')
+        .whereNotIn('customer_id', trx('customer_crosswalk').select('customer_id'))
+        .delete();
+    }
     const reasons = overrideReasons(overrides, result, existing);
     const log = [
       ...result.merges.map((m) => ({
@@ -230,6 +295,18 @@ export async function resolveWarehouse(
       })),
     ].map((r) => ({ ...r, run_id: options.runId ?? null }));
     if (log.length) await trx.batchInsert('customer_merge', log, 500);
+    if (!narrow) {
+      // Every record was read and prepared: store all their match and blocking keys.
+      const tk = performance.now();
+      const blockKeys = result.blockKeys!;
+      await replaceAllKeys(wh, trx, storedRecords(inputs, result), inputs.records.length, {
+        recordId: blockKeys.record, // positions are the record ids in a run over all records
+        rule: blockKeys.rule,
+        key: blockKeys.key,
+        length: blockKeys.key.length,
+      });
+      tKeys = (performance.now() - tk) / 1000;
+    }
     await trx('identity_model').insert({
       model: JSON.stringify(result.model),
       resolved_from: wh.adapter.timestamp(
@@ -248,11 +325,16 @@ export async function resolveWarehouse(
     total: written,
     unit: 'rows',
   });
+  const customers = narrow
+    ? Number(((await wh.knex('dim_customer').count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n ?? 0)
+    : new Set(result.assignment.values()).size;
   const summary: ResolveSummary = {
     mode: incremental ? 'incremental' : 'full',
-    records: inputs.records.length,
+    records: nb ? nb.total : inputs.records.length,
+    readRecords: inputs.records.length,
     changedRecords: changedIds?.size ?? inputs.records.length,
-    customers: new Set(result.assignment.values()).size,
+    keys,
+    customers,
     newCustomers: result.newCustomerIds.length,
     merges: result.merges.length,
     splits: result.splits.length,
@@ -263,12 +345,84 @@ export async function resolveWarehouse(
     overrideConflicts: result.overrideConflicts.length,
     seconds: {
       read: round((tRead - t0) / 1000),
+      ...(nb
+        ? {
+            readChanges: nb.seconds.changes,
+            storeKeys: nb.seconds.keys,
+            lookup: nb.seconds.lookup,
+            readNeighbours: nb.seconds.read,
+          }
+        : {}),
+      ...Object.fromEntries(
+        Object.entries(result.timings)
+          .filter(([k]) => k !== 'total')
+          .map(([k, ms]) => [k, round(ms / 1000)]),
+      ),
       resolve: round((tResolve - tRead) / 1000),
-      write: round((tWrite - tResolve) / 1000),
+      golden: round((tGolden - tResolve) / 1000),
+      write: round((tWrite - tGolden) / 1000),
+      ...(narrow ? {} : { writeKeys: round(tKeys) }),
+      total: round((tWrite - t0) / 1000),
     },
   };
   options.logger?.info({ ...summary, blocking: undefined, guards: undefined }, 'resolve finished');
   return summary;
+}
+
+/** The records of a run, and what the golden record and the crosswalk need of each by id. */
+interface RunRecords {
+  records: ResolveInput[];
+  idOf: Map<string, number>;
+  info(id: number): {
+    source: string;
+    sourceKey: string;
+    fields: Record<string, string | null>;
+    updatedAt: string;
+    firstSeen: string;
+  };
+  /** Whether the record is a staged contact (else a customer only orders name). */
+  contact(id: number): boolean;
+}
+
+function allRecords(all: IdentityInputs): RunRecords {
+  return {
+    records: all.records,
+    idOf: all.idOf,
+    info: (id) => ({
+      source: all.records[id]!.source,
+      sourceKey: all.records[id]!.sourceKey,
+      fields: all.fields[id]!,
+      updatedAt: all.updatedAt[id]!,
+      firstSeen: all.firstSeen[id]!,
+    }),
+    contact: (id) => id < all.contacts,
+  };
+}
+
+function neighbourhoodRecords(nb: Neighbourhood): RunRecords {
+  return {
+    records: nb.records,
+    idOf: nb.idOf,
+    info: (id) => nb.stored.get(id)!,
+    contact: (id) => nb.stored.get(id)!.kind === 'contact',
+  };
+}
+
+function* storedRecords(inputs: RunRecords, result: ResolveResult): Generator<StoredRecord> {
+  for (const r of inputs.records) {
+    const info = inputs.info(r.id);
+    yield {
+      recordId: r.id,
+      source: r.source,
+      sourceKey: r.sourceKey,
+      kind: inputs.contact(r.id) ? 'contact' : 'order',
+      fields: info.fields,
+      birthDate: r.birth_date ?? null,
+      matchKeys: result.matchKeys(r.id)!,
+      updatedAt: info.updatedAt,
+      firstSeen: info.firstSeen,
+    };
+  }
 }
 
 const round = (s: number) => Math.round(s * 100) / 100;

@@ -13,6 +13,7 @@ import { leadFunnelSchema } from './0010-lead-funnel.js';
 import { overrideRemovalSchema } from './0011-override-removal.js';
 import { contactPartialDateSchema } from './0012-contact-partial-date.js';
 import { webformQuarantineFileSchema } from './0013-webform-quarantine-file.js';
+import { identityRecordKeysSchema } from './0014-identity-record-keys.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   overrideRemovalSchema,
   contactPartialDateSchema,
   webformQuarantineFileSchema,
+  identityRecordKeysSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';

@@ -50,6 +50,7 @@ export function buildBlocks(
   n: number,
   rule: BlockingRule,
   maxBlockSize: number,
+  globalSize?: (key: number) => number | undefined,
 ): RuleBlocks {
   const { keys: hashes, has } = ruleKeys(attrs, rule, n);
   let count = 0;
@@ -69,7 +70,10 @@ export function buildBlocks(
   const start = Int32Array.from(starts);
   const blocks = start.length - 1;
   const skipped = new Uint8Array(blocks);
-  for (let b = 0; b < blocks; b++) if (start[b + 1]! - start[b]! > maxBlockSize) skipped[b] = 1;
+  for (let b = 0; b < blocks; b++) {
+    const size = Math.max(start[b + 1]! - start[b]!, globalSize?.(hashes[members[start[b]!]!]!) ?? 0);
+    if (size > maxBlockSize) skipped[b] = 1;
+  }
   return { block, start, members, skipped, keys: hashes, has };
 }
 
@@ -83,7 +87,13 @@ export function generateCandidates(
   rules: readonly BlockingRule[],
   maxBlockSize: number,
   changed: Uint8Array | null,
-  options: { collectKeys?: boolean; sessionPairs?: number; seed?: number } = {},
+  options: {
+    collectKeys?: boolean;
+    sessionPairs?: number;
+    seed?: number;
+    /** Block sizes over the whole population (ResolveOptions.population), by rule index and key. */
+    globalSize?: (rule: number, key: number) => number | undefined;
+  } = {},
 ): Candidates {
   const pairs = new PairBuffer(Math.max(1024, p.n * 4));
   const built: RuleBlocks[] = [];
@@ -93,7 +103,8 @@ export function generateCandidates(
   const rand = mulberry32(options.seed ?? 1);
   const covered = new Uint8Array(p.n);
   rules.forEach((rule, r) => {
-    const rb = buildBlocks(attrs, p.n, rule, maxBlockSize);
+    const global = options.globalSize;
+    const rb = buildBlocks(attrs, p.n, rule, maxBlockSize, global && ((key) => global(r, key)));
     built.push(rb);
     const session = new PairBuffer();
     sessions.push(session);

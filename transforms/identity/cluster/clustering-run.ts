@@ -7,7 +7,7 @@ import type { Prepared } from '../types/prepared.js';
 import { F_EMAIL, F_PHONE } from '../shared/fields.js';
 import type { RecordIndex } from '../prepare/record-index.js';
 import type { PairScorer } from '../train/scorer.js';
-import type { ResolveOptions } from '../types/public.js';
+import type { Population, ResolveOptions } from '../types/public.js';
 
 export interface ClusteringOutcome {
   sets: DisjointSets;
@@ -71,7 +71,7 @@ export function runClustering(
     const k = edges.pair[e]!;
     cc.tryLink(pairs.left[k]!, pairs.right[k]!, edges.rule[e] === FS_RULE);
   }
-  applyWeakEdges(p, cc, scorer, policy, pairs, edges, firstWeak);
+  applyWeakEdges(p, cc, scorer, policy, pairs, edges, firstWeak, options.population);
   return { sets: cc.sets, mustLinks, conflicts };
 }
 
@@ -94,10 +94,11 @@ function applyWeakEdges(
   pairs: PairBuffer,
   edges: Edges,
   from: number,
+  population: Population | undefined,
 ): void {
   if (from >= edges.count) return;
   const sets = cc.sets;
-  const names = new NameFrequency(p, scorer);
+  const names = new NameFrequency(p, scorer, population);
   const rare = (a: number, b: number): boolean => {
     const ev = names.weakEvidence(a, b);
     return ev !== null && policy.priorLogOdds + ev >= policy.thresholdWeight;

@@ -1,6 +1,8 @@
 import { F_FIRST, F_LAST, NAME, PHON_FIRST, PHON_LAST, ROW } from '../shared/fields.js';
 import type { Prepared } from '../types/prepared.js';
 import type { PairScorer } from '../train/scorer.js';
+import { Attributes, BLOCKING_RULES, ruleKeys } from '../block/blocking-rules.js';
+import type { Population } from '../types/public.js';
 
 /**
  * Term-frequency weight of a whole name, for links that rest on names (and place) alone.
@@ -25,9 +27,13 @@ export class NameFrequency {
   /** log2 of m: a true match agrees on the name key (both parts phonetic-or-better). */
   private readonly logM: number;
 
+  /** Per record: records of the whole population holding its `names` blocking key, or 0. */
+  private readonly global: Int32Array | null = null;
+
   constructor(
     private readonly p: Prepared,
     private readonly scorer: PairScorer,
+    population?: Population,
   ) {
     this.key = new Int32Array(p.n).fill(-1);
     const codes = new Map<string, number>();
@@ -47,10 +53,20 @@ export class NameFrequency {
       this.count[code]!++;
       present++;
     }
-    // An incremental run sees only the changed records' neighbourhood, which holds every record
-    // sharing a name with them but not the rest of the population: the denominator is scaled up
-    // to the population the model was trained on (a full run: exactly the records with a name).
-    this.present = p.n === 0 ? 0 : present * Math.max(1, scorer.model.recordCount / p.n);
+    if (population) {
+      // A run on a neighbourhood (the warehouse's incremental run) holds only some of the records
+      // sharing a common name — its block is over the cap, so it was not read: the counts are the
+      // warehouse's, by the record's `names` blocking key (the same family-or-phonetic name).
+      const r = BLOCKING_RULES.findIndex((x) => x.name === 'names');
+      const { keys, has } = ruleKeys(new Attributes(p, null), BLOCKING_RULES[r]!, p.n);
+      this.global = new Int32Array(p.n);
+      for (let i = 0; i < p.n; i++) if (has[i]) this.global[i] = population.blockSize(r, keys[i]!) ?? 0;
+      this.present = Math.max(present, population.namesPresent);
+    } else {
+      // Without population counts a part of the population is scaled up to the records the model
+      // was trained on (a full run: exactly the records with a name).
+      this.present = p.n === 0 ? 0 : present * Math.max(1, scorer.model.recordCount / p.n);
+    }
     const agree = (f: number): number => {
       const levels = scorer.model.fields[f]!.levels;
       let m = 0;
@@ -81,7 +97,8 @@ export class NameFrequency {
     const ka = this.key[a]!;
     const kb = this.key[b]!;
     if (ka < 0 || kb < 0) return null;
-    const frequency = Math.max(this.count[ka]!, this.count[kb]!);
+    const g = this.global;
+    const frequency = Math.max(this.count[ka]!, this.count[kb]!, g ? Math.max(g[a]!, g[b]!) : 0);
     const fields = this.scorer.explain(a, b);
     let rest = 0;
     let names = 0;

@@ -111,6 +111,13 @@ export interface ResolveOptions {
   returnBlockKeys?: boolean;
   /** Country for phone numbers without a country code (default RU). */
   defaultRegion?: string;
+  /**
+   * Counts over the whole population when `records` is only part of it (the warehouse's
+   * incremental run passes the changed records' neighbourhood): block sizes decide which blocks
+   * are over `maxBlockSize` and which identifiers too many records share, and the whole-name term
+   * frequency is taken over everyone, so a run on a neighbourhood decides as one on all records.
+   */
+  population?: Population;
   config?: Partial<ResolveConfig>;
   /**
    * Progress, for a caller that shows it: each phase as it ends (its milliseconds and what it
@@ -118,6 +125,14 @@ export interface ResolveOptions {
    * Called synchronously: the phases run on this thread, so a display must draw when called.
    */
   onProgress?: (event: PhaseProgress) => void;
+}
+
+/** Counts of the whole population, looked up by blocking key (see ResolveOptions.population). */
+export interface Population {
+  /** Records holding key `key` of BLOCKING_RULES[rule], or undefined when not known. */
+  blockSize(rule: number, key: number): number | undefined;
+  /** Records holding a key of the `names` rule (the denominator of the whole-name frequency). */
+  namesPresent: number;
 }
 
 export interface PhaseProgress {

@@ -12,7 +12,7 @@ import type {
   TruncUnit,
 } from '../adapter.js';
 import { BaseAdapter } from '../base.js';
-import { loadRows, loadValues } from './bulk-load.js';
+import { insertPlainRows, loadRows, loadValues } from './bulk-load.js';
 import { analyze, createTableLike, hasIndex, listTables } from './catalog.js';
 import { warehouseConnection, warehouseSession } from './connection.js';
 import * as dialect from './dialect.js';
@@ -35,6 +35,15 @@ export class SqliteAdapter extends BaseAdapter {
 
   knexConfig(url: WarehouseUrl): Knex.Config {
     return warehouseConnection(url);
+  }
+
+  override async insertRows(
+    knex: Knex,
+    table: string,
+    columns: readonly string[],
+    rows: ReadonlyArray<Record<string, string | number | null>>,
+  ): Promise<void> {
+    await insertPlainRows(knex, table, columns, rows);
   }
 
   override async afterCreate(connection: unknown): Promise<void> {

@@ -99,3 +99,36 @@ function bindable(value: unknown): unknown {
   if (value !== null && typeof value === 'object') return JSON.stringify(value);
   return value;
 }
+
+/**
+ * Plain inserts of rows computed in Node (adapter.insertRows): one prepared multi-row INSERT
+ * reused for every full group of rows, instead of building a statement per group through knex
+ * (millions of blocking keys at a full resolve).
+ */
+export async function insertPlainRows(
+  knex: Knex,
+  table: string,
+  columns: readonly string[],
+  rows: ReadonlyArray<Record<string, string | number | null>>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const db = (await knex.client.acquireConnection()) as Database.Database;
+  try {
+    const per = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(30_000 / columns.length)));
+    const sql = (n: number) =>
+      `INSERT INTO ${quoteIdent(table)} (${columns.map((c) => quoteIdent(c)).join(', ')}) VALUES ` +
+      Array.from({ length: n }, () => `(${columns.map(() => '?').join(', ')})`).join(', ');
+    const full = db.prepare(sql(per));
+    const values: unknown[] = [];
+    for (let i = 0; i < rows.length; i += per) {
+      const n = Math.min(per, rows.length - i);
+      values.length = 0;
+      for (let k = i; k < i + n; k++) for (const c of columns) values.push(bindable(rows[k]![c]));
+      (n === per ? full : db.prepare(sql(n))).run(...values);
+    }
+  } finally {
+    // A transaction's connection stays its own: handing it back to the pool would let the next
+    // query take it while the transaction is open (and wait out the pool's timeout).
+    if (!(knex as Knex.Transaction).isTransaction) await knex.client.releaseConnection(db);
+  }
+}
