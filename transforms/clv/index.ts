@@ -25,6 +25,7 @@ export {
   bgNbdExpectedPurchasesCurve,
   bgNbdPAlive,
   bgNbdUnconditionalExpected,
+  type CurveCache,
 } from './bg-nbd-predict.js';
 export {
   fitGammaGamma,
