@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { BUYER, customerPeriods } from './buyers.js';
-import { revenueFilter, type MartContext } from './context.js';
+import type { MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
 import { MoneyConverter, ORDER_MONTH } from './currency.js';
