@@ -88,6 +88,52 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
     },
   );
 
+  it.skipIf(target.engine !== 'postgres' || !!target.unavailable)(
+    'PostgreSQL: text keys of the marts are built under COLLATE "C", and still join and sort by code point',
+    async () => {
+      const { knex } = t.wh;
+      await knex('stg_order').insert([
+        {
+          source: 'shop',
+          source_key: 'Zeta',
+          customer_source_key: 'S-z',
+          order_date: '2024-06-20',
+          amount: 1,
+        },
+        {
+          source: 'shop',
+          source_key: 'alpha',
+          customer_source_key: 'S-z',
+          order_date: '2024-06-20',
+          amount: 2,
+        },
+        {
+          source: 'shop',
+          source_key: 'Ärger',
+          customer_source_key: 'S-z',
+          order_date: '2024-06-20',
+          amount: 3,
+        },
+      ]);
+      await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+      const [col] = t.wh.adapter.rows(
+        await knex.raw(
+          `SELECT collation_name AS c FROM information_schema.columns WHERE table_name = 'fct_order' AND column_name = 'order_id'`,
+        ),
+      );
+      expect(col?.c).toBe('C');
+      // A default-collated expression compared with the key yields to "C": equality as before.
+      const joined = t.wh.adapter.rows(
+        await knex.raw(
+          `SELECT f.order_id FROM stg_order o JOIN fct_order f ON f.order_id = CONCAT(o.source, ':', o.source_key)
+           WHERE o.customer_source_key = 'S-z' ORDER BY f.order_id`,
+        ),
+      );
+      expect(joined.map((r) => r.order_id)).toEqual(['shop:Zeta', 'shop:alpha', 'shop:Ärger']);
+      await knex('stg_order').where({ customer_source_key: 'S-z' }).delete();
+    },
+  );
+
   it.skipIf(!!target.unavailable)('a view over a mart reads the new rows after the swap', async () => {
     const { knex } = t.wh;
     await knex.raw('CREATE VIEW bi_revenue AS SELECT COUNT(*) AS n FROM fct_order');

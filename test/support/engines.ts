@@ -59,8 +59,11 @@ export interface TestWarehouse {
 
 /** A brand-new empty database on the target's server (a temp file for SQLite), not migrated. */
 export async function freshDatabase(target: EngineTarget): Promise<{ url: string; drop(): Promise<void> }> {
-  // CRM_TEST_DB_PREFIX: whose throwaway databases these are, when several runs share a server.
-  const name = `${process.env.CRM_TEST_DB_PREFIX ?? 'crm_test_'}${crypto.randomBytes(5).toString('hex')}`;
+  // CRM_TEST_DB_PREFIX (letters, digits, _) names the databases of one worker apart from others'.
+  const prefix = /^[a-z][a-z0-9_]{0,30}$/.test(process.env.CRM_TEST_DB_PREFIX ?? '')
+    ? process.env.CRM_TEST_DB_PREFIX
+    : 'crm_test_';
+  const name = `${prefix}${crypto.randomBytes(5).toString('hex')}`;
   if (target.engine === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-etl-'));
     return {

@@ -70,10 +70,29 @@ export function bgNbdExpectedPurchasesCurve(
   params: BgNbdParams,
   customer: RecencyFrequency,
   horizons: readonly Duration[],
+  cache?: CurveCache,
 ): number[] {
   const pAlive = bgNbdPAlive(params, customer);
-  return horizons.map((h) => pAlive * expectedIfAlive(params, customer.x, customer.T, horizonIn(params, h)));
+  const ifAlive = (): number[] =>
+    horizons.map((h) => expectedIfAlive(params, customer.x, customer.T, horizonIn(params, h)));
+  let curve: number[];
+  if (cache) {
+    const key = `${customer.x}|${customer.T}`;
+    curve = cache.get(key) ?? ifAlive();
+    if (!cache.has(key) && cache.size < CURVE_CACHE_LIMIT) cache.set(key, curve);
+  } else {
+    curve = ifAlive();
+  }
+  return curve.map((c) => pAlive * c);
 }
+
+/**
+ * Expected purchases given alive depend on x and T only (not t_x): customers sharing them share the
+ * curve, a 2F1 series per horizon. A cache is valid for ONE set of parameters and horizons; the
+ * caller makes a new one per fit. Bounded, so memory stays flat whatever the number of customers.
+ */
+export type CurveCache = Map<string, number[]>;
+const CURVE_CACHE_LIMIT = 200_000;
 
 /**
  * E[X(t)]: expected purchases of a new customer in their first `horizon` after the first purchase

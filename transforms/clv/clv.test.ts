@@ -33,6 +33,16 @@ describe('CLV does not depend on the unit the model was fitted in', () => {
     }
   });
 
+  it('gives the very same predictions with a curve cache shared by customers of equal (x, T)', () => {
+    const cache = new Map<string, number[]>();
+    const cached = tables.week.customers.map((c) =>
+      predictCustomerClv(models.week, c, 'week', options, cache),
+    );
+    expect(cached).toEqual(results.week);
+    expect(cache.size).toBeGreaterThan(0);
+    expect(cache.size).toBeLessThan(tables.week.customers.length);
+  });
+
   it('fits the same model in weeks, days and months (α scales with the unit)', () => {
     const { week, day, month } = {
       week: models.week.bgNbd,

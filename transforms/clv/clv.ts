@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../../lib/errors.js';
 import type { BgNbdParams } from './bg-nbd.js';
-import { bgNbdExpectedPurchasesCurve, bgNbdPAlive } from './bg-nbd-predict.js';
+import { bgNbdExpectedPurchasesCurve, bgNbdPAlive, type CurveCache } from './bg-nbd-predict.js';
 import { gammaGammaExpectedAverageValue, type GammaGammaParams } from './gamma-gamma.js';
 import type { RecencyFrequency, SummaryTable } from './summary.js';
 import { unitRatio, type TimeUnit } from './units.js';
@@ -65,6 +65,8 @@ export function predictCustomerClv(
   customer: ClvCustomer,
   customerUnit: TimeUnit,
   options: ClvOptions,
+  /** Shared by the customers of one model and options (bgNbdExpectedPurchasesCurve). */
+  cache?: CurveCache,
 ): ClvPrediction {
   checkOptions(options);
   const { bgNbd, gammaGamma } = model;
@@ -75,7 +77,7 @@ export function predictCustomerClv(
     value: i + 1,
     unit: 'month' as const,
   }));
-  const cumulative = bgNbdExpectedPurchasesCurve(bgNbd, inModelUnit, months);
+  const cumulative = bgNbdExpectedPurchasesCurve(bgNbd, inModelUnit, months, cache);
   const expectedAvgValue = gammaGammaExpectedAverageValue(gammaGamma, customer);
   let clv = 0;
   let previous = 0;

@@ -13,12 +13,19 @@ export {
   type SummaryTable,
   type Transaction,
 } from './summary.js';
-export { bgNbdLogLikelihood, fitBgNbd, type BgNbdFit, type BgNbdParams } from './bg-nbd.js';
+export {
+  bgNbdLogLikelihood,
+  fitBgNbd,
+  type BgNbdFit,
+  type BgNbdParams,
+  type WeightedRecencyFrequency,
+} from './bg-nbd.js';
 export {
   bgNbdExpectedPurchases,
   bgNbdExpectedPurchasesCurve,
   bgNbdPAlive,
   bgNbdUnconditionalExpected,
+  type CurveCache,
 } from './bg-nbd-predict.js';
 export {
   fitGammaGamma,
@@ -45,5 +52,12 @@ export {
   type RfmSegment,
   type RfmSegmentRule,
 } from './rfm.js';
-export { hyp2f1, hyp2f1Excess, lgamma } from './special-functions.js';
-export { minimize, type MinimizeOptions, type MinimizeResult } from './optimize.js';
+export { digamma, hyp2f1, hyp2f1Excess, lgamma } from './special-functions.js';
+export {
+  minimize,
+  minimizeSmooth,
+  type MinimizeOptions,
+  type MinimizeResult,
+  type SmoothObjective,
+  type SmoothOptions,
+} from './optimize.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exprel, hyp2f1, hyp2f1Excess, lgamma, logAddExp } from './special-functions.js';
+import { digamma, exprel, hyp2f1, hyp2f1Excess, lgamma, logAddExp } from './special-functions.js';
 
 /** Relative difference, for values of any magnitude. */
 const rel = (actual: number, expected: number): number => Math.abs(actual - expected) / Math.abs(expected);
@@ -90,5 +90,26 @@ describe('helpers', () => {
     expect(exprel(0)).toBe(1);
     expect(exprel(1e-10)).toBeCloseTo(1, 9);
     expect(exprel(1)).toBeCloseTo(Math.E - 1, 14);
+  });
+});
+
+describe('digamma', () => {
+  it('matches closed forms and the derivative of lgamma', () => {
+    const euler = 0.5772156649015329;
+    expect(rel(digamma(1), -euler)).toBeLessThan(1e-14);
+    expect(rel(digamma(0.5), -euler - 2 * Math.LN2)).toBeLessThan(1e-14);
+    // ψ(n) = H(n−1) − γ
+    let harmonic = 0;
+    for (let k = 1; k < 40; k++) harmonic += 1 / k;
+    expect(rel(digamma(40), harmonic - euler)).toBeLessThan(1e-14);
+    // ψ(x) = ψ(x + 1) − 1/x: ψ(−0.5) = ψ(0.5) + 2
+    expect(rel(digamma(-0.5), 2 - euler - 2 * Math.LN2)).toBeLessThan(1e-12);
+    for (const x of [0.003, 0.7, 3.3, 12.5, 250, 1e5]) {
+      const h = 1e-5 * x;
+      const numeric = (lgamma(x + h) - lgamma(x - h)) / (2 * h);
+      expect(Math.abs(digamma(x) - numeric)).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
+    }
+    expect(digamma(0)).toBeNaN();
+    expect(digamma(-3)).toBeNaN();
   });
 });

@@ -98,3 +98,23 @@ export function hyp2f1Excess(a: number, b: number, c: number, z: number): number
   if (z === 0) return 0;
   return hypergeometricSeries(a, b, c, z, 1, (a * z) / c);
 }
+
+/** ψ(x) = d/dx ln Γ(x), for the likelihoods' gradients: recurrence up to x ≥ 10, then the asymptotic series. */
+export function digamma(x: number): number {
+  if (!Number.isFinite(x)) return x === Infinity ? Infinity : NaN;
+  if (x <= 0 && Number.isInteger(x)) return NaN; // pole
+  if (x < 0) return digamma(1 - x) - Math.PI / Math.tan(Math.PI * x);
+  let result = 0;
+  while (x < 10) {
+    result -= 1 / x;
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  // ln x − 1/(2x) − Σ B₂ₖ/(2k x^{2k}): the terms after the last kept one are below 1e-16 for x ≥ 10.
+  return (
+    result +
+    Math.log(x) -
+    0.5 / x -
+    f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f * (1 / 132 - f * (691 / 32760))))))
+  );
+}

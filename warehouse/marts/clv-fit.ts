@@ -5,7 +5,7 @@ import {
   type BgNbdParams,
   type GammaGammaParams,
   type MinimizeOptions,
-  type RecencyFrequency,
+  type WeightedRecencyFrequency,
   type SpendSummary,
   type TimeUnit,
 } from '../../transforms/clv/index.js';
@@ -39,8 +39,8 @@ type Row = Record<string, unknown>;
 /**
  * Fits BG/NBD and Gamma–Gamma on the SQL-computed inputs. Node never loads the customer table:
  * BG/NBD reads the distinct (x, t_x, T) with their counts (the likelihood depends on nothing
- * else) and repeats one object per count; Gamma–Gamma needs each repeat customer's mean. Above
- * maxFitCustomers both read every k-th customer id only.
+ * else), Gamma–Gamma the distinct (x, repeat value) with theirs; both likelihoods take the counts
+ * as weights. Above maxFitCustomers both read every k-th customer id only.
  */
 export async function fitClvModels(
   ctx: MartContext,
@@ -63,20 +63,20 @@ export async function fitClvModels(
 
   const perUnit = DAYS_PER_UNIT[clv.unit];
   const step = sampleStep(customers, clv.maxFitCustomers);
-  const table: RecencyFrequency[] = [];
   const sample = step > 1 ? ` WHERE customer_id % ${step} = 0` : '';
-  for (const r of await rows(
-    `SELECT x, tx_days, t_days, COUNT(*) AS n FROM ${CLV_INPUT}${sample} GROUP BY x, tx_days, t_days`,
-  )) {
-    const c = Object.freeze({
-      x: Number(r.x),
-      tx: Number(r.tx_days) / perUnit,
-      T: Number(r.t_days) / perUnit,
-    });
-    for (let i = Number(r.n); i > 0; i--) table.push(c);
-  }
-  // A stable input order: the optimiser's path (and so the last digits) must not depend on the engine.
-  table.sort((p, q) => p.x - q.x || p.tx - q.tx || p.T - q.T);
+  // Distinct inputs with their counts, grouped and ordered by the engine: Node holds one row per
+  // distinct (x, t_x, T) — whole days, so customers who started and last bought on the same days
+  // share one — and the summation order (so the last digits) is the same on every engine.
+  const table: WeightedRecencyFrequency[] = (
+    await rows(
+      `SELECT x, tx_days, t_days, COUNT(*) AS n FROM ${CLV_INPUT}${sample} GROUP BY x, tx_days, t_days ORDER BY x, tx_days, t_days`,
+    )
+  ).map((r) => ({
+    x: Number(r.x),
+    tx: Number(r.tx_days) / perUnit,
+    T: Number(r.t_days) / perUnit,
+    count: Number(r.n),
+  }));
   let bg;
   try {
     bg = fitBgNbd({ unit: clv.unit, customers: table }, tolerances(table.length));
@@ -95,12 +95,12 @@ export async function fitClvModels(
     ...bg.params,
     logLikelihood: bg.logLikelihood,
     converged: bg.converged,
-    customers: table.length,
+    customers: bg.customers,
     sampled: step > 1,
   };
   if (step > 1) {
     ctx.notes.push(
-      `CLV: the models were fitted on every ${step}th customer id (${table.length} of ${customers}); predictions cover every customer`,
+      `CLV: the models were fitted on every ${step}th customer id (${bg.customers} of ${customers}); predictions cover every customer`,
     );
   }
   return { report, models: { bgNbd: bg.params, gammaGamma: await fitSpend(ctx, report, rows) } };
@@ -129,11 +129,14 @@ async function fitSpend(
   const usable = `x > 0 AND repeat_value > 0`;
   const [count] = await rows(`SELECT COUNT(*) AS n FROM ${CLV_INPUT} WHERE ${usable}`);
   const step = sampleStep(Number(count?.n ?? 0), ctx.clv.maxFitCustomers);
+  // Distinct (x, repeat value) with counts, as for BG/NBD: repeat values are cents, so equal
+  // ones are common and the engine merges them.
   const sample: SpendSummary[] = (
     await rows(
-      `SELECT x, repeat_value FROM ${CLV_INPUT} WHERE ${usable}${step > 1 ? ` AND customer_id % ${step} = 0` : ''} ORDER BY customer_id`,
+      `SELECT x, repeat_value, COUNT(*) AS n FROM ${CLV_INPUT} WHERE ${usable}${step > 1 ? ` AND customer_id % ${step} = 0` : ''}
+       GROUP BY x, repeat_value ORDER BY x, repeat_value`,
     )
-  ).map((r) => ({ x: Number(r.x), monetary: Number(r.repeat_value) / Number(r.x) }));
+  ).map((r) => ({ x: Number(r.x), monetary: Number(r.repeat_value) / Number(r.x), count: Number(r.n) }));
   try {
     const gg = fitGammaGamma(sample, tolerances(sample.length));
     if (!gg.converged || !(gg.params.q > 1))

@@ -6,6 +6,7 @@ import {
   type BgNbdParams,
   type ClvCustomer,
   type ClvPrediction,
+  type CurveCache,
 } from '../../transforms/clv/index.js';
 import { build } from './build-tables.js';
 import { buildClvInput, CLV_INPUT, insertHistoricalOnly } from './clv-input.js';
@@ -32,6 +33,8 @@ async function writePredictions(ctx: MartContext, models: FittedModels): Promise
   const { clv } = ctx;
   const perUnit = DAYS_PER_UNIT[clv.unit];
   const options = { horizonMonths: clv.horizonMonths, monthlyDiscountRate: clv.monthlyDiscountRate };
+  // Customers with equal (x, T) share their expected-purchases curve: computed once per build.
+  const cache: CurveCache = new Map();
   await ctx.wh.knex.transaction(async (trx) => {
     let after: number | null = null;
     for (;;) {
@@ -57,8 +60,9 @@ async function writePredictions(ctx: MartContext, models: FittedModels): Promise
               customer,
               clv.unit,
               options,
+              cache,
             )
-          : predictWithOwnMean(models.bgNbd, customer, historical / (x + 1), options);
+          : predictWithOwnMean(models.bgNbd, customer, historical / (x + 1), options, cache);
         return {
           customer_id: Number(r.customer_id),
           historical_value: historical,
@@ -90,13 +94,14 @@ function predictWithOwnMean(
   customer: ClvCustomer,
   meanValue: number,
   options: { horizonMonths: number; monthlyDiscountRate: number },
+  cache: CurveCache,
 ): ClvPrediction {
   const months = Array.from({ length: options.horizonMonths }, (_, i) => ({
     value: i + 1,
     unit: 'month' as const,
   }));
   const inModelUnit = { x: customer.x, tx: customer.tx, T: customer.T };
-  const curve = bgNbdExpectedPurchasesCurve(bgNbd, inModelUnit, months);
+  const curve = bgNbdExpectedPurchasesCurve(bgNbd, inModelUnit, months, cache);
   let clv = 0;
   let previous = 0;
   curve.forEach((purchases, i) => {

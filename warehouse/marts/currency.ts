@@ -1,5 +1,5 @@
 import { build } from './build-tables.js';
-import { revenueFilter, scratchTable, type MartContext } from './context.js';
+import { fill, revenueFilter, scratchTable, type MartContext } from './context.js';
 import { costPeriodStartMonth, periodLabel } from './periods.js';
 import type { CurrencyConfig } from './scoreboard-config.js';
 
@@ -68,11 +68,11 @@ const fxState = new WeakMap<MartContext, FxState>();
  */
 export async function buildRates(ctx: MartContext): Promise<void> {
   const { sql, wh } = ctx;
+  await buildOrderMonths(ctx);
   const pairs = wh.adapter
     .rows(
       await wh.knex.raw(
-        `SELECT DISTINCT COALESCE(currency, '') AS currency, ${sql.monthIndex('order_date')} AS m
-           FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}
+        `SELECT DISTINCT COALESCE(currency, '') AS currency, month_idx AS m FROM ${ORDER_MONTH} WHERE counted = 1
          UNION SELECT DISTINCT COALESCE(currency, '') AS currency, ${sql.monthIndex('period_start')} AS m
            FROM stg_spend WHERE amount IS NOT NULL AND period_start IS NOT NULL AND period_start <= '${ctx.asOf}'`,
       ),
@@ -107,6 +107,38 @@ export async function buildRates(ctx: MartContext): Promise<void> {
       `Money: ${[...new Set(gaps)].length} currency-months could not be converted and are left out of revenue, CLV and profit (${gap})`,
     );
   }
+}
+
+/**
+ * Orders per (currency as staged, month, counted or not), with the revenue and margin of the
+ * counted ones (revenueFilter) in their own currency, rounded to cents: ONE grouped pass over
+ * fct_order that gives the rates their (currency, month) pairs and the scoreboard its monthly
+ * revenue, margin and currencies seen — three passes before. A few rows per month.
+ */
+export const ORDER_MONTH = 'etl_build_order_month';
+
+async function buildOrderMonths(ctx: MartContext): Promise<void> {
+  const { sql } = ctx;
+  await scratchTable(ctx, {
+    name: ORDER_MONTH,
+    columns: [
+      { name: 'currency', type: 'key' },
+      { name: 'month_idx', type: 'int' },
+      { name: 'counted', type: 'int' },
+      { name: 'revenue', type: 'money' },
+      { name: 'margin', type: 'money' },
+    ],
+  });
+  const counted = `CASE WHEN ${revenueFilter(ctx)} THEN 1 ELSE 0 END`;
+  await fill(
+    ctx,
+    ORDER_MONTH,
+    `
+    INSERT INTO ${ORDER_MONTH} (currency, month_idx, counted, revenue, margin)
+    SELECT currency, m, counted, ${sql.round('SUM(amount)')}, ${sql.round('SUM(amount - COALESCE(cost, 0))')}
+    FROM (SELECT currency, ${sql.monthIndex('order_date')} AS m, ${counted} AS counted, amount, cost FROM ${build('fct_order')}) o
+    GROUP BY currency, m, counted`,
+  );
 }
 
 /** Why the money marts are incomplete (a currency without a rate), or null. */

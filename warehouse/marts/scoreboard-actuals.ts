@@ -1,9 +1,9 @@
 import { build } from './build-tables.js';
 import { BUYER, customerPeriods } from './buyers.js';
-import { revenueFilter, type MartContext } from './context.js';
+import type { MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
-import { MoneyConverter } from './currency.js';
+import { MoneyConverter, ORDER_MONTH } from './currency.js';
 import { LEAD } from './lead-funnel.js';
 import { REPLY } from './manager-activity.js';
 import { percentilesSql } from './percentile.js';
@@ -108,7 +108,7 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
   const observed = wh.adapter
     .rows(
       await wh.knex.raw(
-        `SELECT DISTINCT currency FROM ${build('fct_order')} WHERE currency IS NOT NULL
+        `SELECT DISTINCT currency FROM ${ORDER_MONTH} WHERE currency IS NOT NULL
          UNION SELECT DISTINCT currency FROM stg_spend WHERE currency IS NOT NULL`,
       ),
     )
@@ -121,9 +121,9 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
   };
   const cents = (v: number) => Math.round(v * 100) / 100;
   await add(
-    `SELECT m, ${period('m')} AS p, currency, ${sql.round('SUM(amount)')} AS revenue, ${sql.round('SUM(amount - COALESCE(cost, 0))')} AS margin
-     FROM (SELECT ${sql.monthIndex('order_date')} AS m, amount, cost, currency FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}) o
-     GROUP BY m, currency`,
+    // From the buyers' step's one grouped pass over the orders (currency.ts), not another pass.
+    `SELECT month_idx AS m, ${period('month_idx')} AS p, currency, revenue, margin
+     FROM ${ORDER_MONTH} WHERE counted = 1 ORDER BY month_idx, currency`,
     (f, r) =>
       convert(f, r, (rate) => {
         f.revenue = cents(f.revenue + Number(r.revenue) * rate);

@@ -20,7 +20,9 @@ export function secondsBetween(from: string, to: string): string {
 
 export function monthIndex(expr: string): string {
   const d = `CAST(${expr} AS date)`;
-  return `CAST(EXTRACT(YEAR FROM ${d}) * 12 + EXTRACT(MONTH FROM ${d}) - 1 AS integer)`;
+  // date_part, not EXTRACT: since PostgreSQL 14 EXTRACT returns numeric, whose arithmetic made this
+  // a third of a DISTINCT (customer, month) pass over 1M orders; the doubles are whole and exact.
+  return `CAST(date_part('year', ${d}) * 12 + date_part('month', ${d}) - 1 AS integer)`;
 }
 
 /** A database created with a linguistic collation (en_US.UTF-8) would sort 'a' < 'B'; "C" sorts by code point. */
