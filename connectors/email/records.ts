@@ -8,9 +8,18 @@
 import { hash } from 'node:crypto';
 import { completeNames } from '../canonical/names.js';
 import type { ConnectorItem, Lineage, SourceRecord } from '../contract.js';
-import { classify, isOwn, type ClassifyOptions } from './classify.js';
+import { decodeWords } from 'postal-mime';
+import { classify, isOwn, OUT_OF_OFFICE, type ClassifyOptions } from './classify.js';
 import { mailLimits, overMailLimit, type MailLimits } from './limits.js';
-import { limitBroken, mailFacts, type Attachment, type MailAddress, type MailFacts } from './mail-facts.js';
+import {
+  headerBlock,
+  limitBroken,
+  mailFacts,
+  singleTextPart,
+  type Attachment,
+  type MailAddress,
+  type MailFacts,
+} from './mail-facts.js';
 import { ownText, parseSignature } from './signature.js';
 
 export interface RawMessage {
@@ -32,6 +41,12 @@ export interface RecordOptions extends ClassifyOptions {
   region: string;
   /** Read from the environment when not given. */
   limits?: MailLimits;
+  /**
+   * Tests: `head` parses every letter's header block first, whatever its raw headers suggest,
+   * so the path that reads a letter by its head alone is taken wherever it can be; `whole`
+   * parses every letter whole, never by its head alone.
+   */
+  parseOrder?: 'head' | 'whole';
 }
 
 const SNIPPET_CHARS = 500;
@@ -43,19 +58,35 @@ const EARLIEST = Date.UTC(1990, 0, 1);
 
 export async function messageItems(msg: RawMessage, options: RecordOptions): Promise<ConnectorItem[]> {
   const limits = options.limits ?? mailLimits();
+  // Most of a letter's cost is parsing its body. Its top-level headers alone say whether it is
+  // skipped and, with body: none, whether anything of its body is used at all (an outbound
+  // letter's text is never read, nor a single text part's attachments): such a letter is parsed
+  // as far as its header block only. A letter the headers show to need its body is parsed whole
+  // at once, so it does not pay for the headers twice; what the head shows only decides the order.
+  const head = headerBlock(msg.raw);
+  let whole =
+    head.byteLength === msg.raw.byteLength ||
+    options.parseOrder === 'whole' ||
+    (options.parseOrder !== 'head' && headHint(head, options));
   let mail: MailFacts;
   try {
-    mail = await mailFacts(msg.raw, limits);
+    mail = await mailFacts(whole ? msg.raw : head, limits, !whole);
   } catch (err) {
-    const broken = limitBroken(err);
-    if (broken !== null) return [reject(msg, `message is ${overMailLimit(broken, limits)}`)];
-    return [reject(msg, `message cannot be parsed: ${(err as Error).message}`)];
+    return [parseReject(msg, err, limits)];
   }
   if (mail.from === null && mail.to.length === 0 && mail.cc.length === 0)
     return [reject(msg, 'message has no sender or recipient address that can be read')];
   const skipped = classify(mail, options);
   if (skipped !== null)
     return [{ kind: 'skip', skip: { stream: 'interaction', reason: skipped, lineage: msg.lineage } }];
+  if (!whole && needsBody(mail, options)) {
+    whole = true;
+    try {
+      mail = await mailFacts(msg.raw, limits);
+    } catch (err) {
+      return [parseReject(msg, err, limits)];
+    }
+  }
 
   const warnings: string[] = [];
   if (msg.truncated) warnings.push(`message is ${overMailLimit('size', limits)}: only its head was read`);
@@ -240,6 +271,64 @@ function bodyOf(text: string | null, body: RecordOptions['body']): string | null
   if (body === 'full') return text;
   const own = ownText(text).replace(/\s+/g, ' ').trim();
   return own.length > SNIPPET_CHARS ? `${own.slice(0, SNIPPET_CHARS)}…` : own || null;
+}
+
+/**
+ * Whether what the letter's body holds is used: its text (the body as `body:` keeps it, the hash
+ * that keys a letter without a Message-ID, the signature of an outside sender) or its attachments
+ * (anything but one inline text part may have some).
+ */
+function needsBody(mail: MailFacts, options: RecordOptions): boolean {
+  if (options.body !== 'none' || mail.messageId === null || !singleTextPart(mail.headers)) return true;
+  const from = mail.from?.address;
+  return from !== undefined && !isOwn(from, options) && from !== options.owner;
+}
+
+/**
+ * A cheap guess from the raw header block, before any parse: true when the letter most likely
+ * needs its whole body parsed (it will not be skipped, and its body is used), so it is parsed
+ * whole at once. Only the cost depends on it: every decision is made on what postal-mime reads.
+ */
+function headHint(head: Uint8Array, options: RecordOptions): boolean {
+  if (options.body !== 'none') return !likelySkipped(head, options);
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
+  if (!/^message-id:/im.test(text) || !/^content-type:[ \t]*text\/(plain|html)\b/im.test(text)) return true;
+  const from = headerLine(text, 'from');
+  const domains = from === null ? [] : [...from.matchAll(/@([a-z0-9.-]+)/gi)].map((m) => m[1]!.toLowerCase());
+  const outside = domains.some((d) => !options.ownDomains.some((own) => d === own || d.endsWith(`.${own}`)));
+  return outside && !likelySkipped(head, options, text);
+}
+
+/** Headers and senders that mark mail classify may skip, found in the raw header block. */
+const SKIP_HEADER =
+  /^(list-id|auto-submitted|x-autoreply|x-autorespond|precedence)[ \t]*:|^content-type:[ \t]*multipart\/report/im;
+const SKIP_SENDER = /(mailer-daemon|postmaster|mail-daemon|no[-_.]?reply|do[-_.]?not[-_.]?reply)@/i;
+
+function likelySkipped(head: Uint8Array, options: RecordOptions, text?: string): boolean {
+  const raw = text ?? Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
+  if (SKIP_HEADER.test(raw)) return true;
+  if (SKIP_SENDER.test(headerLine(raw, 'from') ?? '')) return true;
+  const lower = options.neverCapture.length > 0 ? raw.toLowerCase() : '';
+  if (options.neverCapture.some((x) => lower.includes(x))) return true;
+  const subject = headerLine(raw, 'subject');
+  return subject !== null && OUT_OF_OFFICE.test(subject.includes('=?') ? decodeWords(subject) : subject);
+}
+
+const HEADER_LINE = {
+  from: /^from[ \t]*:(.*(?:\r?\n[ \t].*)*)/im,
+  subject: /^subject[ \t]*:(.*(?:\r?\n[ \t].*)*)/im,
+};
+
+/** A header's first value in a raw header block, unfolded (null when it has none). */
+function headerLine(text: string, name: keyof typeof HEADER_LINE): string | null {
+  const m = HEADER_LINE[name].exec(text);
+  return m ? m[1]!.replace(/\r?\n/g, '') : null;
+}
+
+function parseReject(msg: RawMessage, err: unknown, limits: MailLimits): ConnectorItem {
+  const broken = limitBroken(err);
+  if (broken !== null) return reject(msg, `message is ${overMailLimit(broken, limits)}`);
+  return reject(msg, `message cannot be parsed: ${(err as Error).message}`);
 }
 
 function reject(msg: RawMessage, reason: string): ConnectorItem {
