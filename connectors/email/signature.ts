@@ -41,10 +41,34 @@ export function parseSignature(text: string | null, region: string): Signature |
     .map((l) => l.trim())
     .filter((l) => l.length > 0 && l.length <= 120);
   if (block.length === 0) return null;
+  const key = `${region}\n${block.join('\n')}`;
+  const known = seen.get(key);
+  if (known !== undefined) return known;
+  const signature = blockSignature(block, region);
+  // A plain cache, emptied when full: the same correspondents sign the same way letter after letter.
+  if (seen.size >= SEEN_MAX) seen.clear();
+  seen.set(key, signature);
+  return signature;
+}
+
+/** Signature blocks already read (by region and text), with what they said. */
+const seen = new Map<string, Signature | null>();
+const SEEN_MAX = 10_000;
+/**
+ * Fewer digits than this on one line are no phone number libphonenumber finds valid (the
+ * shortest valid numbers have 4–5 national digits plus a country code): the finder, which costs
+ * far more on a line of Cyrillic text than on a line of digits, is run on the other lines only.
+ */
+const MIN_PHONE_DIGITS = 5;
+
+function blockSignature(block: readonly string[], region: string): Signature | null {
   const phones: string[] = [];
-  for (const found of findNumbers(block.join('\n'), { defaultCountry: region as CountryCode, v2: true })) {
-    const e164 = found.number.number;
-    if (found.number.isValid() && !phones.includes(e164)) phones.push(e164);
+  for (const line of block) {
+    if ((line.match(/\d/g)?.length ?? 0) < MIN_PHONE_DIGITS) continue;
+    for (const found of findNumbers(line, { defaultCountry: region as CountryCode, v2: true })) {
+      const e164 = found.number.number;
+      if (found.number.isValid() && !phones.includes(e164)) phones.push(e164);
+    }
   }
   let company: string | null = null;
   let title: string | null = null;
