@@ -90,12 +90,13 @@ export async function mailFacts(
  * the whole message, at a fraction of the cost: no body is decoded.
  */
 export function headerBlock(raw: Uint8Array): Uint8Array {
-  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  const lf = bytes.indexOf('\n\n');
-  const crlf = bytes.indexOf('\n\r\n');
-  const end = lf < 0 ? crlf : crlf < 0 ? lf : Math.min(lf, crlf);
-  if (end < 0) return raw;
-  return raw.subarray(0, end + (end === crlf ? 3 : 2));
+  // A byte loop over the head only: indexOf('\n\n') would scan a whole CRLF letter for nothing.
+  for (let i = 0; i < raw.length - 1; i++) {
+    if (raw[i] !== 0x0a) continue;
+    if (raw[i + 1] === 0x0a) return raw.subarray(0, i + 2);
+    if (raw[i + 1] === 0x0d && raw[i + 2] === 0x0a) return raw.subarray(0, i + 3);
+  }
+  return raw;
 }
 
 /**

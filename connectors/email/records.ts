@@ -290,39 +290,63 @@ function needsBody(mail: MailFacts, options: RecordOptions): boolean {
  * whole at once. Only the cost depends on it: every decision is made on what postal-mime reads.
  */
 function headHint(head: Uint8Array, options: RecordOptions): boolean {
-  if (options.body !== 'none') return !likelySkipped(head, options);
   const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
-  if (!/^message-id:/im.test(text) || !/^content-type:[ \t]*text\/(plain|html)\b/im.test(text)) return true;
-  const from = headerLine(text, 'from');
-  const domains = from === null ? [] : [...from.matchAll(/@([a-z0-9.-]+)/gi)].map((m) => m[1]!.toLowerCase());
-  const outside = domains.some((d) => !options.ownDomains.some((own) => d === own || d.endsWith(`.${own}`)));
-  return outside && !likelySkipped(head, options, text);
+  const h = hintHeaders(text);
+  if (options.body !== 'none') return !likelySkipped(h, text, options);
+  const type = h.get('content-type')?.trimStart() ?? '';
+  if (!h.has('message-id') || !(type.startsWith('text/plain') || type.startsWith('text/html'))) return true;
+  const from = h.get('from') ?? '';
+  let outside = false;
+  for (const m of from.matchAll(/@([a-z0-9.-]+)/gi)) {
+    const d = m[1]!.toLowerCase();
+    if (!options.ownDomains.some((own) => d === own || d.endsWith(`.${own}`))) outside = true;
+  }
+  return outside && !likelySkipped(h, text, options);
 }
 
-/** Headers and senders that mark mail classify may skip, found in the raw header block. */
-const SKIP_HEADER =
-  /^(list-id|auto-submitted|x-autoreply|x-autorespond|precedence)[ \t]*:|^content-type:[ \t]*multipart\/report/im;
+/** Headers that mark mail classify skips, by their presence alone. */
+const SKIP_HEADERS = ['list-id', 'auto-submitted', 'x-autoreply', 'x-autorespond', 'precedence'];
 const SKIP_SENDER = /(mailer-daemon|postmaster|mail-daemon|no[-_.]?reply|do[-_.]?not[-_.]?reply)@/i;
+const HINT_HEADERS = new Set(['from', 'subject', 'message-id', 'content-type', ...SKIP_HEADERS]);
+const HINT_INITIALS = new Set([...HINT_HEADERS].map((name) => name.charCodeAt(0)));
 
-function likelySkipped(head: Uint8Array, options: RecordOptions, text?: string): boolean {
-  const raw = text ?? Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
-  if (SKIP_HEADER.test(raw)) return true;
-  if (SKIP_SENDER.test(headerLine(raw, 'from') ?? '')) return true;
-  const lower = options.neverCapture.length > 0 ? raw.toLowerCase() : '';
-  if (options.neverCapture.some((x) => lower.includes(x))) return true;
-  const subject = headerLine(raw, 'subject');
-  return subject !== null && OUT_OF_OFFICE.test(subject.includes('=?') ? decodeWords(subject) : subject);
+function likelySkipped(h: ReadonlyMap<string, string>, text: string, options: RecordOptions): boolean {
+  if (SKIP_HEADERS.some((name) => h.has(name))) return true;
+  if (h.get('content-type')?.trimStart().startsWith('multipart/report')) return true;
+  if (SKIP_SENDER.test(h.get('from') ?? '')) return true;
+  if (options.neverCapture.length > 0) {
+    const lower = text.toLowerCase();
+    if (options.neverCapture.some((x) => lower.includes(x))) return true;
+  }
+  const subject = h.get('subject');
+  return subject !== undefined && OUT_OF_OFFICE.test(subject.includes('=?') ? decodeWords(subject) : subject);
 }
 
-const HEADER_LINE = {
-  from: /^from[ \t]*:(.*(?:\r?\n[ \t].*)*)/im,
-  subject: /^subject[ \t]*:(.*(?:\r?\n[ \t].*)*)/im,
-};
-
-/** A header's first value in a raw header block, unfolded (null when it has none). */
-function headerLine(text: string, name: keyof typeof HEADER_LINE): string | null {
-  const m = HEADER_LINE[name].exec(text);
-  return m ? m[1]!.replace(/\r?\n/g, '') : null;
+/** The first value of each header the hint looks at, unfolded, by lower-case name: one pass over the lines. */
+function hintHeaders(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let current: string | null = null;
+  for (let at = 0; at < text.length;) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const first = text.charCodeAt(at);
+    if (first === 0x20 || first === 0x09) {
+      if (current !== null) out.set(current, out.get(current)! + text.slice(at, end).trimEnd());
+    } else {
+      current = null;
+      const colon = text.indexOf(':', at);
+      // Only names as long as the longest one looked at, starting with one of their letters.
+      if (colon > at && colon < end && colon - at <= 14 && HINT_INITIALS.has(first | 0x20)) {
+        const name = text.slice(at, colon).toLowerCase();
+        if (HINT_HEADERS.has(name) && !out.has(name)) {
+          out.set(name, text.slice(colon + 1, end).trimEnd());
+          current = name;
+        }
+      }
+    }
+    at = end + 1;
+  }
+  return out;
 }
 
 function parseReject(msg: RawMessage, err: unknown, limits: MailLimits): ConnectorItem {
