@@ -22,7 +22,7 @@ export interface ClassifyOptions {
   neverCapture: readonly string[];
 }
 
-const OUT_OF_OFFICE =
+export const OUT_OF_OFFICE =
   /^\s*(auto(matic)?[ -]?(reply|response|answer)|out of (the )?office|away from (the )?office|autosvar|abwesenheitsnotiz|автоответ|автоматический ответ|вне офиса|я в отпуске|нахожусь в отпуске|отсутствую)/i;
 const BOUNCE_SENDER = /^(mailer-daemon|postmaster|mail-daemon)$/i;
 const NO_REPLY = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|noreply[-_.].*|.*[-_.]noreply)$/i;

@@ -48,7 +48,11 @@ export function limitBroken(err: unknown): MailLimitName | null {
  * postal-mime counts parts, depth and header bytes as it builds its tree and stops at the first
  * one over, so a hostile letter costs no more than the limits allow (see limitBroken).
  */
-export async function mailFacts(raw: Uint8Array, limits: MailLimits = mailLimits()): Promise<MailFacts> {
+export async function mailFacts(
+  raw: Uint8Array,
+  limits: MailLimits = mailLimits(),
+  headOnly = false,
+): Promise<MailFacts> {
   const email: Email = await PostalMime.parse(raw, {
     attachmentEncoding: 'arraybuffer',
     maxNestingDepth: limits.depth,
@@ -70,12 +74,43 @@ export async function mailFacts(raw: Uint8Array, limits: MailLimits = mailLimits
       .split(/[\s,]+/)
       .map(messageIdOf)
       .filter((id): id is string => id !== null),
-    text: email.text ?? (email.html ? htmlText(email.html) : null),
-    attachments: email.attachments.map((a) => ({
-      name: a.filename ?? `(${a.mimeType})`,
-      size: sizeOf(a.content),
-    })),
+    text: headOnly ? null : (email.text ?? (email.html ? htmlText(email.html) : null)),
+    attachments: headOnly
+      ? []
+      : email.attachments.map((a) => ({
+          name: a.filename ?? `(${a.mimeType})`,
+          size: sizeOf(a.content),
+        })),
   };
+}
+
+/**
+ * A message's header block: its bytes up to and including the empty line that ends the headers
+ * (all of it when there is none). postal-mime reads the same top-level headers from it as from
+ * the whole message, at a fraction of the cost: no body is decoded.
+ */
+export function headerBlock(raw: Uint8Array): Uint8Array {
+  // A byte loop over the head only: indexOf('\n\n') would scan a whole CRLF letter for nothing.
+  for (let i = 0; i < raw.length - 1; i++) {
+    if (raw[i] !== 0x0a) continue;
+    if (raw[i + 1] === 0x0a) return raw.subarray(0, i + 2);
+    if (raw[i + 1] === 0x0d && raw[i + 2] === 0x0a) return raw.subarray(0, i + 3);
+  }
+  return raw;
+}
+
+/**
+ * Whether a letter whose top-level headers are these is one text part, inline: postal-mime then
+ * finds no attachment in it. Anything else (multipart, another type, a comment or quotes in the
+ * type, no Content-Type, any disposition but inline) is "maybe not", and the letter is parsed whole.
+ */
+export function singleTextPart(headers: ReadonlyMap<string, string>): boolean {
+  const type = headers.get('content-type');
+  if (type === undefined) return false;
+  const value = type.split(';')[0]!.trim();
+  if (value !== 'text/plain' && value !== 'text/html') return false;
+  const disposition = headers.get('content-disposition');
+  return disposition === undefined || /^inline\s*(;|$)/i.test(disposition.trim());
 }
 
 /** `<abc@host>` → `abc@host`; null for nothing usable. */

@@ -8,9 +8,18 @@
 import { hash } from 'node:crypto';
 import { completeNames } from '../canonical/names.js';
 import type { ConnectorItem, Lineage, SourceRecord } from '../contract.js';
-import { classify, isOwn, type ClassifyOptions } from './classify.js';
+import { decodeWords } from 'postal-mime';
+import { classify, isOwn, OUT_OF_OFFICE, type ClassifyOptions } from './classify.js';
 import { mailLimits, overMailLimit, type MailLimits } from './limits.js';
-import { limitBroken, mailFacts, type Attachment, type MailAddress, type MailFacts } from './mail-facts.js';
+import {
+  headerBlock,
+  limitBroken,
+  mailFacts,
+  singleTextPart,
+  type Attachment,
+  type MailAddress,
+  type MailFacts,
+} from './mail-facts.js';
 import { ownText, parseSignature } from './signature.js';
 
 export interface RawMessage {
@@ -32,6 +41,12 @@ export interface RecordOptions extends ClassifyOptions {
   region: string;
   /** Read from the environment when not given. */
   limits?: MailLimits;
+  /**
+   * Tests: `head` parses every letter's header block first, whatever its raw headers suggest,
+   * so the path that reads a letter by its head alone is taken wherever it can be; `whole`
+   * parses every letter whole, never by its head alone.
+   */
+  parseOrder?: 'head' | 'whole';
 }
 
 const SNIPPET_CHARS = 500;
@@ -43,19 +58,35 @@ const EARLIEST = Date.UTC(1990, 0, 1);
 
 export async function messageItems(msg: RawMessage, options: RecordOptions): Promise<ConnectorItem[]> {
   const limits = options.limits ?? mailLimits();
+  // Most of a letter's cost is parsing its body. Its top-level headers alone say whether it is
+  // skipped and, with body: none, whether anything of its body is used at all (an outbound
+  // letter's text is never read, nor a single text part's attachments): such a letter is parsed
+  // as far as its header block only. A letter the headers show to need its body is parsed whole
+  // at once, so it does not pay for the headers twice; what the head shows only decides the order.
+  const head = headerBlock(msg.raw);
+  let whole =
+    head.byteLength === msg.raw.byteLength ||
+    options.parseOrder === 'whole' ||
+    (options.parseOrder !== 'head' && headHint(head, options));
   let mail: MailFacts;
   try {
-    mail = await mailFacts(msg.raw, limits);
+    mail = await mailFacts(whole ? msg.raw : head, limits, !whole);
   } catch (err) {
-    const broken = limitBroken(err);
-    if (broken !== null) return [reject(msg, `message is ${overMailLimit(broken, limits)}`)];
-    return [reject(msg, `message cannot be parsed: ${(err as Error).message}`)];
+    return [parseReject(msg, err, limits)];
   }
   if (mail.from === null && mail.to.length === 0 && mail.cc.length === 0)
     return [reject(msg, 'message has no sender or recipient address that can be read')];
   const skipped = classify(mail, options);
   if (skipped !== null)
     return [{ kind: 'skip', skip: { stream: 'interaction', reason: skipped, lineage: msg.lineage } }];
+  if (!whole && needsBody(mail, options)) {
+    whole = true;
+    try {
+      mail = await mailFacts(msg.raw, limits);
+    } catch (err) {
+      return [parseReject(msg, err, limits)];
+    }
+  }
 
   const warnings: string[] = [];
   if (msg.truncated) warnings.push(`message is ${overMailLimit('size', limits)}: only its head was read`);
@@ -240,6 +271,88 @@ function bodyOf(text: string | null, body: RecordOptions['body']): string | null
   if (body === 'full') return text;
   const own = ownText(text).replace(/\s+/g, ' ').trim();
   return own.length > SNIPPET_CHARS ? `${own.slice(0, SNIPPET_CHARS)}…` : own || null;
+}
+
+/**
+ * Whether what the letter's body holds is used: its text (the body as `body:` keeps it, the hash
+ * that keys a letter without a Message-ID, the signature of an outside sender) or its attachments
+ * (anything but one inline text part may have some).
+ */
+function needsBody(mail: MailFacts, options: RecordOptions): boolean {
+  if (options.body !== 'none' || mail.messageId === null || !singleTextPart(mail.headers)) return true;
+  const from = mail.from?.address;
+  return from !== undefined && !isOwn(from, options) && from !== options.owner;
+}
+
+/**
+ * A cheap guess from the raw header block, before any parse: true when the letter most likely
+ * needs its whole body parsed (it will not be skipped, and its body is used), so it is parsed
+ * whole at once. Only the cost depends on it: every decision is made on what postal-mime reads.
+ */
+function headHint(head: Uint8Array, options: RecordOptions): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
+  const h = hintHeaders(text);
+  if (options.body !== 'none') return !likelySkipped(h, text, options);
+  const type = h.get('content-type')?.trimStart() ?? '';
+  if (!h.has('message-id') || !(type.startsWith('text/plain') || type.startsWith('text/html'))) return true;
+  const from = h.get('from') ?? '';
+  let outside = false;
+  for (const m of from.matchAll(/@([a-z0-9.-]+)/gi)) {
+    const d = m[1]!.toLowerCase();
+    if (!options.ownDomains.some((own) => d === own || d.endsWith(`.${own}`))) outside = true;
+  }
+  return outside && !likelySkipped(h, text, options);
+}
+
+/** Headers that mark mail classify skips, by their presence alone. */
+const SKIP_HEADERS = ['list-id', 'auto-submitted', 'x-autoreply', 'x-autorespond', 'precedence'];
+const SKIP_SENDER = /(mailer-daemon|postmaster|mail-daemon|no[-_.]?reply|do[-_.]?not[-_.]?reply)@/i;
+const HINT_HEADERS = new Set(['from', 'subject', 'message-id', 'content-type', ...SKIP_HEADERS]);
+const HINT_INITIALS = new Set([...HINT_HEADERS].map((name) => name.charCodeAt(0)));
+
+function likelySkipped(h: ReadonlyMap<string, string>, text: string, options: RecordOptions): boolean {
+  if (SKIP_HEADERS.some((name) => h.has(name))) return true;
+  if (h.get('content-type')?.trimStart().startsWith('multipart/report')) return true;
+  if (SKIP_SENDER.test(h.get('from') ?? '')) return true;
+  if (options.neverCapture.length > 0) {
+    const lower = text.toLowerCase();
+    if (options.neverCapture.some((x) => lower.includes(x))) return true;
+  }
+  const subject = h.get('subject');
+  return subject !== undefined && OUT_OF_OFFICE.test(subject.includes('=?') ? decodeWords(subject) : subject);
+}
+
+/** The first value of each header the hint looks at, unfolded, by lower-case name: one pass over the lines. */
+function hintHeaders(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let current: string | null = null;
+  for (let at = 0; at < text.length;) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const first = text.charCodeAt(at);
+    if (first === 0x20 || first === 0x09) {
+      if (current !== null) out.set(current, out.get(current)! + text.slice(at, end).trimEnd());
+    } else {
+      current = null;
+      const colon = text.indexOf(':', at);
+      // Only names as long as the longest one looked at, starting with one of their letters.
+      if (colon > at && colon < end && colon - at <= 14 && HINT_INITIALS.has(first | 0x20)) {
+        const name = text.slice(at, colon).toLowerCase();
+        if (HINT_HEADERS.has(name) && !out.has(name)) {
+          out.set(name, text.slice(colon + 1, end).trimEnd());
+          current = name;
+        }
+      }
+    }
+    at = end + 1;
+  }
+  return out;
+}
+
+function parseReject(msg: RawMessage, err: unknown, limits: MailLimits): ConnectorItem {
+  const broken = limitBroken(err);
+  if (broken !== null) return reject(msg, `message is ${overMailLimit(broken, limits)}`);
+  return reject(msg, `message cannot be parsed: ${(err as Error).message}`);
 }
 
 function reject(msg: RawMessage, reason: string): ConnectorItem {

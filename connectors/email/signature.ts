@@ -41,10 +41,40 @@ export function parseSignature(text: string | null, region: string): Signature |
     .map((l) => l.trim())
     .filter((l) => l.length > 0 && l.length <= 120);
   if (block.length === 0) return null;
+  return blockSignature(block, region);
+}
+
+/**
+ * Phone lines already read (by region and text), with the valid numbers the finder found in
+ * them: a correspondent's signature repeats letter after letter, and the finder is most of what
+ * reading a signature costs. A plain cache, emptied when full.
+ */
+const phoneLines = new Map<string, readonly string[]>();
+const PHONE_LINES_KEPT = 10_000;
+
+function phonesOf(line: string, region: string): readonly string[] {
+  const key = `${region}:${line}`;
+  const known = phoneLines.get(key);
+  if (known !== undefined) return known;
+  const found: string[] = [];
+  for (const match of findNumbers(line, { defaultCountry: region as CountryCode, v2: true }))
+    if (match.number.isValid()) found.push(match.number.number);
+  if (phoneLines.size >= PHONE_LINES_KEPT) phoneLines.clear();
+  phoneLines.set(key, found);
+  return found;
+}
+/**
+ * Fewer digits than this on one line are no phone number libphonenumber finds valid (the
+ * shortest valid numbers have 4–5 national digits plus a country code): the finder, which costs
+ * far more on a line of Cyrillic text than on a line of digits, is run on the other lines only.
+ */
+const MIN_PHONE_DIGITS = 5;
+
+function blockSignature(block: readonly string[], region: string): Signature | null {
   const phones: string[] = [];
-  for (const found of findNumbers(block.join('\n'), { defaultCountry: region as CountryCode, v2: true })) {
-    const e164 = found.number.number;
-    if (found.number.isValid() && !phones.includes(e164)) phones.push(e164);
+  for (const line of block) {
+    if ((line.match(/\d/g)?.length ?? 0) < MIN_PHONE_DIGITS) continue;
+    for (const e164 of phonesOf(line, region)) if (!phones.includes(e164)) phones.push(e164);
   }
   let company: string | null = null;
   let title: string | null = null;

@@ -15,7 +15,6 @@ import { openCsv } from './csv-reader.js';
 import { readHead } from './file-format.js';
 import type { MappingFile } from './mapping.js';
 import { prepareSheet, type SheetRead } from './sheet.js';
-import { openXlsx } from './xlsx-reader.js';
 import type { StagingEncoding } from '../contract.js';
 
 export { loadMappingFile, parseMapping, type MappingFile } from './mapping.js';
@@ -58,6 +57,8 @@ export async function* readSpreadsheet(
   const head = await readHead(path);
   const sheetOptions = { mapping: options.mapping, defaultRegion };
   if (head.kind === 'xlsx') {
+    // Loaded only for a workbook: exceljs and its zip libraries cost every command ~0.3 s of CPU to load.
+    const { openXlsx } = await import('./xlsx-reader.js');
     for await (const input of openXlsx(
       path,
       options.label ?? path,

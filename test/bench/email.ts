@@ -1,29 +1,41 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { EmailSourceSchema } from '../../connectors/email/config.js';
-import { createLogger } from '../../lib/logger.js';
-import { extractSource } from '../../pipelines/extract.js';
+import PostalMime from 'postal-mime';
+import { mailWorkers } from '../../connectors/email/parse-pool.js';
+import { packageRoot } from '../../lib/package-root.js';
+import type { SourceResult, StreamResult } from '../../pipelines/extract.js';
 import { letter } from '../email/letters.js';
 import { PASSWORD, startDovecot } from '../support/dovecot.js';
-import { migratedWarehouse } from '../support/engines.js';
-import { mailWorkers } from '../../connectors/email/parse-pool.js';
-import { cpuTimed, peakRss, rate, timed } from './measure.js';
+import { freshDatabase } from '../support/engines.js';
+import { cpuTimed, rate, timed } from './measure.js';
 
 const USER = 'bench@ours.ru';
+const CLI = path.join(packageRoot(), 'dist/pipelines/cli.js');
 
 /**
  * `npm run bench -- email [messages]`: a mailbox of generated letters (Russian and English, a
- * third outbound, one in twenty with a 20 KB attachment, one in ten a newsletter or auto-reply)
- * written straight into a dovecot Maildir and indexed by the server, then synced over IMAP into
- * a SQLite warehouse. The floor in the same run: imapflow fetching the same messages raw (no
- * parsing, no staging). Then 1% new mail is delivered (into the Maildir's new/) and the
- * incremental run timed, then a run with nothing new.
+ * third outbound, one in twenty with a 20 KB attachment, one in ten a newsletter and one in ten
+ * an auto-reply) written straight into a dovecot Maildir and indexed by the server, then synced
+ * over IMAP into a SQLite warehouse by `crm-etl run` in its own process, as a user runs it (a
+ * pipeline whose only step is extract). Two floors are measured in the same run, in this
+ * process: imapflow fetching the same letters raw, and imapflow fetching them with postal-mime
+ * parsing each one (what the two libraries cost before anything of ours). Then 1% new mail is
+ * delivered (into the Maildir's new/) and the incremental run timed, then a run with nothing new.
+ *
+ * CRM_ETL_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the node of
+ * each `crm-etl run`, for profiling the process measured.
  */
 export async function benchEmail(args: string[]): Promise<void> {
   const messages = Number(args[0] ?? 100_000);
+  if (!fs.existsSync(TIME))
+    throw new Error(
+      `${TIME} not found: the bench reads each run's CPU and peak RSS from GNU time (apt-get install time)`,
+    );
   const server = await startDovecot([USER]);
-  const warehouse = await migratedWarehouse({ engine: 'sqlite', unavailable: null, serverUrl: 'sqlite:' });
-  const logger = createLogger({ level: 'silent' });
+  const warehouse = await freshDatabase({ engine: 'sqlite', unavailable: null, serverUrl: 'sqlite:' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-etl-mail-bench-'));
   try {
     const written = await timed(async () => writeMaildir(server.maildir(USER), messages));
     server.ownStore();
@@ -33,12 +45,12 @@ export async function benchEmail(args: string[]): Promise<void> {
       await c.logout();
     });
     console.log(
-      `wrote ${messages.toLocaleString('en-US')} letters (${(written.value / 2 ** 20).toFixed(0)} MB) into the Maildir in ${written.seconds.toFixed(1)} s; dovecot indexed them in ${indexed.seconds.toFixed(1)} s`,
+      `wrote ${messages.toLocaleString('en-US')} letters (${(written.value / 2 ** 20).toFixed(0)} MB) into the Maildir in ${written.seconds.toFixed(1)} s; dovecot indexed them in ${indexed.seconds.toFixed(1)} s; load average ${loadAverage()}`,
     );
 
-    // The floor is read twice and the faster run kept: the first read after indexing also warms
-    // dovecot's caches, which the sync (run after it) then finds warm.
-    const rawFetch = () =>
+    // Each floor is read twice, alternately, and its faster run kept: the first read after
+    // indexing also warms dovecot's caches, which the sync (run after them) then finds warm.
+    const fetchAll = (parse: boolean) =>
       cpuTimed(async () => {
         const c = await server.client(USER);
         let n = 0;
@@ -47,54 +59,145 @@ export async function benchEmail(args: string[]): Promise<void> {
         for await (const m of c.fetch('1:*', { uid: true, source: true }, { uid: true })) {
           n++;
           bytes += m.source?.length ?? 0;
+          if (parse && m.source) await PostalMime.parse(m.source, { attachmentEncoding: 'arraybuffer' });
         }
         await c.logout();
         return { n, bytes };
       });
-    const cold = await rawFetch();
-    const warm = await rawFetch();
-    const floor = warm.seconds <= cold.seconds ? warm : cold;
-    if (floor.value.n !== messages) throw new Error(`the raw fetch read ${floor.value.n} of ${messages}`);
+    const raws = [];
+    const parses = [];
+    for (let round = 0; round < 2; round++) {
+      raws.push(await fetchAll(false));
+      parses.push(await fetchAll(true));
+    }
+    const raw = fastest(raws);
+    const parsed = fastest(parses);
+    for (const f of [raw, parsed])
+      if (f.value.n !== messages) throw new Error(`a floor read ${f.value.n} of ${messages}`);
 
-    const src = EmailSourceSchema.parse({
-      name: 'bench-mail',
-      connector: 'email',
-      imap: { host: '127.0.0.1', port: server.port, secure: false, user: USER, password: PASSWORD },
-      folders: ['INBOX'],
-      ownDomains: ['ours.ru'],
-    });
-    const ctx = { wh: warehouse.wh, runId: 1, baseDir: '.', defaultRegion: 'RU', logger };
-    const memory = peakRss();
-    const full = await cpuTimed(() => extractSource(src, ctx));
-    const fullRss = memory.stop();
-    const inbox = full.value.inputs[0]!;
+    const config = path.join(dir, 'crm-etl.config.yaml');
+    fs.writeFileSync(
+      config,
+      [
+        'defaultRegion: RU',
+        'pipelines:',
+        '  mail:',
+        '    steps: [extract]',
+        '    sources:',
+        '      - name: bench-mail',
+        '        connector: email',
+        `        imap: { host: 127.0.0.1, port: ${server.port}, secure: false, user: "${USER}", password: "\${MAIL_BENCH_PASSWORD}" }`,
+        '        folders: [INBOX]',
+        '        ownDomains: [ours.ru]',
+        '',
+      ].join('\n'),
+    );
+    const sync = () => cliRun(config, warehouse.url, dir);
+    const full = await sync();
+    const inbox = full.inbox;
     if (inbox.rows !== messages) throw new Error(`the sync read ${inbox.rows} of ${messages}`);
 
     const more = Math.max(1, Math.round(messages / 100));
     // Delivered as a mail server's delivery agent does: new files in the Maildir's new/.
     writeMaildir(server.maildir(USER), more, messages, 'new');
     server.ownStore();
-    const incremental = await cpuTimed(() => extractSource(src, { ...ctx, runId: 2 }));
-    const still = await cpuTimed(() => extractSource(src, { ...ctx, runId: 3 }));
-    if (still.value.inputs[0]!.rows !== 0) throw new Error('a run with no new mail read some');
-    const added = incremental.value.inputs[0]!;
-    if (added.rows !== more) throw new Error(`the incremental run read ${added.rows} of ${more}`);
+    const incremental = await sync();
+    const still = await sync();
+    if (still.inbox.rows !== 0) throw new Error('a run with no new mail read some');
+    if (incremental.inbox.rows !== more)
+      throw new Error(`the incremental run read ${incremental.inbox.rows} of ${more}`);
 
+    const n = (x: number) => x.toLocaleString('en-US');
+    const secs = (m: { seconds: number; cpu: number }) =>
+      `${m.seconds.toFixed(2)} s, ${m.cpu.toFixed(2)} s CPU`;
+    const ratio = (a: { seconds: number; cpu: number }, b: { seconds: number; cpu: number }) =>
+      `${(a.seconds / b.seconds).toFixed(2)}× wall, ${(a.cpu / b.cpu).toFixed(2)}× CPU`;
     const contacts = inbox.companions?.contact;
     console.log(
       [
-        `imapflow raw fetch (the floor):  ${floor.seconds.toFixed(2)} s, ${floor.cpu.toFixed(2)} s CPU (first read ${cold.seconds.toFixed(2)} s) for ${messages.toLocaleString('en-US')} messages, ${(floor.value.bytes / 2 ** 20).toFixed(0)} MB (${rate(messages, floor.seconds).replace('rows', 'msgs')})`,
-        `full sync:                       ${full.seconds.toFixed(2)} s, ${full.cpu.toFixed(2)} s CPU (${rate(messages, full.seconds).replace('rows', 'msgs')}), peak RSS ${Math.round(fullRss)} MB, ${mailWorkers()} parse worker(s)`,
-        `  ${inbox.loaded.toLocaleString('en-US')} interactions loaded, ${inbox.skipped.toLocaleString('en-US')} skipped ${JSON.stringify(inbox.skippedBy ?? {})}, ${inbox.quarantined} quarantined, ${inbox.duplicates} duplicates; ${contacts?.loaded ?? 0} contacts; ${inbox.batches} batches of ≤ ${src.batchSize}`,
-        `  ratio full sync / floor: ${(full.seconds / floor.seconds).toFixed(2)}× (CPU time of this process: ${(full.cpu / floor.cpu).toFixed(2)}×)`,
-        `incremental after 1% new mail (${more} letters): ${incremental.seconds.toFixed(2)} s = ${((100 * incremental.seconds) / full.seconds).toFixed(1)}% of the full sync (${incremental.cpu.toFixed(2)} s CPU)`,
-        `a run with no new mail (the folder skipped by STATUS): ${still.seconds.toFixed(2)} s`,
+        `floor 1, imapflow raw fetch:              ${secs(raw)} (${rate(messages, raw.seconds).replace('rows', 'msgs')}), ${(raw.value.bytes / 2 ** 20).toFixed(0)} MB; runs ${raws.map((r) => r.seconds.toFixed(2)).join(' / ')} s`,
+        `floor 2, imapflow fetch + postal-mime:    ${secs(parsed)} (${rate(messages, parsed.seconds).replace('rows', 'msgs')}); runs ${parses.map((r) => r.seconds.toFixed(2)).join(' / ')} s`,
+        `full sync, crm-etl run (own process):     ${secs(full)} (${rate(messages, full.seconds).replace('rows', 'msgs')}), peak RSS ${Math.round(full.peakRssMb)} MB, ${mailWorkers()} parse worker(s)`,
+        `  ${n(inbox.loaded)} interactions loaded, ${n(inbox.skipped)} skipped ${JSON.stringify(inbox.skippedBy ?? {})}, ${inbox.quarantined} quarantined, ${inbox.duplicates} duplicates; ${contacts?.loaded ?? 0} contacts; ${inbox.batches} batches`,
+        `  full sync / floor 1 (raw fetch):        ${ratio(full, raw)}`,
+        `  full sync / floor 2 (fetch + parse):    ${ratio(full, parsed)}   (target ≤ 2×)`,
+        `incremental after 1% new mail (${n(more)} letters): ${secs(incremental)}, peak RSS ${Math.round(incremental.peakRssMb)} MB = ${((100 * incremental.seconds) / full.seconds).toFixed(1)}% of the full sync's wall, ${((100 * incremental.cpu) / full.cpu).toFixed(1)}% of its CPU (target ≤ 5% CPU)`,
+        `a run with no new mail (the folder skipped by STATUS): ${secs(still)} (the process's fixed cost: start, config, warehouse, login)`,
+        `load average at the end: ${loadAverage()}`,
       ].join('\n'),
     );
   } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
     await warehouse.drop();
     await server.stop();
   }
+}
+
+const TIME = '/usr/bin/time';
+
+interface CliRun {
+  seconds: number;
+  cpu: number;
+  peakRssMb: number;
+  inbox: StreamResult;
+}
+
+/**
+ * `crm-etl run mail` in its own process under GNU time: its wall time, CPU (user + system, all
+ * threads) and peak RSS exactly as the kernel counted them, and the INBOX line of its summary.
+ */
+async function cliRun(config: string, db: string, dir: string): Promise<CliRun> {
+  const times = path.join(dir, 'time.txt');
+  const nodeArgs = (process.env.CRM_ETL_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(
+    TIME,
+    [
+      '-o',
+      times,
+      '-f',
+      '%e %U %S %M',
+      process.execPath,
+      ...nodeArgs,
+      CLI,
+      '--config',
+      config,
+      '--db',
+      db,
+      '--json',
+      'run',
+      'mail',
+    ],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn', MAIL_BENCH_PASSWORD: PASSWORD },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`crm-etl run exited with ${code}: ${stdout.slice(0, 2000)}`);
+  const [wall, user, system, maxKb] = fs
+    .readFileSync(times, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .slice(-4)
+    .map(Number);
+  const report = JSON.parse(stdout) as { steps: Array<{ step: string; detail?: SourceResult[] }> };
+  const extract = report.steps.find((s) => s.step === 'extract')?.detail ?? [];
+  const inbox = extract[0]?.inputs.find((i) => i.file === 'INBOX');
+  if (!inbox) throw new Error(`the run's summary has no INBOX: ${stdout.slice(0, 2000)}`);
+  return { seconds: wall!, cpu: user! + system!, peakRssMb: maxKb! / 1024, inbox };
+}
+
+function fastest<T extends { seconds: number }>(runs: T[]): T {
+  return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 }
 
 /**
@@ -121,7 +224,7 @@ function writeMaildir(dir: string, count: number, first = 0, into: 'cur' | 'new'
 const FIRST = ['Пётр', 'Анна', 'Сергей', 'Ольга', 'John', 'Mary', 'Иван', 'Елена'];
 const LAST = ['Иванов', 'Смирнова', 'Кузнецов', 'Попова', 'Smith', 'Brown', 'Соколов', 'Лебедева'];
 
-function generated(i: number): Buffer {
+export function generated(i: number): Buffer {
   const customer = `${FIRST[i % 8]} ${LAST[(i >> 3) % 8]} <client${i % 5_000}@company${i % 997}.ru>`;
   const manager = `Менеджер ${i % 7} <m${i % 7}@ours.ru>`;
   const outbound = i % 3 === 2;

@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import PostalMime from 'postal-mime';
+import { describe, expect, it, vi } from 'vitest';
 import type { ConnectorItem, SourceRecord } from '../../connectors/contract.js';
-import { messageItems, type RecordOptions } from '../../connectors/email/records.js';
+import { readMailFile } from '../../connectors/email/file-reader.js';
+import { messageItems, type RawMessage, type RecordOptions } from '../../connectors/email/records.js';
+import { packageRoot } from '../../lib/package-root.js';
+import { generated } from '../bench/email.js';
 import { letter, type Letter } from './letters.js';
+
+const SAMPLE = path.join(packageRoot(), 'samples', 'sales-mail.mbox');
 
 const options: RecordOptions = {
   ownDomains: ['ours.ru'],
@@ -195,5 +202,70 @@ describe('a letter as staged records', () => {
     const r = got[0]!.kind === 'reject' ? got[0]!.reject : null;
     expect(r!.reason).toMatch(/no sender or recipient/);
     expect(r!.raw).toContain('Subject: ?');
+  });
+});
+
+describe('a letter read by its header block first', () => {
+  // The bench's letters (every kind it makes: skipped, outbound, inbound with a signature, with an
+  // attachment, in three charsets) and the demo's mailbox (real-looking mail, a bounce, a newsletter).
+  const corpus = async (): Promise<RawMessage[]> => {
+    const out: RawMessage[] = [];
+    for (let i = 0; i < 60; i++)
+      out.push({ raw: generated(i), lineage: { file: `bench#${i}`, line: i }, internalDate: new Date() });
+    for await (const m of readMailFile(SAMPLE, 'sales-mail.mbox', 'mbox')) out.push(m);
+    const more: Letter[] = [
+      {
+        from: 'Анна <anna@client.ru>',
+        to: 'sales@ours.ru',
+        subject: 'Без id',
+        messageId: null,
+        body: 'Текст\n',
+      },
+      { from: 'sales@ours.ru', to: 'boss@partner.ru', subject: 'Never', body: 'x\n' },
+      { from: 'a@ours.ru', to: 'b@ours.ru', subject: 'Internal', body: 'x\n' },
+      { from: 'noreply@shop.example', to: 'sales@ours.ru', subject: 'Receipt', body: 'x\n' },
+      {
+        from: 'sales@ours.ru',
+        to: 'Клиент <c@client.ru>',
+        subject: 'Счёт',
+        body: 'Счёт\n',
+        attachment: { name: 'счёт.pdf', size: 900 },
+      },
+      {
+        from: 'sales@ours.ru',
+        to: 'c@client.ru',
+        subject: 'Отчёт',
+        body: '<p>Привет</p>',
+        headers: { 'Content-Disposition': 'attachment; filename="a.html"' },
+      },
+    ];
+    for (const l of more)
+      out.push({ raw: letter(l), lineage: { file: 'more', line: 1 }, internalDate: new Date() });
+    return out;
+  };
+
+  it('stages exactly what the whole parse stages, for every body setting, and parses only the head where it can', async () => {
+    const letters = await corpus();
+    const parse = vi.spyOn(PostalMime, 'parse');
+    let headOnly = 0;
+    for (const body of ['none', 'snippet', 'full'] as const) {
+      for (const m of letters) {
+        const whole = await messageItems(m, { ...options, body, parseOrder: 'whole' });
+        parse.mockClear();
+        const byHead = await messageItems(m, { ...options, body, parseOrder: 'head' });
+        expect(byHead, `${m.lineage.file} with body: ${body}`).toEqual(whole);
+        if (
+          parse.mock.calls.length === 1 &&
+          (parse.mock.calls[0]![0] as Uint8Array).byteLength < m.raw.byteLength
+        )
+          headOnly++;
+        const guessed = await messageItems(m, { ...options, body });
+        expect(guessed, `${m.lineage.file} with body: ${body}`).toEqual(whole);
+      }
+    }
+    parse.mockRestore();
+    // The skipped letters with every setting (a fifth of the bench's), and with body: none the
+    // outbound single-part ones too (a third).
+    expect(headOnly).toBeGreaterThan(letters.length / 3);
   });
 });
