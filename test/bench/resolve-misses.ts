@@ -4,6 +4,7 @@
  * shared across the split (or across the wrong join), plus a sample of misses to read.
  *
  *   npm run bench -- resolve misses [records, default 10000] [sample per set, default 0]
+ * MISS_CAT=phone (a category below) samples only the misses of that category.
  *
  * Categories, strongest first: phone (same E.164), phone-typo (one digit apart), email,
  * email-typo, dob (same real date), middle (same patronymic), postcode, names+city, names (given
@@ -130,7 +131,10 @@ export function benchResolveMisses(n = 10_000, sample = 0): void {
           }
           missed.set(c, (missed.get(c) ?? 0) + 1);
           // Every seventh miss, so the sample spreads over the set.
-          if (samples.length < sample && missedSeen++ % 7 === 0)
+          if (
+            samples.length < sample &&
+            (process.env.MISS_CAT ? c === process.env.MISS_CAT : missedSeen++ % 7 === 0)
+          )
             samples.push(`  miss ${c}: ${show(byId.get(a)!)}  ||  ${show(byId.get(b)!)}`);
         }
     }
