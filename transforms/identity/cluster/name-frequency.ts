@@ -31,6 +31,8 @@ export class NameFrequency {
   private readonly count: number[] = [];
   /** Records with a whole name in the population (the TF denominator). */
   private readonly present: number;
+  /** Population / records passed: 1 in a full run (see the constructor). */
+  private readonly scale: number;
   /** log2 of m: a true match agrees on the name key (both parts phonetic-or-better). */
   private readonly logM: number;
   /** Records per name-part key (given or surname, either column), for the independence estimate. */
@@ -69,7 +71,8 @@ export class NameFrequency {
     // An incremental run sees only the changed records' neighbourhood, which holds every record
     // sharing a name with them but not the rest of the population: the denominator is scaled up
     // to the population the model was trained on (a full run: exactly the records with a name).
-    this.present = p.n === 0 ? 0 : present * Math.max(1, scorer.model.recordCount / p.n);
+    this.scale = p.n === 0 ? 1 : Math.max(1, scorer.model.recordCount / p.n);
+    this.present = present * this.scale;
     const agree = (f: number): number => {
       const levels = scorer.model.fields[f]!.levels;
       let m = 0;
@@ -125,7 +128,9 @@ export class NameFrequency {
   /** Records expected to hold whole-name key k by chance: present × f(given) × f(surname). */
   private expected(k: number): number {
     const [x, y] = this.parts[k]!;
-    return (this.partCount.get(x)! * this.partCount.get(y)!) / this.present;
+    // Part counts of an incremental run's neighbourhood scaled up to the population, as `present` is.
+    const s = this.scale;
+    return (this.partCount.get(x)! * s * this.partCount.get(y)! * s) / this.present;
   }
 
   /** Record positions holding whole-name key k (or the name of record i). */
