@@ -5,6 +5,7 @@ import { benchImport } from './import.js';
 import { benchLoad } from './load.js';
 import { benchMarts } from './marts.js';
 import { benchResolveAccuracy } from './resolve-accuracy.js';
+import { benchResolveMisses } from './resolve-misses.js';
 import { runSyntheticBenchmark } from './resolve-synthetic.js';
 import { benchResolveWarehouse } from './resolve-warehouse.js';
 import { benchWebform } from './webform.js';
@@ -22,6 +23,7 @@ const BENCHMARKS: Readonly<Record<string, (args: string[]) => Promise<void>>> = 
   // the table, then the scale run on n synthetic contacts.
   resolve: async (args) => {
     if (args[0] === 'accuracy') return benchResolveAccuracy(Number(args[1] ?? 10_000));
+    if (args[0] === 'misses') return benchResolveMisses(Number(args[1] ?? 10_000), Number(args[2] ?? 0));
     benchResolveAccuracy();
     runSyntheticBenchmark(Number(args[0] ?? 1_000_000), Number(args[1] ?? 7));
   },

@@ -49,6 +49,20 @@ export interface CrmMix {
   phone: number;
   city: number;
   postcode: number;
+  /**
+   * Optional kinds of mess (absent = none, and the set draws exactly as before, so the older
+   * sets keep their records): records with the given name and surname columns swapped, records
+   * with no surname at all, e-mails at the employer's domain (colleagues share the domain, and a
+   * few share one office address), phones written in more ways (10 digits without a prefix,
+   * 007…, with an extension), and the share of records that carry the patronymic.
+   */
+  extra?: {
+    swapColumns: number;
+    noSurname: number;
+    businessEmail: number;
+    phoneFormats: number;
+    patronymic: number;
+  };
 }
 
 /**
@@ -194,6 +208,27 @@ export const CRM_MIXES: ReadonlyArray<{ mix: CrmMix; seed: number; tune: boolean
       postcode: 0.3,
     },
   },
+  // Added by the session that worked on recall after the ones above (never tuned on): another
+  // kind of mess — swapped name columns, rows without a surname, work e-mails at a company
+  // domain (some shared), phones in odd formats, patronymics on most Russian rows.
+  {
+    seed: 41,
+    tune: false,
+    mix: {
+      name: 'crm-business',
+      dob: 0.15,
+      typo: 0.1,
+      translit: 0.3,
+      nickname: 0.25,
+      placeholder: 0.3,
+      namesakes: 0.08,
+      email: 0.55,
+      phone: 0.6,
+      city: 0.6,
+      postcode: 0.05,
+      extra: { swapColumns: 0.15, noSurname: 0.08, businessEmail: 0.4, phoneFormats: 0.4, patronymic: 0.6 },
+    },
+  },
 ];
 
 interface CrmPerson {
@@ -210,7 +245,12 @@ interface CrmPerson {
   phones: string[];
   emails: string[];
   postcode: string;
+  /** Employer index (business e-mails): colleagues share the domain. */
+  employer: number;
 }
+
+/** Company domains for work e-mails; a Zipf draw, so a few employers have many people. */
+const COMPANY_DOMAINS = Array.from({ length: 400 }, (_, k) => `firm${k.toString(36)}.ru`);
 
 const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 const pad = (x: number): string => String(x).padStart(2, '0');
@@ -256,7 +296,18 @@ function makePerson(
     emails.push(`${latinLast.toLowerCase()}${serial.toString(36)}@${pick(rand, MAIL_DOMAINS)}`);
   const phones = [`+79${digits(rand, 9)}`];
   if (rand() < 0.25) phones.push(`+79${digits(rand, 9)}`);
+  // Drawn only for sets with business e-mails: the older sets keep their random sequence.
+  const employer = mix.extra ? zipf(rand, COMPANY_DOMAINS.length, 0.8) : 0;
+  if (mix.extra && rand() < mix.extra.businessEmail) {
+    const domain = COMPANY_DOMAINS[employer]!;
+    // Work logins: i.petrov@, petrov@, ivan@ (the short ones collide across colleagues).
+    const style = rand();
+    const local = style < 0.5 ? `${latinFirst[0]}.${latinLast}` : style < 0.85 ? latinLast : latinFirst;
+    emails.unshift(`${local.toLowerCase()}@${domain}`);
+    if (rand() < 0.1) emails.push(`office@${domain}`);
+  }
   return {
+    employer,
     russian: isRussian,
     female: isFemale,
     forms,
@@ -314,20 +365,21 @@ function render(p: CrmPerson, rand: () => number, mix: CrmMix): ResolveInput {
   if (rand() < mix.typo * 0.7) first = typo(first, rand);
   first = caseNoise(first, rand);
   last = caseNoise(last, rand);
-  const withMiddle = middle !== null && rand() < 0.3;
-  const layout = rand();
+  const withMiddle = middle !== null && rand() < (mix.extra?.patronymic ?? 0.3);
+  if (mix.extra && rand() < mix.extra.noSurname) last = '';
+  const layout = mix.extra && rand() < mix.extra.swapColumns ? 0.35 : rand();
   if (layout < 0.25) {
     r.full_name = p.russian
       ? [last, first, withMiddle ? middle : null].filter(Boolean).join(' ')
-      : `${first} ${last}`;
+      : [first, last].filter(Boolean).join(' ');
   } else if (layout < 0.33) {
-    r.full_name = `${first} ${last}`;
+    r.full_name = [first, last].filter(Boolean).join(' ');
   } else if (layout < 0.37) {
-    r.first_name = last;
+    if (last) r.first_name = last;
     r.last_name = first;
   } else {
     r.first_name = first;
-    r.last_name = last;
+    if (last) r.last_name = last;
     if (withMiddle) r.middle_name = middle;
   }
 
@@ -345,6 +397,14 @@ function render(p: CrmPerson, rand: () => number, mix: CrmMix): ResolveInput {
     if (form < 0.2) phone = `8 (${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`;
     else if (form < 0.3) phone = `8${d}`;
     else if (form < 0.35) phone = `+7 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6, 8)} ${d.slice(8)}`;
+    if (mix.extra && rand() < mix.extra.phoneFormats) {
+      const odd = rand();
+      if (odd < 0.4) phone = `${d.slice(0, 3)} ${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`;
+      else if (odd < 0.6) phone = `007${d}`;
+      else if (odd < 0.8)
+        phone = `+7(${d.slice(0, 3)})${d.slice(3)} доб. ${String(Math.floor(rand() * 900) + 100)}`;
+      else phone = `+7-${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`;
+    }
     if (rand() < mix.typo / 3) phone = `+7${digitTypo(d, rand)}`;
     r.phone = phone;
   }

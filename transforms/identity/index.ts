@@ -53,7 +53,9 @@
  *   threshold, so weak links do not chain strangers; no merge across conflicting real birth
  *   dates or across differing e-mails/phones with none shared; links on names and place alone
  *   come last, only when unambiguous (clustering-run.ts) and when the whole name is rare in the
- *   data (name-frequency.ts: the name as one TF-weighted value); must-link / cannot-link overrides.
+ *   data (name-frequency.ts: the name as one TF-weighted value, u = the other customers holding
+ *   it), reaching `nameOnlyMatchProbability`, with no differing city or patronymic across;
+ *   must-link / cannot-link overrides.
  * - golden/ — stable-ids.ts: ids survive runs (most-held id wins, ties → smallest), merges and
  *   splits. explain-records.ts, link-table.ts: the deciding edge of every record.
  *   golden-record.ts: survivorship (source priority, frequency, then source and key; the name

@@ -33,6 +33,7 @@ export const DEFAULT_CONFIG: Readonly<ResolveConfig> = Object.freeze({
   maxBlockSize: 100,
   maxNamesPerSharedValue: 3,
   matchProbability: 0.5,
+  nameOnlyMatchProbability: 0.85,
   vetoWeight: -10,
   emIterations: 200,
   randomPairs: 100_000,
@@ -120,9 +121,11 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
   });
   lap('score', edges.count);
 
+  const nameOnly = Math.max(cfg.nameOnlyMatchProbability, cfg.matchProbability);
   const policy = {
     priorLogOdds: scorer.priorLogOdds,
     thresholdWeight,
+    nameOnlyThresholdWeight: Math.log2(nameOnly / (1 - nameOnly)),
     vetoWeight: cfg.vetoWeight,
     maxLinkagePairs: 2500,
   };

@@ -5,9 +5,11 @@ import { wordSet, words } from './word-list.js';
  */
 
 // Strong patronymic endings: Иванович, Сергеевич, Ильич, Ивановна, Сергеевна, Никитична,
-// Ильинична, and their common Latin transliterations.
+// Ильинична, and their common Latin transliterations — the German-style ones too (Olegowitsch,
+// Juriewna: passports and old exports), and -ovitch (French style).
 const STRONG_PATRONYMIC = /(?:ович|евич|ёвич|ьич|овна|евна|ёвна|ична)$/u;
-const STRONG_PATRONYMIC_LATIN = /(?:ovich|evich|yevich|ovna|evna|yevna|ichna)$/i;
+const STRONG_PATRONYMIC_LATIN =
+  /(?:ovich|evich|yevich|ovitch|evitch|owitsch|ewitsch|owich|ewich|ovna|evna|yevna|owna|ewna|ichna|itschna)$/i;
 // Turkic patronymics written as one word: "Гусейн-оглы".
 const TURKIC_PATRONYMIC = /-(?:оглы|оглу|улы|уулу|кызы|гызы|ogly|oglu|uly|kyzy|gyzy)$/iu;
 // Кузьмич, Лукич, Фомич end in a bare "-ич", but so do surnames (Бабич, Рудич): weak evidence.
@@ -25,7 +27,7 @@ export function patronymicStrength(token: string): 0 | 1 | 2 {
 // "-ич" (Бабич, Карпович) only matters where patronymics were already ruled out.
 const SURNAME_SUFFIXES = words(`
   ов ев ёв ин ын ский цкий ской цкой ова ева ёва ына ская цкая ых их енко ук юк швили дзе ян янц
-  ич ov ev ova eva sky ski skiy skii skaya enko yan shvili dze
+  ич ov ev ova eva sky ski skiy skii skaya enko yan shvili dze ow ew owa ewa skij skaja zkij zkaja
 `);
 // A suffix only counts with a real stem before it: "Лев", "Яков", "Ева" are given names.
 const MIN_STEM = 3;

@@ -20,6 +20,10 @@ describe('splitFullName', () => {
     ['Алиева Лейла Рашид кызы', parts('Алиева', 'Лейла', 'Рашид кызы')],
     ['Иван Иванович', parts(null, 'Иван', 'Иванович')],
     ['Ivanov Ivan Ivanovich', parts('Ivanov', 'Ivan', 'Ivanovich')],
+    // German-style transliteration, surname first (Makarowa Walentina Juriewna)
+    ['Makarowa Walentina Juriewna', parts('Makarowa', 'Walentina', 'Juriewna')],
+    ['Jakowlew Konstantin Olegowitsch', parts('Jakowlew', 'Konstantin', 'Olegowitsch')],
+    ['SMIRNOWA Walentina', parts('Smirnowa', 'Walentina', null)],
     // Surnames that look like patronymics
     ['Карпович Иван Петрович', parts('Карпович', 'Иван', 'Петрович')],
     ['Иван Петрович Карпович', parts('Карпович', 'Иван', 'Петрович')],

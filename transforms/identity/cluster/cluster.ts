@@ -53,6 +53,8 @@ export const CONFLICT = {
   idAgree: 32,
   /** Both have a patronymic and they differ (not even by a typo). */
   middleDiffer: 64,
+  /** Both have a city and they differ (not even by a typo or another spelling of it). */
+  cityDiffer: 128,
 } as const;
 
 export interface LinkagePolicy {
@@ -60,6 +62,8 @@ export interface LinkagePolicy {
   priorLogOdds: number;
   /** log2 odds of the link threshold (matchProbability). */
   thresholdWeight: number;
+  /** log2 odds a link resting on names (and place) alone must reach (nameOnlyMatchProbability). */
+  nameOnlyThresholdWeight: number;
   vetoWeight: number;
   /** Cross pairs checked per merge at most; larger merges are checked on a strided sample. */
   maxLinkagePairs: number;
@@ -167,6 +171,7 @@ export class ConstrainedClustering {
     // A weak edge also yields to a differing patronymic: "Евгений Беловов Петрович" and
     // "Евгений Беловов Владимирович" are the namesakes such data is full of.
     if (weak && (seen & CONFLICT.middleDiffer) !== 0 && (seen & agree) === 0) return false;
+    if (weak && (seen & CONFLICT.cityDiffer) !== 0 && (seen & agree) === 0) return false;
     const differ = seen & (CONFLICT.emailDiffer | CONFLICT.phoneDiffer);
     const separate =
       (seen & agree) === 0 &&

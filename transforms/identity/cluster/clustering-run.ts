@@ -99,9 +99,23 @@ function applyWeakEdges(
   if (from >= edges.count) return;
   const sets = cc.sets;
   const names = new NameFrequency(p, scorer, population);
+  // Other anchored customers holding a name, besides those of the pair being joined.
+  let ra0 = -1;
+  let rb0 = -1;
+  const seenRoots = new Set<number>();
+  const holders = (key: number): number => {
+    seenRoots.clear();
+    for (const i of names.holdersOf(key)) {
+      const r = sets.find(i);
+      if (r !== ra0 && r !== rb0 && anchored[r] === 1) seenRoots.add(r);
+    }
+    return seenRoots.size;
+  };
   const rare = (a: number, b: number): boolean => {
-    const ev = names.weakEvidence(a, b);
-    return ev !== null && policy.priorLogOdds + ev >= policy.thresholdWeight;
+    ra0 = sets.find(a);
+    rb0 = sets.find(b);
+    const ev = names.weakEvidence(a, b, holders);
+    return ev !== null && policy.priorLogOdds + ev >= policy.nameOnlyThresholdWeight;
   };
   const email = p.cols[F_EMAIL]!.codes;
   const phone = p.cols[F_PHONE]!.codes;
@@ -139,11 +153,8 @@ function applyWeakEdges(
     const k = edges.pair[e]!;
     const a = pairs.left[k]!;
     const b = pairs.right[k]!;
-    if (!rare(a, b) || ambiguous(a) || ambiguous(b)) continue;
-    const ra = sets.find(a);
-    const rb = sets.find(b);
-    if (ra === rb) continue;
-    const anchor = anchored[ra]! | anchored[rb]!;
+    if (sets.find(a) === sets.find(b) || !rare(a, b) || ambiguous(a) || ambiguous(b)) continue;
+    const anchor = anchored[sets.find(a)]! | anchored[sets.find(b)]!;
     if (cc.tryLink(a, b, true, true)) anchored[sets.find(a)] = anchor;
   }
 }

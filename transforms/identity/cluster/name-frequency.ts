@@ -17,6 +17,15 @@ import type { Population } from '../types/public.js';
  * falls as a name gets commoner in this data set: at a million records "Иванов Иван" never links
  * on names alone, a name seen twice may.
  */
+/**
+ * Names held by more records than one customer usually has are taken as held by several people:
+ * their record frequency is used as it is (fourteen rows of "Ivan Ivanov, Kazan" and nothing else
+ * are not one person). Up to this many, the records may all be one person's.
+ */
+const ONE_PERSON_RECORDS = 6;
+/** At least this many records of "someone else" are assumed for any name (an unseen namesake). */
+const MIN_FREQUENCY = 0.05;
+
 export class NameFrequency {
   /** Per record: code of its whole-name key, or -1 (a name part missing). */
   private readonly key: Int32Array;
@@ -24,8 +33,17 @@ export class NameFrequency {
   private readonly count: number[] = [];
   /** Records with a whole name in the population (the TF denominator). */
   private readonly present: number;
+  /** Population / records passed: 1 in a full run (see the constructor). */
+  private readonly scale: number;
   /** log2 of m: a true match agrees on the name key (both parts phonetic-or-better). */
   private readonly logM: number;
+  /** Records per name-part key (given or surname, either column), for the independence estimate. */
+  private readonly partCount = new Map<string, number>();
+  /** Per whole-name key: its two part keys. */
+  private readonly parts: Array<[string, string]> = [];
+  /** Record positions per whole-name key (CSR): who else holds a name. */
+  private start: Int32Array | null = null;
+  private members: Int32Array | null = null;
 
   /** Per record: records of the whole population holding its `names` blocking key, or 0. */
   private readonly global: Int32Array | null = null;
@@ -51,6 +69,9 @@ export class NameFrequency {
       }
       this.key[i] = code;
       this.count[code]!++;
+      this.parts[code] = [a, b];
+      this.partCount.set(a, (this.partCount.get(a) ?? 0) + 1);
+      if (b !== a) this.partCount.set(b, (this.partCount.get(b) ?? 0) + 1);
       present++;
     }
     if (population) {
@@ -62,10 +83,13 @@ export class NameFrequency {
       this.global = new Int32Array(p.n);
       for (let i = 0; i < p.n; i++) if (has[i]) this.global[i] = population.blockSize(r, keys[i]!) ?? 0;
       this.present = Math.max(present, population.namesPresent);
+      // The name parts' counts are the neighbourhood's, scaled up as `present` is.
+      this.scale = present === 0 ? 1 : this.present / present;
     } else {
       // Without population counts a part of the population is scaled up to the records the model
       // was trained on (a full run: exactly the records with a name).
-      this.present = p.n === 0 ? 0 : present * Math.max(1, scorer.model.recordCount / p.n);
+      this.scale = p.n === 0 ? 1 : Math.max(1, scorer.model.recordCount / p.n);
+      this.present = present * this.scale;
     }
     const agree = (f: number): number => {
       const levels = scorer.model.fields[f]!.levels;
@@ -93,12 +117,21 @@ export class NameFrequency {
    * a misspelt (hence unique) "Ивонов" does not make a common name look rare. Null when either
    * record lacks a name part.
    */
-  weakEvidence(a: number, b: number): number | null {
+  weakEvidence(a: number, b: number, holders?: (key: number) => number): number | null {
     const ka = this.key[a]!;
     const kb = this.key[b]!;
     if (ka < 0 || kb < 0) return null;
     const g = this.global;
-    const frequency = Math.max(this.count[ka]!, this.count[kb]!, g ? Math.max(g[a]!, g[b]!) : 0);
+    let frequency = Math.max(this.count[ka]!, this.count[kb]!, g ? Math.max(g[a]!, g[b]!) : 0);
+    if (holders && frequency <= ONE_PERSON_RECORDS) {
+      // How many *other* people hold the name, rather than how many records: the records of the
+      // two customers being joined are no evidence of a namesake. Other people = other anchored
+      // customers with the name (holders), but never fewer than two names drawn independently
+      // would give by chance (the parts' frequencies multiplied) — "Иван Иванов" stays common
+      // even when the data set happens to hold one.
+      const other = Math.max(holders(ka), ka === kb ? 0 : holders(kb));
+      frequency = Math.max(other, this.expected(ka), this.expected(kb), MIN_FREQUENCY);
+    }
     const fields = this.scorer.explain(a, b);
     let rest = 0;
     let names = 0;
@@ -109,5 +142,32 @@ export class NameFrequency {
     // The whole name never weighs more than its two parts did: for a name shared by few records
     // the parts' own term frequencies may already be the smaller (stricter) figure.
     return rest + Math.min(names, this.logM - Math.log2(frequency / this.present));
+  }
+
+  /** Records expected to hold whole-name key k by chance: present × f(given) × f(surname). */
+  private expected(k: number): number {
+    const [x, y] = this.parts[k]!;
+    // Part counts of an incremental run's neighbourhood scaled up to the population, as `present` is.
+    const s = this.scale;
+    return (this.partCount.get(x)! * s * this.partCount.get(y)! * s) / this.present;
+  }
+
+  /** Record positions holding whole-name key k (or the name of record i). */
+  holdersOf(k: number): Int32Array {
+    if (!this.start) {
+      const start = new Int32Array(this.count.length + 1);
+      for (let i = 0; i < this.p.n; i++) if (this.key[i]! >= 0) start[this.key[i]! + 1]!++;
+      for (let c = 0; c < this.count.length; c++) start[c + 1]! += start[c]!;
+      const fill = start.slice(0, this.count.length);
+      const members = new Int32Array(start[this.count.length]!);
+      for (let i = 0; i < this.p.n; i++) if (this.key[i]! >= 0) members[fill[this.key[i]!]!++] = i;
+      this.start = start;
+      this.members = members;
+    }
+    return this.members!.subarray(this.start[k]!, this.start[k + 1]!);
+  }
+
+  keyOf(i: number): number {
+    return this.key[i]!;
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dateLevel, nameLevel } from './compare.js';
-import { parseIsoDate } from '../prepare/prepare.js';
-import { MISSING, NAME } from '../shared/fields.js';
+import { compareInto, dateLevel, nameLevel } from './compare.js';
+import { parseIsoDate, prepare } from '../prepare/prepare.js';
+import { F_FIRST, F_LAST, FIELD_COUNT, MISSING, NAME } from '../shared/fields.js';
+import { contacts } from '../../../test/support/identity/contacts.js';
 
 describe('dateLevel', () => {
   it('grades birth dates', () => {
@@ -49,5 +50,22 @@ describe('nameLevel', () => {
     // Forms of one name by the nickname table rank with a phonetic match.
     expect(nameLevel('sasha', 'aleksandr', 1, 2, true)).toBe(NAME.phonetic);
     expect(nameLevel('sasha', 'aleksandr', 1, 2)).toBe(NAME.else);
+  });
+});
+
+describe('names in swapped columns', () => {
+  it('finds the swap when the names meet across by nickname family, not only by first letter', () => {
+    // "Romanow Slawa" typed surname-first into a Latin full name against "Вячеслав Романов":
+    // Slawa and Вячеслав differ in the first letter but are one name (Слава = Вячеслав).
+    const p = prepare(
+      contacts([
+        { first_name: 'Romanow', last_name: 'Slawa' },
+        { first_name: 'Вячеслав', last_name: 'Романов' },
+      ]),
+    );
+    const out = new Uint8Array(FIELD_COUNT);
+    expect(compareInto(p, 0, 1, out, 0)).toBe(true);
+    expect(out[F_FIRST]).toBeLessThanOrEqual(NAME.phonetic);
+    expect(out[F_LAST]).toBeLessThanOrEqual(NAME.phonetic);
   });
 });

@@ -84,13 +84,16 @@ function compareNames(p: Prepared, a: number, b: number, out: Uint8Array, off: n
   const pli = R[a + PHON_LAST]!;
   const plj = R[b + PHON_LAST]!;
   // A swap is only worth testing when all four names are present, neither pair agrees, and the
-  // first letters agree crosswise (typos rarely hit the first letter).
+  // names agree crosswise by first letter (typos rarely hit it) or by name family: "Romanow
+  // Slawa" in Russian order against "Вячеслав Романов" meets Слава = Вячеслав across.
   if (fi >= 0 && fj >= 0 && li >= 0 && lj >= 0 && fi !== fj && li !== lj) {
     const w = first.values[fi]!;
     const x = first.values[fj]!;
     const y = last.values[li]!;
     const z = last.values[lj]!;
-    if (w.charCodeAt(0) === z.charCodeAt(0) && y.charCodeAt(0) === x.charCodeAt(0)) {
+    const across1 = w.charCodeAt(0) === z.charCodeAt(0) || sameFamily(p.familyFirst[fi]!, p.familyLast[lj]!);
+    const across2 = y.charCodeAt(0) === x.charCodeAt(0) || sameFamily(p.familyLast[li]!, p.familyFirst[fj]!);
+    if (across1 && across2) {
       const straight = jaroWinkler(w, x) + jaroWinkler(y, z);
       const cross = jaroWinkler(w, z) + jaroWinkler(y, x);
       if (cross > straight) {

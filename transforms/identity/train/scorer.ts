@@ -1,6 +1,17 @@
 import { compareInto } from '../compare/compare.js';
 import { CONFLICT } from '../cluster/cluster.js';
-import { F_DOB, F_EMAIL, F_MIDDLE, F_PHONE, F_PID, F_TAX, FIELDS, MISSING, ROW } from '../shared/fields.js';
+import {
+  F_CITY,
+  F_DOB,
+  F_EMAIL,
+  F_MIDDLE,
+  F_PHONE,
+  F_PID,
+  F_TAX,
+  FIELDS,
+  MISSING,
+  ROW,
+} from '../shared/fields.js';
 import type { Prepared } from '../types/prepared.js';
 import type { ComparisonWeight, TrainedModel } from '../types/public.js';
 
@@ -146,6 +157,7 @@ export class PairScorer {
     }
     if (l[F_PID] === 0 || l[F_PID] === 1 || l[F_TAX] === 0) bits |= CONFLICT.idAgree;
     if (l[F_MIDDLE] === FIELDS[F_MIDDLE]!.levels.length - 1) bits |= CONFLICT.middleDiffer;
+    if (l[F_CITY] === FIELDS[F_CITY]!.levels.length - 1) bits |= CONFLICT.cityDiffer;
     return bits;
   }
 

@@ -82,6 +82,14 @@ export interface ResolveConfig {
   /** Link when the match probability of a pair (and the cluster average) reaches this. */
   matchProbability: number;
   /**
+   * A link that rests on names (and place) alone — no identifier, birth date, postcode or
+   * patronymic agrees — must reach this probability instead (never less than matchProbability),
+   * with the whole name weighed by how many *other* customers hold it. Namesakes look exactly
+   * like such pairs, so this is the precision/recall knob of CRM data: lower links more rows that
+   * carry only a name, at the price of joining namesakes.
+   */
+  nameOnlyMatchProbability: number;
+  /**
    * Evidence (sum of field weights, no prior) at or below which two records are "clearly
    * different": such a pair vetoes any merge of their clusters and any deterministic link.
    */
