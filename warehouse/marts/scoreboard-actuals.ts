@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { BUYER, customerPeriods } from './buyers.js';
-import { revenueFilter, type MartContext } from './context.js';
+import { factsOf, revenueFilter, type MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
 import { MoneyConverter } from './currency.js';
@@ -108,7 +108,7 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
   const observed = wh.adapter
     .rows(
       await wh.knex.raw(
-        `SELECT DISTINCT currency FROM ${build('fct_order')} WHERE currency IS NOT NULL
+        `SELECT DISTINCT currency FROM ${factsOf(ctx, 'fct_order')} WHERE currency IS NOT NULL
          UNION SELECT DISTINCT currency FROM stg_spend WHERE currency IS NOT NULL`,
       ),
     )
@@ -122,7 +122,7 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
   const cents = (v: number) => Math.round(v * 100) / 100;
   await add(
     `SELECT m, ${period('m')} AS p, currency, ${sql.round('SUM(amount)')} AS revenue, ${sql.round('SUM(amount - COALESCE(cost, 0))')} AS margin
-     FROM (SELECT ${sql.monthIndex('order_date')} AS m, amount, cost, currency FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}) o
+     FROM (SELECT ${sql.monthIndex('order_date')} AS m, amount, cost, currency FROM ${factsOf(ctx, 'fct_order')} WHERE ${revenueFilter(ctx)}) o
      GROUP BY m, currency`,
     (f, r) =>
       convert(f, r, (rate) => {

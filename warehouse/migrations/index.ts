@@ -12,6 +12,7 @@ import { managerActivitySchema } from './0009-manager-activity.js';
 import { leadFunnelSchema } from './0010-lead-funnel.js';
 import { overrideRemovalSchema } from './0011-override-removal.js';
 import { contactPartialDateSchema } from './0012-contact-partial-date.js';
+import { martsIncrementalSchema } from './0013-marts-incremental.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   leadFunnelSchema,
   overrideRemovalSchema,
   contactPartialDateSchema,
+  martsIncrementalSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';
