@@ -66,7 +66,14 @@ export interface BuildMartsResult {
   unlinkedInteractions: number;
   /** The CLV models in use: fitted by this build or kept from an earlier one (clvFit says which). */
   clv: ClvFitReport;
-  clvFit: { refitted: boolean; reason: string; fittedAt: string; calibrationEnd: string };
+  clvFit: {
+    refitted: boolean;
+    reason: string;
+    fittedAt: string;
+    calibrationEnd: string;
+    ordersAtFit: number;
+    changedSinceFit: number;
+  };
   steps: MartStep[];
   notes: string[];
   /** The targets this build judged against, and where they came from. */
@@ -241,6 +248,8 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
         reason: decision.reason,
         fittedAt: fit?.fittedAt ?? new Date().toISOString(),
         calibrationEnd: fit?.calibrationEnd ?? ctx.clv.calibrationEnd,
+        ordersAtFit: fit?.ordersAtFit ?? 0,
+        changedSinceFit: (fit?.changedSinceFit ?? 0) + (keptFit ? changedOrders : 0),
       },
       steps,
       notes: ctx.notes,

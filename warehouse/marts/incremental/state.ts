@@ -152,3 +152,52 @@ export function configHash(ctx: MartContext): string {
   };
   return crypto.createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
 }
+
+/** What `crm-etl status` shows of the marts: the last build and the CLV models in use. */
+export interface MartsStatus {
+  lastBuild: { mode: BuildBase['mode']; builtAt: string; asOf: string } | null;
+  clv: {
+    status: FittedClv['report']['status'];
+    fittedAt: string;
+    calibrationEnd: string;
+    bgNbd: FittedClv['report']['bgNbd'] | null;
+    gammaGamma: FittedClv['report']['gammaGamma'] | null;
+    ordersAtFit: number;
+    changedSinceFit: number;
+  } | null;
+}
+
+export async function martsStatus(wh: Warehouse): Promise<MartsStatus | null> {
+  if (!(await wh.knex.schema.hasTable(STATE))) return null;
+  const base = await readState<BuildBase>(wh, 'base');
+  const fit = await readState<StoredFit>(wh, 'clv-fit');
+  return {
+    lastBuild: base ? { mode: base.mode, builtAt: base.builtAt, asOf: base.asOf } : null,
+    clv: fit
+      ? {
+          status: fit.report.status,
+          fittedAt: fit.fittedAt,
+          calibrationEnd: fit.calibrationEnd,
+          bgNbd: fit.report.bgNbd ?? null,
+          gammaGamma: fit.report.gammaGamma ?? null,
+          ordersAtFit: fit.ordersAtFit,
+          changedSinceFit: fit.changedSinceFit,
+        }
+      : null,
+  };
+}
+
+/** One line per fact of the CLV models in use, for `crm-etl status` and the marts summary. */
+export function describeFit(clv: NonNullable<MartsStatus['clv']>): string {
+  const n = (v: number) => v.toFixed(4);
+  const bg = clv.bgNbd
+    ? `BG/NBD r=${n(clv.bgNbd.r)} α=${n(clv.bgNbd.alpha)} a=${n(clv.bgNbd.a)} b=${n(clv.bgNbd.b)}`
+    : 'no purchase model (historical value only)';
+  const gg = clv.gammaGamma
+    ? `, Gamma–Gamma p=${n(clv.gammaGamma.p)} q=${n(clv.gammaGamma.q)} γ=${n(clv.gammaGamma.gamma)}`
+    : '';
+  return (
+    `${bg}${gg}; fitted ${clv.fittedAt.replace('T', ' ').slice(0, 16)} UTC at calibration end ${clv.calibrationEnd}; ` +
+    `${clv.changedSinceFit} of ${clv.ordersAtFit} staged orders new or changed since`
+  );
+}
