@@ -95,7 +95,7 @@ export async function benchMarts(args: string[]): Promise<void> {
       const before = await measureFloor(t.wh);
       const profile = process.env.CRM_BENCH_PROFILE === '1' ? profileStatements(t.wh) : null;
       const mem = peakRss();
-      const built = await timed(() => buildMarts(t.wh, { asOf: AS_OF }));
+      const built = await timed(() => buildMarts(t.wh, { asOf: AS_OF, full: true }));
       const rss = mem.stop();
       profile?.stop();
       const after = await measureFloor(t.wh);
@@ -144,18 +144,19 @@ export async function benchMarts(args: string[]): Promise<void> {
 }
 
 /**
- * The nightly refresh after the full build: 1 % new orders (copies of every 100th staged order
- * under new keys: the customers who buy often buy again) and 0.5 % changed customers (one order
+ * The nightly refresh after the full build: 1 % new orders (one for every tenth customer) and
+ * 0.5 % changed customers (one order
  * amended and the golden record rewritten, as a re-import and resolve do), timed per step as a
  * share of the full build; then the next night: as many new orders again and the as-of day one
  * day later, which moves every customer's recency and CLV horizon.
  */
 async function benchRefresh(wh: Warehouse, customers: number, fullSeconds: number): Promise<void> {
   const { knex, adapter } = wh;
-  const night = async (tag: string) => {
+  const night = async (tag: string, day: string) => {
+    // One new order for every tenth customer: 1 % of the orders, a tenth of the customers buying.
     await knex.raw(`INSERT INTO stg_order (source, source_key, customer_source_key, order_date, amount, cost, channel, status, currency)
-      SELECT source, CONCAT('${tag}-', source_key), customer_source_key, order_date, amount + 1, cost, channel, status, currency
-      FROM stg_order WHERE source_key LIKE 'o%07'`);
+      SELECT 'bench', CONCAT('${tag}-', customer_id), CONCAT('c', customer_id - 1), '${day}', customer_id % 300 + 10, 5, 'web', 'completed', 'RUB'
+      FROM dim_customer WHERE customer_id % 10 = ${tag === 'n1' ? 1 : 2}`);
     const every = 200; // 0.5 %
     await knex.raw(
       `UPDATE stg_order SET amount = amount + 3, updated_at = ${adapter.now()} WHERE source_key IN (
@@ -187,10 +188,10 @@ async function benchRefresh(wh: Warehouse, customers: number, fullSeconds: numbe
   };
   // SQLite and MySQL compare stamps with milliseconds: the changes land after the build's marks.
   await new Promise((r) => setTimeout(r, 50));
-  await night('n1');
+  await night('n1', '2025-12-30');
   await run('refresh after 1 % new orders and 0.5 % changed customers', AS_OF);
   await new Promise((r) => setTimeout(r, 50));
-  await night('n2');
+  await night('n2', NEXT_DAY);
   await run('next night, the as-of day one day later', NEXT_DAY);
 }
 
