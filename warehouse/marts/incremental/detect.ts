@@ -85,12 +85,17 @@ export async function detectChanges(ctx: MartContext, base: BuildBase): Promise<
       ${asOfMoved ? `UNION SELECT customer_id FROM fct_order WHERE order_date > '${lo}' AND order_date <= '${hi}'` : ''}
     ) c WHERE customer_id IS NOT NULL`,
   );
-  return {
-    newOrders: await one(ctx, `SELECT COUNT(*) FROM stg_order WHERE loaded_at > ${orderMark}`),
-    changedOrders: await one(
-      ctx,
-      `SELECT COUNT(*) FROM stg_order WHERE updated_at > ${orderMark} AND loaded_at <= ${orderMark}`,
+  // One pass over the staged orders for the three counts.
+  const [staged] = ctx.wh.adapter.rows(
+    await ctx.wh.knex.raw(
+      `SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN loaded_at > m.at THEN 1 ELSE 0 END), 0) AS added,
+         COALESCE(SUM(CASE WHEN updated_at > m.at AND loaded_at <= m.at THEN 1 ELSE 0 END), 0) AS changed
+       FROM stg_order CROSS JOIN (SELECT ${orderMark} AS at) m`,
     ),
+  );
+  return {
+    newOrders: Number(staged?.added ?? 0),
+    changedOrders: Number(staged?.changed ?? 0),
     crosswalk: await one(ctx, `SELECT COUNT(*) FROM customer_crosswalk x WHERE ${linkMark}`),
     merges: await one(ctx, `SELECT COUNT(*) FROM customer_merge WHERE ${mergeMark} AND kind = 'merge'`),
     splits: await one(ctx, `SELECT COUNT(*) FROM customer_merge WHERE ${mergeMark} AND kind = 'split'`),
@@ -104,7 +109,7 @@ export async function detectChanges(ctx: MartContext, base: BuildBase): Promise<
     ),
     affectedCustomers: await countRows(ctx.wh, AFFECTED),
     customers: await countRows(ctx.wh, 'dim_customer'),
-    stagedOrders: await countRows(ctx.wh, 'stg_order'),
+    stagedOrders: Number(staged?.n ?? 0),
     asOfMoved,
   };
 }
