@@ -58,7 +58,7 @@ export interface BuildMartsResult {
   mode: 'full' | 'incremental';
   /** Why this mode: asked for, no earlier build, definitions or settings changed, too many changes… */
   reason: string;
-  /** What changed since the last build (null: no earlier build to compare with). */
+  /** What changed since the last build, found by a refresh (null for a full build). */
   changes: Changes | null;
   /** Customers and crosswalk links created for staged orders and interactions. */
   links: LinkStats;
@@ -140,7 +140,9 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
     await takeMarks(wh);
     let changes: Changes | null = null;
     if (base) {
-      changes = await step('link', 'detect changes', () => detectChanges(ctx, base));
+      // A full build needs the counts only (the CLV refit rule); a refresh, who is affected.
+      const what = mode.mode === 'incremental' ? 'affected' : 'counts';
+      changes = await step('link', 'detect changes', () => detectChanges(ctx, base, what));
       if (mode.mode === 'incremental') mode = fallBack(changes, base) ?? mode;
     }
     const changedOrders = changes ? changes.newOrders + changes.changedOrders : 0;
@@ -239,7 +241,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       asOf: ctx.asOf,
       mode: mode.mode,
       reason: mode.reason,
-      changes,
+      changes: mode.mode === 'incremental' ? changes : null,
       links,
       unlinkedInteractions,
       clv: fitted.report,

@@ -1,4 +1,4 @@
-import { refSource } from '../../identity/customer-ref.js';
+import { customerRefSql } from '../../identity/customer-ref.js';
 import { countRows } from '../build-tables.js';
 import { buildOrderFacts } from '../facts.js';
 import { bulk, fill, scratchTable, type MartContext } from '../context.js';
@@ -6,6 +6,8 @@ import { KEPT_BUYER, markSql, type BuildBase } from './state.js';
 
 /** Customers whose facts and per-customer rows the refresh rewrites. */
 export const AFFECTED = 'etl_incr_affected';
+/** Staged orders changed since the mark, with their customer reference. */
+const CHANGED_ORDERS = 'etl_incr_changed_order';
 /** Customers who lost an order to an affected customer (found once the new facts are known). */
 const MOVED = 'etl_incr_moved';
 /** The new fct_order rows of the affected customers. */
@@ -54,13 +56,59 @@ const one = async (ctx: MartContext, sql: string): Promise<number> => {
  * rows stamped before them (PostgreSQL stamps a transaction's start), is not seen: run the
  * marts after the loads, as pipelines do.
  */
-export async function detectChanges(ctx: MartContext, base: BuildBase): Promise<Changes> {
-  const orders = refSource(ctx, 'order', 'o');
+export async function detectChanges(
+  ctx: MartContext,
+  base: BuildBase,
+  only: 'counts' | 'affected' = 'affected',
+): Promise<Changes> {
   const orderMark = markSql('stg_order');
   const linkMark = `x.linked_at > ${markSql('crosswalk_linked')} OR x.updated_at > ${markSql('crosswalk_updated')}`;
   const mergeMark = `merge_id > ${markSql('customer_merge')}`;
   const asOfMoved = base.asOf !== ctx.asOf;
   const [lo, hi] = [base.asOf, ctx.asOf].sort();
+  // The staged orders changed since the mark, with their customer reference: one scan of
+  // stg_order (no index on updated_at: loads would pay for it, 0004), the reference computed for
+  // those rows only; the joins below then read this small table.
+  await scratchTable(ctx, {
+    name: CHANGED_ORDERS,
+    columns: [
+      { name: 'source', type: 'key' },
+      { name: 'source_key', type: 'key' },
+      { name: 'ref', type: 'key' },
+      { name: 'added', type: 'int' },
+    ],
+    key: ['source', 'source_key'],
+  });
+  await fill(
+    ctx,
+    CHANGED_ORDERS,
+    `INSERT INTO ${CHANGED_ORDERS} (source, source_key, ref, added)
+     SELECT o.source, o.source_key, ${customerRefSql('o', 'order')}, CASE WHEN o.loaded_at > ${orderMark} THEN 1 ELSE 0 END
+     FROM stg_order o WHERE o.updated_at > ${orderMark}`,
+  );
+  const [staged] = ctx.wh.adapter.rows(
+    await ctx.wh.knex.raw(
+      `SELECT COALESCE(SUM(added), 0) AS added, COUNT(*) - COALESCE(SUM(added), 0) AS changed FROM ${CHANGED_ORDERS}`,
+    ),
+  );
+  const counts = {
+    newOrders: Number(staged?.added ?? 0),
+    changedOrders: Number(staged?.changed ?? 0),
+    stagedOrders: await countRows(ctx.wh, 'stg_order'),
+  };
+  if (only === 'counts') {
+    return {
+      ...counts,
+      crosswalk: 0,
+      merges: 0,
+      splits: 0,
+      changedCustomers: 0,
+      interactions: 0,
+      affectedCustomers: 0,
+      customers: await countRows(ctx.wh, 'dim_customer'),
+      asOfMoved,
+    };
+  }
   await scratchTable(ctx, {
     name: AFFECTED,
     columns: [{ name: 'customer_id', type: 'int' }],
@@ -72,11 +120,9 @@ export async function detectChanges(ctx: MartContext, base: BuildBase): Promise<
     `
     INSERT INTO ${AFFECTED} (customer_id)
     SELECT customer_id FROM (
-      SELECT x.customer_id FROM ${orders.from}
-        JOIN customer_crosswalk x ON x.source = o.source AND x.source_key = ${orders.ref}
-        WHERE o.updated_at > ${orderMark}
-      UNION SELECT f.customer_id FROM stg_order o JOIN fct_order f ON f.order_id = CONCAT(o.source, ':', o.source_key)
-        WHERE o.updated_at > ${orderMark}
+      SELECT x.customer_id FROM ${CHANGED_ORDERS} o
+        JOIN customer_crosswalk x ON x.source = o.source AND x.source_key = o.ref
+      UNION SELECT f.customer_id FROM ${CHANGED_ORDERS} o JOIN fct_order f ON f.order_id = CONCAT(o.source, ':', o.source_key)
       UNION SELECT x.customer_id FROM customer_crosswalk x WHERE ${linkMark}
       UNION SELECT surviving_id FROM customer_merge WHERE ${mergeMark}
       UNION SELECT absorbed_id FROM customer_merge WHERE ${mergeMark}
@@ -85,17 +131,8 @@ export async function detectChanges(ctx: MartContext, base: BuildBase): Promise<
       ${asOfMoved ? `UNION SELECT customer_id FROM fct_order WHERE order_date > '${lo}' AND order_date <= '${hi}'` : ''}
     ) c WHERE customer_id IS NOT NULL`,
   );
-  // One pass over the staged orders for the three counts.
-  const [staged] = ctx.wh.adapter.rows(
-    await ctx.wh.knex.raw(
-      `SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN loaded_at > m.at THEN 1 ELSE 0 END), 0) AS added,
-         COALESCE(SUM(CASE WHEN updated_at > m.at AND loaded_at <= m.at THEN 1 ELSE 0 END), 0) AS changed
-       FROM stg_order CROSS JOIN (SELECT ${orderMark} AS at) m`,
-    ),
-  );
   return {
-    newOrders: Number(staged?.added ?? 0),
-    changedOrders: Number(staged?.changed ?? 0),
+    ...counts,
     crosswalk: await one(ctx, `SELECT COUNT(*) FROM customer_crosswalk x WHERE ${linkMark}`),
     merges: await one(ctx, `SELECT COUNT(*) FROM customer_merge WHERE ${mergeMark} AND kind = 'merge'`),
     splits: await one(ctx, `SELECT COUNT(*) FROM customer_merge WHERE ${mergeMark} AND kind = 'split'`),
@@ -109,7 +146,6 @@ export async function detectChanges(ctx: MartContext, base: BuildBase): Promise<
     ),
     affectedCustomers: await countRows(ctx.wh, AFFECTED),
     customers: await countRows(ctx.wh, 'dim_customer'),
-    stagedOrders: Number(staged?.n ?? 0),
     asOfMoved,
   };
 }
