@@ -74,8 +74,10 @@ export async function buildOrderFacts(
   const { wh, sql } = ctx;
   if (!ctx.scratch.has(ORDER_STATUS)) await classifyStatuses(ctx);
   const orders = refSource(ctx, 'order', 'o');
-  // The nightly refresh (incremental/) rewrites the facts of some customers only.
-  const only = into.customers ? `WHERE x.customer_id IN (SELECT customer_id FROM ${into.customers})` : '';
+  // The nightly refresh (incremental/) rewrites the facts of some customers only. Unary plus keeps
+  // SQLite from driving the join from the crosswalk's customer index: the orders join on a
+  // computed reference, so each crosswalk row would scan every staged order.
+  const only = into.customers ? `WHERE +x.customer_id IN (SELECT customer_id FROM ${into.customers})` : '';
   await bulk(
     ctx,
     `
