@@ -1,6 +1,7 @@
 import type { Warehouse } from './connection.js';
 import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations/index.js';
 import { CONTRACT_TABLES } from './tables.js';
+import { martsStatus, type MartsStatus } from './marts/incremental/state.js';
 
 export interface WarehouseStatus {
   warehouse: string;
@@ -21,6 +22,8 @@ export interface WarehouseStatus {
   }>;
   /** Quarantined rows per source, with the newest one's time. */
   quarantine: Array<{ source: string; rows: number; latest: string | null }>;
+  /** The last marts build (full or incremental) and the CLV models in use (marts/incremental/). */
+  marts: MartsStatus | null;
 }
 
 const iso = (v: unknown) =>
@@ -93,5 +96,6 @@ export async function warehouseStatus(wh: Warehouse): Promise<WarehouseStatus> {
     tables,
     pipelines,
     quarantine,
+    marts: await martsStatus(wh),
   };
 }

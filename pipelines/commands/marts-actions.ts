@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import { buildMarts } from '../../warehouse/marts/index.js';
+import { buildMarts, type BuildMartsResult } from '../../warehouse/marts/index.js';
+import { describeFit } from '../../warehouse/marts/incremental/state.js';
 import { assertMigrated, migrateExisting } from '../../warehouse/migrate.js';
 import { finishRun, startRun } from '../../warehouse/runs.js';
 import type { CommandContext } from '../context.js';
@@ -11,7 +12,10 @@ import { ConfigError } from '../../lib/errors.js';
 import { INDICATORS, indicatorSpec } from '../../warehouse/marts/indicators.js';
 import { explainIndicator } from '../report/text.js';
 
-export async function martsCommand(ctx: CommandContext, opts: { asOf?: string }): Promise<void> {
+export async function martsCommand(
+  ctx: CommandContext,
+  opts: { asOf?: string; full?: boolean; refit?: boolean },
+): Promise<void> {
   const scoreboard = ctx.loaded?.config.scoreboard;
   const result = await ctx.withWarehouse(async (wh) => {
     await migrateExisting(wh);
@@ -21,6 +25,8 @@ export async function martsCommand(ctx: CommandContext, opts: { asOf?: string })
       const started = performance.now();
       const r = await buildMarts(wh, {
         asOf: opts.asOf,
+        full: opts.full,
+        refit: opts.refit,
         scoreboard,
         funnel: ctx.loaded?.config.funnel,
         logger: ctx.logger,
@@ -38,16 +44,40 @@ export async function martsCommand(ctx: CommandContext, opts: { asOf?: string })
       throw err;
     }
   });
-  ctx.output(result, () =>
-    [
-      `Marts rebuilt as of ${result.asOf}.`,
-      formatTable(
-        ['step', 'rows', 'seconds'],
-        result.steps.map((s) => [s.name, s.rows, s.seconds.toFixed(2)]),
-      ),
-      ...result.notes,
-    ].join('\n'),
-  );
+  ctx.output(result, () => martsSummary(result));
+}
+
+/** The text summary of a marts build: mode and why, what changed, the steps, the CLV models. */
+function martsSummary(result: BuildMartsResult): string {
+  const c = result.changes;
+  const changed = c
+    ? [
+        `Changes since the last build: ${c.newOrders} new orders, ${c.changedOrders} changed orders, ` +
+          `${c.crosswalk} crosswalk links, ${c.merges} merges, ${c.splits} splits, ${c.changedCustomers} changed customers, ` +
+          `${c.interactions} interactions${c.asOfMoved ? ', the as-of day moved' : ''}; ` +
+          `${c.affectedCustomers} of ${c.customers} customers affected.`,
+      ]
+    : [];
+  const fit = result.clvFit;
+  return [
+    `Marts ${result.mode === 'full' ? 'rebuilt in full' : 'refreshed incrementally'} as of ${result.asOf}: ${result.reason}.`,
+    ...changed,
+    formatTable(
+      ['step', 'rows', 'seconds'],
+      result.steps.map((s) => [s.name, s.rows, s.seconds.toFixed(2)]),
+    ),
+    `CLV models ${fit.refitted ? 'fitted now' : 'kept'} (${fit.reason}): ` +
+      describeFit({
+        status: result.clv.status,
+        fittedAt: fit.fittedAt,
+        calibrationEnd: fit.calibrationEnd,
+        bgNbd: result.clv.bgNbd ?? null,
+        gammaGamma: result.clv.gammaGamma ?? null,
+        ordersAtFit: fit.ordersAtFit,
+        changedSinceFit: fit.changedSinceFit,
+      }),
+    ...result.notes,
+  ].join('\n');
 }
 
 /** Prints the scoreboard; with `html`, writes the page too. Used by `scoreboard` and the demo. */

@@ -6,11 +6,13 @@ export function registerMarts(program: Command): void {
   program
     .command('marts')
     .description(
-      'rebuild fct_order, fct_interaction and every mart (RFM, cohorts, CLV, profitability, scoreboard)',
+      'build fct_order, fct_interaction and every mart (RFM, cohorts, CLV, profitability, scoreboard): a refresh of what changed since the last build, or a full rebuild when needed',
     )
     .option('--as-of <date>', 'the day the marts describe (YYYY-MM-DD; default today)')
+    .option('--full', 'rebuild everything, not only what changed since the last build')
+    .option('--refit', 'fit the CLV models again whatever the refit rule says')
     .action(
-      action(async (ctx, opts: { asOf?: string }) =>
+      action(async (ctx, opts: { asOf?: string; full?: boolean; refit?: boolean }) =>
         (await import('./marts-actions.js')).martsCommand(ctx, opts),
       ),
     );

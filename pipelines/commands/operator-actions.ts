@@ -3,7 +3,8 @@ import { ConfigError } from '../../lib/errors.js';
 import { formatTable } from '../../lib/table-format.js';
 import { searchCustomers } from '../../warehouse/customer-search.js';
 import { listQuarantine } from '../../warehouse/quarantine-report.js';
-import { warehouseStatus } from '../../warehouse/status.js';
+import { warehouseStatus, type WarehouseStatus } from '../../warehouse/status.js';
+import { describeFit } from '../../warehouse/marts/incremental/state.js';
 import { assertMigrated } from '../../warehouse/migrate.js';
 import { csvSafe } from '../../transforms/normalize/index.js';
 import type { CommandContext } from '../context.js';
@@ -44,6 +45,7 @@ export async function statusCommand(ctx: CommandContext): Promise<void> {
             ]),
           ),
       '',
+      ...martsLines(status.marts),
       status.quarantine.length === 0
         ? 'Quarantine: empty.'
         : formatTable(
@@ -62,6 +64,17 @@ export async function statusCommand(ctx: CommandContext): Promise<void> {
     ];
     return out.join('\n');
   });
+}
+
+/** The last marts build and the CLV models in use, for status. */
+function martsLines(marts: WarehouseStatus['marts']): string[] {
+  if (!marts?.lastBuild) return ['Marts      not built yet (crm-etl marts)', ''];
+  const b = marts.lastBuild;
+  return [
+    `Marts      ${b.mode} build ${when(b.builtAt)} UTC, as of ${b.asOf}`,
+    ...(marts.clv ? [`CLV models ${describeFit(marts.clv)}`] : []),
+    '',
+  ];
 }
 
 export async function quarantineCommand(

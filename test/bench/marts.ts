@@ -14,6 +14,7 @@ import { peakRss, rate, timed } from './measure.js';
  * CRM_BENCH_KEEP=1 keeps the seeded warehouse and prints its URL (to time `crm-etl marts` on it).
  */
 const AS_OF = '2025-12-31';
+const NEXT_DAY = '2026-01-01';
 const DAYS = 1095; // 2023-01-01 … 2025-12-31
 
 /** SELECT of n = 0 … count−1 from `digits` cross joined with itself. */
@@ -94,7 +95,7 @@ export async function benchMarts(args: string[]): Promise<void> {
       const before = await measureFloor(t.wh);
       const profile = process.env.CRM_BENCH_PROFILE === '1' ? profileStatements(t.wh) : null;
       const mem = peakRss();
-      const built = await timed(() => buildMarts(t.wh, { asOf: AS_OF }));
+      const built = await timed(() => buildMarts(t.wh, { asOf: AS_OF, full: true }));
       const rss = mem.stop();
       profile?.stop();
       const after = await measureFloor(t.wh);
@@ -132,6 +133,7 @@ export async function benchMarts(args: string[]): Promise<void> {
       }
       for (const note of built.value.notes) console.log(`  note: ${note}`);
       profile?.print(15);
+      await benchRefresh(t.wh, customers, built.seconds);
       keep = process.env.CRM_BENCH_KEEP === '1';
       if (keep) console.log(`  kept: ${t.url}`);
     } finally {
@@ -139,6 +141,58 @@ export async function benchMarts(args: string[]): Promise<void> {
       else await t.drop();
     }
   }
+}
+
+/**
+ * The nightly refresh after the full build: 1 % new orders (one for every tenth customer) and
+ * 0.5 % changed customers (one order
+ * amended and the golden record rewritten, as a re-import and resolve do), timed per step as a
+ * share of the full build; then the next night: as many new orders again and the as-of day one
+ * day later, which moves every customer's recency and CLV horizon.
+ */
+async function benchRefresh(wh: Warehouse, customers: number, fullSeconds: number): Promise<void> {
+  const { knex, adapter } = wh;
+  const night = async (tag: string, day: string) => {
+    // One new order for every tenth customer: 1 % of the orders, a tenth of the customers buying.
+    await knex.raw(`INSERT INTO stg_order (source, source_key, customer_source_key, order_date, amount, cost, channel, status, currency)
+      SELECT 'bench', CONCAT('${tag}-', customer_id), CONCAT('c', customer_id - 1), '${day}', customer_id % 300 + 10, 5, 'web', 'completed', 'RUB'
+      FROM dim_customer WHERE customer_id % 10 = ${tag === 'n1' ? 1 : 2}`);
+    const every = 200; // 0.5 %
+    await knex.raw(
+      `UPDATE stg_order SET amount = amount + 3, updated_at = ${adapter.now()} WHERE source_key IN (
+         SELECT k FROM (SELECT CONCAT('o', customer_id * 10) AS k FROM dim_customer WHERE customer_id % ${every} = 3) c)`,
+    );
+    await knex.raw(
+      `UPDATE dim_customer SET region = 'Tver', updated_at = ${adapter.now()} WHERE customer_id % ${every} = 3`,
+    );
+  };
+  const run = async (label: string, asOf: string) => {
+    const mem = peakRss();
+    const cpu = process.cpuUsage();
+    const r = await timed(() => buildMarts(wh, { asOf }));
+    const used = process.cpuUsage(cpu);
+    const rss = mem.stop();
+    const c = r.value.changes;
+    const pct = (seconds: number) => `${((100 * seconds) / fullSeconds).toFixed(1).padStart(6)} %`;
+    console.log(
+      `  ${label}: ${r.value.mode} (${r.value.reason}); ${c?.newOrders ?? 0} new and ${c?.changedOrders ?? 0} changed orders, ` +
+        `${c?.changedCustomers ?? 0} changed customers, ${c?.affectedCustomers ?? 0} of ${customers.toLocaleString('en-US')} customers affected; ` +
+        `CLV ${r.value.clvFit.refitted ? 'refitted' : 'kept'} (${r.value.clvFit.reason})`,
+    );
+    console.log(`  ${'step'.padEnd(32)} ${'seconds'.padStart(10)}  of full build`);
+    for (const step of r.value.steps)
+      console.log(`  ${step.name.padEnd(32)} ${step.seconds.toFixed(2).padStart(8)} s ${pct(step.seconds)}`);
+    console.log(
+      `  ${'total'.padEnd(32)} ${r.seconds.toFixed(2).padStart(8)} s ${pct(r.seconds)}  (target ≤ 10 %; Node CPU ${((used.user + used.system) / 1e6).toFixed(2)} s, peak RSS ${rss.toFixed(0)} MB)`,
+    );
+  };
+  // SQLite and MySQL compare stamps with milliseconds: the changes land after the build's marks.
+  await new Promise((r) => setTimeout(r, 50));
+  await night('n1', '2025-12-30');
+  await run('refresh after 1 % new orders and 0.5 % changed customers', AS_OF);
+  await new Promise((r) => setTimeout(r, 50));
+  await night('n2', NEXT_DAY);
+  await run('next night, the as-of day one day later', NEXT_DAY);
 }
 
 /** '100000', '100k', '1M' → a whole number of customers ≥ 10. */

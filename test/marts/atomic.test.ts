@@ -47,6 +47,7 @@ describe.each(targets)('atomic rebuild on $engine', (target) => {
       const result = await buildMarts(t.wh, {
         asOf: AS_OF,
         scoreboard: SCOREBOARD,
+        full: true,
         onProgress: async ({ phase, step }) => {
           if (phase === 'swap') {
             // Inside the swap transaction, after each table is swapped. PostgreSQL swaps by
@@ -72,28 +73,32 @@ describe.each(targets)('atomic rebuild on $engine', (target) => {
   );
 
   it.skipIf(target.unavailable)(
-    'never shows an empty or half-built mart to a reader polling during a rebuild',
+    'never shows an empty or half-built mart to a reader polling during a rebuild or a refresh',
     async () => {
-      const old = await martFingerprint(reader);
-      await addOrder(t.wh, 'n2', 700);
-      const observed = new Set<string>();
-      let done = false;
-      const poll = (async () => {
-        while (!done) {
-          observed.add(await martFingerprint(reader));
-          await new Promise((r) => setTimeout(r, 1));
+      // A full rebuild swaps tables in; a refresh deletes and inserts rows in one transaction.
+      for (const [i, full] of [true, false].entries()) {
+        const old = await martFingerprint(reader);
+        await addOrder(t.wh, `n${i + 2}`, 700 + i);
+        const observed = new Set<string>();
+        let done = false;
+        const poll = (async () => {
+          while (!done) {
+            observed.add(await martFingerprint(reader));
+            await new Promise((r) => setTimeout(r, 1));
+          }
+        })();
+        try {
+          const result = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full });
+          expect(result.mode).toBe(full ? 'full' : 'incremental');
+        } finally {
+          done = true;
+          await poll;
         }
-      })();
-      try {
-        await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
-      } finally {
-        done = true;
-        await poll;
+        const fresh = await martFingerprint(reader);
+        expect(fresh).not.toBe(old);
+        expect(observed.size).toBeGreaterThan(0);
+        for (const o of observed) expect([old, fresh], full ? 'full' : 'incremental').toContain(o);
       }
-      const fresh = await martFingerprint(reader);
-      expect(fresh).not.toBe(old);
-      expect(observed.size).toBeGreaterThan(0);
-      for (const o of observed) expect([old, fresh]).toContain(o);
     },
   );
 

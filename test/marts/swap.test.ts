@@ -45,8 +45,8 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
   it.skipIf(target.unavailable)('keeps every key, index and foreign key under its own name', async () => {
     const before = await schemaOf(t.wh);
     expect(before.some((s) => s.startsWith('fct_order '))).toBe(true);
-    await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
-    await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+    await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
+    await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
     expect(await schemaOf(t.wh)).toEqual(before);
     const { knex } = t.wh;
     const all = t.wh.adapter.rows(
@@ -70,7 +70,7 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
       await knex.raw(`CREATE ROLE ${role} NOLOGIN`);
       try {
         await knex.raw(`GRANT SELECT ON mart_customer_rfm, fct_order TO ${role}`);
-        const result = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+        const result = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
         expect(result.notes.filter((n) => n.startsWith('Swap:'))).toEqual([]);
         const [row] = t.wh.adapter.rows(
           await knex.raw(
@@ -146,7 +146,7 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
         amount: 10,
         status: 'paid',
       });
-      const result = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+      const result = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
       const [facts] = t.wh.adapter.rows(await knex.raw('SELECT COUNT(*) AS n FROM fct_order'));
       const [view] = t.wh.adapter.rows(await knex.raw('SELECT n FROM bi_revenue'));
       expect(Number(view?.n)).toBe(Number(facts?.n));
@@ -171,7 +171,7 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
           .map((r) => String(r.c ?? r.C))[0];
       const before = await created();
       await new Promise((r) => setTimeout(r, 1100)); // create_time has whole seconds
-      const renamed = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+      const renamed = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
       expect(renamed.notes.filter((n) => n.startsWith('Swap:'))).toEqual([]);
       expect(await created()).not.toBe(before);
 
@@ -179,7 +179,7 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
         'CREATE TRIGGER mart_rfm_guard BEFORE INSERT ON mart_customer_rfm FOR EACH ROW SET NEW.segment = NEW.segment',
       );
       try {
-        const copied = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD });
+        const copied = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
         expect(copied.notes).toContainEqual(
           expect.stringMatching(/^Swap: copied, not renamed: mart_customer_rfm: trigger mart_rfm_guard/),
         );

@@ -1,11 +1,24 @@
 import { build } from './build-tables.js';
-import { fill, revenueFilter, scratchTable, type MartContext } from './context.js';
+import { bulk, fill, revenueFilter, scratchTable, type MartContext } from './context.js';
 import { buildRates, inBase } from './currency.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 
 export const BUYER = 'etl_build_buyer';
 export const CUSTOMER_MONTH = 'etl_build_customer_month';
 export const CUSTOMER_PERIOD = 'etl_build_customer_period';
+
+export const BUYER_COLUMNS =
+  'customer_id, first_date, last_date, orders, revenue, cost, first_month, cohort_month, channel, purchase_days, repeat_value';
+
+/** Where the aggregates are computed from: a full build reads every fact; the nightly refresh some. */
+export interface BuyerSource {
+  /** Order facts to aggregate (default: the fct_order being built). */
+  facts?: string;
+  /** Customers whose rows are recomputed from `facts`; the others' are copied from the kept tables. */
+  except?: string;
+  keptBuyers?: string;
+  keptMonths?: string;
+}
 
 /**
  * Per-customer aggregates of the revenue orders up to the as-of day, computed once, in ONE pass
@@ -17,8 +30,18 @@ export const CUSTOMER_PERIOD = 'etl_build_customer_period';
  * purchase day (the day differs from the previous order's) and the first day (FIRST_VALUE):
  * one sort of the orders, where RFM, CLV inputs and profitability used to make a pass each.
  */
-export async function buildBuyers(ctx: MartContext): Promise<void> {
+export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Promise<void> {
   const { sql } = ctx;
+  const facts = from.facts ?? build('fct_order');
+  // The nightly refresh keeps the other customers' rows from the last build (incremental/).
+  const keep = async (table: string, kept: string | undefined, columns: string) => {
+    if (!kept || !from.except) return;
+    await bulk(
+      ctx,
+      `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM ${kept} k
+       WHERE NOT EXISTS (SELECT 1 FROM ${from.except} e WHERE e.customer_id = k.customer_id)`,
+    );
+  };
   // Revenue and cost in the base currency, by the rate of each order's month.
   await buildRates(ctx);
   const money = inBase(ctx, 'o', sql.monthIndex('o.order_date'));
@@ -40,13 +63,13 @@ export async function buildBuyers(ctx: MartContext): Promise<void> {
     key: ['customer_id'],
     indexes: [['channel', 'first_month'], ['first_month']],
   });
+  await keep(BUYER, from.keptBuyers, BUYER_COLUMNS);
   const window = `OVER (PARTITION BY o.customer_id ORDER BY o.order_date, ${sql.sortKey('o.order_id')})`;
   await fill(
     ctx,
     BUYER,
     `
-    INSERT INTO ${BUYER} (customer_id, first_date, last_date, orders, revenue, cost, first_month, cohort_month, channel,
-      purchase_days, repeat_value)
+    INSERT INTO ${BUYER} (${BUYER_COLUMNS})
     SELECT customer_id, MIN(order_date), MAX(order_date), COUNT(*), ${sql.round('SUM(amount)')},
       ${sql.round('SUM(COALESCE(cost, 0))')}, ${sql.monthIndex('MIN(order_date)')},
       ${ctx.wh.adapter.dateTrunc('month', 'MIN(order_date)')}, MAX(CASE WHEN rn = 1 THEN channel END),
@@ -56,7 +79,7 @@ export async function buildBuyers(ctx: MartContext): Promise<void> {
         ROW_NUMBER() ${window} AS rn,
         CASE WHEN o.order_date = LAG(o.order_date) ${window} THEN 0 ELSE 1 END AS new_day,
         FIRST_VALUE(o.order_date) ${window} AS first_day
-      FROM ${build('fct_order')} o ${money.join} WHERE ${revenueFilter(ctx, 'o')}
+      FROM ${facts} o ${money.join} WHERE ${revenueFilter(ctx, 'o')}
     ) o
     GROUP BY customer_id`,
   );
@@ -71,12 +94,13 @@ export async function buildBuyers(ctx: MartContext): Promise<void> {
     key: ['customer_id', 'month_idx'],
     indexes: [['month_idx']],
   });
+  await keep(CUSTOMER_MONTH, from.keptMonths, 'customer_id, month_idx');
   await fill(
     ctx,
     CUSTOMER_MONTH,
     `
     INSERT INTO ${CUSTOMER_MONTH} (customer_id, month_idx)
-    SELECT DISTINCT customer_id, ${sql.monthIndex('order_date')} FROM ${build('fct_order')} WHERE ${revenueFilter(ctx)}`,
+    SELECT DISTINCT customer_id, ${sql.monthIndex('order_date')} FROM ${facts} WHERE ${revenueFilter(ctx)}`,
   );
 
   const k = MONTHS_PER_PERIOD[ctx.grain];

@@ -1,7 +1,7 @@
 import { DAYS_PER_UNIT } from '../../transforms/clv/index.js';
 import { build } from './build-tables.js';
 import { BUYER } from './buyers.js';
-import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { bulk, factsOf, fill, scratchTable, type MartContext } from './context.js';
 import { inBase } from './currency.js';
 
 export const CLV_INPUT = 'etl_build_clv_input';
@@ -58,7 +58,7 @@ export async function buildClvInput(ctx: MartContext): Promise<void> {
     FROM (
       SELECT o.customer_id, o.order_date AS d, SUM(${money.amount('amount')}) AS v,
         MIN(o.order_date) OVER (PARTITION BY o.customer_id) AS first_day
-      FROM ${build('fct_order')} o ${money.join}
+      FROM ${factsOf(ctx, 'fct_order')} o ${money.join}
       WHERE o.is_revenue = 1 AND o.order_date IS NOT NULL AND o.order_date <= ${end}
       GROUP BY o.customer_id, o.order_date
     ) days
@@ -70,7 +70,7 @@ export async function buildClvInput(ctx: MartContext): Promise<void> {
  * Without a model: historical value and the observed inputs only, set-based. Used when the data
  * are too thin to fit (no or few repeat customers) — predictions stay NULL rather than invented.
  */
-export async function insertHistoricalOnly(ctx: MartContext): Promise<void> {
+export async function insertHistoricalOnly(ctx: MartContext, only?: string): Promise<void> {
   const { sql, clv } = ctx;
   const perUnit = DAYS_PER_UNIT[clv.unit];
   await bulk(
@@ -81,6 +81,6 @@ export async function insertHistoricalOnly(ctx: MartContext): Promise<void> {
     SELECT customer_id, historical_value, ${clv.horizonMonths}, '${clv.calibrationEnd}', x,
       ${sql.ratio('tx_days', String(perUnit))}, ${sql.ratio('t_days', String(perUnit))}, '${clv.unit}',
       CASE WHEN x > 0 THEN ${sql.round(sql.ratio('repeat_value', 'x'))} ELSE NULL END
-    FROM ${CLV_INPUT}`,
+    FROM ${CLV_INPUT} c${only ? ` WHERE c.customer_id IN (SELECT customer_id FROM ${only})` : ''}`,
   );
 }

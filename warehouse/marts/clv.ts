@@ -11,25 +11,50 @@ import {
 import { build } from './build-tables.js';
 import { buildClvInput, CLV_INPUT, insertHistoricalOnly } from './clv-input.js';
 import { fitClvModels, type ClvFitReport, type FittedModels } from './clv-fit.js';
-import type { MartContext } from './context.js';
+import { bulk, type MartContext } from './context.js';
 
 /** Customers read, predicted and written (adapter.insertRows) per page. */
 const PAGE = 5_000;
+
+/** How the nightly refresh (incremental/) runs the CLV step; a plain full build fits and predicts all. */
+export interface ClvPlan {
+  /** Models fitted by an earlier build and not due for a refit: used as they are, nothing is fitted. */
+  stored?: FittedClv;
+  /**
+   * A table of customer ids: only they are predicted; every other customer's row is copied from
+   * the live mart (their inputs and the models did not change).
+   */
+  only?: string;
+}
+
+export interface FittedClv {
+  report: ClvFitReport;
+  /** null: too little data to fit, historical value only. */
+  models: FittedModels | null;
+}
 
 /**
  * mart_customer_clv: SQL computes the inputs, Node fits the models (clv-fit.ts) and streams the
  * predictions back page by page (keyset on customer_id), so memory stays flat however many
  * customers there are. With too little data the mart holds historical value only.
  */
-export async function buildClv(ctx: MartContext): Promise<ClvFitReport> {
+export async function buildClv(ctx: MartContext, plan: ClvPlan = {}): Promise<FittedClv> {
   await buildClvInput(ctx);
-  const { report, models } = await fitClvModels(ctx);
-  if (models) await writePredictions(ctx, models);
-  else await insertHistoricalOnly(ctx);
-  return report;
+  const fitted = plan.stored ?? (await fitClvModels(ctx));
+  if (fitted.models) await writePredictions(ctx, fitted.models, plan.only);
+  else await insertHistoricalOnly(ctx, plan.only);
+  if (plan.only) {
+    await bulk(
+      ctx,
+      `INSERT INTO ${build('mart_customer_clv')} SELECT m.* FROM mart_customer_clv m
+       WHERE NOT EXISTS (SELECT 1 FROM ${plan.only} a WHERE a.customer_id = m.customer_id)
+         AND EXISTS (SELECT 1 FROM ${CLV_INPUT} c WHERE c.customer_id = m.customer_id)`,
+    );
+  }
+  return fitted;
 }
 
-async function writePredictions(ctx: MartContext, models: FittedModels): Promise<void> {
+async function writePredictions(ctx: MartContext, models: FittedModels, only?: string): Promise<void> {
   const { clv } = ctx;
   const perUnit = DAYS_PER_UNIT[clv.unit];
   const options = { horizonMonths: clv.horizonMonths, monthlyDiscountRate: clv.monthlyDiscountRate };
@@ -43,6 +68,7 @@ async function writePredictions(ctx: MartContext, models: FittedModels): Promise
         .orderBy('customer_id')
         .limit(PAGE);
       if (after !== null) query.where('customer_id', '>', after);
+      if (only) query.whereIn('customer_id', trx(only).select('customer_id'));
       const page = (await query) as Array<Record<string, number | string>>;
       if (page.length === 0) break;
       const rows = page.map((r) => {

@@ -1,6 +1,6 @@
 import type { Logger } from '../../lib/logger.js';
 import type { Warehouse } from '../connection.js';
-import { createScratch, createScratchIndexes, type ScratchSpec } from './build-tables.js';
+import { build, createScratch, createScratchIndexes, type ScratchSpec } from './build-tables.js';
 import type { ClvSettings, FunnelSettings } from './options.js';
 import type { PeriodGrain } from './periods.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
@@ -24,13 +24,26 @@ export interface MartContext {
   readonly scratch: Set<string>;
   /** Scratch tables whose indexes wait for their fill to finish. */
   readonly unindexed: Map<string, ScratchSpec>;
+  /**
+   * Where a step reads a fact table the build does not write whole: the nightly refresh
+   * (incremental/) leaves fct_order in place and reads it through a view with the new rows.
+   */
+  readonly readFrom: Map<string, string>;
 }
 
 export function createContext(
   wh: Warehouse,
   settings: Pick<MartContext, 'asOf' | 'grain' | 'scoreboard' | 'clv' | 'funnel' | 'logger'>,
 ): MartContext {
-  return { wh, sql: new Sql(wh.adapter), ...settings, notes: [], scratch: new Set(), unindexed: new Map() };
+  return {
+    wh,
+    sql: new Sql(wh.adapter),
+    ...settings,
+    notes: [],
+    scratch: new Set(),
+    unindexed: new Map(),
+    readFrom: new Map(),
+  };
 }
 
 /** A scratch table for this build; its secondary indexes are built by the `fill` that completes it. */
@@ -64,6 +77,11 @@ export async function fill(ctx: MartContext, table: string, insertSql: string): 
     await createScratchIndexes(ctx.wh, spec);
   }
   await ctx.wh.adapter.analyze(ctx.wh.knex, table);
+}
+
+/** The table a later step reads a fact from: the one being built, or what the refresh set instead. */
+export function factsOf(ctx: MartContext, table: 'fct_order'): string {
+  return ctx.readFrom.get(table) ?? build(table);
 }
 
 /** The orders that count: revenue (not cancelled or returned), dated, not after the as-of day. */

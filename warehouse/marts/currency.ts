@@ -1,5 +1,4 @@
-import { build } from './build-tables.js';
-import { fill, revenueFilter, scratchTable, type MartContext } from './context.js';
+import { factsOf, fill, revenueFilter, scratchTable, type MartContext } from './context.js';
 import { costPeriodStartMonth, periodLabel } from './periods.js';
 import type { CurrencyConfig } from './scoreboard-config.js';
 
@@ -136,7 +135,7 @@ async function buildOrderMonths(ctx: MartContext): Promise<void> {
     `
     INSERT INTO ${ORDER_MONTH} (currency, month_idx, counted, revenue, margin)
     SELECT currency, m, counted, ${sql.round('SUM(amount)')}, ${sql.round('SUM(amount - COALESCE(cost, 0))')}
-    FROM (SELECT currency, ${sql.monthIndex('order_date')} AS m, ${counted} AS counted, amount, cost FROM ${build('fct_order')}) o
+    FROM (SELECT currency, ${sql.monthIndex('order_date')} AS m, ${counted} AS counted, amount, cost FROM ${factsOf(ctx, 'fct_order')}) o
     GROUP BY currency, m, counted`,
   );
 }

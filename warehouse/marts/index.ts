@@ -11,7 +11,21 @@ import {
   type MartTable,
 } from './build-tables.js';
 import { buildBuyers } from './buyers.js';
-import { buildClv } from './clv.js';
+import { buildClv, type FittedClv } from './clv.js';
+import { detectChanges, type Changes } from './incremental/detect.js';
+import { decideClv } from './incremental/clv-rule.js';
+import { dropRefreshView, keepFullBuild, refreshMarts } from './incremental/refresh.js';
+import {
+  commitMarks,
+  configHash,
+  definitionHash,
+  forgetBase,
+  readState,
+  takeMarks,
+  writeState,
+  type BuildBase,
+  type StoredFit,
+} from './incremental/state.js';
 import type { ClvFitReport } from './clv-fit.js';
 import { buildCohorts } from './cohort.js';
 import { createContext, dropScratch, type MartContext } from './context.js';
@@ -40,22 +54,42 @@ export interface MartStep {
 
 export interface BuildMartsResult {
   asOf: string;
+  /** 'incremental': only what changed was recomputed (incremental/); 'full': everything. */
+  mode: 'full' | 'incremental';
+  /** Why this mode: asked for, no earlier build, definitions or settings changed, too many changes… */
+  reason: string;
+  /** What changed since the last build, found by a refresh (null for a full build). */
+  changes: Changes | null;
   /** Customers and crosswalk links created for staged orders and interactions. */
   links: LinkStats;
   /** Staged interactions left out of fct_interaction: no known customer. */
   unlinkedInteractions: number;
+  /** The CLV models in use: fitted by this build or kept from an earlier one (clvFit says which). */
   clv: ClvFitReport;
+  clvFit: {
+    refitted: boolean;
+    reason: string;
+    fittedAt: string;
+    calibrationEnd: string;
+    ordersAtFit: number;
+    changedSinceFit: number;
+  };
   steps: MartStep[];
   notes: string[];
   /** The targets this build judged against, and where they came from. */
   scoreboard: { origin: ScoreboardOrigin; targets: ScoreboardConfig['indicators'] };
 }
 
+/** Above this share of customers affected, a refresh rebuilds everything instead (it would be slower). */
+export const FULL_REBUILD_SHARE = 0.2;
+
 /**
- * Rebuilds fct_order, fct_interaction and every mart from the warehouse's own tables, as
- * set-based SQL run in the engine. Each table is built aside (`<table>__build`) and all are
- * swapped in by one transaction at the end, so a reader sees the previous marts or the new ones,
- * never a mix or a half-built table. One build at a time (a named lock).
+ * Builds fct_order, fct_interaction and every mart from the warehouse's own tables, as
+ * set-based SQL run in the engine. A full build writes each table aside (`<table>__build`) and
+ * swaps all in by one transaction at the end; a refresh (incremental/refresh.ts) recomputes the
+ * customers whose inputs changed and the global marts, and writes them in one transaction. Either
+ * way a reader sees the previous marts or the new ones, never a mix or a half-built table. One
+ * build at a time (a named lock).
  */
 export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {}): Promise<BuildMartsResult> {
   const resolved = resolveOptions(options);
@@ -90,31 +124,106 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
     return value;
   };
   try {
-    // Staging was probably just bulk-loaded; the planner must know how big it is now.
-    await step('link', 'statistics', async () => {
-      for (const table of INPUT_TABLES) await wh.adapter.analyze(wh.knex, table);
-    });
+    const definition = definitionHash();
+    const config = configHash(ctx);
+    const base = await readState<BuildBase>(wh, 'base');
+    const stored = await readState<StoredFit>(wh, 'clv-fit');
+    let mode = chooseMode(options, base, definition, config);
+    // Staging was probably just bulk-loaded; the planner must know how big it is now. A refresh
+    // reads few rows of it and skips this (SQLite's ANALYZE reads whole tables).
+    if (mode.mode === 'full') {
+      await step('link', 'statistics', async () => {
+        for (const table of INPUT_TABLES) await wh.adapter.analyze(wh.knex, table);
+      });
+    }
     const links = await step('link', 'link customers', () => linkCustomers(ctx));
-    await createBuildTables(wh);
-    await step('build', 'fct_order', () => buildOrderFacts(ctx), 'fct_order');
-    await step('build', 'fct_interaction', () => buildInteractionFacts(ctx), 'fct_interaction');
-    await step('build', 'customer aggregates', () => buildBuyers(ctx));
-    await step('build', 'mart_customer_rfm', () => buildRfm(ctx), 'mart_customer_rfm');
-    await step('build', 'mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention');
-    const clv = await step('build', 'mart_customer_clv', () => buildClv(ctx), 'mart_customer_clv');
-    await step(
-      'build',
-      'mart_segment_profitability',
-      () => buildProfitability(ctx),
-      'mart_segment_profitability',
-    );
-    await step('build', 'mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
-    await step('build', 'mart_lead_funnel', () => buildLeadFunnel(ctx), 'mart_lead_funnel');
-    await step('build', 'mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
-    const swapped = await step('commit', 'swap', () =>
-      swapBuildTables(wh, (table) => options.onProgress?.({ phase: 'swap', step: table, seconds: 0 })),
-    );
-    if (swapped.note) ctx.notes.push(`Swap: ${swapped.note}`);
+    await takeMarks(wh);
+    let changes: Changes | null = null;
+    if (base) {
+      // A full build needs the counts only (the CLV refit rule); a refresh, who is affected.
+      const what = mode.mode === 'incremental' ? 'affected' : 'counts';
+      changes = await step('link', 'detect changes', () => detectChanges(ctx, base, what));
+      if (mode.mode === 'incremental') mode = fallBack(changes, base) ?? mode;
+    }
+    const changedOrders = changes ? changes.newOrders + changes.changedOrders : 0;
+    const decision = decideClv(ctx, stored, {
+      definition,
+      config,
+      changedOrders,
+      refit: options.refit === true,
+    });
+    const keptFit = decision.refit ? undefined : (stored ?? undefined);
+    const fitState = (fitted: FittedClv): StoredFit =>
+      keptFit
+        ? { ...keptFit, changedSinceFit: keptFit.changedSinceFit + changedOrders }
+        : {
+            ...fitted,
+            fittedAt: new Date().toISOString(),
+            calibrationEnd: ctx.clv.calibrationEnd,
+            ordersAtFit: changes?.stagedOrders ?? 0,
+            changedSinceFit: 0,
+            definition,
+            config,
+          };
+    const nextBase = (kind: BuildBase['mode'], stagedOrders: number): BuildBase => ({
+      definition,
+      config,
+      asOf: ctx.asOf,
+      calibrationEnd: ctx.clv.calibrationEnd,
+      stagedOrders,
+      builtAt: new Date().toISOString(),
+      mode: kind,
+    });
+    let fitted: FittedClv;
+    if (mode.mode === 'incremental' && base && changes) {
+      fitted = await refreshMarts(ctx, (name, fn, table) => step('build', name, fn, table), {
+        stored: keptFit,
+        rescoreAll: !keptFit || base.calibrationEnd !== ctx.clv.calibrationEnd,
+        base: nextBase('incremental', changes.stagedOrders),
+        changes,
+        fitState,
+      });
+    } else {
+      // A build killed from here on leaves no base: the next one is full again.
+      await forgetBase(wh);
+      const stagedOrders = await countRows(wh, 'stg_order');
+      await createBuildTables(wh);
+      await step('build', 'fct_order', () => buildOrderFacts(ctx), 'fct_order');
+      await step('build', 'fct_interaction', () => buildInteractionFacts(ctx), 'fct_interaction');
+      await step('build', 'customer aggregates', () => buildBuyers(ctx));
+      await step('build', 'mart_customer_rfm', () => buildRfm(ctx), 'mart_customer_rfm');
+      await step('build', 'mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention');
+      fitted = await step(
+        'build',
+        'mart_customer_clv',
+        () => buildClv(ctx, { stored: keptFit }),
+        'mart_customer_clv',
+      );
+      await step(
+        'build',
+        'mart_segment_profitability',
+        () => buildProfitability(ctx),
+        'mart_segment_profitability',
+      );
+      await step('build', 'mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
+      await step('build', 'mart_lead_funnel', () => buildLeadFunnel(ctx), 'mart_lead_funnel');
+      await step('build', 'mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
+      const swapped = await step('commit', 'swap', () =>
+        swapBuildTables(wh, (table) => options.onProgress?.({ phase: 'swap', step: table, seconds: 0 })),
+      );
+      if (swapped.note) ctx.notes.push(`Swap: ${swapped.note}`);
+      await step('commit', 'keep for the next refresh', async () => {
+        await keepFullBuild(ctx);
+        const state = fitState({ ...fitted, report: fitted.report });
+        if (!keptFit) state.ordersAtFit = stagedOrders;
+        await wh.knex.transaction(async (trx) => {
+          await writeState(wh, trx, 'base', nextBase('full', stagedOrders));
+          await writeState(wh, trx, 'clv-fit', state);
+          await commitMarks(trx);
+        });
+      });
+    }
+    const fit = keptFit ?? (await readState<StoredFit>(wh, 'clv-fit'));
     // Targets are recorded once the marts judged against them are in, still under the lock.
     if (inUse.origin === 'config') await recordScoreboard(wh, inUse.config);
     const unlinkedInteractions = await unlinked(ctx);
@@ -130,17 +239,64 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
     }
     return {
       asOf: ctx.asOf,
+      mode: mode.mode,
+      reason: mode.reason,
+      changes: mode.mode === 'incremental' ? changes : null,
       links,
       unlinkedInteractions,
-      clv,
+      clv: fitted.report,
+      clvFit: {
+        refitted: decision.refit,
+        reason: decision.reason,
+        fittedAt: fit?.fittedAt ?? new Date().toISOString(),
+        calibrationEnd: fit?.calibrationEnd ?? ctx.clv.calibrationEnd,
+        ordersAtFit: fit?.ordersAtFit ?? 0,
+        changedSinceFit: (fit?.changedSinceFit ?? 0) + (keptFit ? changedOrders : 0),
+      },
       steps,
       notes: ctx.notes,
       scoreboard: { origin: inUse.origin, targets: inUse.config.indicators },
     };
   } finally {
+    await dropRefreshView(ctx).catch(() => undefined);
     await cleanUp(ctx);
     await lock.release();
   }
+}
+
+/** Full or incremental, by what is known before anything is read. */
+function chooseMode(
+  options: BuildMartsOptions,
+  base: BuildBase | null,
+  definition: string,
+  config: string,
+): { mode: 'full' | 'incremental'; reason: string } {
+  if (options.full) return { mode: 'full', reason: 'full rebuild asked for (--full)' };
+  if (!base) return { mode: 'full', reason: 'no complete earlier build to refresh' };
+  if (base.definition !== definition)
+    return { mode: 'full', reason: 'the mart definitions changed since the last build' };
+  if (base.config !== config)
+    return { mode: 'full', reason: 'the currency, CLV settings or schema changed since the last build' };
+  return {
+    mode: 'incremental',
+    reason: `refresh of what changed since the ${base.mode} build of ${base.builtAt}`,
+  };
+}
+
+/** A refresh that would be wrong or slower than rebuilding falls back to a full build. */
+function fallBack(changes: Changes, base: BuildBase): { mode: 'full'; reason: string } | null {
+  if (changes.stagedOrders < base.stagedOrders + changes.newOrders)
+    return {
+      mode: 'full',
+      reason: `staged orders were deleted since the last build (${changes.stagedOrders} staged, ${base.stagedOrders} + ${changes.newOrders} new expected)`,
+    };
+  const share = changes.affectedCustomers / Math.max(1, changes.customers);
+  if (share > FULL_REBUILD_SHARE)
+    return {
+      mode: 'full',
+      reason: `${changes.affectedCustomers} of ${changes.customers} customers affected (${(share * 100).toFixed(1)} % > ${FULL_REBUILD_SHARE * 100} %)`,
+    };
+  return null;
 }
 
 /**
@@ -174,6 +330,7 @@ export { MART_TABLES };
 export type { BuildMartsOptions, ClvSettings, MartProgress } from './options.js';
 export type { ClvFitReport } from './clv-fit.js';
 export type { LinkStats } from '../identity/link-customers.js';
+export type { Changes } from './incremental/detect.js';
 export type { ScoreboardRow } from './scoreboard.js';
 export { INDICATORS, indicatorSpec, type IndicatorSpec } from './indicators.js';
 export {

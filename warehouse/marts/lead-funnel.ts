@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { BUYER } from './buyers.js';
-import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { bulk, factsOf, fill, scratchTable, type MartContext } from './context.js';
 import { upToAsOf } from './manager-activity.js';
 import { percentilesSql } from './percentile.js';
 
@@ -53,7 +53,7 @@ async function firstLeads(ctx: MartContext): Promise<void> {
           FROM ${build('fct_interaction')} WHERE occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'occurred_at')}
         UNION ALL
         SELECT customer_id, order_date, 2, COALESCE(${present('channel')}, source), owner
-          FROM ${build('fct_order')} WHERE order_date IS NOT NULL AND order_date <= '${ctx.asOf}'
+          FROM ${factsOf(ctx, 'fct_order')} WHERE order_date IS NOT NULL AND order_date <= '${ctx.asOf}'
       ) e
     ) f WHERE rn = 1`,
   );

@@ -52,6 +52,14 @@ export interface BuildMartsOptions {
   /** The config file's `funnel:` section. */
   funnel?: Partial<FunnelSettings>;
   logger?: Logger;
+  /**
+   * Rebuild everything even when a refresh of what changed would do (`crm-etl marts --full`).
+   * Without it, a warehouse whose marts came from a build of the same definitions and settings is
+   * refreshed incrementally (incremental/): see the README for when it falls back to full.
+   */
+  full?: boolean;
+  /** Fit the CLV models again whatever the refit rule says (`--refit`). */
+  refit?: boolean;
   /** Called after each step; during the swap it runs inside the swap transaction. */
   onProgress?: (event: MartProgress) => void | Promise<void>;
 }

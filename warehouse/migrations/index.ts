@@ -14,6 +14,7 @@ import { overrideRemovalSchema } from './0011-override-removal.js';
 import { contactPartialDateSchema } from './0012-contact-partial-date.js';
 import { webformQuarantineFileSchema } from './0013-webform-quarantine-file.js';
 import { identityRecordKeysSchema } from './0014-identity-record-keys.js';
+import { martsIncrementalSchema } from './0015-marts-incremental.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   contactPartialDateSchema,
   webformQuarantineFileSchema,
   identityRecordKeysSchema,
+  martsIncrementalSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';

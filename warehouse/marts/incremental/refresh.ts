@@ -1,0 +1,191 @@
+import type { Knex } from 'knex';
+import { build, createBuildTables, type MartTable } from '../build-tables.js';
+import { BUYER, BUYER_COLUMNS, buildBuyers, CUSTOMER_MONTH } from '../buyers.js';
+import { buildClv, type FittedClv } from '../clv.js';
+import { buildCohorts } from '../cohort.js';
+import type { MartContext } from '../context.js';
+import { buildInteractionFacts } from '../facts.js';
+import { buildLeadFunnel } from '../lead-funnel.js';
+import { buildManagerActivity } from '../manager-activity.js';
+import { buildProfitability } from '../profitability.js';
+import { buildRfm } from '../rfm.js';
+import { buildScoreboard } from '../scoreboard.js';
+import { AFFECTED, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
+import { commitMarks, KEPT_BUYER, KEPT_MONTH, writeState, type BuildBase, type StoredFit } from './state.js';
+
+/** fct_order as the refresh will leave it: the live rows of unaffected customers and the new rows. */
+const FACTS_VIEW = 'etl_incr_fct_order';
+
+/** Marts recomputed whole on every refresh from the per-customer tables (small: months × groups). */
+const GLOBAL_MARTS: readonly MartTable[] = [
+  'fct_interaction',
+  'mart_cohort_retention',
+  'mart_segment_profitability',
+  'mart_manager_activity',
+  'mart_lead_funnel',
+  'mart_scoreboard',
+];
+
+export type Step = <T>(name: string, fn: () => Promise<T>, table?: MartTable) => Promise<T>;
+
+export interface RefreshPlan {
+  /** Models to score with; absent: fit now (the refit rule said so). */
+  stored?: FittedClv;
+  /** Score every customer: the models were refitted or the calibration end moved. */
+  rescoreAll: boolean;
+  base: BuildBase;
+  /** The changes found (detect.ts); customers who lost orders to an affected one are added. */
+  changes: Changes;
+  /** The CLV state to keep after the commit. */
+  fitState: (fitted: FittedClv) => StoredFit;
+}
+
+/**
+ * The nightly refresh. The affected customers (detect.ts) get their fct_order rows and their
+ * per-customer aggregates recomputed; every other customer's aggregates are copied from the kept
+ * tables of the last build; then RFM (whose quintile cut points are global), cohorts, CLV,
+ * profitability, the interaction marts and the scoreboard are computed from those per-customer
+ * tables by the same code as a full build, into build tables. Nothing live is touched until the
+ * end: ONE transaction of plain DML (so also on MySQL, where DDL would commit) deletes and
+ * inserts the affected customers' fact and CLV rows, the RFM rows whose scores moved, every row of
+ * the small global marts, the kept aggregates and the marks. Readers see the old marts or the
+ * new ones (MVCC on PostgreSQL and InnoDB, WAL snapshots on SQLite).
+ */
+export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPlan): Promise<FittedClv> {
+  const { wh } = ctx;
+  await createBuildTables(wh);
+  await step('fct_order (affected customers)', async () => {
+    plan.changes.affectedCustomers += await buildAffectedFacts(ctx);
+    const columns = await factColumns(ctx);
+    await wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
+    // Later steps read fct_order as the commit will leave it (context.ts factsOf).
+    await wh.knex.raw(
+      `CREATE VIEW ${FACTS_VIEW} AS SELECT ${columns} FROM fct_order f
+       WHERE NOT EXISTS (SELECT 1 FROM ${AFFECTED} a WHERE a.customer_id = f.customer_id)
+       UNION ALL SELECT ${columns} FROM ${NEW_FACTS}`,
+    );
+    ctx.readFrom.set('fct_order', FACTS_VIEW);
+  });
+  await step('fct_interaction', () => buildInteractionFacts(ctx), 'fct_interaction');
+  await step('customer aggregates', () =>
+    buildBuyers(ctx, { facts: NEW_FACTS, except: AFFECTED, keptBuyers: KEPT_BUYER, keptMonths: KEPT_MONTH }),
+  );
+  await step('mart_customer_rfm', () => buildRfm(ctx), 'mart_customer_rfm');
+  await step('mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention');
+  const clv = await step(
+    'mart_customer_clv',
+    () => buildClv(ctx, { stored: plan.stored, only: plan.rescoreAll ? undefined : AFFECTED }),
+    'mart_customer_clv',
+  );
+  await step('mart_segment_profitability', () => buildProfitability(ctx), 'mart_segment_profitability');
+  await step('mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
+  await step('mart_lead_funnel', () => buildLeadFunnel(ctx), 'mart_lead_funnel');
+  await step('mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
+  // The commit compares RFM rows by customer: SQLite's build tables get their keys only in a
+  // swap, and without one each live row would scan the build table (quadratic).
+  await wh.knex.raw(
+    `CREATE INDEX ${build('mart_customer_rfm')}_incr ON ${build('mart_customer_rfm')} (customer_id)`,
+  );
+  await step('commit', () =>
+    wh.knex.transaction(async (trx) => {
+      await commitFacts(trx);
+      await replaceChanged(trx, 'mart_customer_rfm', RFM_COLUMNS);
+      if (plan.rescoreAll) await replaceAll(trx, 'mart_customer_clv');
+      else await replaceAffected(trx, 'mart_customer_clv');
+      for (const table of GLOBAL_MARTS) await replaceAll(trx, table);
+      await keepAggregates(trx);
+      await writeState(wh, trx, 'base', plan.base);
+      await writeState(wh, trx, 'clv-fit', plan.fitState(clv));
+      await commitMarks(trx);
+    }),
+  );
+  await wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
+  ctx.readFrom.delete('fct_order');
+  return clv;
+}
+
+/** Drops the view of a refresh that failed before its end. */
+export async function dropRefreshView(ctx: MartContext): Promise<void> {
+  await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
+}
+
+async function factColumns(ctx: MartContext): Promise<string> {
+  const info = await ctx.wh.knex('fct_order').columnInfo();
+  return Object.keys(info).join(', ');
+}
+
+/** The affected customers' facts: theirs out, the new ones in (also rows of orders that moved). */
+async function commitFacts(trx: Knex.Transaction): Promise<void> {
+  await trx.raw(`DELETE FROM fct_order WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`);
+  await trx.raw(`DELETE FROM fct_order WHERE order_id IN (SELECT order_id FROM ${NEW_FACTS})`);
+  await trx.raw(`INSERT INTO fct_order SELECT * FROM ${NEW_FACTS}`);
+}
+
+const RFM_COLUMNS = [
+  'recency_days',
+  'frequency',
+  'monetary',
+  'r_score',
+  'f_score',
+  'm_score',
+  'segment',
+  'as_of',
+];
+
+/**
+ * Rows of a per-customer mart whose values moved (a quintile cut point moving rescores customers
+ * whose orders did not change; a new as-of day moves everyone's recency): deleted and inserted,
+ * the rest left as they are.
+ */
+async function replaceChanged(trx: Knex.Transaction, table: MartTable, columns: string[]): Promise<void> {
+  const same = columns.map((c) => `b.${c} = ${table}.${c}`).join(' AND ');
+  await trx.raw(
+    `DELETE FROM ${table} WHERE NOT EXISTS (
+       SELECT 1 FROM ${build(table)} b WHERE b.customer_id = ${table}.customer_id AND ${same})`,
+  );
+  await trx.raw(
+    `INSERT INTO ${table} SELECT b.* FROM ${build(table)} b
+     WHERE NOT EXISTS (SELECT 1 FROM ${table} l WHERE l.customer_id = b.customer_id)`,
+  );
+}
+
+async function replaceAffected(trx: Knex.Transaction, table: MartTable): Promise<void> {
+  await trx.raw(`DELETE FROM ${table} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`);
+  await trx.raw(
+    `INSERT INTO ${table} SELECT b.* FROM ${build(table)} b WHERE b.customer_id IN (SELECT customer_id FROM ${AFFECTED})`,
+  );
+}
+
+async function replaceAll(trx: Knex.Transaction, table: MartTable): Promise<void> {
+  await trx(table).delete();
+  await trx.raw(`INSERT INTO ${table} SELECT * FROM ${build(table)}`);
+}
+
+/** The kept per-customer aggregates follow the marts, in the same transaction. */
+async function keepAggregates(trx: Knex.Transaction): Promise<void> {
+  for (const [kept, scratch, columns] of [
+    [KEPT_BUYER, BUYER, BUYER_COLUMNS],
+    [KEPT_MONTH, CUSTOMER_MONTH, 'customer_id, month_idx'],
+  ] as const) {
+    await trx.raw(`DELETE FROM ${kept} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`);
+    await trx.raw(
+      `INSERT INTO ${kept} (${columns}) SELECT ${columns} FROM ${scratch} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`,
+    );
+  }
+}
+
+/**
+ * After a full build's swap: its per-customer aggregates become the kept tables the next refresh
+ * starts from (a copy: scratch tables go at the end of every build).
+ */
+export async function keepFullBuild(ctx: MartContext): Promise<void> {
+  const { wh } = ctx;
+  for (const [kept, scratch] of [
+    [KEPT_BUYER, BUYER],
+    [KEPT_MONTH, CUSTOMER_MONTH],
+  ] as const) {
+    await wh.knex.schema.dropTableIfExists(kept);
+    await wh.adapter.runBulk(wh.knex, `CREATE TABLE ${kept} AS SELECT * FROM ${scratch}`);
+    await wh.knex.schema.alterTable(kept, (t) => t.index(['customer_id'], `${kept}_customer`));
+  }
+}
