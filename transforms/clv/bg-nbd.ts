@@ -170,6 +170,14 @@ export function bgNbdLogLikelihood(params: BgNbdParams, table: SummaryTable<Rece
  * Quasi-Newton on the analytic gradient of the mean log-likelihood (minimizeSmooth) until it
  * vanishes; Nelder–Mead (`options`) only if that search stalls. Customers may come with counts.
  */
+/**
+ * Upper bounds of ln r, ln α, ln a, ln b. Beyond them a fit is the likelihood's limit at infinity,
+ * not a finite optimum: r, α → ∞ is a Poisson process, a, b → ∞ one dropout probability a/(a+b)
+ * for every customer. a + b of 300 already leaves that probability almost no spread, and keeps
+ * the prediction's 2F1(·, b; ·; z) (about (1−z)^−b) within double range for any horizon z ≤ 0.9.
+ */
+const MAX_LOG = [Math.log(1e4), Math.log(1e4), Math.log(300), Math.log(300)];
+
 export function fitBgNbd(
   table: SummaryTable<WeightedRecencyFrequency>,
   options: MinimizeOptions = {},
@@ -185,11 +193,14 @@ export function fitBgNbd(
   const N = model.customers;
   const meanT = customers.reduce((s, c) => s + c.T * (c.count ?? 1), 0) / N;
   const start = [0, Math.log(meanT > 0 ? meanT : 1), 0, 0];
+  // Bounded above (MAX_LOG): see the fallback below.
+  const at = (v: readonly number[], i: number): number =>
+    Math.exp(Math.min(v[i] as number, MAX_LOG[i] as number));
   const fromLog = (v: readonly number[]): Shape => ({
-    r: Math.exp(v[0] as number),
-    alpha: Math.exp(v[1] as number),
-    a: Math.exp(v[2] as number),
-    b: Math.exp(v[3] as number),
+    r: at(v, 0),
+    alpha: at(v, 1),
+    a: at(v, 2),
+    b: at(v, 3),
   });
   // The mean over customers: the same tolerance then means the same thing for 2,000 or 10⁶ of them.
   let result = minimizeSmooth((v) => {
@@ -197,7 +208,12 @@ export function fitBgNbd(
     return { value: -value / N, gradient: gradient.map((g) => -g / N) };
   }, start);
   let evaluations = result.evaluations;
-  if (!result.converged) {
+  // On data a Poisson (or no-dropout) process fits as well, the likelihood keeps rising towards a
+  // limit at infinity (r, α → ∞ with r/α fixed; a, b → ∞ likewise) and the gradient there fades below
+  // any tolerance: such a "converged" point (a, b ≈ 10⁷ seen on a small warehouse) makes the
+  // prediction's series overflow. There the parameters are held at their bound (MAX_LOG), where
+  // the likelihood is within rounding of its limit, and the simplex search ends.
+  if (!result.converged || result.x.some((v, i) => v > (MAX_LOG[i] as number))) {
     const fallback = minimize((v) => -model.evaluate(fromLog(v), false).value, start, options);
     evaluations += fallback.evaluations;
     result = fallback;
