@@ -130,6 +130,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
     maxLinkagePairs: 2500,
   };
   const clustering = runClustering(p, index, scorer, policy, pairs, edges, options, changed);
+  model.namesOnlyCorrection = clustering.namesOnlyCorrection;
   const csr = clustering.sets.toCsr();
   lap('cluster', csr.start.length - 1);
 

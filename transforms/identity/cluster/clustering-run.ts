@@ -2,12 +2,13 @@ import { ConstrainedClustering, type LinkagePolicy } from './cluster.js';
 import type { DisjointSets } from './disjoint-sets.js';
 import { FS_RULE, type Edges } from './edges.js';
 import { NameFrequency } from './name-frequency.js';
+import { weakLinkCorrection } from './weak-calibration.js';
 import type { PairBuffer } from '../block/pair-buffer.js';
 import type { Prepared } from '../types/prepared.js';
 import { F_EMAIL, F_PHONE } from '../shared/fields.js';
 import type { RecordIndex } from '../prepare/record-index.js';
 import type { PairScorer } from '../train/scorer.js';
-import type { Population, ResolveOptions } from '../types/public.js';
+import type { ResolveOptions } from '../types/public.js';
 
 export interface ClusteringOutcome {
   sets: DisjointSets;
@@ -15,6 +16,8 @@ export interface ClusteringOutcome {
   mustLinks: Array<[number, number]>;
   /** Must-link pairs (record ids) refused because of a cannot-link. */
   conflicts: Array<readonly [number, number]>;
+  /** The names-only correction used (the model's, or learned in this run). */
+  namesOnlyCorrection: number;
 }
 
 /**
@@ -71,8 +74,8 @@ export function runClustering(
     const k = edges.pair[e]!;
     cc.tryLink(pairs.left[k]!, pairs.right[k]!, edges.rule[e] === FS_RULE);
   }
-  applyWeakEdges(p, cc, scorer, policy, pairs, edges, firstWeak, options.population);
-  return { sets: cc.sets, mustLinks, conflicts };
+  const namesOnlyCorrection = applyWeakEdges(p, cc, scorer, policy, pairs, edges, firstWeak, options);
+  return { sets: cc.sets, mustLinks, conflicts, namesOnlyCorrection };
 }
 
 /**
@@ -84,7 +87,9 @@ export function runClustering(
  *
  * And each weak edge is rescored with the whole name as one term-frequency-weighted value
  * (name-frequency.ts): it must still reach the link threshold, so a name common in this data set
- * links nothing without a corroborating identifier, however well its parts agree.
+ * links nothing without a corroborating identifier, however well its parts agree. That evidence
+ * is shifted by the model's names-only correction (weak-calibration.ts), learned from the records
+ * whose e-mails and phones show how often one name is two people.
  */
 function applyWeakEdges(
   p: Prepared,
@@ -94,11 +99,12 @@ function applyWeakEdges(
   pairs: PairBuffer,
   edges: Edges,
   from: number,
-  population: Population | undefined,
-): void {
-  if (from >= edges.count) return;
+  options: ResolveOptions,
+): number {
+  const known = options.model?.namesOnlyCorrection;
+  if (from >= edges.count) return known ?? 0;
   const sets = cc.sets;
-  const names = new NameFrequency(p, scorer, population);
+  const names = new NameFrequency(p, scorer, options.population);
   // Other anchored customers holding a name, besides those of the pair being joined.
   let ra0 = -1;
   let rb0 = -1;
@@ -111,16 +117,22 @@ function applyWeakEdges(
     }
     return seenRoots.size;
   };
-  const rare = (a: number, b: number): boolean => {
-    ra0 = sets.find(a);
-    rb0 = sets.find(b);
-    const ev = names.weakEvidence(a, b, holders);
-    return ev !== null && policy.priorLogOdds + ev >= policy.nameOnlyThresholdWeight;
-  };
   const email = p.cols[F_EMAIL]!.codes;
   const phone = p.cols[F_PHONE]!.codes;
   const anchored = new Uint8Array(p.n);
   for (let i = 0; i < p.n; i++) if (email[i]! >= 0 || phone[i]! >= 0) anchored[sets.find(i)] = 1;
+  const holdersFor = (a: number, b: number): ((key: number) => number) => {
+    ra0 = sets.find(a);
+    rb0 = sets.find(b);
+    return holders;
+  };
+  // Learned once, in a run over every record, and kept in the model: a neighbourhood run must
+  // decide as a run over everything would.
+  const correction = known ?? weakLinkCorrection(p, pairs, names, scorer, policy.priorLogOdds, holdersFor);
+  const rare = (a: number, b: number): boolean => {
+    const ev = names.weakEvidence(a, b, holdersFor(a, b));
+    return ev !== null && policy.priorLogOdds + ev + correction >= policy.nameOnlyThresholdWeight;
+  };
   // Weak partners of every record (CSR over record positions).
   const degree = new Int32Array(p.n + 1);
   for (let e = from; e < edges.count; e++) {
@@ -157,4 +169,5 @@ function applyWeakEdges(
     const anchor = anchored[sets.find(a)]! | anchored[sets.find(b)]!;
     if (cc.tryLink(a, b, true, true)) anchored[sets.find(a)] = anchor;
   }
+  return correction;
 }

@@ -117,7 +117,13 @@ export class NameFrequency {
    * a misspelt (hence unique) "Ивонов" does not make a common name look rare. Null when either
    * record lacks a name part.
    */
-  weakEvidence(a: number, b: number, holders?: (key: number) => number): number | null {
+  weakEvidence(
+    a: number,
+    b: number,
+    holders?: (key: number) => number,
+    /** Bit f set: leave field f's weight out (weak-calibration.ts). */
+    exclude = 0,
+  ): number | null {
     const ka = this.key[a]!;
     const kb = this.key[b]!;
     if (ka < 0 || kb < 0) return null;
@@ -137,7 +143,7 @@ export class NameFrequency {
     let names = 0;
     fields.forEach((w, f) => {
       if (f === F_FIRST || f === F_LAST) names += w.weight;
-      else rest += w.weight;
+      else if ((exclude & (1 << f)) === 0) rest += w.weight;
     });
     // The whole name never weighs more than its two parts did: for a name shared by few records
     // the parts' own term frequencies may already be the smaller (stricter) figure.
@@ -165,6 +171,11 @@ export class NameFrequency {
       this.members = members;
     }
     return this.members!.subarray(this.start[k]!, this.start[k + 1]!);
+  }
+
+  /** Records holding whole-name key k in this run (or the population, when its counts are known). */
+  recordsWith(k: number, i: number): number {
+    return Math.max(this.count[k]!, this.global ? this.global[i]! : 0);
   }
 
   keyOf(i: number): number {

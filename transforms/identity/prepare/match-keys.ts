@@ -20,8 +20,11 @@ import type { MatchKeys } from '../types/match-keys.js';
 import type { Prepared } from '../types/prepared.js';
 import { valueAt } from './string-column.js';
 
-/** Version of `MatchKeys`: keys of another version are ignored and recomputed from the raw fields. */
-export const MATCH_KEYS_VERSION = 1;
+/**
+ * Version of `MatchKeys`: keys of another version are ignored and recomputed from the raw fields.
+ * 2: city keys read exonyms and abbreviations as the city (places.ts).
+ */
+export const MATCH_KEYS_VERSION = 2;
 
 export function matchKeysAt(p: Prepared, pos: number): MatchKeys {
   const v = (f: number): string | null => valueAt(p.cols[f]!, pos);

@@ -32,6 +32,7 @@ import { hashString } from '../shared/hash.js';
 import { LevelCache } from './level-cache.js';
 import { MATCH_KEYS_VERSION } from './match-keys.js';
 import { nameParts } from './name-parts.js';
+import { cityKey } from './places.js';
 import { nameFamily } from './nicknames.js';
 import { buildHashedColumn, ColumnBuilder, emptyColumn } from './string-column.js';
 import type { MatchKeys } from '../types/match-keys.js';
@@ -51,8 +52,8 @@ export function prepare(records: readonly ResolveInput[], defaultRegion = 'RU'):
   const latin = (s: string): string | null => nonEmpty(toLatin(s));
   const compact = (s: string): string | null => nonEmpty(foldForMatch(s).replace(/ /g, ''));
   const builders: Array<ColumnBuilder | null> = Array.from({ length: FIELD_COUNT }, () => null);
-  for (const f of [F_FIRST, F_LAST, F_MIDDLE, F_STREET, F_CITY, F_REGION])
-    builders[f] = new ColumnBuilder(n, latin);
+  for (const f of [F_FIRST, F_LAST, F_MIDDLE, F_STREET, F_REGION]) builders[f] = new ColumnBuilder(n, latin);
+  builders[F_CITY] = new ColumnBuilder(n, cityKey);
   builders[F_HOUSE] = new ColumnBuilder(n, compact);
   builders[F_POSTCODE] = new ColumnBuilder(n, compact);
   builders[F_COMPANY] = new ColumnBuilder(n, (s) => nonEmpty(companyMatchKey(s)));

@@ -177,6 +177,12 @@ export interface TrainedModel {
   sharedValues: { email: number[]; phone: number[]; tax_id: number[] };
   /** EM diagnostics. */
   em: { iterations: number; converged: boolean; candidateMatchShare: number };
+  /**
+   * Correction (log2 odds, ≤ 0) to the evidence of names-only links, learned from the records
+   * that carry an e-mail or phone (cluster/weak-calibration.ts). Absent in models stored before
+   * it existed: a run given such a model learns it from its own records.
+   */
+  namesOnlyCorrection?: number;
 }
 
 export interface BlockingStat {

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { resolve } from '../resolve.js';
+import { contacts, together } from '../../../test/support/identity/contacts.js';
+
+/** Names built from syllables (no list): `k` → a distinct rare given name and surname. */
+function name(k: number): { first_name: string; last_name: string } {
+  const syl = ['ka', 'ro', 'mi', 'ten', 'vo', 'lus', 'dra', 'pe', 'zin', 'sha', 'tor', 'bel'];
+  const word = (x: number, len: number): string => {
+    let s = '';
+    for (let i = 0; i < len; i++) s += syl[Math.floor(x / syl.length ** i) % syl.length]!;
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  };
+  return { first_name: word(k * 7 + 3, 2), last_name: `${word(k, 3)}ov` };
+}
+
+const phone = (k: number): string => `+7916${String(1_000_000 + k * 7919).slice(-7)}`;
+
+/**
+ * `people` names, each held by `holders` people; every person written twice with their own
+ * phone (the copy also an e-mail), and each name once more with the city only.
+ */
+function rows(people: number, holders: number): Array<Record<string, string>> {
+  const out: Array<Record<string, string>> = [];
+  for (let k = 0; k < people; k++) {
+    for (let h = 0; h < holders; h++) {
+      const person = { ...name(k), city: 'Kazan', phone: phone(k * holders + h) };
+      out.push(person, { ...person, email: `p${k}x${h}@mail.ru` });
+    }
+  }
+  for (let k = 0; k < people; k++) out.push({ ...name(k), city: 'Kazan' });
+  return out;
+}
+
+describe('names-only links calibrated on the records that carry a phone or e-mail', () => {
+  it('keeps the names-only evidence as it is where one name is one person', () => {
+    const r = resolve(contacts(rows(200, 1)));
+    expect(r.model.namesOnlyCorrection).toBe(0);
+    // The city-only row of name 0 (record 401) joins its person (records 1 and 2).
+    expect(together(r, 1, 401)).toBe(true);
+  });
+
+  it('asks more of a names-only link where the phones show one name is often two people', () => {
+    const data = contacts(rows(200, 2));
+    const r = resolve(data);
+    expect(r.model.namesOnlyCorrection).toBeLessThan(-1);
+    // Names 0: records 1–2 one person, 3–4 the other; 801 is the city-only row.
+    expect(together(r, 1, 3)).toBe(false);
+    expect(together(r, 1, 801) || together(r, 3, 801)).toBe(false);
+  });
+
+  it('uses the correction stored in a model instead of learning one', () => {
+    const data = contacts(rows(200, 1));
+    const first = resolve(data);
+    const strict = resolve(data, { model: { ...first.model, namesOnlyCorrection: -60 } });
+    expect(strict.model.namesOnlyCorrection).toBe(-60);
+    expect(together(strict, 1, 401)).toBe(false);
+  });
+});

@@ -1,0 +1,121 @@
+import type { PairBuffer } from '../block/pair-buffer.js';
+import {
+  F_DOB,
+  F_EMAIL,
+  F_MIDDLE,
+  F_PHONE,
+  F_PID,
+  F_POSTCODE,
+  F_TAX,
+  FIELDS,
+  ROW,
+} from '../shared/fields.js';
+import type { Prepared } from '../types/prepared.js';
+import type { PairScorer } from '../train/scorer.js';
+import type { NameFrequency } from './name-frequency.js';
+
+/** Witness pairs used at most (an even stride through the candidates). */
+const MAX_WITNESSES = 50_000;
+/** Below the blocking cap (maxBlockSize 100): every pair of records with such a name is a candidate. */
+const MAX_NAME_RECORDS = 50;
+const WITNESS_FIELDS = [F_EMAIL, F_PHONE] as const;
+const EXCLUDE = (1 << F_EMAIL) | (1 << F_PHONE);
+/** Fields whose agreement makes a pair more than a names-only one (edges.ts, CORROBORATING). */
+const OTHER_EVIDENCE = [F_DOB, F_PID, F_TAX, F_POSTCODE, F_MIDDLE];
+
+/**
+ * How far to trust the evidence of a link resting on names (and place) alone, learned from the
+ * data: an additive correction (log2 odds) to NameFrequency.weakEvidence.
+ *
+ * That evidence takes the whole name's frequency as its u-probability, as if people shared names
+ * only by chance. How often two records with one name are two people beyond chance — namesakes,
+ * relatives, a father and son — differs from one data set to another and is not in the
+ * frequencies. But it can be measured: an e-mail or a phone is, given match status, independent
+ * of the names (the Fellegi–Sunter assumption), so the records that carry one are witnesses.
+ * Over the candidate pairs that share a whole name and nothing else but an e-mail or phone that
+ * both records hold, the model predicts how many of those identifiers agree —
+ * p·m + (1 − p)·u per identifier, p the names-only match probability with the identifiers left
+ * out. The correction is the shift of log odds that makes predicted agreements equal observed
+ * ones (one-dimensional, monotone: bisection). Where namesakes are many, fewer identifiers agree
+ * than the names promise and weak links need more; where the name frequencies are honest, the
+ * correction is zero. It never loosens (see the bound below); zero without witnesses.
+ */
+export function weakLinkCorrection(
+  p: Prepared,
+  pairs: PairBuffer,
+  names: NameFrequency,
+  scorer: PairScorer,
+  priorLogOdds: number,
+  prepareHolders: (a: number, b: number) => (key: number) => number,
+): number {
+  const logOdds: number[] = [];
+  const agreeM: number[] = [];
+  const agreeU: number[] = [];
+  let observed = 0;
+  const m = WITNESS_FIELDS.map((f) => agreement(scorer, f, 'm'));
+  const u = WITNESS_FIELDS.map((f) => agreement(scorer, f, 'u'));
+  const step = Math.max(1, Math.ceil(pairs.length / (MAX_WITNESSES * 8)));
+  for (let k = 0; k < pairs.length && logOdds.length < MAX_WITNESSES; k += step) {
+    const a = pairs.left[k]!;
+    const b = pairs.right[k]!;
+    const key = names.keyOf(a);
+    // A name held by more records than a block may hold is not paired by name, only by identifier:
+    // its candidate pairs would over-represent agreeing identifiers.
+    if (key < 0 || key !== names.keyOf(b) || names.recordsWith(key, a) > MAX_NAME_RECORDS) continue;
+    let witnesses = 0;
+    for (const f of WITNESS_FIELDS) if (p.rows[a * ROW + f]! >= 0 && p.rows[b * ROW + f]! >= 0) witnesses++;
+    if (witnesses === 0) continue;
+    const fields = scorer.explain(a, b);
+    if (OTHER_EVIDENCE.some((f) => agrees(fields[f]!.level, f))) continue;
+    const ev = names.weakEvidence(a, b, prepareHolders(a, b), EXCLUDE);
+    if (ev === null) continue;
+    let sm = 0;
+    let su = 0;
+    WITNESS_FIELDS.forEach((f, x) => {
+      const level = fields[f]!.level;
+      if (level === 'missing') return; // absent, or a value shared by many (a switchboard)
+      sm += m[x]!;
+      su += u[x]!;
+      if (agrees(level, f)) observed++;
+    });
+    if (sm === 0) continue;
+    logOdds.push(priorLogOdds + ev);
+    agreeM.push(sm);
+    agreeU.push(su);
+  }
+  if (logOdds.length === 0) return 0;
+  const predicted = (shift: number): number => {
+    let s = 0;
+    for (let i = 0; i < logOdds.length; i++) {
+      const pm = 1 / (1 + 2 ** -(logOdds[i]! + shift));
+      s += pm * agreeM[i]! + (1 - pm) * agreeU[i]!;
+    }
+    return s;
+  };
+  // Never above zero: the frequencies already assume names are shared only by chance, and a data
+  // set whose witnesses all agree (no namesake among them) does not show that none exist.
+  let lo = -30;
+  let hi = 0;
+  if (predicted(lo) >= observed) return lo;
+  if (predicted(hi) <= observed) return hi;
+  for (let it = 0; it < 60; it++) {
+    const mid = (lo + hi) / 2;
+    if (predicted(mid) < observed) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Whether a level label is an agreement (any level but the field's last, "else"). */
+function agrees(level: string, f: number): boolean {
+  const levels = FIELDS[f]!.levels;
+  return level !== 'missing' && level !== levels[levels.length - 1];
+}
+
+/** m or u of "agrees" (exact or one typo) for an identifier field. */
+function agreement(scorer: PairScorer, f: number, which: 'm' | 'u'): number {
+  const levels = scorer.model.fields[f]!.levels;
+  let s = 0;
+  for (let l = 0; l < levels.length - 1; l++) s += levels[l]![which];
+  return Math.min(Math.max(s, 1e-9), 1 - 1e-9);
+}
