@@ -31,8 +31,9 @@
  *   keys; split full names; email match keys (plus-tags, Gmail dots), E.164 phones, INN with
  *   checksum, company keys without legal forms — all from ../normalize. Columns of interned
  *   values (string-column.ts), stored match keys (match-keys.ts), name families of short and
- *   familiar forms (nicknames.ts). Birth dates keep partial dates (day 00: year and month;
- *   YYYY-01-01: year only) and drop placeholders before 1901.
+ *   familiar forms (nicknames.ts), city keys with exonyms and abbreviations (places.ts).
+ *   Birth dates keep partial dates (day 00: year and month; YYYY-01-01: year only) and drop
+ *   placeholders before 1901.
  * - block/ — deterministic.ts: same email / phone / tax id links outright, unless the value is a
  *   role address or shared by more than `maxNamesPerSharedValue` distinct names (switchboards,
  *   employer INNs), or the two records are clearly different people (family mailbox).
@@ -54,7 +55,8 @@
  *   dates or across differing e-mails/phones with none shared; links on names and place alone
  *   come last, only when unambiguous (clustering-run.ts) and when the whole name is rare in the
  *   data (name-frequency.ts: the name as one TF-weighted value, u = the other customers holding
- *   it), reaching `nameOnlyMatchProbability`, with no differing city or patronymic across;
+ *   it), shifted by the model's learned names-only correction (weak-calibration.ts), reaching
+ *   `nameOnlyMatchProbability`, with no differing city or patronymic across;
  *   must-link / cannot-link overrides.
  * - golden/ — stable-ids.ts: ids survive runs (most-held id wins, ties → smallest), merges and
  *   splits. explain-records.ts, link-table.ts: the deciding edge of every record.
