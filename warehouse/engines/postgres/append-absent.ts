@@ -22,7 +22,9 @@ const rowJsons = new WeakMap<StagingTableSpec, RowJson>();
 
 /**
  * A row as a JSON object: its json columns hold JSON text already (attributes) and go in as
- * they are, not as a string (which json_populate_recordset would keep as a JSON string).
+ * they are, not as a string (which json_populate_recordset would keep as a JSON string). Null
+ * columns are left out: json_populate_recordset over a NULL base makes a missing key NULL, and a
+ * lead's rows are mostly nulls (half the text, and half of what the server parses).
  */
 function rowJson(spec: StagingTableSpec): RowJson {
   let encode = rowJsons.get(spec);
@@ -33,16 +35,13 @@ function rowJson(spec: StagingTableSpec): RowJson {
       json: c.type === 'json',
     }));
     encode = (row) => {
-      let text = '{';
-      for (let i = 0; i < parts.length; i++) {
-        const p = parts[i]!;
+      let text = '';
+      for (const p of parts) {
         const v = row[p.name];
-        text +=
-          (i === 0 ? '' : ',') +
-          p.key +
-          (v === null || v === undefined ? 'null' : p.json && typeof v === 'string' ? v : JSON.stringify(v));
+        if (v === null || v === undefined) continue;
+        text += (text === '' ? '{' : ',') + p.key + (p.json && typeof v === 'string' ? v : JSON.stringify(v));
       }
-      return `${text}}`;
+      return text === '' ? '{}' : `${text}}`;
     };
     rowJsons.set(spec, encode);
   }
