@@ -11,6 +11,7 @@
  * nothing, so two commits in flight with the same retry stage it once. Rows go in key order, so
  * two such commits take their key locks in the same order (no deadlock between them).
  */
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { AbsentBatch, AbsentResult, StageRow } from '../adapter.js';
@@ -52,6 +53,22 @@ const rowsJson = (spec: StagingTableSpec, rows: readonly StageRow[]): string => 
   const encode = rowJson(spec);
   return `[${rows.map(encode).join(',')}]`;
 };
+
+const statementNames = new Map<string, string>();
+
+/**
+ * A named (prepared) statement per shape of batch: a connection parses and plans it once, later
+ * commits send only their parameters (the text is some 3 KB, and its parse and plan were a good
+ * part of the server's work per commit). Named for its text, so two shapes never share a name.
+ */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `crm_append_absent_${crypto.hash('sha1', sql, 'hex').slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
 
 export async function appendAbsent(knex: Knex, batch: AbsentBatch): Promise<AbsentResult> {
   const params: unknown[] = [];
@@ -114,7 +131,11 @@ export async function appendAbsent(knex: Knex, batch: AbsentBatch): Promise<Abse
   const sql = `WITH ${ctes.join(',\n')}\nSELECT ${counts.join(', ')}`;
   const conn = (await knex.client.acquireConnection()) as pg.Client;
   try {
-    const res = await conn.query<Record<string, string>>(sql, params);
+    const res = await conn.query<Record<string, string>>({
+      name: statementName(sql),
+      text: sql,
+      values: params,
+    });
     const row = res.rows[0]!;
     return {
       inserted: Number(row.m),
