@@ -4,6 +4,7 @@
  * case-insensitively with spaces, dashes and underscores ignored; a form's own `fields:` mapping
  * comes first.
  */
+import { memoize } from '../../transforms/normalize/memo.js';
 import type { LeadField } from './config.js';
 
 const LABELS: Record<Exclude<LeadField, 'ignore'>, readonly string[]> = {
@@ -90,9 +91,30 @@ export function labelKey(label: string): string {
     .replace(/[\s\-_.:*]+/g, '');
 }
 
-/** The lead field a field name or label stands for, or null (kept in attributes). */
+/** Per `fields:` mapping (one per form): the lead field of each label, as leadFieldOf answers. */
+const lookups = new WeakMap<Readonly<Record<string, LeadField>>, (label: string) => LeadField | null>();
+/** Labels remembered per form: a form has a handful; a sender making up new ones only refills it. */
+const LABELS_KEPT = 1_000;
+
+/**
+ * The lead field a field name or label stands for, or null (kept in attributes). The mapping's
+ * labels are reduced (labelKey) once per form, not once per field of every submission, and each
+ * label's answer is remembered.
+ */
 export function leadFieldOf(label: string, mapping: Readonly<Record<string, LeadField>>): LeadField | null {
-  const own = mapping[label] ?? Object.entries(mapping).find(([k]) => labelKey(k) === labelKey(label))?.[1];
-  if (own !== undefined) return own;
-  return BY_LABEL.get(labelKey(label)) ?? null;
+  let lookup = lookups.get(mapping);
+  if (lookup === undefined) {
+    // Two mapped labels that reduce alike: the first one written wins.
+    const byKey = new Map<string, LeadField>();
+    for (const [k, field] of Object.entries(mapping))
+      if (!byKey.has(labelKey(k))) byKey.set(labelKey(k), field);
+    lookup = memoize((l: string): LeadField | null => {
+      const key = labelKey(l);
+      // Own keys only: a field named "constructor" is not the mapping object's prototype.
+      const own = Object.hasOwn(mapping, l) ? mapping[l] : byKey.get(key);
+      return own ?? BY_LABEL.get(key) ?? null;
+    }, LABELS_KEPT);
+    lookups.set(mapping, lookup);
+  }
+  return lookup(label);
 }

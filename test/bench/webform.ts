@@ -19,6 +19,13 @@ interface Figures {
   rate: number;
   /** CPU seconds the server process spent during the measurement (Linux /proc), null elsewhere. */
   serverCpu: number | null;
+  /** Of which in the kernel (system time: sockets, for the most part). */
+  serverSys: number | null;
+  /**
+   * CPU seconds of the database server's processes serving this warehouse (PostgreSQL and MariaDB
+   * on this machine share its cores with the receiver), null for SQLite or where not visible.
+   */
+  dbCpu: number | null;
   /** CPU seconds the load generator (this process) spent. */
   loadCpu: number;
   p50: number;
@@ -76,7 +83,13 @@ export async function benchWebform(args: string[]): Promise<void> {
       });
       await db.wh.close();
       try {
-        const figures = await measure(await server(config, db.url, false), seconds, connections, engine);
+        const figures = await measure(
+          await server(config, db.url, false),
+          seconds,
+          connections,
+          engine,
+          engine === 'postgres' ? new URL(db.url).pathname.slice(1) : null,
+        );
         report(`${engine} (durable 2xx)`, figures, floor);
         const wh = await openWarehouse(db.url);
         try {
@@ -84,11 +97,14 @@ export async function benchWebform(args: string[]): Promise<void> {
           const leads = Number(
             (await wh.knex('stg_interaction').where({ source: 'site' }).count({ n: '*' }))[0]!.n,
           );
-          // Requests still in flight when the load stops are staged, but their answers not counted.
-          const mismatch = leads < figures.ok || leads > figures.ok + connections;
+          // Requests still in flight when the load stops are staged, but their answers not counted;
+          // so are requests the load generator gave up on (timeouts, on a machine overloaded).
+          const mismatch = leads < figures.ok || leads > figures.ok + connections + figures.errors;
           console.log(
             `  ${engine}: ${leads.toLocaleString('en-US')} leads staged for ${figures.ok.toLocaleString('en-US')} acknowledged` +
-              (mismatch ? ' !! MISMATCH' : ` (+${leads - figures.ok} in flight when the load stopped)`),
+              (mismatch
+                ? ' !! MISMATCH'
+                : ` (+${leads - figures.ok} in flight when the load stopped or timed out)`),
           );
         } finally {
           await wh.close();
@@ -102,31 +118,68 @@ export async function benchWebform(args: string[]): Promise<void> {
   }
 }
 
+/** CRM_ETL_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): flags for the server's node. */
+function nodeArgs(): string[] {
+  return (process.env.CRM_ETL_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 async function server(config: string, dbUrl: string, discard: boolean): Promise<ServeProcess> {
   return startServe(
     config,
     dbUrl,
     { LOG_LEVEL: 'warn' },
     [],
-    [SERVER, config, dbUrl, ...(discard ? ['--discard'] : [])],
+    [...nodeArgs(), SERVER, config, dbUrl, ...(discard ? ['--discard'] : [])],
   );
 }
 
-/** user + system CPU seconds of a process so far (Linux), or null where /proc is not there. */
-function processCpu(pid: number | undefined): number | null {
+/** User and system CPU seconds of a process so far (Linux), or null where /proc is not there. */
+function processCpu(pid: number | undefined): { user: number; sys: number } | null {
   if (pid === undefined) return null;
   try {
     // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 14th, stime the 15th.
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
+    return { user: Number(f[11]) / 100, sys: Number(f[12]) / 100 };
   } catch {
     return null;
   }
 }
 
-async function measure(s: ServeProcess, seconds: number, connections: number, tag: string): Promise<Figures> {
+/**
+ * CPU seconds so far of each PostgreSQL backend serving `database` (its process title names the
+ * database), found in /proc: empty where PostgreSQL runs elsewhere or /proc is not there.
+ */
+function backendsCpu(database: string): Map<number, number> {
+  const found = new Map<number, number>();
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return found;
+  }
+  for (const pid of pids)
+    try {
+      const title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!title.startsWith('postgres: ') || !title.split(' ').includes(database)) continue;
+      const cpu = processCpu(Number(pid));
+      if (cpu) found.set(Number(pid), cpu.user + cpu.sys);
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  return found;
+}
+
+async function measure(
+  s: ServeProcess,
+  seconds: number,
+  connections: number,
+  tag: string,
+  /** PostgreSQL database whose backends' CPU is counted. */
+  database: string | null = null,
+): Promise<Figures> {
   let n = 0;
+  const db0 = database === null ? null : backendsCpu(database);
   const cpu0 = processCpu(s.child.pid);
   const load0 = process.cpuUsage();
   try {
@@ -155,8 +208,17 @@ async function measure(s: ServeProcess, seconds: number, connections: number, ta
     });
     const cpu1 = processCpu(s.child.pid);
     const load = process.cpuUsage(load0);
+    // Backends the pool opened during the load count whole; one that closed during it is missed.
+    const db1 = database === null ? null : backendsCpu(database);
+    let dbCpu: number | null = null;
+    if (db0 !== null && db1 !== null && db1.size > 0) {
+      dbCpu = 0;
+      for (const [pid, cpu] of db1) dbCpu += cpu - (db0.get(pid) ?? 0);
+    }
     return {
-      serverCpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
+      serverCpu: cpu0 === null || cpu1 === null ? null : cpu1.user + cpu1.sys - cpu0.user - cpu0.sys,
+      serverSys: cpu0 === null || cpu1 === null ? null : cpu1.sys - cpu0.sys,
+      dbCpu,
       loadCpu: (load.user + load.system) / 1e6,
       rate: result.requests.total / (result.duration || seconds),
       p50: result.latency.p50,
@@ -178,7 +240,8 @@ function report(label: string, f: Figures, floor: Figures | null): void {
   );
   const perRequest = (cpu: number) => `${Math.round((cpu * 1e6) / Math.max(1, f.ok + f.non2xx))} µs`;
   console.log(
-    `  CPU: server ${f.serverCpu === null ? 'n/a' : `${f.serverCpu.toFixed(1)} s (${perRequest(f.serverCpu)}/request)`}, ` +
+    `  CPU: server ${f.serverCpu === null ? 'n/a' : `${f.serverCpu.toFixed(1)} s (${perRequest(f.serverCpu)}/request, of which system ${perRequest(f.serverSys!)})`}, ` +
+      `${f.dbCpu === null ? '' : `database backends ${f.dbCpu.toFixed(1)} s (${perRequest(f.dbCpu)}/request), `}` +
       `load generator ${f.loadCpu.toFixed(1)} s (${perRequest(f.loadCpu)}/request)`,
   );
   if (floor) {

@@ -14,6 +14,7 @@ import { contentKey } from '../../connectors/webform/dedupe.js';
 import { contentHash, leadItems, type Submission } from '../../connectors/webform/lead.js';
 import { warehouseSink } from '../../pipelines/receiver/start.js';
 import { openWarehouse } from '../../warehouse/connection.js';
+import { STAGING_TABLES } from '../../warehouse/tables.js';
 import {
   engineTargets,
   migratedWarehouse,
@@ -123,6 +124,87 @@ describe.each(await engineTargets())('staging a push batch on $engine', (target:
       const fixed = leadItems(form, submission('anon@example.ru', 'Аноним'), key, new Date(at), 'RU');
       expect((await stage(fixed)).loaded).toBe(1);
       expect(await rejects()).toHaveLength(0);
+    },
+  );
+
+  it.skipIf(target.unavailable !== null || target.engine !== 'postgres')(
+    'stages the very rows the general path stages on the one-statement path (appendAbsent)',
+    async () => {
+      const at = Date.now();
+      const lead = (fields: Array<[string, string]>, id: string) =>
+        leadItems(
+          form,
+          { fields: fields.map(([label, value]) => ({ label, value })), senderId: id, submittedAt: null },
+          `same:${id}`,
+          new Date(at),
+          'RU',
+        );
+      const batch = [
+        // Mostly nulls: no page, no UTM, no company.
+        ...lead([['Email', 'plain@example.ru']], '1'),
+        // Every kind of column: names split, phone with an extension, attributes, a message with
+        // quotes, a backslash, a line break and an emoji, UTM tags from the page's address.
+        ...lead(
+          [
+            ['Имя', 'Иванова Анна Сергеевна'],
+            ['Телефон', '+7 (912) 345-67-89 доб. 12'],
+            ['Email', 'Anna@Example.RU'],
+            ['Компания', 'ООО «Ромашка»'],
+            ['Комментарий', 'Скажите "да"\\нет\nвторая строка 😀'],
+            ['page', 'https://example.ru/landing?utm_source=ya&utm_campaign=spring'],
+            ['Город', 'Казань'],
+            ['Размер', 'XL "большой"'],
+          ],
+          '2',
+        ),
+        // A warning (a phone that is no number) beside an e-mail that reaches the person.
+        ...lead(
+          [
+            ['Phone', '12'],
+            ['Email', 'warned@example.ru'],
+          ],
+          '3',
+        ),
+        // Nobody to reach: a reject.
+        ...lead([['Имя', 'Аноним']], '4'),
+      ];
+      const general = {
+        ...db.wh,
+        adapter: Object.create(db.wh.adapter, { appendAbsent: { value: undefined } }) as typeof db.wh.adapter,
+      };
+      const stream = { ...formStream(config, 'contact'), name: 'same' };
+      // The batch staged one way, what it left in the tables read, and then taken out again.
+      const tables = [STAGING_TABLES.interaction, STAGING_TABLES.contact];
+      const stagedBy = async (wh: typeof db.wh) => {
+        const counts = await warehouseSink(wh).stage(stream, batch);
+        const rows = await Promise.all(
+          tables.map((spec) =>
+            db.wh
+              .knex(spec.name)
+              .where({ source: 'same' })
+              .orderBy('source_key')
+              .select(spec.columns.map((c) => c.name)),
+          ),
+        );
+        const rejects = await db.wh
+          .knex('stg_quarantine')
+          .where({ source: 'same' })
+          .select('stream', 'run_id', 'file', 'line', 'reason', 'raw');
+        for (const table of [...tables.map((t) => t.name), 'stg_quarantine'])
+          await db.wh.knex(table).where({ source: 'same' }).delete();
+        return { counts, rows, rejects };
+      };
+      const one = await stagedBy(db.wh);
+      const two = await stagedBy(general);
+      // What the receiver counts (its metrics). The counts of the companions (the contacts),
+      // which nothing reads, differ: only the general path counts their warnings.
+      const counted = (c: typeof one.counts) => [c.rows, c.loaded, c.skipped, c.quarantined, c.duplicates];
+      expect(counted(one.counts)).toEqual(counted(two.counts));
+      expect([one.counts.loaded, one.counts.quarantined, one.counts.duplicates]).toEqual([3, 1, 0]);
+      expect(one.rows.map((r) => r.length)).toEqual([3, 3]);
+      expect(one.rows).toEqual(two.rows);
+      expect(one.rejects).toHaveLength(1);
+      expect(one.rejects).toEqual(two.rejects);
     },
   );
 

@@ -6,30 +6,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../warehouse/connection.js';
-import {
-  engineTargets,
-  migratedWarehouse,
-  type EngineTarget,
-  type TestWarehouse,
-} from '../support/engines.js';
+import { engineTargets, migratedWarehouse, type EngineTarget } from '../support/engines.js';
 import { configDir, metric, postForm, startServe } from '../support/receiver.js';
 import { proxyDatabase } from '../support/tcp-proxy.js';
+import { siteConfig, warehouseForServe } from './serve-setup.js';
 
 const targets = (await engineTargets()).filter((t) => t.engine !== 'mysql');
 
-function config(extra = ''): string {
-  return `
-receiver:
-  port: 0
-  rateLimit: { max: 100000, windowSeconds: 60 }
-  commitTimeout: 1000
-${extra}
-  forms:
-    - { name: site, path: /forms/site, preset: tilda }
-`;
-}
+const config = (extra = ''): string => siteConfig(`  commitTimeout: 1000\n${extra}`);
 
 const lead = (i: number) => ({
   Name: `Тестова Анна ${i}`,
@@ -64,15 +50,7 @@ async function waitFor(check: () => Promise<boolean>, ms: number, what: string):
 }
 
 describe.each(targets)('kill -9 after the 2xx on $engine', (target: EngineTarget) => {
-  let db: TestWarehouse;
-  beforeAll(async () => {
-    if (target.unavailable) return;
-    db = await migratedWarehouse(target);
-    await db.wh.close();
-  });
-  afterAll(async () => {
-    await db?.drop().catch(() => undefined);
-  });
+  const db = warehouseForServe(target);
 
   it.skipIf(target.unavailable !== null)('every acknowledged lead is there after a restart', async () => {
     const d = configDir(config());

@@ -3,39 +3,19 @@
  * e-mail is staged, and its earlier reject goes in the same transaction; the rejects of other
  * keys stay. On every engine: the look-up of earlier rejects is a UNION with the staged-key check.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../warehouse/connection.js';
-import {
-  engineTargets,
-  migratedWarehouse,
-  type EngineTarget,
-  type TestWarehouse,
-} from '../support/engines.js';
+import { engineTargets, type EngineTarget } from '../support/engines.js';
 import { configDir, postForm, startServe } from '../support/receiver.js';
-
-const CONFIG = `
-receiver:
-  port: 0
-  rateLimit: { max: 100000, windowSeconds: 60 }
-  forms:
-    - { name: site, path: /forms/site, preset: tilda }
-`;
+import { siteConfig, warehouseForServe } from './serve-setup.js';
 
 describe.each(await engineTargets())(
   'a re-sent quarantined submission on $engine',
   (target: EngineTarget) => {
-    let db: TestWarehouse;
-    beforeAll(async () => {
-      if (target.unavailable) return;
-      db = await migratedWarehouse(target);
-      await db.wh.close();
-    });
-    afterAll(async () => {
-      await db?.drop().catch(() => undefined);
-    });
+    const db = warehouseForServe(target);
 
     it.skipIf(target.unavailable !== null)('is staged and its earlier reject removed', async () => {
-      const d = configDir(CONFIG);
+      const d = configDir(siteConfig());
       const s = await startServe(d.file, db.url);
       try {
         const post = (fields: Record<string, string>) => postForm(`${s.url}/forms/site`, fields);

@@ -5,23 +5,11 @@
  * exits 0.
  */
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../warehouse/connection.js';
-import {
-  engineTargets,
-  migratedWarehouse,
-  type EngineTarget,
-  type TestWarehouse,
-} from '../support/engines.js';
+import { engineTargets, type EngineTarget } from '../support/engines.js';
 import { configDir, startServe } from '../support/receiver.js';
-
-const CONFIG = `
-receiver:
-  port: 0
-  rateLimit: { max: 100000, windowSeconds: 60 }
-  forms:
-    - { name: site, path: /forms/site, preset: tilda }
-`;
+import { siteConfig, warehouseForServe } from './serve-setup.js';
 
 type Outcome = { status: number } | { error: string };
 
@@ -61,20 +49,12 @@ function post(url: string, i: number): Promise<Outcome> {
 const targets = (await engineTargets()).filter((t) => t.engine !== 'mysql');
 
 describe.each(targets)('SIGTERM during a burst on $engine', (target: EngineTarget) => {
-  let db: TestWarehouse;
-  beforeAll(async () => {
-    if (target.unavailable) return;
-    db = await migratedWarehouse(target);
-    await db.wh.close();
-  });
-  afterAll(async () => {
-    await db?.drop().catch(() => undefined);
-  });
+  const db = warehouseForServe(target);
 
   it.skipIf(target.unavailable !== null)(
     'stages every 2xx and leaves no request without an answer',
     async () => {
-      const d = configDir(CONFIG);
+      const d = configDir(siteConfig());
       try {
         const s = await startServe(d.file, db.url);
         const N = 600;
