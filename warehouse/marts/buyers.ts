@@ -6,6 +6,8 @@ import { MONTHS_PER_PERIOD } from './periods.js';
 export const BUYER = 'etl_build_buyer';
 export const CUSTOMER_MONTH = 'etl_build_customer_month';
 export const CUSTOMER_PERIOD = 'etl_build_customer_period';
+/** Per customer and month bought in: the one window pass's output, which BUYER and CUSTOMER_MONTH are grouped from. */
+const BUYER_MONTH = 'etl_build_buyer_month';
 
 export const BUYER_COLUMNS =
   'customer_id, first_date, last_date, orders, revenue, cost, first_month, cohort_month, channel, purchase_days, repeat_value';
@@ -28,7 +30,10 @@ export interface BuyerSource {
  * the CLV inputs (clv-input.ts) the number of purchase days and the revenue after the first
  * purchase day. One window (customer, day, order id) gives the first order (rn = 1), a new
  * purchase day (the day differs from the previous order's) and the first day (FIRST_VALUE):
- * one sort of the orders, where RFM, CLV inputs and profitability used to make a pass each.
+ * one sort of the orders, where RFM, CLV inputs and profitability used to make a pass each. Its
+ * rows are grouped per customer and month (BUYER_MONTH), from which both the customer rows and
+ * the months each customer bought in are read: a second pass over every order (SELECT DISTINCT
+ * customer, month) cost as much as the window itself (1M customers: 67 s against 64 s).
  */
 export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Promise<void> {
   const { sql } = ctx;
@@ -64,23 +69,51 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
     indexes: [['channel', 'first_month'], ['first_month']],
   });
   await keep(BUYER, from.keptBuyers, BUYER_COLUMNS);
+  // The one pass over the orders: a window per customer (day, order id), grouped per month.
+  await scratchTable(ctx, {
+    name: BUYER_MONTH,
+    columns: [
+      { name: 'customer_id', type: 'int' },
+      { name: 'month_idx', type: 'int' },
+      { name: 'first_date', type: 'date' },
+      { name: 'last_date', type: 'date' },
+      { name: 'orders', type: 'int' },
+      { name: 'revenue', type: 'money' },
+      { name: 'cost', type: 'money' },
+      { name: 'channel', type: 'key' },
+      { name: 'purchase_days', type: 'int' },
+      { name: 'first_day_revenue', type: 'money' },
+    ],
+  });
   const window = `OVER (PARTITION BY o.customer_id ORDER BY o.order_date, ${sql.sortKey('o.order_id')})`;
   await fill(
     ctx,
-    BUYER,
+    BUYER_MONTH,
     `
-    INSERT INTO ${BUYER} (${BUYER_COLUMNS})
-    SELECT customer_id, MIN(order_date), MAX(order_date), COUNT(*), ${sql.round('SUM(amount)')},
-      ${sql.round('SUM(COALESCE(cost, 0))')}, ${sql.monthIndex('MIN(order_date)')},
-      ${ctx.wh.adapter.dateTrunc('month', 'MIN(order_date)')}, MAX(CASE WHEN rn = 1 THEN channel END),
-      SUM(new_day), ${sql.round('SUM(amount) - SUM(CASE WHEN order_date = first_day THEN amount ELSE 0 END)')}
+    INSERT INTO ${BUYER_MONTH}
+      (customer_id, month_idx, first_date, last_date, orders, revenue, cost, channel, purchase_days, first_day_revenue)
+    SELECT customer_id, month_idx, MIN(order_date), MAX(order_date), COUNT(*), SUM(amount), SUM(COALESCE(cost, 0)),
+      MAX(CASE WHEN rn = 1 THEN channel END), SUM(new_day), SUM(CASE WHEN order_date = first_day THEN amount ELSE 0 END)
     FROM (
-      SELECT o.customer_id, o.order_date, ${money.amount('amount')} AS amount, ${money.amount('cost')} AS cost, o.channel,
+      SELECT o.customer_id, o.order_date, ${sql.monthIndex('o.order_date')} AS month_idx,
+        ${money.amount('amount')} AS amount, ${money.amount('cost')} AS cost, o.channel,
         ROW_NUMBER() ${window} AS rn,
         CASE WHEN o.order_date = LAG(o.order_date) ${window} THEN 0 ELSE 1 END AS new_day,
         FIRST_VALUE(o.order_date) ${window} AS first_day
       FROM ${facts} o ${money.join} WHERE ${revenueFilter(ctx, 'o')}
     ) o
+    GROUP BY customer_id, month_idx`,
+  );
+  // Sums of cents: adding the months' sums gives the sum of the orders, rounded once at the end.
+  await fill(
+    ctx,
+    BUYER,
+    `
+    INSERT INTO ${BUYER} (${BUYER_COLUMNS})
+    SELECT customer_id, MIN(first_date), MAX(last_date), SUM(orders), ${sql.round('SUM(revenue)')},
+      ${sql.round('SUM(cost)')}, MIN(month_idx), ${ctx.wh.adapter.dateTrunc('month', 'MIN(first_date)')},
+      MAX(channel), SUM(purchase_days), ${sql.round('SUM(revenue) - SUM(first_day_revenue)')}
+    FROM ${BUYER_MONTH}
     GROUP BY customer_id`,
   );
 
@@ -98,9 +131,7 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
   await fill(
     ctx,
     CUSTOMER_MONTH,
-    `
-    INSERT INTO ${CUSTOMER_MONTH} (customer_id, month_idx)
-    SELECT DISTINCT customer_id, ${sql.monthIndex('order_date')} FROM ${facts} WHERE ${revenueFilter(ctx)}`,
+    `INSERT INTO ${CUSTOMER_MONTH} (customer_id, month_idx) SELECT customer_id, month_idx FROM ${BUYER_MONTH}`,
   );
 
   const k = MONTHS_PER_PERIOD[ctx.grain];
