@@ -85,7 +85,10 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
       { name: 'first_day_revenue', type: 'money' },
     ],
   });
-  const window = `OVER (PARTITION BY o.customer_id ORDER BY o.order_date, ${sql.sortKey('o.order_id')})`;
+  // The month leads the window's order (the same order: months follow days), so the rows come out
+  // grouped by (customer, month) already: PostgreSQL hashed 320k groups of NUMERIC sums (100k
+  // customers: 7 s) where a sorted aggregate streams them (2 s).
+  const window = `OVER (PARTITION BY o.customer_id ORDER BY o.month_idx, o.order_date, ${sql.sortKey('o.order_id')})`;
   await fill(
     ctx,
     BUYER_MONTH,
@@ -95,12 +98,15 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
     SELECT customer_id, month_idx, MIN(order_date), MAX(order_date), COUNT(*), SUM(amount), SUM(COALESCE(cost, 0)),
       MAX(CASE WHEN rn = 1 THEN channel END), SUM(new_day), SUM(CASE WHEN order_date = first_day THEN amount ELSE 0 END)
     FROM (
-      SELECT o.customer_id, o.order_date, ${sql.monthIndex('o.order_date')} AS month_idx,
-        ${money.amount('amount')} AS amount, ${money.amount('cost')} AS cost, o.channel,
-        ROW_NUMBER() ${window} AS rn,
+      SELECT o.customer_id, o.order_date, o.month_idx, o.amount, o.cost,
+        o.channel, ROW_NUMBER() ${window} AS rn,
         CASE WHEN o.order_date = LAG(o.order_date) ${window} THEN 0 ELSE 1 END AS new_day,
         FIRST_VALUE(o.order_date) ${window} AS first_day
-      FROM ${facts} o ${money.join} WHERE ${revenueFilter(ctx, 'o')}
+      FROM (
+        SELECT o.customer_id, o.order_id, o.order_date, ${sql.monthIndex('o.order_date')} AS month_idx, o.channel,
+          ${money.amount('amount')} AS amount, ${money.amount('cost')} AS cost
+        FROM ${facts} o ${money.join} WHERE ${revenueFilter(ctx, 'o')}
+      ) o
     ) o
     GROUP BY customer_id, month_idx`,
   );
