@@ -170,6 +170,11 @@ export interface EngineAdapter {
   readonly joinsOnExpressions: boolean;
   /** Whether DDL is transactional (a failed migration leaves nothing behind). MySQL commits it at once. */
   readonly transactionalDdl: boolean;
+  /**
+   * Whether money columns hold exact decimals (DECIMAL arithmetic), so the difference of two
+   * amounts is already in cents. SQLite stores them as doubles: 10.10 − 3.03 is 7.069999…
+   */
+  readonly exactMoney: boolean;
 
   knexConfig(url: WarehouseUrl): Knex.Config;
   /** Session setup on every new pooled connection (pragmas, time zone), given the raw driver connection. */

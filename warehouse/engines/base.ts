@@ -26,6 +26,7 @@ export abstract class BaseAdapter implements EngineAdapter {
   /** MariaDB may drive such a join from the indexed side and scan the other once per row. */
   readonly joinsOnExpressions: boolean = false;
   readonly transactionalDdl: boolean = true;
+  readonly exactMoney: boolean = true;
 
   abstract knexConfig(url: WarehouseUrl): Knex.Config;
   abstract dateTrunc(unit: TruncUnit, expr: string): string;

@@ -85,6 +85,10 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
   );
 
   // Which months each customer bought in: the cells of the cohort table and the scoreboard's activity.
+  // In key order: hashed pairs entered the key's B-tree at random, which cost more than the pass
+  // itself (PostgreSQL, 100k customers, load ~20: 9.0 s unsorted, 6.2 s sorted). Grouping these
+  // months out of the buyers' window instead (a table per customer and month, regrouped per
+  // customer) was slower there: 17.7–19.6 s against 13.6–14.0 s for the window and this pass.
   await scratchTable(ctx, {
     name: CUSTOMER_MONTH,
     columns: [
@@ -100,7 +104,8 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
     CUSTOMER_MONTH,
     `
     INSERT INTO ${CUSTOMER_MONTH} (customer_id, month_idx)
-    SELECT DISTINCT customer_id, ${sql.monthIndex('order_date')} FROM ${facts} WHERE ${revenueFilter(ctx)}`,
+    SELECT DISTINCT customer_id, ${sql.monthIndex('order_date')} FROM ${facts} WHERE ${revenueFilter(ctx)}
+    ORDER BY 1, 2`,
   );
 
   const k = MONTHS_PER_PERIOD[ctx.grain];

@@ -84,7 +84,7 @@ export async function buildOrderFacts(
     INSERT INTO ${into.table}
       (order_id, source, source_key, customer_id, order_date, amount, cost, margin, currency, channel, status, owner, is_revenue)
     SELECT CONCAT(o.source, ':', o.source_key), o.source, o.source_key, x.customer_id, o.order_date, o.amount, o.cost,
-      CASE WHEN o.cost IS NULL OR o.amount IS NULL THEN NULL ELSE ${sql.round('o.amount - o.cost')} END,
+      CASE WHEN o.cost IS NULL OR o.amount IS NULL THEN NULL ELSE ${sql.moneyDiff('o.amount', 'o.cost')} END,
       o.currency, o.channel, o.status, o.owner,
       CASE WHEN o.amount IS NULL OR o.amount < 0 OR st.is_void = 1 THEN 0 ELSE 1 END
     FROM ${orders.from}

@@ -28,6 +28,15 @@ export class Sql {
     return `(SIGN(${e}) * FLOOR(ABS(${e}) * ${scale} + 0.5) / ${scale})`;
   }
 
+  /**
+   * a − b of two money columns, in cents on every engine: rounded where money is a double
+   * (SQLite); where it is an exact decimal the rounding formula would only cost a cast and a
+   * FLOOR per row (fct_order: a tenth of its insert on PostgreSQL).
+   */
+  moneyDiff(a: string, b: string): string {
+    return this.adapter.exactMoney ? `(${a} - ${b})` : this.round(`${a} - ${b}`);
+  }
+
   /** ⌊a / b⌋ for non-negative integers, exact on every engine. */
   floorDiv(a: string, b: string | number): string {
     return `FLOOR(${this.ratio(a, String(b))})`;

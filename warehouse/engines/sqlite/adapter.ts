@@ -32,6 +32,7 @@ export class SqliteAdapter extends BaseAdapter {
   override readonly batchRows = 20_000;
   /** The planner looks the computed key up in the other table's key, once per row. */
   override readonly joinsOnExpressions = true;
+  override readonly exactMoney = false;
 
   knexConfig(url: WarehouseUrl): Knex.Config {
     return warehouseConnection(url);
