@@ -236,13 +236,14 @@ async function findCandidates(ctx: MartContext): Promise<void> {
   const derived = DERIVED_REF_PREFIXES.filter((p) => p !== 'order')
     .map((p) => `x.source_key LIKE '${p}:%'`)
     .join(' OR ');
+  // CROSS JOIN: the crosswalk drives (SQLite keeps that order; it scanned every staged order
+  // with a crosswalk lookup each otherwise); on the other engines it is an inner join.
   const parts = [
     `SELECT source, source_key FROM ${CHANGED_ORDERS}`,
-    `SELECT o.source, o.source_key FROM customer_crosswalk x
-       JOIN stg_order o ON o.source = x.source AND o.customer_source_key = x.source_key WHERE ${linkChanged()}`,
-    `SELECT o.source, o.source_key FROM customer_crosswalk x
-       JOIN stg_order o ON o.source = x.source AND o.source_key = SUBSTR(x.source_key, 7)
-      WHERE ${linkChanged()} AND ${orderKey}`,
+    `SELECT o.source, o.source_key FROM customer_crosswalk x CROSS JOIN stg_order o
+      WHERE o.source = x.source AND o.customer_source_key = x.source_key AND ${linkChanged()}`,
+    `SELECT o.source, o.source_key FROM customer_crosswalk x CROSS JOIN stg_order o
+      WHERE o.source = x.source AND o.source_key = SUBSTR(x.source_key, 7) AND ${linkChanged()} AND ${orderKey}`,
   ];
   const unindexed = await one(
     ctx,
