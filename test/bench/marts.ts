@@ -167,11 +167,13 @@ async function benchRefresh(wh: Warehouse, customers: number, fullSeconds: numbe
     );
   };
   const run = async (label: string, asOf: string) => {
+    const profile = process.env.CRM_BENCH_PROFILE === '1' ? profileStatements(wh) : null;
     const mem = peakRss();
     const cpu = process.cpuUsage();
     const r = await timed(() => buildMarts(wh, { asOf }));
     const used = process.cpuUsage(cpu);
     const rss = mem.stop();
+    profile?.stop();
     const c = r.value.changes;
     const pct = (seconds: number) => `${((100 * seconds) / fullSeconds).toFixed(1).padStart(6)} %`;
     console.log(
@@ -185,6 +187,7 @@ async function benchRefresh(wh: Warehouse, customers: number, fullSeconds: numbe
     console.log(
       `  ${'total'.padEnd(32)} ${r.seconds.toFixed(2).padStart(8)} s ${pct(r.seconds)}  (target ≤ 10 %; Node CPU ${((used.user + used.system) / 1e6).toFixed(2)} s, peak RSS ${rss.toFixed(0)} MB)`,
     );
+    profile?.print(12);
   };
   // SQLite and MySQL compare stamps with milliseconds: the changes land after the build's marks.
   await new Promise((r) => setTimeout(r, 50));

@@ -33,6 +33,19 @@ export function customerRefSql(alias: string, stream: FactStream): string {
   ].join(' ');
 }
 
+/**
+ * The prefixes customerRefSql gives a reference derived from the customer written on the row (or
+ * the order itself), in the order it tries them: a crosswalk key starting with one may be the
+ * reference of rows without a customer_source_key (the marts refresh looks for them: incremental/).
+ */
+export const DERIVED_REF_PREFIXES: readonly string[] = Object.freeze([
+  'email',
+  'phone',
+  'tax_id',
+  'name',
+  'order',
+]);
+
 /** The staged table and its "when" column of each fact stream. */
 export const STREAM_TABLES: Readonly<Record<FactStream, { table: string; when: string; owner: string }>> =
   Object.freeze({

@@ -112,9 +112,16 @@ export async function buildRates(ctx: MartContext): Promise<void> {
  * Orders per (currency as staged, month, counted or not), with the revenue and margin of the
  * counted ones (revenueFilter) in their own currency, rounded to cents: ONE grouped pass over
  * fct_order that gives the rates their (currency, month) pairs and the scoreboard its monthly
- * revenue, margin and currencies seen — three passes before. A few rows per month.
+ * revenue, margin and currencies seen — three passes before. A few rows per month. `orders` and
+ * `amounts` (orders with an amount) let the nightly refresh add and take away customers' orders
+ * instead of reading them all (incremental/order-months.ts).
  */
 export const ORDER_MONTH = 'etl_build_order_month';
+
+export const ORDER_MONTH_COLUMNS = 'currency, month_idx, counted, revenue, margin, orders, amounts';
+
+/** The SELECT the nightly refresh fills ORDER_MONTH with, in place of the pass over every order. */
+export const orderMonthSource = new WeakMap<MartContext, string>();
 
 async function buildOrderMonths(ctx: MartContext): Promise<void> {
   const { sql } = ctx;
@@ -126,18 +133,17 @@ async function buildOrderMonths(ctx: MartContext): Promise<void> {
       { name: 'counted', type: 'int' },
       { name: 'revenue', type: 'money' },
       { name: 'margin', type: 'money' },
+      { name: 'orders', type: 'int' },
+      { name: 'amounts', type: 'int' },
     ],
   });
   const counted = `CASE WHEN ${revenueFilter(ctx)} THEN 1 ELSE 0 END`;
-  await fill(
-    ctx,
-    ORDER_MONTH,
-    `
-    INSERT INTO ${ORDER_MONTH} (currency, month_idx, counted, revenue, margin)
-    SELECT currency, m, counted, ${sql.round('SUM(amount)')}, ${sql.round('SUM(amount - COALESCE(cost, 0))')}
-    FROM (SELECT currency, ${sql.monthIndex('order_date')} AS m, ${counted} AS counted, amount, cost FROM ${factsOf(ctx, 'fct_order')}) o
-    GROUP BY currency, m, counted`,
-  );
+  const select =
+    orderMonthSource.get(ctx) ??
+    `SELECT currency, m, counted, ${sql.round('SUM(amount)')}, ${sql.round('SUM(amount - COALESCE(cost, 0))')}, COUNT(*), COUNT(amount)
+     FROM (SELECT currency, ${sql.monthIndex('order_date')} AS m, ${counted} AS counted, amount, cost FROM ${factsOf(ctx, 'fct_order')}) o
+     GROUP BY currency, m, counted`;
+  await fill(ctx, ORDER_MONTH, `INSERT INTO ${ORDER_MONTH} (${ORDER_MONTH_COLUMNS}) ${select}`);
 }
 
 /** Why the money marts are incomplete (a currency without a rate), or null. */

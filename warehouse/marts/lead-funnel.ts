@@ -1,6 +1,7 @@
 import { build } from './build-tables.js';
 import { BUYER } from './buyers.js';
-import { bulk, factsOf, fill, scratchTable, type MartContext } from './context.js';
+import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { buildFirstOrders, FIRST_ORDER, hasFirstOrders } from './first-order.js';
 import { upToAsOf } from './manager-activity.js';
 import { percentilesSql } from './percentile.js';
 
@@ -20,10 +21,13 @@ const keyOf = (expr: string) => `SUBSTR(COALESCE(${expr}, ''), 1, 255)`;
  * the form, else (orders) the order's channel, else the source's name; its owner the manager
  * named on it. Ties on the instant go to interactions (a web lead and the contact the receiver
  * stages for it share the instant: the lead's UTM source wins), then created dates, then orders,
- * then the channel in code point order. Nothing after the as-of day counts.
+ * then the channel in code point order (same-day orders: then the owner). Nothing after the as-of day
+ * counts.
  */
 async function firstLeads(ctx: MartContext): Promise<void> {
   const { sql, wh } = ctx;
+  // Orders come as each customer's first one (first-order.ts), one row per customer.
+  if (!hasFirstOrders(ctx)) await buildFirstOrders(ctx);
   await scratchTable(ctx, {
     name: LEAD_FIRST,
     columns: [
@@ -52,8 +56,7 @@ async function firstLeads(ctx: MartContext): Promise<void> {
         SELECT customer_id, occurred_at, 0, COALESCE(${present('utm_source')}, ${present('form')}, source), owner
           FROM ${build('fct_interaction')} WHERE occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'occurred_at')}
         UNION ALL
-        SELECT customer_id, order_date, 2, COALESCE(${present('channel')}, source), owner
-          FROM ${factsOf(ctx, 'fct_order')} WHERE order_date IS NOT NULL AND order_date <= '${ctx.asOf}'
+        SELECT customer_id, order_date, 2, channel, owner FROM ${FIRST_ORDER}
       ) e
     ) f WHERE rn = 1`,
   );

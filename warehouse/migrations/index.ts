@@ -15,6 +15,7 @@ import { contactPartialDateSchema } from './0012-contact-partial-date.js';
 import { webformQuarantineFileSchema } from './0013-webform-quarantine-file.js';
 import { identityRecordKeysSchema } from './0014-identity-record-keys.js';
 import { martsIncrementalSchema } from './0015-marts-incremental.js';
+import { martsChangedRowsSchema } from './0016-marts-changed-rows.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. A new one is appended here and never reordered. */
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   webformQuarantineFileSchema,
   identityRecordKeysSchema,
   martsIncrementalSchema,
+  martsChangedRowsSchema,
 ]);
 
 export const MIGRATIONS_TABLE = 'etl_schema_migrations';

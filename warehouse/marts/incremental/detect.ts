@@ -1,17 +1,26 @@
-import { customerRefSql } from '../../identity/customer-ref.js';
+import { customerRefSql, DERIVED_REF_PREFIXES } from '../../identity/customer-ref.js';
+import { present } from '../sql.js';
 import { countRows } from '../build-tables.js';
 import { buildOrderFacts } from '../facts.js';
 import { bulk, fill, scratchTable, type MartContext } from '../context.js';
-import { KEPT_BUYER, markSql, type BuildBase } from './state.js';
+import { KEPT_BUYER, KEPT_FIRST_ORDER, markSql, type BuildBase } from './state.js';
 
 /** Customers whose facts and per-customer rows the refresh rewrites. */
 export const AFFECTED = 'etl_incr_affected';
 /** Staged orders changed since the mark, with their customer reference. */
 const CHANGED_ORDERS = 'etl_incr_changed_order';
+/** Staged orders that may belong to the customers whose facts are being rewritten. */
+const CANDIDATES = 'etl_incr_candidate';
 /** Customers who lost an order to an affected customer (found once the new facts are known). */
 const MOVED = 'etl_incr_moved';
-/** The new fct_order rows of the affected customers. */
+/** The fct_order rows of orders changed or re-linked since the last build (their new values). */
 export const NEW_FACTS = 'etl_incr_order';
+/** Every fct_order row of the affected customers as the commit leaves them. */
+export const AFFECTED_FACTS = 'etl_incr_affected_order';
+
+/** SQL true for a crosswalk row (alias x) linked or re-linked since the last build. */
+const linkChanged = (): string =>
+  `(x.linked_at > ${markSql('crosswalk_linked')} OR x.updated_at > ${markSql('crosswalk_updated')})`;
 
 /** What changed since the last build, as the summary reports it. */
 export interface Changes {
@@ -62,7 +71,7 @@ export async function detectChanges(
   only: 'counts' | 'affected' = 'affected',
 ): Promise<Changes> {
   const orderMark = markSql('stg_order');
-  const linkMark = `x.linked_at > ${markSql('crosswalk_linked')} OR x.updated_at > ${markSql('crosswalk_updated')}`;
+  const linkMark = linkChanged();
   const mergeMark = `merge_id > ${markSql('customer_merge')}`;
   const asOfMoved = base.asOf !== ctx.asOf;
   const [lo, hi] = [base.asOf, ctx.asOf].sort();
@@ -128,6 +137,8 @@ export async function detectChanges(
       UNION SELECT absorbed_id FROM customer_merge WHERE ${mergeMark}
       UNION SELECT k.customer_id FROM ${KEPT_BUYER} k
         WHERE NOT EXISTS (SELECT 1 FROM dim_customer d WHERE d.customer_id = k.customer_id)
+      UNION SELECT k.customer_id FROM ${KEPT_FIRST_ORDER} k
+        WHERE NOT EXISTS (SELECT 1 FROM dim_customer d WHERE d.customer_id = k.customer_id)
       ${asOfMoved ? `UNION SELECT customer_id FROM fct_order WHERE order_date > '${lo}' AND order_date <= '${hi}'` : ''}
     ) c WHERE customer_id IS NOT NULL`,
   );
@@ -151,18 +162,25 @@ export async function detectChanges(
 }
 
 /**
- * The affected customers' fct_order rows, as a full build would write them, into NEW_FACTS.
- * An order that moved to an affected customer from one that is not (its old customer was
- * re-linked away from it) makes that customer affected too: their remaining facts are
- * recomputed in a second pass. One pass suffices: an order can only move to a customer whose
- * link changed, and those are affected from the start.
+ * The fct_order rows that may differ from the live ones, as a full build would write them, into
+ * NEW_FACTS: an order's fact depends on the staged order and the crosswalk link of its reference
+ * only, so these are the orders stamped since the mark and those whose reference was linked or
+ * re-linked since (findCandidates) — not every order of the affected customers. A customer who
+ * loses an order to another (its reference re-linked), or gains one, and is not affected yet
+ * becomes affected: its per-customer rows change. Then AFFECTED_FACTS holds every fact of the affected customers
+ * as the commit will leave them, which their per-customer rows are recomputed from.
  */
 export async function buildAffectedFacts(ctx: MartContext): Promise<number> {
   const { wh } = ctx;
   await wh.knex.schema.dropTableIfExists(NEW_FACTS);
   ctx.scratch.add(NEW_FACTS);
   await wh.adapter.createBuildTable(wh.knex, NEW_FACTS, 'fct_order');
-  await buildOrderFacts(ctx, { table: NEW_FACTS, customers: AFFECTED });
+  await findCandidates(ctx);
+  await buildOrderFacts(ctx, { table: NEW_FACTS, orders: CANDIDATES });
+  // The commit and the views match the new rows to the live ones by order id (build tables get
+  // keys later, if at all).
+  await wh.knex.raw(`CREATE INDEX ${NEW_FACTS}_order ON ${NEW_FACTS} (order_id)`);
+  await wh.adapter.analyze(wh.knex, NEW_FACTS);
   await scratchTable(ctx, {
     name: MOVED,
     columns: [{ name: 'customer_id', type: 'int' }],
@@ -172,15 +190,72 @@ export async function buildAffectedFacts(ctx: MartContext): Promise<number> {
     ctx,
     MOVED,
     `INSERT INTO ${MOVED} (customer_id)
-     SELECT DISTINCT f.customer_id FROM ${NEW_FACTS} n JOIN fct_order f ON f.order_id = n.order_id
-     WHERE NOT EXISTS (SELECT 1 FROM ${AFFECTED} a WHERE a.customer_id = f.customer_id)`,
+     SELECT customer_id FROM (
+       SELECT f.customer_id FROM ${NEW_FACTS} n JOIN fct_order f ON f.order_id = n.order_id
+       UNION SELECT n.customer_id FROM ${NEW_FACTS} n
+     ) c WHERE NOT EXISTS (SELECT 1 FROM ${AFFECTED} a WHERE a.customer_id = c.customer_id)`,
   );
   const moved = await countRows(wh, MOVED);
-  if (moved > 0) {
-    await buildOrderFacts(ctx, { table: NEW_FACTS, customers: MOVED });
-    await bulk(ctx, `INSERT INTO ${AFFECTED} (customer_id) SELECT customer_id FROM ${MOVED}`);
-  }
-  await wh.adapter.analyze(wh.knex, NEW_FACTS);
+  if (moved > 0) await bulk(ctx, `INSERT INTO ${AFFECTED} (customer_id) SELECT customer_id FROM ${MOVED}`);
   await wh.adapter.analyze(wh.knex, AFFECTED);
+  await wh.knex.schema.dropTableIfExists(AFFECTED_FACTS);
+  ctx.scratch.add(AFFECTED_FACTS);
+  await wh.adapter.createBuildTable(wh.knex, AFFECTED_FACTS, 'fct_order');
+  await bulk(
+    ctx,
+    `INSERT INTO ${AFFECTED_FACTS} SELECT * FROM fct_order f
+      WHERE f.customer_id IN (SELECT customer_id FROM ${AFFECTED})
+        AND NOT EXISTS (SELECT 1 FROM ${NEW_FACTS} n WHERE n.order_id = f.order_id)
+     UNION ALL SELECT * FROM ${NEW_FACTS}`,
+  );
+  await wh.adapter.analyze(wh.knex, AFFECTED_FACTS);
   return moved;
+}
+
+/**
+ * Fills CANDIDATES with the staged orders whose fact may have changed, read by key and index,
+ * never by a pass over all orders: the orders stamped since the mark (detectChanges found them),
+ * and the orders whose reference is a crosswalk key linked or re-linked since — by
+ * customer_source_key (stg_order_customer), `order:<key>` by the order's own key. A customer
+ * deleted since took its crosswalk rows with it (cascade), so its orders' references are linked
+ * again by this build and found here too. A re-linked reference derived from the customer
+ * written on orders (`email:…`, `phone:…`: no index holds it) is looked for in one pass over the
+ * orders without a customer_source_key, on the nights it happens only; so are `order:` keys cut
+ * to 240 characters.
+ */
+async function findCandidates(ctx: MartContext): Promise<void> {
+  await scratchTable(ctx, {
+    name: CANDIDATES,
+    columns: [
+      { name: 'source', type: 'key' },
+      { name: 'source_key', type: 'key' },
+    ],
+    key: ['source', 'source_key'],
+  });
+  const orderKey = "x.source_key LIKE 'order:%'";
+  const derived = DERIVED_REF_PREFIXES.filter((p) => p !== 'order')
+    .map((p) => `x.source_key LIKE '${p}:%'`)
+    .join(' OR ');
+  // CROSS JOIN: the crosswalk drives (SQLite keeps that order; it scanned every staged order
+  // with a crosswalk lookup each otherwise); on the other engines it is an inner join.
+  const parts = [
+    `SELECT source, source_key FROM ${CHANGED_ORDERS}`,
+    `SELECT o.source, o.source_key FROM customer_crosswalk x CROSS JOIN stg_order o
+      WHERE o.source = x.source AND o.customer_source_key = x.source_key AND ${linkChanged()}`,
+    `SELECT o.source, o.source_key FROM customer_crosswalk x CROSS JOIN stg_order o
+      WHERE o.source = x.source AND o.source_key = SUBSTR(x.source_key, 7) AND ${linkChanged()} AND ${orderKey}`,
+  ];
+  const unindexed = await one(
+    ctx,
+    `SELECT COUNT(*) FROM customer_crosswalk x WHERE ${linkChanged()}
+       AND (${derived} OR (${orderKey} AND LENGTH(x.source_key) >= 246))`,
+  );
+  if (unindexed > 0) {
+    parts.push(
+      `SELECT o.source, o.source_key FROM stg_order o
+         JOIN customer_crosswalk x ON x.source = o.source AND x.source_key = ${customerRefSql('o', 'order')}
+        WHERE NOT ${present('o.customer_source_key')} AND ${linkChanged()}`,
+    );
+  }
+  await fill(ctx, CANDIDATES, `INSERT INTO ${CANDIDATES} (source, source_key) ${parts.join(' UNION ')}`);
 }

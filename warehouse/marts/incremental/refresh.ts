@@ -5,13 +5,26 @@ import { buildClv, type FittedClv } from '../clv.js';
 import { buildCohorts } from '../cohort.js';
 import type { MartContext } from '../context.js';
 import { buildInteractionFacts } from '../facts.js';
+import { buildFirstOrders, FIRST_ORDER, FIRST_ORDER_COLUMNS, FIRST_ORDER_NEW } from '../first-order.js';
 import { buildLeadFunnel } from '../lead-funnel.js';
+import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.js';
+import { orderMonthDeltaSql } from './order-months.js';
 import { buildManagerActivity } from '../manager-activity.js';
 import { buildProfitability } from '../profitability.js';
 import { buildRfm } from '../rfm.js';
 import { buildScoreboard } from '../scoreboard.js';
-import { AFFECTED, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
-import { commitMarks, KEPT_BUYER, KEPT_MONTH, writeState, type BuildBase, type StoredFit } from './state.js';
+import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
+import {
+  commitMarks,
+  KEPT_BUYER,
+  KEPT_FIRST_ORDER,
+  KEPT_MONTH,
+  KEPT_ORDER_MONTH,
+  readState,
+  writeState,
+  type BuildBase,
+  type StoredFit,
+} from './state.js';
 
 /** fct_order as the refresh will leave it: the live rows of unaffected customers and the new rows. */
 const FACTS_VIEW = 'etl_incr_fct_order';
@@ -54,21 +67,29 @@ export interface RefreshPlan {
 export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPlan): Promise<FittedClv> {
   const { wh } = ctx;
   await createBuildTables(wh);
+  const columns = await factColumns(ctx);
   await step('fct_order (affected customers)', async () => {
     plan.changes.affectedCustomers += await buildAffectedFacts(ctx);
-    const columns = await factColumns(ctx);
     await wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
     // Later steps read fct_order as the commit will leave it (context.ts factsOf).
     await wh.knex.raw(
       `CREATE VIEW ${FACTS_VIEW} AS SELECT ${columns} FROM fct_order f
-       WHERE NOT EXISTS (SELECT 1 FROM ${AFFECTED} a WHERE a.customer_id = f.customer_id)
+       WHERE NOT EXISTS (SELECT 1 FROM ${NEW_FACTS} n WHERE n.order_id = f.order_id)
        UNION ALL SELECT ${columns} FROM ${NEW_FACTS}`,
     );
     ctx.readFrom.set('fct_order', FACTS_VIEW);
   });
   await step('fct_interaction', () => buildInteractionFacts(ctx), 'fct_interaction');
+  // The orders per month: the last build's, with the affected customers' taken away and added back.
+  const previous = await readState<BuildBase>(wh, 'base');
+  if (previous && (await factsKept(ctx))) orderMonthSource.set(ctx, orderMonthDeltaSql(ctx, previous.asOf));
   await step('customer aggregates', () =>
-    buildBuyers(ctx, { facts: NEW_FACTS, except: AFFECTED, keptBuyers: KEPT_BUYER, keptMonths: KEPT_MONTH }),
+    buildBuyers(ctx, {
+      facts: AFFECTED_FACTS,
+      except: AFFECTED,
+      keptBuyers: KEPT_BUYER,
+      keptMonths: KEPT_MONTH,
+    }),
   );
   await step('mart_customer_rfm', () => buildRfm(ctx), 'mart_customer_rfm');
   await step('mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention');
@@ -79,7 +100,14 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   );
   await step('mart_segment_profitability', () => buildProfitability(ctx), 'mart_segment_profitability');
   await step('mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
-  await step('mart_lead_funnel', () => buildLeadFunnel(ctx), 'mart_lead_funnel');
+  await step(
+    'mart_lead_funnel',
+    async () => {
+      await buildFirstOrders(ctx, { facts: AFFECTED_FACTS, except: AFFECTED, kept: KEPT_FIRST_ORDER });
+      await buildLeadFunnel(ctx);
+    },
+    'mart_lead_funnel',
+  );
   await step('mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
   // The commit compares RFM rows by customer: SQLite's build tables get their keys only in a
   // swap, and without one each live row would scan the build table (quadratic).
@@ -88,7 +116,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   );
   await step('commit', () =>
     wh.knex.transaction(async (trx) => {
-      await commitFacts(trx);
+      await commitFacts(ctx, trx, columns.split(', '));
       await replaceChanged(trx, 'mart_customer_rfm', RFM_COLUMNS);
       if (plan.rescoreAll) await replaceAll(trx, 'mart_customer_clv');
       else await replaceAffected(trx, 'mart_customer_clv');
@@ -99,14 +127,32 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
       await commitMarks(trx);
     }),
   );
-  await wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
+  await dropRefreshView(ctx);
   ctx.readFrom.delete('fct_order');
   return clv;
 }
 
-/** Drops the view of a refresh that failed before its end. */
+/** Drops the views of a refresh (also of one that failed before its end), before the tables they read. */
 export async function dropRefreshView(ctx: MartContext): Promise<void> {
   await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
+  if (ctx.scratch.has(FIRST_ORDER_NEW)) await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FIRST_ORDER}`);
+}
+
+/**
+ * Whether fct_order still holds every row the last build counted per month. A customer deleted
+ * since (resolve deletes the absorbed side of a merge) takes its facts with it by the foreign
+ * key's cascade, and those can no longer be taken away from the kept months: the refresh then
+ * counts them in a pass over the orders (currency.ts), as before. Counting the facts is one pass
+ * over the smallest index of fct_order; only builds add facts, so equal counts mean none went.
+ */
+async function factsKept(ctx: MartContext): Promise<boolean> {
+  const { wh } = ctx;
+  const [row] = wh.adapter.rows(
+    await wh.knex.raw(
+      `SELECT (SELECT COUNT(*) FROM fct_order) AS live, (SELECT COALESCE(SUM(orders), 0) FROM ${KEPT_ORDER_MONTH}) AS kept`,
+    ),
+  );
+  return Number(row?.live) === Number(row?.kept);
 }
 
 async function factColumns(ctx: MartContext): Promise<string> {
@@ -114,11 +160,37 @@ async function factColumns(ctx: MartContext): Promise<string> {
   return Object.keys(info).join(', ');
 }
 
-/** The affected customers' facts: theirs out, the new ones in (also rows of orders that moved). */
-async function commitFacts(trx: Knex.Transaction): Promise<void> {
-  await trx.raw(`DELETE FROM fct_order WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`);
-  await trx.raw(`DELETE FROM fct_order WHERE order_id IN (SELECT order_id FROM ${NEW_FACTS})`);
-  await trx.raw(`INSERT INTO fct_order SELECT * FROM ${NEW_FACTS}`);
+/** fct_order's text columns, compared by code point (MySQL's collations fold case and trailing spaces). */
+const FACT_TEXT_COLUMNS = new Set([
+  'order_id',
+  'source',
+  'source_key',
+  'currency',
+  'channel',
+  'status',
+  'owner',
+]);
+
+/**
+ * The facts of the orders changed or re-linked (NEW_FACTS), writing only rows that differ: a live
+ * row with no identical new one goes, then the new rows not in fct_order go in. The other facts
+ * stay as they are: rewriting every fact of the affected customers (and fct_order's indexes and
+ * foreign key with them) made the commit cost like those customers' whole history.
+ */
+async function commitFacts(ctx: MartContext, trx: Knex.Transaction, columns: string[]): Promise<void> {
+  const { sql } = ctx;
+  const equal = (c: string) =>
+    FACT_TEXT_COLUMNS.has(c)
+      ? `(${sql.sortKey(`n.${c}`)} = ${sql.sortKey(`fct_order.${c}`)} OR (n.${c} IS NULL AND fct_order.${c} IS NULL))`
+      : `(n.${c} = fct_order.${c} OR (n.${c} IS NULL AND fct_order.${c} IS NULL))`;
+  await trx.raw(
+    `DELETE FROM fct_order WHERE order_id IN (SELECT order_id FROM ${NEW_FACTS})
+       AND NOT EXISTS (SELECT 1 FROM ${NEW_FACTS} n WHERE n.order_id = fct_order.order_id AND ${columns.map(equal).join(' AND ')})`,
+  );
+  await trx.raw(
+    `INSERT INTO fct_order SELECT * FROM ${NEW_FACTS} n
+     WHERE NOT EXISTS (SELECT 1 FROM fct_order f WHERE f.order_id = n.order_id)`,
+  );
 }
 
 const RFM_COLUMNS = [
@@ -166,12 +238,18 @@ async function keepAggregates(trx: Knex.Transaction): Promise<void> {
   for (const [kept, scratch, columns] of [
     [KEPT_BUYER, BUYER, BUYER_COLUMNS],
     [KEPT_MONTH, CUSTOMER_MONTH, 'customer_id, month_idx'],
+    [KEPT_FIRST_ORDER, FIRST_ORDER_NEW, FIRST_ORDER_COLUMNS],
   ] as const) {
     await trx.raw(`DELETE FROM ${kept} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`);
     await trx.raw(
       `INSERT INTO ${kept} (${columns}) SELECT ${columns} FROM ${scratch} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`,
     );
   }
+  // A few rows per month: replaced whole.
+  await trx(KEPT_ORDER_MONTH).delete();
+  await trx.raw(
+    `INSERT INTO ${KEPT_ORDER_MONTH} (${ORDER_MONTH_COLUMNS}) SELECT ${ORDER_MONTH_COLUMNS} FROM ${ORDER_MONTH}`,
+  );
 }
 
 /**
@@ -183,9 +261,12 @@ export async function keepFullBuild(ctx: MartContext): Promise<void> {
   for (const [kept, scratch] of [
     [KEPT_BUYER, BUYER],
     [KEPT_MONTH, CUSTOMER_MONTH],
+    [KEPT_FIRST_ORDER, FIRST_ORDER],
   ] as const) {
     await wh.knex.schema.dropTableIfExists(kept);
     await wh.adapter.runBulk(wh.knex, `CREATE TABLE ${kept} AS SELECT * FROM ${scratch}`);
     await wh.knex.schema.alterTable(kept, (t) => t.index(['customer_id'], `${kept}_customer`));
   }
+  await wh.knex.schema.dropTableIfExists(KEPT_ORDER_MONTH);
+  await wh.adapter.runBulk(wh.knex, `CREATE TABLE ${KEPT_ORDER_MONTH} AS SELECT * FROM ${ORDER_MONTH}`);
 }

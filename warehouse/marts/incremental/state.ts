@@ -13,6 +13,10 @@ export const STATE = 'etl_marts_state';
 /** The per-customer aggregates of the last build, kept so a refresh recomputes only some customers. */
 export const KEPT_BUYER = 'etl_marts_buyer';
 export const KEPT_MONTH = 'etl_marts_customer_month';
+/** Each customer's first order (first-order.ts), for the lead funnel. */
+export const KEPT_FIRST_ORDER = 'etl_marts_first_order';
+/** Orders per currency and month (currency.ts ORDER_MONTH), for the rates and the scoreboard. */
+export const KEPT_ORDER_MONTH = 'etl_marts_order_month';
 
 /** Which full build the live marts descend from; absent while a full build runs (or was killed). */
 export interface BuildBase {

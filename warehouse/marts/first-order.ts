@@ -1,0 +1,75 @@
+import { build } from './build-tables.js';
+import { bulk, fill, scratchTable, type MartContext } from './context.js';
+
+/**
+ * Each customer's first order up to the as-of day, as the lead funnel names a lead (any order,
+ * revenue or not): its day, channel (the order's, else its source's name) and owner. One row per
+ * customer, so the funnel's earliest-fact pass reads a row per customer instead of every order,
+ * and the nightly refresh (incremental/) recomputes it for the affected customers only.
+ */
+export const FIRST_ORDER = 'etl_build_first_order';
+
+export const FIRST_ORDER_COLUMNS = 'customer_id, order_date, channel, owner';
+
+/** Where the first orders come from: a full build reads every fact; the nightly refresh some. */
+export interface FirstOrderSource {
+  /** Order facts to read (default: the fct_order being built). */
+  facts?: string;
+  /** Customers whose rows come from `facts`; the others' are read from `kept` (through a view). */
+  except?: string;
+  kept?: string;
+}
+
+/** The table of the customers' own rows in a refresh; FIRST_ORDER is then a view over it and the kept rows. */
+export const FIRST_ORDER_NEW = 'etl_incr_first_order';
+
+/**
+ * Fills FIRST_ORDER. Same-day orders: the channel first in code point order, then the owner, so
+ * the row is the same on every engine and every run. A refresh writes the affected customers'
+ * rows into a table of their own and makes FIRST_ORDER a view adding the kept rows of the others
+ * (nothing copied; the funnel reads it once).
+ */
+export async function buildFirstOrders(ctx: MartContext, from: FirstOrderSource = {}): Promise<void> {
+  const { sql } = ctx;
+  const facts = from.facts ?? build('fct_order');
+  const incremental = from.except !== undefined && from.kept !== undefined;
+  const name = incremental ? FIRST_ORDER_NEW : FIRST_ORDER;
+  await scratchTable(ctx, {
+    name,
+    columns: [
+      { name: 'customer_id', type: 'int' },
+      { name: 'order_date', type: 'date' },
+      { name: 'channel', type: 'key' },
+      { name: 'owner', type: 'text' },
+    ],
+    key: ['customer_id'],
+  });
+  const channel = `COALESCE(NULLIF(o.channel, ''), o.source)`;
+  await fill(
+    ctx,
+    name,
+    `
+    INSERT INTO ${name} (${FIRST_ORDER_COLUMNS})
+    SELECT customer_id, order_date, channel, owner FROM (
+      SELECT o.customer_id, o.order_date, ${channel} AS channel, o.owner,
+        ROW_NUMBER() OVER (PARTITION BY o.customer_id
+          ORDER BY o.order_date, ${sql.sortKey(channel)}, ${sql.sortKey(`COALESCE(o.owner, '')`)}) AS rn
+      FROM ${facts} o WHERE o.order_date IS NOT NULL AND o.order_date <= '${ctx.asOf}'
+    ) f WHERE rn = 1`,
+  );
+  if (!incremental) return;
+  // A view, not a scratch table: dropped by the refresh (dropRefreshViews), before its tables.
+  await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FIRST_ORDER}`);
+  await bulk(
+    ctx,
+    `CREATE VIEW ${FIRST_ORDER} AS
+     SELECT ${FIRST_ORDER_COLUMNS} FROM ${from.kept} k
+      WHERE NOT EXISTS (SELECT 1 FROM ${from.except} e WHERE e.customer_id = k.customer_id)
+     UNION ALL SELECT ${FIRST_ORDER_COLUMNS} FROM ${FIRST_ORDER_NEW}`,
+  );
+}
+
+/** Whether this build has its first orders yet (the refresh makes them before the funnel). */
+export function hasFirstOrders(ctx: MartContext): boolean {
+  return ctx.scratch.has(FIRST_ORDER) || ctx.scratch.has(FIRST_ORDER_NEW);
+}
