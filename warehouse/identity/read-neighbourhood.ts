@@ -21,6 +21,7 @@ import {
   blockMembers,
   blockSizes,
   IN_CHUNK,
+  readKeyState,
   storedRecordOf,
   upsertRecordKeys,
   type StoredRecord,
@@ -81,9 +82,9 @@ async function readChanges(
   const keys = grouped.map((r) => ({ source: String(r.source), key: String(r.ref) }));
   const staged = new Set<string>(contacts.map((r) => recordKey(String(r.source), String(r.source_key))));
   const known = new Map<string, StoredRecord>();
-  for (const r of await selectByKeys(wh, 'stg_contact', ['source', 'source_key'], keys))
+  for (const r of await selectByKeys(wh, 'stg_contact', keys, (q) => q.select('r.source', 'r.source_key')))
     staged.add(recordKey(String(r.source), String(r.source_key)));
-  for (const r of await selectByKeys(wh, 'identity_record', ['*'], keys)) {
+  for (const r of await selectByKeys(wh, 'identity_record', keys)) {
     const s = storedRecordOf(wh, r);
     known.set(recordKey(s.source, s.sourceKey), s);
   }
@@ -111,12 +112,15 @@ async function readChanges(
   return out;
 }
 
-/** Rows of `table` with the given (source, source_key) pairs, a source at a time. */
+/**
+ * Rows of `table` (as `r`) with the given (source, source_key) pairs, a source at a time;
+ * `shape` selects (and may join), by default every column.
+ */
 async function selectByKeys(
   wh: Warehouse,
   table: string,
-  columns: string[],
   keys: ReadonlyArray<{ source: string; key: string }>,
+  shape: (q: Knex.QueryBuilder) => Knex.QueryBuilder = (q) => q.select('r.*'),
 ): Promise<Array<Record<string, unknown>>> {
   const bySource = new Map<string, string[]>();
   for (const { source, key } of keys) {
@@ -128,11 +132,12 @@ async function selectByKeys(
   for (const [source, list] of bySource) {
     for (let i = 0; i < list.length; i += IN_CHUNK) {
       out.push(
-        ...((await wh
-          .knex(table)
-          .select(...columns)
-          .where('source', source)
-          .whereIn('source_key', list.slice(i, i + IN_CHUNK))) as Array<Record<string, unknown>>),
+        ...((await shape(
+          wh
+            .knex(`${table} as r`)
+            .where('r.source', source)
+            .whereIn('r.source_key', list.slice(i, i + IN_CHUNK)),
+        )) as Array<Record<string, unknown>>),
       );
     }
   }
@@ -185,8 +190,8 @@ export async function readNeighbourhood(
   for (const r of await selectByKeys(
     wh,
     'identity_record',
-    ['record_id', 'source', 'source_key'],
     changes.map((c) => ({ source: c.source, key: c.sourceKey })),
+    (q) => q.select('r.record_id', 'r.source', 'r.source_key'),
   ))
     ids.set(recordKey(String(r.source), String(r.source_key)), Number(r.record_id));
   let next =
@@ -238,78 +243,84 @@ export async function readNeighbourhood(
     { source: o.a.source, key: o.a.sourceKey },
     { source: o.b.source, key: o.b.sourceKey },
   ]);
-  for (const r of await selectByKeys(wh, 'identity_record', ['record_id'], named)) {
+  for (const r of await selectByKeys(wh, 'identity_record', named, (q) => q.select('r.record_id'))) {
     wanted.add(Number(r.record_id));
     changedIds.add(Number(r.record_id));
   }
 
-  // Their customers, whole: clustering checks every member of two customers before a merge.
-  const customerOf = async (chunk: number[]) =>
-    (await knex('identity_record as r')
-      .join('customer_crosswalk as c', function () {
-        this.on('c.source', '=', 'r.source').andOn('c.source_key', '=', 'r.source_key');
-      })
-      .whereIn('r.record_id', chunk)
-      .select('r.record_id', 'c.customer_id')) as Array<Record<string, unknown>>;
-  const customers = new Set<number>();
-  for (const r of await selectByIds(wh, wanted, customerOf)) customers.add(Number(r.customer_id));
+  seconds.lookup = lap();
+
+  // The records found, each with its customer in the same pass (one probe of the crosswalk per
+  // record, where a look-up of customers and then of every record again took three).
+  const stored = new Map<number, StoredRecord>();
   const existing = new Map<number, number>();
+  const customers = new Set<number>();
+  const idOf = new Map<string, number>();
+  // Whole-name frequencies over the warehouse need the `names` key of every record read: it comes
+  // with the record (a record has at most one per rule; a repeat would only repeat the row).
+  const namesKeys = new Set<number>();
+  const keep = (r: Record<string, unknown>, customer: unknown): void => {
+    if (r.names_key !== null && r.names_key !== undefined) namesKeys.add(Number(r.names_key));
+    const s = storedRecordOf(wh, r);
+    stored.set(s.recordId, s);
+    idOf.set(recordKey(s.source, s.sourceKey), s.recordId);
+    if (customer === null || customer === undefined) return;
+    customers.add(Number(customer));
+    existing.set(s.recordId, Number(customer));
+  };
+  for (const r of await selectByIds(
+    wh,
+    [...wanted].sort((x, y) => x - y),
+    async (chunk) =>
+      (await knex('identity_record as r')
+        .leftJoin('customer_crosswalk as c', function () {
+          this.on('c.source', '=', 'r.source').andOn('c.source_key', '=', 'r.source_key');
+        })
+        .leftJoin('identity_block_key as k', function () {
+          this.on('k.record_id', '=', 'r.record_id').andOnVal('k.rule', '=', NAMES_RULE);
+        })
+        .whereIn('r.record_id', chunk)
+        .select('r.*', 'c.customer_id', 'k.block_key as names_key')) as Array<Record<string, unknown>>,
+  ))
+    keep(r, r.customer_id);
+
+  // Their customers, whole: clustering checks every member of two customers before a merge. The
+  // crosswalk names the members; only those not read yet are read.
+  const mates: Array<{ source: string; key: string }> = [];
+  const mateCustomer = new Map<string, number>();
   for (const r of await selectByIds(
     wh,
     customers,
     async (chunk) =>
-      (await knex('customer_crosswalk as c')
-        .join('identity_record as r', function () {
-          this.on('r.source', '=', 'c.source').andOn('r.source_key', '=', 'c.source_key');
-        })
-        .whereIn('c.customer_id', chunk)
-        .select('r.record_id', 'c.customer_id')) as Array<Record<string, unknown>>,
+      (await knex('customer_crosswalk')
+        .whereIn('customer_id', chunk)
+        .select('source', 'source_key', 'customer_id')) as Array<Record<string, unknown>>,
   )) {
-    wanted.add(Number(r.record_id));
-    existing.set(Number(r.record_id), Number(r.customer_id));
+    const k = recordKey(String(r.source), String(r.source_key));
+    if (idOf.has(k)) continue;
+    mates.push({ source: String(r.source), key: String(r.source_key) });
+    mateCustomer.set(k, Number(r.customer_id));
   }
-  seconds.lookup = lap();
-
-  const stored = new Map<number, StoredRecord>();
-  for (const r of await selectByIds(
-    wh,
-    wanted,
-    async (chunk) =>
-      (await knex('identity_record').whereIn('record_id', chunk).select('*')) as Array<
-        Record<string, unknown>
-      >,
-  )) {
-    const s = storedRecordOf(wh, r);
-    stored.set(s.recordId, s);
-  }
-  const records = [...stored.values()].sort((a, b) => a.recordId - b.recordId).map(inputOf);
-  const idOf = new Map<string, number>();
-  for (const s of stored.values()) idOf.set(recordKey(s.source, s.sourceKey), s.recordId);
-
-  // Whole-name frequencies over the warehouse: the `names` key of every record read, counted.
-  const namesKeys = new Map<number, Set<number>>([[NAMES_RULE, new Set()]]);
-  for (const r of await selectByIds(
-    wh,
-    stored.keys(),
-    async (chunk) =>
-      (await knex('identity_block_key')
-        .where('rule', NAMES_RULE)
-        .whereIn('record_id', chunk)
-        .select('block_key')) as Array<Record<string, unknown>>,
+  for (const r of await selectByKeys(wh, 'identity_record', mates, (q) =>
+    q
+      .leftJoin('identity_block_key as k', function () {
+        this.on('k.record_id', '=', 'r.record_id').andOnVal('k.rule', '=', NAMES_RULE);
+      })
+      .select('r.*', 'k.block_key as names_key'),
   ))
-    namesKeys.get(NAMES_RULE)!.add(Number(r.block_key));
+    keep(r, mateCustomer.get(recordKey(String(r.source), String(r.source_key))));
+  const records = [...stored.values()].sort((a, b) => a.recordId - b.recordId).map(inputOf);
+
+  const unsized = new Map<number, Set<number>>([[NAMES_RULE, namesKeys]]);
   for (const key of sizes.keys())
-    if (key.startsWith(`${NAMES_RULE}:`))
-      namesKeys.get(NAMES_RULE)!.delete(Number(key.slice(key.indexOf(':') + 1)));
-  for (const [k, n] of await blockSizes(knex, namesKeys)) sizes.set(k, n);
+    if (key.startsWith(`${NAMES_RULE}:`)) namesKeys.delete(Number(key.slice(key.indexOf(':') + 1)));
+  for (const [k, n] of await blockSizes(knex, unsized)) sizes.set(k, n);
   const namesPresent = Number(
     (
       (await knex('identity_block_key').where('rule', NAMES_RULE).count({ n: '*' })) as Array<{ n: unknown }>
     )[0]?.n ?? 0,
   );
-  const total = Number(
-    ((await knex('identity_record').count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n ?? 0,
-  );
+  const total = (await readKeyState(wh))?.records ?? 0;
   seconds.read = lap();
   return {
     records,
