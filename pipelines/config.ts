@@ -3,7 +3,7 @@ import path from 'node:path';
 import { validate as isCronExpression } from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { CONNECTORS, type AnySourceConfig } from '../connectors/index.js';
+import { CONFIG_SCHEMAS, type AnySourceConfig } from '../connectors/index.js';
 import { secretValues as sourceSecrets } from '../connectors/secrets.js';
 import { ReceiverSchema } from '../connectors/webform/config.js';
 import { urlPassword } from '../lib/db-url.js';
@@ -36,7 +36,7 @@ function interpolate(text: string, file: string, found: Interpolated[] = []): st
 /** Each connector validates its own part of a source (connectors/index.ts); `connector` picks which. */
 const SourceSchema = z.discriminatedUnion(
   'connector',
-  Object.values(CONNECTORS).map((c) => c.configSchema) as unknown as [
+  Object.values(CONFIG_SCHEMAS) as unknown as [
     z.ZodObject<{ connector: z.ZodLiteral<string> }>,
     ...Array<z.ZodObject<{ connector: z.ZodLiteral<string> }>>,
   ],

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { stringify, type Stringifier } from 'csv-stringify';
 import type { RejectedRecord } from '../connectors/contract.js';
 import { REJECTS_COLUMNS as COLUMNS } from '../connectors/spreadsheet/rejects-report.js';
-import { csvSafe } from '../transforms/normalize/index.js';
+// The one function, not the normalize index: that loads libphonenumber's metadata into every run.
+import { csvSafe } from '../transforms/normalize/text.js';
 
 /**
  * The rejected-rows CSV an operator opens in a spreadsheet: one line per rejected row with its
