@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { validate as isCronExpression } from 'node-cron';
+import type * as NodeCron from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CONFIG_SCHEMAS, type AnySourceConfig } from '../connectors/index.js';
@@ -31,6 +32,11 @@ function interpolate(text: string, file: string, found: Interpolated[] = []): st
       return value;
     },
   );
+}
+
+/** node-cron, loaded only for a config that has a schedule to check (most commands' configs have none). */
+function isCronExpression(expression: string): boolean {
+  return (createRequire(import.meta.url)('node-cron') as typeof NodeCron).validate(expression);
 }
 
 /** Each connector validates its own part of a source (connectors/index.ts); `connector` picks which. */
