@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { validate as isCronExpression } from 'node-cron';
+import type * as NodeCron from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { CONNECTORS, type AnySourceConfig } from '../connectors/index.js';
+import { CONFIG_SCHEMAS, type AnySourceConfig } from '../connectors/index.js';
 import { secretValues as sourceSecrets } from '../connectors/secrets.js';
 import { ReceiverSchema } from '../connectors/webform/config.js';
 import { urlPassword } from '../lib/db-url.js';
@@ -33,10 +34,15 @@ function interpolate(text: string, file: string, found: Interpolated[] = []): st
   );
 }
 
+/** node-cron, loaded only for a config that has a schedule to check (most commands' configs have none). */
+function isCronExpression(expression: string): boolean {
+  return (createRequire(import.meta.url)('node-cron') as typeof NodeCron).validate(expression);
+}
+
 /** Each connector validates its own part of a source (connectors/index.ts); `connector` picks which. */
 const SourceSchema = z.discriminatedUnion(
   'connector',
-  Object.values(CONNECTORS).map((c) => c.configSchema) as unknown as [
+  Object.values(CONFIG_SCHEMAS) as unknown as [
     z.ZodObject<{ connector: z.ZodLiteral<string> }>,
     ...Array<z.ZodObject<{ connector: z.ZodLiteral<string> }>>,
   ],

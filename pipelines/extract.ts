@@ -76,7 +76,7 @@ interface StreamAttempts {
 }
 
 export async function extractSource(src: SourceConfigBase, ctx: ExtractContext): Promise<SourceResult> {
-  const connector = connectorFor(src.connector);
+  const connector = await connectorFor(src.connector);
   if (connector.mode !== 'pull') {
     throw new ConfigError(
       `Source '${src.name}': a ${src.connector} source sends its data; it is not extracted`,

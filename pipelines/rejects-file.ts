@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { stringify, type Stringifier } from 'csv-stringify';
+import { createRequire } from 'node:module';
+import type * as CsvStringify from 'csv-stringify';
+import type { Stringifier } from 'csv-stringify';
 import type { RejectedRecord } from '../connectors/contract.js';
 import { REJECTS_COLUMNS as COLUMNS } from '../connectors/spreadsheet/rejects-report.js';
-import { csvSafe } from '../transforms/normalize/index.js';
+// The one function, not the normalize index: that loads libphonenumber's metadata into every run.
+import { csvSafe } from '../transforms/normalize/text.js';
 
 /**
  * The rejected-rows CSV an operator opens in a spreadsheet: one line per rejected row with its
@@ -38,6 +41,8 @@ export class RejectsFile {
   add(reject: RejectedRecord): Promise<void> | void {
     if (!this.out) {
       fs.mkdirSync(path.dirname(this.path), { recursive: true });
+      // Loaded with the first reject: most runs have none.
+      const { stringify } = createRequire(import.meta.url)('csv-stringify') as typeof CsvStringify;
       const out = stringify({
         header: true,
         columns: COLUMNS,

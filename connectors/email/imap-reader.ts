@@ -5,13 +5,22 @@
  * folder whose UIDVALIDITY changed (rebuilt, or deleted and made again) is read from the start,
  * and its letters, keyed by Message-ID, stage as duplicates of themselves.
  */
-import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow';
+import { createRequire } from 'node:module';
+import type * as Imapflow from 'imapflow';
+import type { FetchMessageObject, ImapFlow, MessageStructureObject } from 'imapflow';
 import { ConnectionError, SourceError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ImapConfig } from './config.js';
 import { mailLimits } from './limits.js';
 import type { Attachment } from './mail-facts.js';
 import type { RawMessage } from './records.js';
+
+/**
+ * imapflow's CommonJS build, the same code as its ES-module one: loaded without resolving and
+ * linking its ~120 ES modules one by one, it costs a third less CPU (~0.13 s), which every run of
+ * a mailbox pays.
+ */
+const { ImapFlow: ImapClient } = createRequire(import.meta.url)('imapflow') as typeof Imapflow;
 
 export interface FolderState {
   /** The folder's UIDVALIDITY, as text (IMAP allows 32 bits; imapflow gives a bigint). */
@@ -34,7 +43,7 @@ export interface FolderInfo {
 
 /** Connects and logs in; a refused login or an unreachable server is one clear line (exit 3). */
 export async function openImap(imap: ImapConfig, source: string, logger: Logger): Promise<ImapFlow> {
-  const client = new ImapFlow({
+  const client = new ImapClient({
     host: imap.host,
     port: imap.port,
     secure: imap.secure,

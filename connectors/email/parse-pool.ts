@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../../lib/errors.js';
 import type { Attachment } from './mail-facts.js';
 import type { ConnectorItem, Lineage } from '../contract.js';
-import { messageItems, type RawMessage, type RecordOptions } from './records.js';
+import type { RawMessage, RecordOptions } from './records.js';
 
 export interface ParseTask {
   id: number;
@@ -79,9 +79,15 @@ export function openMailParser(options: RecordOptions, env: NodeJS.ProcessEnv = 
   };
 }
 
+/**
+ * Letters parsed on this thread. The parsing code (postal-mime, libphonenumber's metadata) is
+ * loaded with the first letter: a run that finds no new mail never pays for it.
+ */
 function inThread(options: RecordOptions): MailParser {
   return {
     async parse(messages) {
+      if (messages.length === 0) return [];
+      const { messageItems } = await import('./records.js');
       const out: ConnectorItem[][] = [];
       for (const m of messages) out.push(await messageItems(m, options));
       return out;

@@ -22,7 +22,9 @@ export async function checkCommand(ctx: CommandContext, name: string): Promise<v
       hint: all.length ? `Its sources: ${all.join(', ')}` : 'It has no sources',
     });
   }
-  const result = await connectorFor(src.connector).check(src, {
+  const result = await (
+    await connectorFor(src.connector)
+  ).check(src, {
     baseDir: loaded.dir,
     defaultRegion: loaded.config.defaultRegion,
     logger: ctx.logger,

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { CONNECTORS, connectorFor } from '../../connectors/index.js';
+import { allConnectors, connectorFor } from '../../connectors/index.js';
 import type { ConnectorContext, SourceConfigBase, SourceRecord } from '../../connectors/contract.js';
 import { SOURCE_NAME } from '../../connectors/source-name.js';
 import { ConfigError, SourceError } from '../../lib/errors.js';
@@ -60,7 +60,7 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
     if (!fs.existsSync(file))
       throw new SourceError(`File not found: ${file}`, { hint: 'Check the path and try again' });
   }
-  const src = importSource(ctx.loaded, files, opts);
+  const src = await importSource(ctx.loaded, files, opts);
   const base = {
     baseDir: process.cwd(),
     defaultRegion: (opts.region ?? ctx.loaded?.config.defaultRegion ?? 'RU').toUpperCase(),
@@ -111,21 +111,21 @@ export async function importFiles(ctx: CommandContext, files: string[], opts: Im
 }
 
 /** The source that reads these files: the configured one of that name, with the command line's options. */
-function importSource(
+async function importSource(
   loaded: LoadedConfig | undefined,
   files: string[],
   opts: ImportOptions,
-): SourceConfigBase {
+): Promise<SourceConfigBase> {
   const configured = Object.values(loaded?.config.pipelines ?? {})
     .flatMap((p) => p.sources)
     .find((s) => s.name === opts.source);
   const kind =
     configured?.connector ??
-    Object.values(CONNECTORS).find(
+    (await allConnectors()).find(
       (c) => c.mode === 'pull' && files.length > 0 && files.every((f) => c.claimsFile?.(f)),
     )?.kind ??
     'spreadsheet';
-  const connector = connectorFor(kind);
+  const connector = await connectorFor(kind);
   if (connector.mode !== 'pull' || !connector.importConfig) {
     throw new ConfigError(`Source '${opts.source}' is a ${kind} source: it has no files to import`, {
       hint: 'Import files under a source name of their own, e.g. --source sheets',
@@ -254,7 +254,7 @@ async function dryRun(
     }
   > = [];
   const skipped: Skipped = [];
-  const connector = connectorFor(src.connector);
+  const connector = await connectorFor(src.connector);
   if (connector.mode !== 'pull') return;
   for await (const s of connector.streams(src, base)) {
     if ('skipped' in s) {

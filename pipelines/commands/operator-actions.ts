@@ -6,7 +6,7 @@ import { listQuarantine } from '../../warehouse/quarantine-report.js';
 import { warehouseStatus, type WarehouseStatus } from '../../warehouse/status.js';
 import { describeFit } from '../../warehouse/marts/incremental/state.js';
 import { assertMigrated } from '../../warehouse/migrate.js';
-import { csvSafe } from '../../transforms/normalize/index.js';
+import { csvSafe } from '../../transforms/normalize/text.js';
 import type { CommandContext } from '../context.js';
 import { overdueSchedules } from '../scheduler/overdue.js';
 

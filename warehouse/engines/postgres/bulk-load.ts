@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import pgCopyStreams from 'pg-copy-streams';
+import type PgCopyStreams from 'pg-copy-streams';
 import type { BatchResult, LoadContext, StageRow } from '../adapter.js';
 import { quoteIdent as q, valueColumns } from '../base.js';
 import { lineEncoder, tsvStream } from '../tsv.js';
@@ -26,11 +26,16 @@ export async function copyRows(
   try {
     await pipeline(
       tsvStream(rows as StageRow[], lineEncoder(columns)),
-      conn.query(pgCopyStreams.from(`COPY ${q(table)} (${columns.map((c) => q(c)).join(', ')}) FROM STDIN`)),
+      conn.query(await copyFrom(`COPY ${q(table)} (${columns.map((c) => q(c)).join(', ')}) FROM STDIN`)),
     );
   } finally {
     await knex.client.releaseConnection(conn);
   }
+}
+
+/** The COPY driver, loaded with the first COPY (a warehouse on another engine never loads it). */
+async function copyFrom(sql: string): Promise<ReturnType<typeof PgCopyStreams.from>> {
+  return (await import('pg-copy-streams')).default.from(sql);
 }
 
 /**
@@ -48,7 +53,7 @@ export async function copyLoad(
   const cols = spec.columns.map((c) => c.name);
   const colList = cols.map((c) => q(c)).join(', ');
   const copy = async (table: string): Promise<void> => {
-    const into = conn.query(pgCopyStreams.from(`COPY ${q(table)} (${colList}) FROM STDIN`));
+    const into = conn.query(await copyFrom(`COPY ${q(table)} (${colList}) FROM STDIN`));
     await pipeline(text(), into);
     // Every line is a row: fewer rows means text that lost lines on its way here.
     if (into.rowCount !== count) {

@@ -1,14 +1,26 @@
+import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
-import pg from 'pg';
+import type PgModule from 'pg';
 import { tlsOptions, type DatabaseUrl } from '../../../lib/db-url.js';
 import type { WarehouseUrl } from '../../url.js';
 import type { SourceSession } from '../engine.js';
 
-// Read DATE as 'YYYY-MM-DD' (not a local-midnight Date), NUMERIC and BIGINT as numbers, so
-// results read back the same as on the other engines.
-pg.types.setTypeParser(1082, (v: string) => v);
-pg.types.setTypeParser(1700, (v: string) => Number(v));
-pg.types.setTypeParser(20, (v: string) => Number(v));
+let loaded: typeof PgModule | undefined;
+
+/**
+ * The driver, loaded when a PostgreSQL connection is first configured (a warehouse on another
+ * engine never loads it), with its type parsers set before any connection exists: DATE read as
+ * 'YYYY-MM-DD' (not a local-midnight Date), NUMERIC and BIGINT as numbers, so results read back
+ * the same as on the other engines. It is the module knex's pg client requires, so one setting serves both.
+ */
+function pgDriver(): typeof PgModule {
+  if (loaded) return loaded;
+  const pg = createRequire(import.meta.url)('pg') as typeof PgModule;
+  pg.types.setTypeParser(1082, (v: string) => v);
+  pg.types.setTypeParser(1700, (v: string) => Number(v));
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+  return (loaded = pg);
+}
 
 /** How long a connection attempt may take before it fails. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -17,6 +29,7 @@ const APPLICATION_NAME = 'crm-etl';
 
 /** The warehouse's connections. */
 export function warehouseConnection(url: WarehouseUrl): Knex.Config {
+  pgDriver();
   return {
     client: 'pg',
     connection: {
@@ -46,7 +59,7 @@ const sourceTypes = {
     // A whole number beyond 2^53 stays text: as a cursor or key it must not be rounded.
     if (oid === PG_NUMERIC)
       return (v: string) => (/^-?\d{16,}$/.test(v) && !Number.isSafeInteger(Number(v)) ? v : Number(v));
-    return pg.types.getTypeParser(oid, format as 'text');
+    return pgDriver().types.getTypeParser(oid, format as 'text');
   },
 };
 
@@ -56,6 +69,7 @@ const sourceTypes = {
  * bounded by the server.
  */
 export function sourceConnection(url: DatabaseUrl, session: SourceSession): Knex.Config {
+  pgDriver();
   return {
     client: 'pg',
     connection: {
