@@ -13,6 +13,7 @@ import { cpuTimed, rate, timed } from './measure.js';
 
 const USER = 'bench@ours.ru';
 const CLI = path.join(packageRoot(), 'dist/pipelines/cli.js');
+const COLD_FLOOR = path.join(packageRoot(), 'dist/test/bench/email-cold-floor.js');
 
 /**
  * `npm run bench -- email [messages]`: a mailbox of generated letters (Russian and English, a
@@ -22,7 +23,9 @@ const CLI = path.join(packageRoot(), 'dist/pipelines/cli.js');
  * pipeline whose only step is extract). Two floors are measured in the same run, in this
  * process: imapflow fetching the same letters raw, and imapflow fetching them with postal-mime
  * parsing each one (what the two libraries cost before anything of ours). Then 1% new mail is
- * delivered (into the Maildir's new/) and the incremental run timed, then a run with nothing new.
+ * delivered (into the Maildir's new/) and the incremental run timed beside its own floor (a fresh
+ * process of the two libraries fetching and parsing the same new letters, cold), then a run with
+ * nothing new.
  *
  * CRM_ETL_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the node of
  * each `crm-etl run`, for profiling the process measured.
@@ -102,6 +105,13 @@ export async function benchEmail(args: string[]): Promise<void> {
     writeMaildir(server.maildir(USER), more, messages, 'new');
     server.ownStore();
     const incremental = await sync();
+    const coldRuns = [
+      await coldFloor(server.port, messages + 1, dir),
+      await coldFloor(server.port, messages + 1, dir),
+    ];
+    for (const c of coldRuns)
+      if (c.letters !== more) throw new Error(`the cold floor read ${c.letters} of ${more}`);
+    const cold = fastest(coldRuns);
     const still = await sync();
     if (still.inbox.rows !== 0) throw new Error('a run with no new mail read some');
     if (incremental.inbox.rows !== more)
@@ -122,6 +132,7 @@ export async function benchEmail(args: string[]): Promise<void> {
         `  full sync / floor 1 (raw fetch):        ${ratio(full, raw)}`,
         `  full sync / floor 2 (fetch + parse):    ${ratio(full, parsed)}   (target ≤ 2×)`,
         `incremental after 1% new mail (${n(more)} letters): ${secs(incremental)}, peak RSS ${Math.round(incremental.peakRssMb)} MB = ${((100 * incremental.seconds) / full.seconds).toFixed(1)}% of the full sync's wall, ${((100 * incremental.cpu) / full.cpu).toFixed(1)}% of its CPU (target ≤ 5% CPU)`,
+        `  its floor, a fresh process fetching + parsing the same ${n(more)} (imapflow + postal-mime, cold): ${secs(cold)} = ${((100 * cold.cpu) / full.cpu).toFixed(1)}% of the full sync's CPU; incremental / this floor ${ratio(incremental, cold)}`,
         `a run with no new mail (the folder skipped by STATUS): ${secs(still)} (the process's fixed cost: start, config, warehouse, login)`,
         `load average at the end: ${loadAverage()}`,
       ].join('\n'),
@@ -187,6 +198,36 @@ async function cliRun(config: string, db: string, dir: string): Promise<CliRun> 
   const inbox = extract[0]?.inputs.find((i) => i.file === 'INBOX');
   if (!inbox) throw new Error(`the run's summary has no INBOX: ${stdout.slice(0, 2000)}`);
   return { seconds: wall!, cpu: user! + system!, peakRssMb: maxKb! / 1024, inbox };
+}
+
+/**
+ * The incremental run's own floor (email-cold-floor.ts) in a process of its own under GNU time,
+ * as the sync is measured: the libraries' cold cost for the new letters.
+ */
+async function coldFloor(port: number, firstUid: number, dir: string) {
+  const times = path.join(dir, 'cold-time.txt');
+  const child = spawn(
+    TIME,
+    [
+      '-o',
+      times,
+      '-f',
+      '%e %U %S %M',
+      process.execPath,
+      COLD_FLOOR,
+      String(port),
+      USER,
+      PASSWORD,
+      String(firstUid),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`the cold floor process exited with ${code}`);
+  const [wall, user, system] = fs.readFileSync(times, 'utf8').trim().split(/\s+/).slice(-4).map(Number);
+  return { seconds: wall!, cpu: user! + system!, letters: Number(stdout.trim()) };
 }
 
 function fastest<T extends { seconds: number }>(runs: T[]): T {
