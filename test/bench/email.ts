@@ -154,80 +154,52 @@ interface CliRun {
 }
 
 /**
- * `crm-etl run mail` in its own process under GNU time: its wall time, CPU (user + system, all
- * threads) and peak RSS exactly as the kernel counted them, and the INBOX line of its summary.
+ * `crm-etl run mail` in its own process under GNU time, and the INBOX line of its summary.
  */
 async function cliRun(config: string, db: string, dir: string): Promise<CliRun> {
-  const times = path.join(dir, 'time.txt');
   const nodeArgs = (process.env.CRM_ETL_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(
-    TIME,
-    [
-      '-o',
-      times,
-      '-f',
-      '%e %U %S %M',
-      process.execPath,
-      ...nodeArgs,
-      CLI,
-      '--config',
-      config,
-      '--db',
-      db,
-      '--json',
-      'run',
-      'mail',
-    ],
-    {
-      env: { ...process.env, LOG_LEVEL: 'warn', MAIL_BENCH_PASSWORD: PASSWORD },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+  const run = await underTime(
+    [...nodeArgs, CLI, '--config', config, '--db', db, '--json', 'run', 'mail'],
+    { ...process.env, LOG_LEVEL: 'warn', MAIL_BENCH_PASSWORD: PASSWORD },
+    dir,
   );
+  const report = JSON.parse(run.stdout) as { steps: Array<{ step: string; detail?: SourceResult[] }> };
+  const extract = report.steps.find((s) => s.step === 'extract')?.detail ?? [];
+  const inbox = extract[0]?.inputs.find((i) => i.file === 'INBOX');
+  if (!inbox) throw new Error(`the run's summary has no INBOX: ${run.stdout.slice(0, 2000)}`);
+  return { ...run, inbox };
+}
+
+/**
+ * The incremental run's own floor (email-cold-floor.ts) in a process of its own, measured as the
+ * sync is: the libraries' cold cost for the new letters.
+ */
+async function coldFloor(port: number, firstUid: number, dir: string) {
+  const run = await underTime([COLD_FLOOR, String(port), USER, PASSWORD, String(firstUid)], process.env, dir);
+  return { ...run, letters: Number(run.stdout.trim()) };
+}
+
+/**
+ * A node process under GNU time: its wall time, CPU (user + system, all threads) and peak RSS
+ * exactly as the kernel counted them, and what it printed.
+ */
+async function underTime(nodeArgs: string[], env: NodeJS.ProcessEnv, dir: string) {
+  const times = path.join(dir, 'time.txt');
+  const child = spawn(TIME, ['-o', times, '-f', '%e %U %S %M', process.execPath, ...nodeArgs], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new Error(`crm-etl run exited with ${code}: ${stdout.slice(0, 2000)}`);
+  if (code !== 0) throw new Error(`${nodeArgs.join(' ')} exited with ${code}: ${stdout.slice(0, 2000)}`);
   const [wall, user, system, maxKb] = fs
     .readFileSync(times, 'utf8')
     .trim()
     .split(/\s+/)
     .slice(-4)
     .map(Number);
-  const report = JSON.parse(stdout) as { steps: Array<{ step: string; detail?: SourceResult[] }> };
-  const extract = report.steps.find((s) => s.step === 'extract')?.detail ?? [];
-  const inbox = extract[0]?.inputs.find((i) => i.file === 'INBOX');
-  if (!inbox) throw new Error(`the run's summary has no INBOX: ${stdout.slice(0, 2000)}`);
-  return { seconds: wall!, cpu: user! + system!, peakRssMb: maxKb! / 1024, inbox };
-}
-
-/**
- * The incremental run's own floor (email-cold-floor.ts) in a process of its own under GNU time,
- * as the sync is measured: the libraries' cold cost for the new letters.
- */
-async function coldFloor(port: number, firstUid: number, dir: string) {
-  const times = path.join(dir, 'cold-time.txt');
-  const child = spawn(
-    TIME,
-    [
-      '-o',
-      times,
-      '-f',
-      '%e %U %S %M',
-      process.execPath,
-      COLD_FLOOR,
-      String(port),
-      USER,
-      PASSWORD,
-      String(firstUid),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new Error(`the cold floor process exited with ${code}`);
-  const [wall, user, system] = fs.readFileSync(times, 'utf8').trim().split(/\s+/).slice(-4).map(Number);
-  return { seconds: wall!, cpu: user! + system!, letters: Number(stdout.trim()) };
+  return { seconds: wall!, cpu: user! + system!, peakRssMb: maxKb! / 1024, stdout };
 }
 
 function fastest<T extends { seconds: number }>(runs: T[]): T {
