@@ -19,7 +19,7 @@ export class KeyTable {
   private constructor(
     private readonly sorted: Float64Array,
     private readonly ids: ArrayLike<number>,
-    private readonly maxBlockSize: number,
+    private readonly cap: (rule: number) => number,
   ) {
     // directory[p] = first index whose hash has prefix >= p.
     this.directory = new Int32Array((1 << PREFIX_BITS) + 1);
@@ -31,18 +31,18 @@ export class KeyTable {
   }
 
   /** `ids[k.record[x]]` is the record id of key x. */
-  static build(k: BlockKeys, ids: ArrayLike<number>, maxBlockSize: number): KeyTable {
+  static build(k: BlockKeys, ids: ArrayLike<number>, cap: (rule: number) => number): KeyTable {
     if (ids.length >= SLOT) throw new RangeError(`KeyTable holds at most ${SLOT - 1} records`);
     const packed = new Float64Array(k.key.length);
     for (let x = 0; x < packed.length; x++) packed[x] = slotKey(k.rule[x]!, k.key[x]!) * SLOT + k.record[x]!;
-    return new KeyTable(packed.sort(), ids, maxBlockSize);
+    return new KeyTable(packed.sort(), ids, cap);
   }
 
   get size(): number {
     return this.sorted.length;
   }
 
-  /** Record ids sharing key x of `k`, or none when more than maxBlockSize records hold it. */
+  /** Record ids sharing key x of `k`, or none when more records hold it than its rule's cap. */
   lookup(k: BlockKeys, x: number, out: Set<number>): void {
     const h = slotKey(k.rule[x]!, k.key[x]!);
     const target = h * SLOT;
@@ -56,7 +56,7 @@ export class KeyTable {
     }
     let end = lo;
     while (end < this.sorted.length && Math.floor(this.sorted[end]! / SLOT) === h) end++;
-    if (end - lo > this.maxBlockSize) return;
+    if (end - lo > this.cap(k.rule[x]!)) return;
     for (let y = lo; y < end; y++) out.add(this.ids[this.sorted[y]! % SLOT]!);
   }
 }

@@ -4,6 +4,8 @@
  * all records. Prints time, peak RSS and accuracy; targets ≤ 60 s, ≤ 4 GB, incremental ≤ 5 %.
  */
 import {
+  BLOCKING_RULES,
+  blockCap,
   blockKeysOf,
   DEFAULT_CONFIG,
   evaluateClusters,
@@ -56,7 +58,7 @@ export function runSyntheticBenchmark(n = 1_000_000, seed = 7): void {
   const table = KeyTable.build(
     full.blockKeys!,
     old.map((r) => r.id),
-    DEFAULT_CONFIG.maxBlockSize,
+    (rule) => blockCap(BLOCKING_RULES[rule]!, DEFAULT_CONFIG),
   );
   const byCustomer = new Map<number, number[]>();
   for (const [recordId, customer] of full.assignment) {

@@ -36,6 +36,9 @@ interface CliRun {
     changedRecords: number;
     customers: number;
     keys: string;
+    candidatePairs: number;
+    uncoveredRecords: number;
+    blocking: Array<{ rule: string; pairs: number; skippedBlocks: number; skippedRecords: number }>;
     seconds: Record<string, number>;
   };
 }
@@ -167,6 +170,13 @@ export async function benchResolveWarehouse(args: string[]): Promise<void> {
           `           seconds: ${Object.entries(run.summary.seconds)
             .map(([k, v]) => `${k} ${v}`)
             .join(' · ')}`,
+        );
+        console.log(
+          `           ${run.summary.candidatePairs} candidate pairs, ${run.summary.uncoveredRecords} records uncovered; per rule (pairs/skipped blocks): ` +
+            run.summary.blocking
+              .filter((b) => b.pairs > 0 || b.skippedBlocks > 0)
+              .map((b) => `${b.rule} ${b.pairs}/${b.skippedBlocks}`)
+              .join(' · '),
         );
       };
 

@@ -79,7 +79,7 @@
 export { resolve, DEFAULT_CONFIG } from './resolve.js';
 export { blockKeysOf } from './block/block-keys.js';
 export type { BlockKeys } from './types/block-keys.js';
-export { BLOCKING_RULES } from './block/blocking-rules.js';
+export { BLOCKING_RULES, blockCap, type BlockCaps } from './block/blocking-rules.js';
 export { FIELDS } from './shared/fields.js';
 export { priorModel } from './train/prior-model.js';
 export { MATCH_KEYS_VERSION } from './prepare/match-keys.js';

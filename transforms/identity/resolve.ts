@@ -31,6 +31,7 @@ const SESSION_PAIRS = 50_000;
 
 export const DEFAULT_CONFIG: Readonly<ResolveConfig> = Object.freeze({
   maxBlockSize: 100,
+  maxNameBlockSize: 30,
   maxNamesPerSharedValue: 3,
   matchProbability: 0.5,
   nameOnlyMatchProbability: 0.85,
@@ -70,7 +71,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
     withPopulationShared(p, options.model?.sharedValues ?? null, options.population, cfg.maxBlockSize),
   );
   const training = !options.model;
-  const candidates = generateCandidates(p, guards, BLOCKING_RULES, cfg.maxBlockSize, changed, {
+  const candidates = generateCandidates(p, guards, BLOCKING_RULES, cfg, changed, {
     collectKeys: options.returnBlockKeys,
     sessionPairs: training ? SESSION_PAIRS : 0,
     seed: cfg.seed,
@@ -128,6 +129,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
     nameOnlyThresholdWeight: Math.log2(nameOnly / (1 - nameOnly)),
     vetoWeight: cfg.vetoWeight,
     maxLinkagePairs: 2500,
+    maxNameBlockSize: Math.min(cfg.maxNameBlockSize, cfg.maxBlockSize),
   };
   const clustering = runClustering(p, index, scorer, policy, pairs, edges, options, changed);
   model.namesOnlyCorrection = clustering.namesOnlyCorrection;

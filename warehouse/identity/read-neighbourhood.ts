@@ -1,6 +1,8 @@
 import {
   BLOCKING_RULES,
+  blockCap,
   blockKeysOf,
+  type BlockCaps,
   type Population,
   type ResolveInput,
 } from '../../transforms/identity/index.js';
@@ -29,8 +31,9 @@ import {
 
 /**
  * What an incremental resolve reads instead of every record: the records new or changed since the
- * last resolve, the stored records sharing a blocking key with them (blocks of at most
- * maxBlockSize records over the whole warehouse, found in SQL on identity_block_key), every other
+ * last resolve, the stored records sharing a blocking key with them (blocks within their rule's
+ * cap over the whole warehouse — maxBlockSize, or maxNameBlockSize for the rules on names alone —
+ * found in SQL on identity_block_key), every other
  * record of those records' customers, and the records overrides name — with their stored match
  * keys, so only the changed records are normalized. Plus the warehouse-wide counts the resolver
  * needs to decide as it would on all records (block sizes, the whole-name frequency).
@@ -171,7 +174,7 @@ const inputOf = (s: StoredRecord): ResolveInput => ({
 export async function readNeighbourhood(
   wh: Warehouse,
   since: Date,
-  maxBlockSize: number,
+  caps: BlockCaps,
   defaultRegion: string | undefined,
 ): Promise<Neighbourhood> {
   const knex = wh.knex;
@@ -230,7 +233,9 @@ export async function readNeighbourhood(
   const sizes = await blockSizes(knex, probes);
   const small = new Map<number, Set<number>>();
   for (const [rule, set] of probes) {
-    const within = new Set([...set].filter((key) => (sizes.get(blockId(rule, key)) ?? 0) <= maxBlockSize));
+    // A block over its cap is not expanded by the resolver either: its holders are no candidates.
+    const cap = blockCap(BLOCKING_RULES[rule]!, caps);
+    const within = new Set([...set].filter((key) => (sizes.get(blockId(rule, key)) ?? 0) <= cap));
     if (within.size) small.set(rule, within);
   }
   const changedIds = new Set(changed.map((c) => c.recordId));

@@ -107,7 +107,6 @@ export async function resolveWarehouse(
       ? 'all (key definition changed)'
       : 'all';
   const since = incremental ? resolvedFrom(last.resolved_from) : null;
-  const maxBlockSize = DEFAULT_CONFIG.maxBlockSize;
 
   let inputs: RunRecords;
   let existing: Map<number, number>;
@@ -116,7 +115,7 @@ export async function resolveWarehouse(
   let nb: Neighbourhood | null = null;
   if (narrow) {
     report({ phase: 'read', ended: false, done: 0, total: null, unit: 'records' });
-    nb = await readNeighbourhood(wh, since!, maxBlockSize, options.defaultRegion);
+    nb = await readNeighbourhood(wh, since!, DEFAULT_CONFIG, options.defaultRegion);
     inputs = neighbourhoodRecords(nb);
     existing = nb.existing;
     changedIds = nb.changedIds;

@@ -56,16 +56,31 @@ export const BLOCKING_RULES: readonly BlockingRule[] = Object.freeze([
   // Rules that need no date, postcode or shared identifier (most CRM rows have none of them).
   { name: 'email_local', parts: ['email_local'] },
   { name: 'phone_suffix', parts: ['phone_suffix'] },
-  { name: 'names', parts: ['given_family', 'surname_family'], unordered: true },
-  { name: 'names+city', parts: ['given_family', 'surname_family', 'city'], unordered: true },
-  { name: 'surname_phonetic+city', parts: ['surname_phonetic', 'city'] },
-  { name: 'given_family+surname_initial+city', parts: ['given_family', 'surname_initial', 'city'] },
+  { name: 'names', parts: ['given_family', 'surname_family'], unordered: true, wide: true },
+  { name: 'names+city', parts: ['given_family', 'surname_family', 'city'], unordered: true, wide: true },
+  { name: 'surname_phonetic+city', parts: ['surname_phonetic', 'city'], wide: true },
+  {
+    name: 'given_family+surname_initial+city',
+    parts: ['given_family', 'surname_initial', 'city'],
+    wide: true,
+  },
   // A typo in the given name that its phonetic key does not absorb (Stenven / Steven, Ricahrd /
   // Richard), on a row without a city: the surname whole and the given name's first letter. (The
   // mirror rule, given name + surname initial, was measured: given names are so few that its
   // blocks gave five times all other pairs together for a few dozen more true pairs.)
-  { name: 'surname_family+given_initial', parts: ['surname_family', 'given_initial'] },
+  { name: 'surname_family+given_initial', parts: ['surname_family', 'given_initial'], wide: true },
 ]);
+
+/** The caps of block sizes (ResolveConfig). */
+export interface BlockCaps {
+  maxBlockSize: number;
+  maxNameBlockSize: number;
+}
+
+/** Records a block of `rule` may hold and still be expanded (wide rules: the lower name cap). */
+export function blockCap(rule: BlockingRule, caps: BlockCaps): number {
+  return rule.wide ? Math.min(caps.maxNameBlockSize, caps.maxBlockSize) : caps.maxBlockSize;
+}
 
 /** Value of one attribute per record position (stable across runs), `has` = present. */
 interface Attribute {

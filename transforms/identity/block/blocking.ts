@@ -1,4 +1,4 @@
-import { Attributes, ruleKeys } from './blocking-rules.js';
+import { Attributes, blockCap, ruleKeys, type BlockCaps } from './blocking-rules.js';
 import type { BlockKeys } from '../types/block-keys.js';
 import type { BlockingRule, Guards } from '../types/blocking.js';
 import { PairBuffer } from './pair-buffer.js';
@@ -15,7 +15,8 @@ import type { BlockingStat } from '../types/public.js';
  * in the same (not skipped) block, and skipped by every later rule — so each pair is compared
  * once without a global hash set of pairs, and each rule's count is what it added.
  * Blocks above `maxBlockSize` are not expanded (a switchboard phone, "Ivanov 1980" at a million
- * records) and are reported.
+ * records) and are reported; so are blocks of the rules on names alone above `maxNameBlockSize`
+ * (blockCap), which bounds the pairs per record those rules add as the data grows.
  */
 interface RuleBlocks {
   /** Dense block id per record position, -1 when no key. */
@@ -85,7 +86,7 @@ export function generateCandidates(
   p: Prepared,
   guards: Guards | null,
   rules: readonly BlockingRule[],
-  maxBlockSize: number,
+  caps: BlockCaps,
   changed: Uint8Array | null,
   options: {
     collectKeys?: boolean;
@@ -104,7 +105,7 @@ export function generateCandidates(
   const covered = new Uint8Array(p.n);
   rules.forEach((rule, r) => {
     const global = options.globalSize;
-    const rb = buildBlocks(attrs, p.n, rule, maxBlockSize, global && ((key) => global(r, key)));
+    const rb = buildBlocks(attrs, p.n, rule, blockCap(rule, caps), global && ((key) => global(r, key)));
     built.push(rb);
     const session = new PairBuffer();
     sessions.push(session);

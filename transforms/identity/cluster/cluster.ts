@@ -67,6 +67,8 @@ export interface LinkagePolicy {
   vetoWeight: number;
   /** Cross pairs checked per merge at most; larger merges are checked on a strided sample. */
   maxLinkagePairs: number;
+  /** Records a block of one name may hold and be expanded (ResolveConfig.maxNameBlockSize). */
+  maxNameBlockSize: number;
 }
 
 export class ConstrainedClustering {

@@ -128,7 +128,9 @@ function applyWeakEdges(
   };
   // Learned once, in a run over every record, and kept in the model: a neighbourhood run must
   // decide as a run over everything would.
-  const correction = known ?? weakLinkCorrection(p, pairs, names, scorer, policy.priorLogOdds, holdersFor);
+  const correction =
+    known ??
+    weakLinkCorrection(p, pairs, names, scorer, policy.priorLogOdds, holdersFor, policy.maxNameBlockSize);
   const rare = (a: number, b: number): boolean => {
     const ev = names.weakEvidence(a, b, holdersFor(a, b));
     return ev !== null && policy.priorLogOdds + ev + correction >= policy.nameOnlyThresholdWeight;

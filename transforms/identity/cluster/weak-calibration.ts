@@ -16,8 +16,6 @@ import type { NameFrequency } from './name-frequency.js';
 
 /** Witness pairs used at most (an even stride through the candidates). */
 const MAX_WITNESSES = 50_000;
-/** Below the blocking cap (maxBlockSize 100): every pair of records with such a name is a candidate. */
-const MAX_NAME_RECORDS = 50;
 const WITNESS_FIELDS = [F_EMAIL, F_PHONE] as const;
 const EXCLUDE = (1 << F_EMAIL) | (1 << F_PHONE);
 /** Fields whose agreement makes a pair more than a names-only one (edges.ts, CORROBORATING). */
@@ -47,6 +45,8 @@ export function weakLinkCorrection(
   scorer: PairScorer,
   priorLogOdds: number,
   prepareHolders: (a: number, b: number) => (key: number) => number,
+  /** Within the names rule's cap (maxNameBlockSize): every pair of records with such a name is a candidate. */
+  maxNameRecords: number,
 ): number {
   const logOdds: number[] = [];
   const agreeM: number[] = [];
@@ -61,7 +61,7 @@ export function weakLinkCorrection(
     const key = names.keyOf(a);
     // A name held by more records than a block may hold is not paired by name, only by identifier:
     // its candidate pairs would over-represent agreeing identifiers.
-    if (key < 0 || key !== names.keyOf(b) || names.recordsWith(key, a) > MAX_NAME_RECORDS) continue;
+    if (key < 0 || key !== names.keyOf(b) || names.recordsWith(key, a) > maxNameRecords) continue;
     let witnesses = 0;
     for (const f of WITNESS_FIELDS) if (p.rows[a * ROW + f]! >= 0 && p.rows[b * ROW + f]! >= 0) witnesses++;
     if (witnesses === 0) continue;

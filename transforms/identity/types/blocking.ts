@@ -27,6 +27,11 @@ export interface BlockingRule {
   parts: readonly Attr[];
   /** The first two parts in either order (swapped first/last names still meet). */
   unordered?: boolean;
+  /**
+   * A rule on names (and place) alone, whose blocks grow with the data: capped at
+   * `maxNameBlockSize`, not `maxBlockSize` (see blockCap in blocking-rules.ts).
+   */
+  wide?: boolean;
 }
 
 /** Per deterministic field: 1 per value code usable as an identifier. */

@@ -77,6 +77,14 @@ export interface Overrides {
 export interface ResolveConfig {
   /** Blocks larger than this are skipped (and counted); keeps the pair count near-linear. */
   maxBlockSize: number;
+  /**
+   * The cap of the rules on names and place alone (BlockingRule.wide). A block of one name grows
+   * with the data — "Иванов Иван" is 80 records at a million — and pairing all of them is
+   * quadratic work for pairs that names cannot decide: each record meets at most this many
+   * others per such rule, and a name over the cap meets its namesakes only through a narrower
+   * rule (the name with the city).
+   */
+  maxNameBlockSize: number;
   /** Shared-value guard: an email/phone/tax id used by more distinct names is not an identifier. */
   maxNamesPerSharedValue: number;
   /** Link when the match probability of a pair (and the cluster average) reaches this. */
