@@ -31,8 +31,14 @@ city for a name with a typo the phonetic key does not absorb. Keys combine two o
  * so blocks stay small as data grows — a rule on birth date alone would put 40 people in each
  * block at a million records, i.e. quadratic work. Identifier values the shared-value guard refused
  * (a switchboard phone, an employer's INN) are no keys either: they group many people and never
- * decide anything. A rule on names + city was dropped: at a million records it produced a quarter of
- * all pairs and 0.3% of the true ones.
+ * decide anything.
+ *
+ * The rules on names (and place) alone are `wide`: their blocks grow with the data (one name is
+ * 24 records at 300,000 CRM rows, 80 at a million) and a block of one common name gives pairs
+ * that names cannot decide — a names-only link needs a rare name (name-frequency.ts). So they are
+ * capped lower, at maxNameBlockSize (blockCap): past it the names rule leaves the name to names +
+ * city, which pairs it within one city. Under the one cap of 100 these rules made 47.9 M pairs at
+ * a million records; with the name cap, 4.7 M, for the same recall.
  *
  * A key is a 32-bit hash of the attributes' value hashes, which depend only on the values' text:
  * the same record gets the same keys in every run, so the warehouse can store them (incremental
