@@ -10,9 +10,10 @@ import { STG_CONTACT } from '../../warehouse/tables.js';
 import { parseWarehouseUrl } from '../../warehouse/url.js';
 import { engineTargets, freshDatabase } from '../support/engines.js';
 import { generateWarehouseContacts } from './resolve-warehouse-contacts.js';
+import { benchResolveWarehouseLinks } from './resolve-warehouse-links.js';
 
 /**
- * `npm run bench -- resolve-warehouse [n] [engines]` (default 100,000; sqlite,postgres): n CRM-like contacts (seeded, see
+ * `npm run bench -- resolve-warehouse [n] [engines|core]` (default 100,000; sqlite,postgres): n CRM-like contacts (seeded, see
  * resolve-warehouse-contacts.ts) staged into PostgreSQL and SQLite, then `crm-etl resolve` run as
  * a user runs it, in its own process: a full run, then one after 1% new records. Prints each
  * run's time, its phases, peak RSS and accuracy against the known people, and the floor measured
@@ -115,6 +116,8 @@ function readFloor(engine: string, url: string): number {
 
 export async function benchResolveWarehouse(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 100_000);
+  // `core` instead of engines: resolved in this process, with where precision goes.
+  if (args[1] === 'core') return benchResolveWarehouseLinks(n);
   // Optional: the engines to run, e.g. `postgres` or `sqlite,postgres` (default both).
   const engines = (args[1] ?? 'sqlite,postgres').split(',');
   const extra = Math.round(n / 100);
