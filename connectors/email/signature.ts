@@ -26,7 +26,7 @@ const MAX_SIGNATURE_LINES = 10;
 /** The signature of a letter's own text (quoted mail ignored), or null when none is marked. */
 export function parseSignature(text: string | null, region: string): Signature | null {
   if (!text) return null;
-  const lines = ownText(text).split('\n');
+  const lines = ownTextLines(text);
   let start = -1;
   for (let i = lines.length - 1; i >= 0 && i >= lines.length - 2 * MAX_SIGNATURE_LINES; i--) {
     const line = lines[i]!;
@@ -70,10 +70,20 @@ function phonesOf(line: string, region: string): readonly string[] {
  */
 const MIN_PHONE_DIGITS = 5;
 
+/** Whether `line` holds at least `n` ASCII digits: counted, not matched into an array. */
+function hasDigits(line: string, n: number): boolean {
+  let digits = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++digits >= n) return true;
+  }
+  return false;
+}
+
 function blockSignature(block: readonly string[], region: string): Signature | null {
   const phones: string[] = [];
   for (const line of block) {
-    if ((line.match(/\d/g)?.length ?? 0) < MIN_PHONE_DIGITS) continue;
+    if (!hasDigits(line, MIN_PHONE_DIGITS)) continue;
     for (const e164 of phonesOf(line, region)) if (!phones.includes(e164)) phones.push(e164);
   }
   let company: string | null = null;
@@ -90,7 +100,30 @@ function blockSignature(block: readonly string[], region: string): Signature | n
 
 /** The author's own text: everything above the first line of quoted mail. */
 export function ownText(text: string): string {
+  return ownLines(text).join('\n').trimEnd();
+}
+
+/**
+ * Every way QUOTE_START can match needs one of these: a line starting with `>` or `-`, or a
+ * colon. Most lines of a letter have neither, and are passed without trimming them or running
+ * QUOTE_START's backtracking alternatives (`.{0,200}написал:`) over them.
+ */
+const MAY_QUOTE = /^\s*[->]|:/;
+
+/** ownText(text).split('\n'), without joining the lines to split them again. */
+function ownTextLines(text: string): string[] {
+  const lines = ownLines(text);
+  let end = lines.length;
+  while (end > 0 && lines[end - 1]!.trim() === '') end--;
+  if (end === 0) return [''];
+  const out = end === lines.length ? lines : lines.slice(0, end);
+  out[end - 1] = out[end - 1]!.trimEnd();
+  return out;
+}
+
+/** The lines of ownText, before its trailing blank space is trimmed. */
+function ownLines(text: string): string[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const quote = lines.findIndex((l) => QUOTE_START.test(l.trim()) || l.startsWith('>'));
-  return (quote < 0 ? lines : lines.slice(0, quote)).join('\n').trimEnd();
+  const quote = lines.findIndex((l) => MAY_QUOTE.test(l) && QUOTE_START.test(l.trim()));
+  return quote < 0 ? lines : lines.slice(0, quote);
 }
