@@ -1,5 +1,6 @@
 import { build } from './build-tables.js';
-import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { fill, scratchTable, type MartContext } from './context.js';
+import { keptView } from './kept-view.js';
 
 /**
  * Each customer's first order up to the as-of day, as the lead funnel names a lead (any order,
@@ -58,15 +59,12 @@ export async function buildFirstOrders(ctx: MartContext, from: FirstOrderSource 
     ) f WHERE rn = 1`,
   );
   if (!incremental) return;
-  // A view, not a scratch table: dropped by the refresh (dropRefreshViews), before its tables.
-  await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FIRST_ORDER}`);
-  await bulk(
-    ctx,
-    `CREATE VIEW ${FIRST_ORDER} AS
-     SELECT ${FIRST_ORDER_COLUMNS} FROM ${from.kept} k
-      WHERE NOT EXISTS (SELECT 1 FROM ${from.except} e WHERE e.customer_id = k.customer_id)
-     UNION ALL SELECT ${FIRST_ORDER_COLUMNS} FROM ${FIRST_ORDER_NEW}`,
-  );
+  await keptView(ctx, FIRST_ORDER, {
+    kept: from.kept!,
+    except: from.except!,
+    fresh: FIRST_ORDER_NEW,
+    columns: FIRST_ORDER_COLUMNS,
+  });
 }
 
 /** Whether this build has its first orders yet (the refresh makes them before the funnel). */

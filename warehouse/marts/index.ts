@@ -125,6 +125,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
     return value;
   };
   try {
+    await dropRefreshView(ctx, true);
     const definition = definitionHash();
     const config = configHash(ctx);
     const base = await readState<BuildBase>(wh, 'base');

@@ -1,6 +1,13 @@
 import type { Knex } from 'knex';
 import { build, createBuildTables, type MartTable } from '../build-tables.js';
-import { BUYER, BUYER_COLUMNS, buildBuyers, CUSTOMER_MONTH } from '../buyers.js';
+import {
+  BUYER,
+  BUYER_COLUMNS,
+  BUYER_NEW,
+  buildBuyers,
+  CUSTOMER_MONTH,
+  CUSTOMER_MONTH_NEW,
+} from '../buyers.js';
 import { buildClv, type FittedClv } from '../clv.js';
 import { buildCohorts } from '../cohort.js';
 import type { MartContext } from '../context.js';
@@ -132,10 +139,24 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   return clv;
 }
 
-/** Drops the views of a refresh (also of one that failed before its end), before the tables they read. */
-export async function dropRefreshView(ctx: MartContext): Promise<void> {
+/** The views a refresh reads its per-customer tables through, by the table of new rows each adds. */
+const KEPT_VIEWS: ReadonlyArray<readonly [view: string, fresh: string]> = [
+  [FIRST_ORDER, FIRST_ORDER_NEW],
+  [BUYER, BUYER_NEW],
+  [CUSTOMER_MONTH, CUSTOMER_MONTH_NEW],
+];
+
+/**
+ * Drops the views of a refresh (also of one that failed before its end), before the tables they
+ * read. With `leftovers`, before a build: those a killed refresh left, whose names a full build
+ * gives its scratch tables — a name that is a table there is no view, and the error is ignored.
+ */
+export async function dropRefreshView(ctx: MartContext, leftovers = false): Promise<void> {
   await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
-  if (ctx.scratch.has(FIRST_ORDER_NEW)) await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FIRST_ORDER}`);
+  for (const [view, fresh] of KEPT_VIEWS) {
+    if (leftovers) await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
+    else if (ctx.scratch.has(fresh)) await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${view}`);
+  }
 }
 
 /**
@@ -236,14 +257,12 @@ async function replaceAll(trx: Knex.Transaction, table: MartTable): Promise<void
 /** The kept per-customer aggregates follow the marts, in the same transaction. */
 async function keepAggregates(trx: Knex.Transaction): Promise<void> {
   for (const [kept, scratch, columns] of [
-    [KEPT_BUYER, BUYER, BUYER_COLUMNS],
-    [KEPT_MONTH, CUSTOMER_MONTH, 'customer_id, month_idx'],
+    [KEPT_BUYER, BUYER_NEW, BUYER_COLUMNS],
+    [KEPT_MONTH, CUSTOMER_MONTH_NEW, 'customer_id, month_idx'],
     [KEPT_FIRST_ORDER, FIRST_ORDER_NEW, FIRST_ORDER_COLUMNS],
   ] as const) {
     await trx.raw(`DELETE FROM ${kept} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`);
-    await trx.raw(
-      `INSERT INTO ${kept} (${columns}) SELECT ${columns} FROM ${scratch} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`,
-    );
+    await trx.raw(`INSERT INTO ${kept} (${columns}) SELECT ${columns} FROM ${scratch}`);
   }
   // A few rows per month: replaced whole.
   await trx(KEPT_ORDER_MONTH).delete();
