@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { fill, revenueFilter, scratchTable, type MartContext } from './context.js';
-import { keptView } from './kept-view.js';
+import { keepInPlace } from './keep-in-place.js';
 import { buildRates, inBase } from './currency.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 
@@ -37,8 +37,8 @@ export interface BuyerSource {
 export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Promise<void> {
   const { sql } = ctx;
   const facts = from.facts ?? build('fct_order');
-  // The nightly refresh computes the affected customers' rows into tables of their own and reads
-  // the other customers' rows where the last build kept them (incremental/), through views.
+  // The nightly refresh computes the affected customers' rows into tables of their own, then puts
+  // them in the tables the last build kept, read through views (keep-in-place.ts).
   const { except, keptBuyers, keptMonths } = from;
   const refresh = except && keptBuyers && keptMonths ? { except, keptBuyers, keptMonths } : undefined;
   const buyers = refresh ? BUYER_NEW : BUYER;
@@ -108,13 +108,13 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
   );
   if (refresh) {
     const { except: e } = refresh;
-    await keptView(ctx, BUYER, {
+    await keepInPlace(ctx, BUYER, {
       kept: refresh.keptBuyers,
       except: e,
       fresh: BUYER_NEW,
       columns: BUYER_COLUMNS,
     });
-    await keptView(ctx, CUSTOMER_MONTH, {
+    await keepInPlace(ctx, CUSTOMER_MONTH, {
       kept: refresh.keptMonths,
       except: e,
       fresh: CUSTOMER_MONTH_NEW,

@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { fill, scratchTable, type MartContext } from './context.js';
-import { keptView } from './kept-view.js';
+import { keepInPlace } from './keep-in-place.js';
 
 /**
  * Each customer's first order up to the as-of day, as the lead funnel names a lead (any order,
@@ -16,19 +16,19 @@ export const FIRST_ORDER_COLUMNS = 'customer_id, order_date, channel, owner';
 export interface FirstOrderSource {
   /** Order facts to read (default: the fct_order being built). */
   facts?: string;
-  /** Customers whose rows come from `facts`; the others' are read from `kept` (through a view). */
+  /** Customers whose rows come from `facts`; the others' stay in `kept`, which FIRST_ORDER then names. */
   except?: string;
   kept?: string;
 }
 
-/** The table of the customers' own rows in a refresh; FIRST_ORDER is then a view over it and the kept rows. */
+/** The table of the affected customers' rows in a refresh; FIRST_ORDER is then a view of the kept table. */
 export const FIRST_ORDER_NEW = 'etl_incr_first_order';
 
 /**
  * Fills FIRST_ORDER. Same-day orders: the channel first in code point order, then the owner, so
  * the row is the same on every engine and every run. A refresh writes the affected customers'
- * rows into a table of their own and makes FIRST_ORDER a view adding the kept rows of the others
- * (nothing copied; the funnel reads it once).
+ * rows into a table of their own, puts them in the kept table in place of their old ones, and
+ * makes FIRST_ORDER a view of it (keep-in-place.ts: nothing copied).
  */
 export async function buildFirstOrders(ctx: MartContext, from: FirstOrderSource = {}): Promise<void> {
   const { sql } = ctx;
@@ -59,7 +59,7 @@ export async function buildFirstOrders(ctx: MartContext, from: FirstOrderSource 
     ) f WHERE rn = 1`,
   );
   if (!incremental) return;
-  await keptView(ctx, FIRST_ORDER, {
+  await keepInPlace(ctx, FIRST_ORDER, {
     kept: from.kept!,
     except: from.except!,
     fresh: FIRST_ORDER_NEW,

@@ -1,18 +1,11 @@
 import type { Knex } from 'knex';
 import { build, createBuildTables, type MartTable } from '../build-tables.js';
-import {
-  BUYER,
-  BUYER_COLUMNS,
-  BUYER_NEW,
-  buildBuyers,
-  CUSTOMER_MONTH,
-  CUSTOMER_MONTH_NEW,
-} from '../buyers.js';
+import { BUYER, BUYER_NEW, buildBuyers, CUSTOMER_MONTH, CUSTOMER_MONTH_NEW } from '../buyers.js';
 import { buildClv, type FittedClv } from '../clv.js';
 import { buildCohorts } from '../cohort.js';
 import type { MartContext } from '../context.js';
 import { buildInteractionFacts } from '../facts.js';
-import { buildFirstOrders, FIRST_ORDER, FIRST_ORDER_COLUMNS, FIRST_ORDER_NEW } from '../first-order.js';
+import { buildFirstOrders, FIRST_ORDER, FIRST_ORDER_NEW } from '../first-order.js';
 import { buildLeadFunnel } from '../lead-funnel.js';
 import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.js';
 import { orderMonthDeltaSql } from './order-months.js';
@@ -23,6 +16,7 @@ import { buildScoreboard } from '../scoreboard.js';
 import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
 import {
   commitMarks,
+  forgetBase,
   KEPT_BUYER,
   KEPT_FIRST_ORDER,
   KEPT_MONTH,
@@ -90,6 +84,10 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   // The orders per month: the last build's, with the affected customers' taken away and added back.
   const previous = await readState<BuildBase>(wh, 'base');
   if (previous && (await factsKept(ctx))) orderMonthSource.set(ctx, orderMonthDeltaSql(ctx, previous.asOf));
+  // The kept per-customer tables are updated in place from here on (keep-in-place.ts), ahead of
+  // the live marts until the commit, which writes the base again: a refresh that dies in between
+  // leaves no base, and the next build is full.
+  await forgetBase(wh);
   await step('customer aggregates', () =>
     buildBuyers(ctx, {
       facts: AFFECTED_FACTS,
@@ -254,17 +252,11 @@ async function replaceAll(trx: Knex.Transaction, table: MartTable): Promise<void
   await trx.raw(`INSERT INTO ${table} SELECT * FROM ${build(table)}`);
 }
 
-/** The kept per-customer aggregates follow the marts, in the same transaction. */
+/**
+ * The kept orders per month follow the marts, in the same transaction (a few rows per month:
+ * replaced whole). The kept per-customer rows were updated in place by the build (keep-in-place.ts).
+ */
 async function keepAggregates(trx: Knex.Transaction): Promise<void> {
-  for (const [kept, scratch, columns] of [
-    [KEPT_BUYER, BUYER_NEW, BUYER_COLUMNS],
-    [KEPT_MONTH, CUSTOMER_MONTH_NEW, 'customer_id, month_idx'],
-    [KEPT_FIRST_ORDER, FIRST_ORDER_NEW, FIRST_ORDER_COLUMNS],
-  ] as const) {
-    await trx.raw(`DELETE FROM ${kept} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`);
-    await trx.raw(`INSERT INTO ${kept} (${columns}) SELECT ${columns} FROM ${scratch}`);
-  }
-  // A few rows per month: replaced whole.
   await trx(KEPT_ORDER_MONTH).delete();
   await trx.raw(
     `INSERT INTO ${KEPT_ORDER_MONTH} (${ORDER_MONTH_COLUMNS}) SELECT ${ORDER_MONTH_COLUMNS} FROM ${ORDER_MONTH}`,
@@ -273,18 +265,22 @@ async function keepAggregates(trx: Knex.Transaction): Promise<void> {
 
 /**
  * After a full build's swap: its per-customer aggregates become the kept tables the next refresh
- * starts from (a copy: scratch tables go at the end of every build).
+ * starts from (a copy: scratch tables go at the end of every build). A refresh's steps read them
+ * as they read the scratch tables (keep-in-place.ts), so they get the indexes those joins use:
+ * by customer (and month), and the buyers' acquisition channel for the spend.
  */
 export async function keepFullBuild(ctx: MartContext): Promise<void> {
   const { wh } = ctx;
-  for (const [kept, scratch] of [
-    [KEPT_BUYER, BUYER],
-    [KEPT_MONTH, CUSTOMER_MONTH],
-    [KEPT_FIRST_ORDER, FIRST_ORDER],
+  for (const [kept, scratch, indexes] of [
+    [KEPT_BUYER, BUYER, [['customer_id'], ['channel', 'first_month']]],
+    [KEPT_MONTH, CUSTOMER_MONTH, [['customer_id', 'month_idx']]],
+    [KEPT_FIRST_ORDER, FIRST_ORDER, [['customer_id']]],
   ] as const) {
     await wh.knex.schema.dropTableIfExists(kept);
     await wh.adapter.runBulk(wh.knex, `CREATE TABLE ${kept} AS SELECT * FROM ${scratch}`);
-    await wh.knex.schema.alterTable(kept, (t) => t.index(['customer_id'], `${kept}_customer`));
+    await wh.knex.schema.alterTable(kept, (t) => {
+      indexes.forEach((columns, i) => t.index([...columns], i === 0 ? `${kept}_customer` : `${kept}_i${i}`));
+    });
   }
   await wh.knex.schema.dropTableIfExists(KEPT_ORDER_MONTH);
   await wh.adapter.runBulk(wh.knex, `CREATE TABLE ${KEPT_ORDER_MONTH} AS SELECT * FROM ${ORDER_MONTH}`);
