@@ -56,13 +56,14 @@ export interface RefreshPlan {
 
 /**
  * The nightly refresh. The affected customers (detect.ts) get their fct_order rows and their
- * per-customer aggregates recomputed; every other customer's aggregates are copied from the kept
- * tables of the last build; then RFM (whose quintile cut points are global), cohorts, CLV,
- * profitability, the interaction marts and the scoreboard are computed from those per-customer
- * tables by the same code as a full build, into build tables. Nothing live is touched until the
- * end: ONE transaction of plain DML (so also on MySQL, where DDL would commit) deletes and
- * inserts the affected customers' fact and CLV rows, the RFM rows whose scores moved, every row of
- * the small global marts, the kept aggregates and the marks. Readers see the old marts or the
+ * per-customer aggregates recomputed, put in place of their old rows in the kept tables of the
+ * last build, which the steps read for every customer (keep-in-place.ts); then RFM (whose
+ * quintile cut points are global), cohorts, CLV, profitability, the interaction marts and the
+ * scoreboard are computed from those per-customer tables by the same code as a full build, into
+ * build tables. No live mart is touched until the end: ONE transaction of plain DML (so also on
+ * MySQL, where DDL would commit) deletes and inserts the affected customers' fact and CLV rows,
+ * the RFM rows whose scores moved, every row of the small global marts, the kept orders per
+ * month, the base and the marks. Readers see the old marts or the
  * new ones (MVCC on PostgreSQL and InnoDB, WAL snapshots on SQLite).
  */
 export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPlan): Promise<FittedClv> {
