@@ -277,4 +277,36 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
     },
     300_000,
   );
+
+  it.skipIf(skip)(
+    'after a refresh that died having updated the kept rows in place, rebuilds in full',
+    async () => {
+      const settings = { asOf: '2026-01-10', clv: { horizonMonths: 6 } };
+      await buildMarts(a.wh, { ...settings, full: true });
+      await new Promise((r) => setTimeout(r, 20));
+      await a.wh.knex('stg_order').insert({
+        source: 'bench',
+        source_key: 'dies-1',
+        customer_source_key: 'c50',
+        order_date: '2025-12-01',
+        amount: 90,
+        cost: 10,
+        channel: 'web',
+        status: 'completed',
+        currency: 'RUB',
+      });
+      // Dies right after the per-customer rows went into the kept tables, before the commit.
+      const dying = buildMarts(a.wh, {
+        ...settings,
+        onProgress: ({ step }) => {
+          if (step === 'customer aggregates') throw new Error('killed');
+        },
+      });
+      await expect(dying).rejects.toThrow('killed');
+      const next = await buildMarts(a.wh, settings);
+      expect(next.mode).toBe('full');
+      expect(next.reason).toMatch(/no complete earlier build/);
+    },
+    300_000,
+  );
 });
