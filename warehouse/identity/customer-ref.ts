@@ -104,7 +104,8 @@ export function refSource(
   };
 }
 
-/** Builds the reference table of a stream where refSource reads one. */
+/** Builds the reference table of a stream where refSource reads one (once per build). */
 export async function prepareRefs(ctx: MartContext, stream: FactStream): Promise<void> {
-  if (!ctx.wh.adapter.joinsOnExpressions) await buildRefTable(ctx, stream);
+  if (!ctx.wh.adapter.joinsOnExpressions && !ctx.scratch.has(refTable(stream)))
+    await buildRefTable(ctx, stream);
 }

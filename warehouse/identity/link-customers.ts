@@ -1,12 +1,21 @@
 import { createScratch } from '../marts/build-tables.js';
 import { fill, type MartContext } from '../marts/context.js';
-import { prepareRefs, refSource, STREAM_TABLES, type FactStream } from './customer-ref.js';
+import { customerRefSql, prepareRefs, refSource, STREAM_TABLES, type FactStream } from './customer-ref.js';
 
 export interface LinkStats {
   /** New crosswalk rows tying a reference to an existing customer by exact tax id, email or phone. */
   matched: number;
   /** New customers for orders nobody knew ('order-only'). */
   created: number;
+}
+
+/**
+ * Which staged orders can hold a reference the crosswalk does not know: all of them, or (the
+ * nightly refresh, when no crosswalk row went since the last build: incremental/link-scope.ts)
+ * those stamped after an SQL instant — every older order's reference was linked by then.
+ */
+export interface LinkScope {
+  ordersSince?: string;
 }
 
 const REF = 'etl_build_ref';
@@ -21,12 +30,12 @@ const LINK = 'etl_build_link';
  * point order of (source, reference) — the identity resolver allocates ids the same way.
  * Interactions never create customers: an unknown sender is not a customer.
  */
-export async function linkCustomers(ctx: MartContext): Promise<LinkStats> {
+export async function linkCustomers(ctx: MartContext, scope: LinkScope = {}): Promise<LinkStats> {
   const { wh } = ctx;
   const stats: LinkStats = { matched: 0, created: 0 };
   try {
     for (const stream of ['order', 'interaction'] as const) {
-      const s = await linkStream(ctx, stream);
+      const s = await linkStream(ctx, stream, stream === 'order' ? scope.ordersSince : undefined);
       stats.matched += s.matched;
       stats.created += s.created;
       // The facts join the crosswalk next: its statistics must count the links just added.
@@ -39,11 +48,15 @@ export async function linkCustomers(ctx: MartContext): Promise<LinkStats> {
   return stats;
 }
 
-async function linkStream(ctx: MartContext, stream: FactStream): Promise<LinkStats> {
+async function linkStream(ctx: MartContext, stream: FactStream, since?: string): Promise<LinkStats> {
   const { wh, sql } = ctx;
-  const { when, owner } = STREAM_TABLES[stream];
-  await prepareRefs(ctx, stream);
-  const { from, ref } = refSource(ctx, stream, 's');
+  const { table, when, owner } = STREAM_TABLES[stream];
+  // The rows stamped since are few and read through the updated_at index (0016): each reference
+  // is computed in place, on every engine, instead of a pass over the whole table.
+  if (!since) await prepareRefs(ctx, stream);
+  const { from, ref } = since
+    ? { from: `${table} s`, ref: customerRefSql('s', stream) }
+    : refSource(ctx, stream, 's');
   await createScratch(wh, {
     name: REF,
     columns: [
@@ -83,7 +96,7 @@ async function linkStream(ctx: MartContext, stream: FactStream): Promise<LinkSta
         MAX(s.updated_at) OVER (${part}) AS seen_last,
         ROW_NUMBER() OVER (${part} ORDER BY CASE WHEN s.${when} IS NULL THEN 1 ELSE 0 END, s.${when} DESC, ${sql.sortKey('s.source_key')} DESC) AS rn
       FROM ${from}
-      WHERE ${ref} IS NOT NULL
+      WHERE ${ref} IS NOT NULL ${since ? `AND s.updated_at > ${since}` : ''}
         AND NOT EXISTS (SELECT 1 FROM customer_crosswalk x WHERE x.source = s.source AND x.source_key = ${ref})
     ) u WHERE rn = 1`,
   );

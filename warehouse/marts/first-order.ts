@@ -1,5 +1,6 @@
 import { build } from './build-tables.js';
-import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { fill, scratchTable, type MartContext } from './context.js';
+import { keepInPlace } from './keep-in-place.js';
 
 /**
  * Each customer's first order up to the as-of day, as the lead funnel names a lead (any order,
@@ -15,19 +16,19 @@ export const FIRST_ORDER_COLUMNS = 'customer_id, order_date, channel, owner';
 export interface FirstOrderSource {
   /** Order facts to read (default: the fct_order being built). */
   facts?: string;
-  /** Customers whose rows come from `facts`; the others' are read from `kept` (through a view). */
+  /** Customers whose rows come from `facts`; the others' stay in `kept`, which FIRST_ORDER then names. */
   except?: string;
   kept?: string;
 }
 
-/** The table of the customers' own rows in a refresh; FIRST_ORDER is then a view over it and the kept rows. */
+/** The table of the affected customers' rows in a refresh; FIRST_ORDER is then a view of the kept table. */
 export const FIRST_ORDER_NEW = 'etl_incr_first_order';
 
 /**
  * Fills FIRST_ORDER. Same-day orders: the channel first in code point order, then the owner, so
  * the row is the same on every engine and every run. A refresh writes the affected customers'
- * rows into a table of their own and makes FIRST_ORDER a view adding the kept rows of the others
- * (nothing copied; the funnel reads it once).
+ * rows into a table of their own, puts them in the kept table in place of their old ones, and
+ * makes FIRST_ORDER a view of it (keep-in-place.ts: nothing copied).
  */
 export async function buildFirstOrders(ctx: MartContext, from: FirstOrderSource = {}): Promise<void> {
   const { sql } = ctx;
@@ -58,15 +59,12 @@ export async function buildFirstOrders(ctx: MartContext, from: FirstOrderSource 
     ) f WHERE rn = 1`,
   );
   if (!incremental) return;
-  // A view, not a scratch table: dropped by the refresh (dropRefreshViews), before its tables.
-  await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FIRST_ORDER}`);
-  await bulk(
-    ctx,
-    `CREATE VIEW ${FIRST_ORDER} AS
-     SELECT ${FIRST_ORDER_COLUMNS} FROM ${from.kept} k
-      WHERE NOT EXISTS (SELECT 1 FROM ${from.except} e WHERE e.customer_id = k.customer_id)
-     UNION ALL SELECT ${FIRST_ORDER_COLUMNS} FROM ${FIRST_ORDER_NEW}`,
-  );
+  await keepInPlace(ctx, FIRST_ORDER, {
+    kept: from.kept!,
+    except: from.except!,
+    fresh: FIRST_ORDER_NEW,
+    columns: FIRST_ORDER_COLUMNS,
+  });
 }
 
 /** Whether this build has its first orders yet (the refresh makes them before the funnel). */

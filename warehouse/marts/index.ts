@@ -14,6 +14,7 @@ import { buildBuyers } from './buyers.js';
 import { buildClv, type FittedClv } from './clv.js';
 import { detectChanges, type Changes } from './incremental/detect.js';
 import { decideClv } from './incremental/clv-rule.js';
+import { linkScope } from './incremental/link-scope.js';
 import { dropRefreshView, keepFullBuild, refreshMarts } from './incremental/refresh.js';
 import {
   commitMarks,
@@ -31,7 +32,7 @@ import { buildCohorts } from './cohort.js';
 import { createContext, dropScratch, type MartContext } from './context.js';
 import { buildInteractionFacts, buildOrderFacts } from './facts.js';
 import { linkCustomers, type LinkStats } from '../identity/link-customers.js';
-import { refSource } from '../identity/customer-ref.js';
+import { prepareRefs, refSource } from '../identity/customer-ref.js';
 import { resolveOptions, type BuildMartsOptions, type MartProgress } from './options.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
 import { buildLeadFunnel } from './lead-funnel.js';
@@ -124,6 +125,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
     return value;
   };
   try {
+    await dropRefreshView(ctx, true);
     const definition = definitionHash();
     const config = configHash(ctx);
     const base = await readState<BuildBase>(wh, 'base');
@@ -136,7 +138,9 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
         for (const table of INPUT_TABLES) await wh.adapter.analyze(wh.knex, table);
       });
     }
-    const links = await step('link', 'link customers', () => linkCustomers(ctx));
+    const links = await step('link', 'link customers', async () =>
+      linkCustomers(ctx, mode.mode === 'incremental' ? await linkScope(ctx) : {}),
+    );
     await takeMarks(wh);
     let changes: Changes | null = null;
     if (base) {
@@ -188,7 +192,16 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       await forgetBase(wh);
       const stagedOrders = await countRows(wh, 'stg_order');
       await createBuildTables(wh);
-      await step('build', 'fct_order', () => buildOrderFacts(ctx), 'fct_order');
+      await step(
+        'build',
+        'fct_order',
+        async () => {
+          // A refresh turned full links the new orders only, without the references of all.
+          await prepareRefs(ctx, 'order');
+          await buildOrderFacts(ctx);
+        },
+        'fct_order',
+      );
       await step('build', 'fct_interaction', () => buildInteractionFacts(ctx), 'fct_interaction');
       await step('build', 'customer aggregates', () => buildBuyers(ctx));
       await step('build', 'mart_customer_rfm', () => buildRfm(ctx), 'mart_customer_rfm');

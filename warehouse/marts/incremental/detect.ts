@@ -3,7 +3,7 @@ import { present } from '../sql.js';
 import { countRows } from '../build-tables.js';
 import { buildOrderFacts } from '../facts.js';
 import { bulk, fill, scratchTable, type MartContext } from '../context.js';
-import { KEPT_BUYER, KEPT_FIRST_ORDER, markSql, type BuildBase } from './state.js';
+import { KEPT_FIRST_ORDER, markSql, type BuildBase } from './state.js';
 
 /** Customers whose facts and per-customer rows the refresh rewrites. */
 export const AFFECTED = 'etl_incr_affected';
@@ -57,11 +57,14 @@ const one = async (ctx: MartContext, sql: string): Promise<number> => {
  * - crosswalk rows linked or updated since: their customer (resolve re-links a moved record,
  *   customer links of orders add rows);
  * - the merge log since its last id: both sides of every merge and split;
- * - customers kept from the last build that are no longer in dim_customer (deleted by a merge);
+ * - customers kept from the last build that are no longer in dim_customer (deleted by a merge):
+ *   every customer with a revenue order up to the as-of day has a first order, so the kept first
+ *   orders name them all;
  * - when the as-of day moved: customers with orders between the old and the new one.
  * A row counts as changed when stamped after the mark (strictly: a bulk statement stamps all
  * its rows with one instant, so >= would read the whole last load again). Stamps have at least
- * milliseconds on every engine. A load still running while the marks are taken, and committing
+ * milliseconds on every engine. The live fact of a changed order is read by its key, one index
+ * probe per order (a join let PostgreSQL hash all of fct_order for a few thousand orders). A load still running while the marks are taken, and committing
  * rows stamped before them (PostgreSQL stamps a transaction's start), is not seen: run the
  * marts after the loads, as pipelines do.
  */
@@ -131,12 +134,11 @@ export async function detectChanges(
     SELECT customer_id FROM (
       SELECT x.customer_id FROM ${CHANGED_ORDERS} o
         JOIN customer_crosswalk x ON x.source = o.source AND x.source_key = o.ref
-      UNION SELECT f.customer_id FROM ${CHANGED_ORDERS} o JOIN fct_order f ON f.order_id = CONCAT(o.source, ':', o.source_key)
+      UNION SELECT (SELECT f.customer_id FROM fct_order f WHERE f.order_id = CONCAT(o.source, ':', o.source_key))
+        FROM ${CHANGED_ORDERS} o
       UNION SELECT x.customer_id FROM customer_crosswalk x WHERE ${linkMark}
       UNION SELECT surviving_id FROM customer_merge WHERE ${mergeMark}
       UNION SELECT absorbed_id FROM customer_merge WHERE ${mergeMark}
-      UNION SELECT k.customer_id FROM ${KEPT_BUYER} k
-        WHERE NOT EXISTS (SELECT 1 FROM dim_customer d WHERE d.customer_id = k.customer_id)
       UNION SELECT k.customer_id FROM ${KEPT_FIRST_ORDER} k
         WHERE NOT EXISTS (SELECT 1 FROM dim_customer d WHERE d.customer_id = k.customer_id)
       ${asOfMoved ? `UNION SELECT customer_id FROM fct_order WHERE order_date > '${lo}' AND order_date <= '${hi}'` : ''}
@@ -191,9 +193,9 @@ export async function buildAffectedFacts(ctx: MartContext): Promise<number> {
     MOVED,
     `INSERT INTO ${MOVED} (customer_id)
      SELECT customer_id FROM (
-       SELECT f.customer_id FROM ${NEW_FACTS} n JOIN fct_order f ON f.order_id = n.order_id
+       SELECT (SELECT f.customer_id FROM fct_order f WHERE f.order_id = n.order_id) AS customer_id FROM ${NEW_FACTS} n
        UNION SELECT n.customer_id FROM ${NEW_FACTS} n
-     ) c WHERE NOT EXISTS (SELECT 1 FROM ${AFFECTED} a WHERE a.customer_id = c.customer_id)`,
+     ) c WHERE customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${AFFECTED} a WHERE a.customer_id = c.customer_id)`,
   );
   const moved = await countRows(wh, MOVED);
   if (moved > 0) await bulk(ctx, `INSERT INTO ${AFFECTED} (customer_id) SELECT customer_id FROM ${MOVED}`);

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import { build, createBuildTables, type MartTable } from '../build-tables.js';
-import { BUYER, BUYER_COLUMNS, buildBuyers, CUSTOMER_MONTH } from '../buyers.js';
+import { BUYER, BUYER_NEW, buildBuyers, CUSTOMER_MONTH, CUSTOMER_MONTH_NEW } from '../buyers.js';
 import { buildClv, type FittedClv } from '../clv.js';
 import { buildCohorts } from '../cohort.js';
 import type { MartContext } from '../context.js';
 import { buildInteractionFacts } from '../facts.js';
-import { buildFirstOrders, FIRST_ORDER, FIRST_ORDER_COLUMNS, FIRST_ORDER_NEW } from '../first-order.js';
+import { buildFirstOrders, FIRST_ORDER, FIRST_ORDER_NEW } from '../first-order.js';
 import { buildLeadFunnel } from '../lead-funnel.js';
 import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.js';
 import { orderMonthDeltaSql } from './order-months.js';
@@ -16,6 +16,7 @@ import { buildScoreboard } from '../scoreboard.js';
 import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
 import {
   commitMarks,
+  forgetBase,
   KEPT_BUYER,
   KEPT_FIRST_ORDER,
   KEPT_MONTH,
@@ -55,13 +56,14 @@ export interface RefreshPlan {
 
 /**
  * The nightly refresh. The affected customers (detect.ts) get their fct_order rows and their
- * per-customer aggregates recomputed; every other customer's aggregates are copied from the kept
- * tables of the last build; then RFM (whose quintile cut points are global), cohorts, CLV,
- * profitability, the interaction marts and the scoreboard are computed from those per-customer
- * tables by the same code as a full build, into build tables. Nothing live is touched until the
- * end: ONE transaction of plain DML (so also on MySQL, where DDL would commit) deletes and
- * inserts the affected customers' fact and CLV rows, the RFM rows whose scores moved, every row of
- * the small global marts, the kept aggregates and the marks. Readers see the old marts or the
+ * per-customer aggregates recomputed, put in place of their old rows in the kept tables of the
+ * last build, which the steps read for every customer (keep-in-place.ts); then RFM (whose
+ * quintile cut points are global), cohorts, CLV, profitability, the interaction marts and the
+ * scoreboard are computed from those per-customer tables by the same code as a full build, into
+ * build tables. No live mart is touched until the end: ONE transaction of plain DML (so also on
+ * MySQL, where DDL would commit) deletes and inserts the affected customers' fact and CLV rows,
+ * the RFM rows whose scores moved, every row of the small global marts, the kept orders per
+ * month, the base and the marks. Readers see the old marts or the
  * new ones (MVCC on PostgreSQL and InnoDB, WAL snapshots on SQLite).
  */
 export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPlan): Promise<FittedClv> {
@@ -83,6 +85,10 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   // The orders per month: the last build's, with the affected customers' taken away and added back.
   const previous = await readState<BuildBase>(wh, 'base');
   if (previous && (await factsKept(ctx))) orderMonthSource.set(ctx, orderMonthDeltaSql(ctx, previous.asOf));
+  // The kept per-customer tables are updated in place from here on (keep-in-place.ts), ahead of
+  // the live marts until the commit, which writes the base again: a refresh that dies in between
+  // leaves no base, and the next build is full.
+  await forgetBase(wh);
   await step('customer aggregates', () =>
     buildBuyers(ctx, {
       facts: AFFECTED_FACTS,
@@ -91,12 +97,12 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
       keptMonths: KEPT_MONTH,
     }),
   );
-  await step('mart_customer_rfm', () => buildRfm(ctx), 'mart_customer_rfm');
+  await step('mart_customer_rfm', () => perCustomer(ctx, 'mart_customer_rfm', () => buildRfm(ctx)));
   await step('mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention');
-  const clv = await step(
-    'mart_customer_clv',
-    () => buildClv(ctx, { stored: plan.stored, only: plan.rescoreAll ? undefined : AFFECTED }),
-    'mart_customer_clv',
+  const clv = await step('mart_customer_clv', () =>
+    perCustomer(ctx, 'mart_customer_clv', () =>
+      buildClv(ctx, { stored: plan.stored, only: plan.rescoreAll ? undefined : AFFECTED }),
+    ),
   );
   await step('mart_segment_profitability', () => buildProfitability(ctx), 'mart_segment_profitability');
   await step('mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
@@ -109,11 +115,6 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     'mart_lead_funnel',
   );
   await step('mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
-  // The commit compares RFM rows by customer: SQLite's build tables get their keys only in a
-  // swap, and without one each live row would scan the build table (quadratic).
-  await wh.knex.raw(
-    `CREATE INDEX ${build('mart_customer_rfm')}_incr ON ${build('mart_customer_rfm')} (customer_id)`,
-  );
   await step('commit', () =>
     wh.knex.transaction(async (trx) => {
       await commitFacts(ctx, trx, columns.split(', '));
@@ -132,10 +133,39 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   return clv;
 }
 
-/** Drops the views of a refresh (also of one that failed before its end), before the tables they read. */
-export async function dropRefreshView(ctx: MartContext): Promise<void> {
+/** The views a refresh reads its per-customer tables through, by the table of new rows each adds. */
+const KEPT_VIEWS: ReadonlyArray<readonly [view: string, fresh: string]> = [
+  [FIRST_ORDER, FIRST_ORDER_NEW],
+  [BUYER, BUYER_NEW],
+  [CUSTOMER_MONTH, CUSTOMER_MONTH_NEW],
+];
+
+/**
+ * A per-customer mart of a refresh (a row per customer). Its build table is never swapped in —
+ * the commit copies rows out of it — so it is not finished as one (keys, foreign keys validated
+ * against dim_customer, grants: a pass or more over every customer's row for nothing); it gets
+ * the one index the commit and later steps look customers up by (without it SQLite scans the
+ * build table for each live row), and statistics.
+ */
+async function perCustomer<T>(ctx: MartContext, table: MartTable, fn: () => Promise<T>): Promise<T> {
+  const { wh } = ctx;
+  const value = await fn();
+  await wh.knex.raw(`CREATE INDEX ${build(table)}_incr ON ${build(table)} (customer_id)`);
+  await wh.adapter.analyze(wh.knex, build(table));
+  return value;
+}
+
+/**
+ * Drops the views of a refresh (also of one that failed before its end), before the tables they
+ * read. With `leftovers`, before a build: those a killed refresh left, whose names a full build
+ * gives its scratch tables — a name that is a table there is no view, and the error is ignored.
+ */
+export async function dropRefreshView(ctx: MartContext, leftovers = false): Promise<void> {
   await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
-  if (ctx.scratch.has(FIRST_ORDER_NEW)) await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FIRST_ORDER}`);
+  for (const [view, fresh] of KEPT_VIEWS) {
+    if (leftovers) await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
+    else if (ctx.scratch.has(fresh)) await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${view}`);
+  }
 }
 
 /**
@@ -233,19 +263,11 @@ async function replaceAll(trx: Knex.Transaction, table: MartTable): Promise<void
   await trx.raw(`INSERT INTO ${table} SELECT * FROM ${build(table)}`);
 }
 
-/** The kept per-customer aggregates follow the marts, in the same transaction. */
+/**
+ * The kept orders per month follow the marts, in the same transaction (a few rows per month:
+ * replaced whole). The kept per-customer rows were updated in place by the build (keep-in-place.ts).
+ */
 async function keepAggregates(trx: Knex.Transaction): Promise<void> {
-  for (const [kept, scratch, columns] of [
-    [KEPT_BUYER, BUYER, BUYER_COLUMNS],
-    [KEPT_MONTH, CUSTOMER_MONTH, 'customer_id, month_idx'],
-    [KEPT_FIRST_ORDER, FIRST_ORDER_NEW, FIRST_ORDER_COLUMNS],
-  ] as const) {
-    await trx.raw(`DELETE FROM ${kept} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`);
-    await trx.raw(
-      `INSERT INTO ${kept} (${columns}) SELECT ${columns} FROM ${scratch} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`,
-    );
-  }
-  // A few rows per month: replaced whole.
   await trx(KEPT_ORDER_MONTH).delete();
   await trx.raw(
     `INSERT INTO ${KEPT_ORDER_MONTH} (${ORDER_MONTH_COLUMNS}) SELECT ${ORDER_MONTH_COLUMNS} FROM ${ORDER_MONTH}`,
@@ -254,18 +276,25 @@ async function keepAggregates(trx: Knex.Transaction): Promise<void> {
 
 /**
  * After a full build's swap: its per-customer aggregates become the kept tables the next refresh
- * starts from (a copy: scratch tables go at the end of every build).
+ * starts from (a copy: scratch tables go at the end of every build). A refresh's steps read them
+ * as they read the scratch tables (keep-in-place.ts), so they get the indexes those joins use:
+ * by customer (and month), and the buyers' acquisition channel for the spend.
  */
 export async function keepFullBuild(ctx: MartContext): Promise<void> {
   const { wh } = ctx;
-  for (const [kept, scratch] of [
-    [KEPT_BUYER, BUYER],
-    [KEPT_MONTH, CUSTOMER_MONTH],
-    [KEPT_FIRST_ORDER, FIRST_ORDER],
+  for (const [kept, scratch, indexes] of [
+    [KEPT_BUYER, BUYER, [['customer_id'], ['channel', 'first_month']]],
+    [KEPT_MONTH, CUSTOMER_MONTH, [['customer_id', 'month_idx']]],
+    [KEPT_FIRST_ORDER, FIRST_ORDER, [['customer_id']]],
   ] as const) {
     await wh.knex.schema.dropTableIfExists(kept);
     await wh.adapter.runBulk(wh.knex, `CREATE TABLE ${kept} AS SELECT * FROM ${scratch}`);
-    await wh.knex.schema.alterTable(kept, (t) => t.index(['customer_id'], `${kept}_customer`));
+    await wh.knex.schema.alterTable(kept, (t) => {
+      indexes.forEach((columns, i) => t.index([...columns], i === 0 ? `${kept}_customer` : `${kept}_i${i}`));
+    });
+    // A table made by CREATE TABLE … AS has no statistics until autovacuum comes by: the refresh
+    // joins it at once, and PostgreSQL planned blind (JIT-compiling a cohort query for 0.6 s).
+    await wh.adapter.analyze(wh.knex, kept);
   }
   await wh.knex.schema.dropTableIfExists(KEPT_ORDER_MONTH);
   await wh.adapter.runBulk(wh.knex, `CREATE TABLE ${KEPT_ORDER_MONTH} AS SELECT * FROM ${ORDER_MONTH}`);

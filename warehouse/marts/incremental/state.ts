@@ -57,6 +57,8 @@ export const MARKS: Readonly<Record<string, { sql: string; number?: boolean }>> 
   crosswalk_updated: { sql: 'SELECT MAX(updated_at) FROM customer_crosswalk' },
   dim_customer: { sql: 'SELECT MAX(updated_at) FROM dim_customer' },
   customer_merge: { sql: 'SELECT MAX(merge_id) FROM customer_merge', number: true },
+  // With crosswalk_linked, whether a crosswalk row went since (incremental/link-scope.ts).
+  crosswalk_rows: { sql: 'SELECT COUNT(*) FROM customer_crosswalk', number: true },
 });
 
 /** SQL for a mark of the last build: a stamp (no mark: before everything) or the merge log's last id. */
