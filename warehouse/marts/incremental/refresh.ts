@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { build, createBuildTables, type MartTable } from '../build-tables.js';
+import { build, createBuildTables, keepScratch, type MartTable } from '../build-tables.js';
 import { BUYER, BUYER_COLUMNS, buildBuyers, CUSTOMER_MONTH } from '../buyers.js';
 import { buildClv, type FittedClv } from '../clv.js';
 import { buildCohorts } from '../cohort.js';
@@ -254,19 +254,17 @@ async function keepAggregates(trx: Knex.Transaction): Promise<void> {
 
 /**
  * After a full build's swap: its per-customer aggregates become the kept tables the next refresh
- * starts from (a copy: scratch tables go at the end of every build).
+ * starts from, renamed rather than copied (keepScratch: keyed by customer, as the refresh reads
+ * them). Copying them cost 1.8 s of a 62 s PostgreSQL build at 100k customers (load ~7).
  */
 export async function keepFullBuild(ctx: MartContext): Promise<void> {
-  const { wh } = ctx;
   for (const [kept, scratch] of [
     [KEPT_BUYER, BUYER],
     [KEPT_MONTH, CUSTOMER_MONTH],
     [KEPT_FIRST_ORDER, FIRST_ORDER],
+    [KEPT_ORDER_MONTH, ORDER_MONTH],
   ] as const) {
-    await wh.knex.schema.dropTableIfExists(kept);
-    await wh.adapter.runBulk(wh.knex, `CREATE TABLE ${kept} AS SELECT * FROM ${scratch}`);
-    await wh.knex.schema.alterTable(kept, (t) => t.index(['customer_id'], `${kept}_customer`));
+    await keepScratch(ctx.wh, scratch, kept);
+    ctx.scratch.delete(scratch);
   }
-  await wh.knex.schema.dropTableIfExists(KEPT_ORDER_MONTH);
-  await wh.adapter.runBulk(wh.knex, `CREATE TABLE ${KEPT_ORDER_MONTH} AS SELECT * FROM ${ORDER_MONTH}`);
 }
