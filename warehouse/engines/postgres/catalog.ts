@@ -28,7 +28,8 @@ export async function renameTable(knex: Knex, from: string, to: string): Promise
     )) as { rows: Array<{ name: string }> };
     await trx.raw(`ALTER TABLE ${q(from)} RENAME TO ${q(to)}`);
     for (const { name } of rows) {
-      if (name.startsWith(from)) await trx.raw(`ALTER INDEX ${q(name)} RENAME TO ${q(to + name.slice(from.length))}`);
+      if (name.startsWith(from))
+        await trx.raw(`ALTER INDEX ${q(name)} RENAME TO ${q(to + name.slice(from.length))}`);
     }
   });
 }
