@@ -1,6 +1,7 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import { buildMarts } from '../../warehouse/marts/index.js';
 import { engineTargets, migratedWarehouse } from '../support/engines.js';
+import { buildCpuClock } from './marts-cpu.js';
 import { lowerFloor, measureFloor } from './marts-floor.js';
 import { peakRss, rate, timed } from './measure.js';
 
@@ -95,7 +96,23 @@ export async function benchMarts(args: string[]): Promise<void> {
       const before = await measureFloor(t.wh);
       const profile = process.env.CRM_BENCH_PROFILE === '1' ? profileStatements(t.wh) : null;
       const mem = peakRss();
-      const built = await timed(() => buildMarts(t.wh, { asOf: AS_OF, full: true }));
+      const clock = buildCpuClock(t.wh);
+      const cpu = new Map<string, number>();
+      let mark = await clock.read();
+      const start = mark;
+      const built = await timed(() =>
+        buildMarts(t.wh, {
+          asOf: AS_OF,
+          full: true,
+          onProgress: async ({ phase, step }) => {
+            if (phase === 'swap') return; // one event per table inside the swap step
+            const now = await clock.read();
+            cpu.set(step, (cpu.get(step) ?? 0) + now - mark);
+            mark = now;
+          },
+        }),
+      );
+      const cpuTotal = (await clock.read()) - start;
       const rss = mem.stop();
       profile?.stop();
       const after = await measureFloor(t.wh);
@@ -104,19 +121,22 @@ export async function benchMarts(args: string[]): Promise<void> {
       const ratio = (seconds: number) => `${(seconds / total).toFixed(2).padStart(6)}×`;
       console.log(
         `  floor: order facts ${floor.facts.toFixed(2)} s + customer pass ${floor.customers.toFixed(2)} s = ${total.toFixed(2)} s` +
-          ` (runs: ${(before.facts + before.customers).toFixed(2)} s before, ${(after.facts + after.customers).toFixed(2)} s after the build)`,
+          ` (runs: ${(before.facts + before.customers).toFixed(2)} s before, ${(after.facts + after.customers).toFixed(2)} s after the build);` +
+          ` ${clock.label} ${floor.cpu.toFixed(2)} s`,
       );
-      console.log(`  ${'step'.padEnd(28)} ${'seconds'.padStart(10)} ${'rows'.padStart(17)}  ×floor`);
+      console.log(
+        `  ${'step'.padEnd(28)} ${'seconds'.padStart(10)} ${'rows'.padStart(17)}  ×floor  ${clock.label} (×floor)`,
+      );
       for (const step of built.value.steps) {
         const rows =
           step.rows > 0 ? `${step.rows.toLocaleString('en-US').padStart(12)} rows` : ''.padStart(17);
         console.log(
-          `  ${step.name.padEnd(28)} ${step.seconds.toFixed(2).padStart(8)} s ${rows} ${ratio(step.seconds)}`,
+          `  ${step.name.padEnd(28)} ${step.seconds.toFixed(2).padStart(8)} s ${rows} ${ratio(step.seconds)}  ${(cpu.get(step.name) ?? 0).toFixed(2).padStart(6)} s ${((cpu.get(step.name) ?? 0) / floor.cpu).toFixed(2).padStart(6)}×`,
         );
       }
       console.log(
         `  ${'total'.padEnd(28)} ${built.seconds.toFixed(2).padStart(8)} s ${''.padStart(17)} ${ratio(built.seconds)}` +
-          `  (${rate(customers * 10, built.seconds)} of orders, peak RSS ${rss.toFixed(0)} MB)`,
+          `  ${cpuTotal.toFixed(2).padStart(6)} s = ${(cpuTotal / floor.cpu).toFixed(2)}× the floor's CPU  (${rate(customers * 10, built.seconds)} of orders, peak RSS ${rss.toFixed(0)} MB)`,
       );
       // mart_customer_clv fits BG/NBD and Gamma–Gamma and predicts every customer in Node: work
       // beyond the engine's floor by nature, so the rest is also shown on its own.

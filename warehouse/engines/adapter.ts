@@ -226,6 +226,12 @@ export interface EngineAdapter {
   listTables(knex: Knex): Promise<string[]>;
   /** Whether `table` has an index named `index` (PostgreSQL: in the current schema). */
   hasIndex(knex: Knex, table: string, index: string): Promise<boolean>;
+  /**
+   * Renames a table, keeping its rows, key and indexes (nothing is copied). Where index names
+   * belong to the schema (PostgreSQL), those named after the old table follow it, so a new table
+   * can take the old name with its usual index names.
+   */
+  renameTable(knex: Knex, from: string, to: string): Promise<void>;
 
   /**
    * Creates an empty table with the columns of `like`, to be bulk-filled and then swapped in for

@@ -65,6 +65,10 @@ export abstract class BaseAdapter implements EngineAdapter {
 
   async finishBuildTable(_knex: Knex, _table: string, _like: string): Promise<void> {}
 
+  async renameTable(knex: Knex, from: string, to: string): Promise<void> {
+    await knex.schema.renameTable(from, to);
+  }
+
   async runBulk(knex: Knex, sql: string): Promise<void> {
     await knex.raw(sql);
   }

@@ -95,6 +95,19 @@ export async function createScratchIndexes(wh: Warehouse, spec: ScratchSpec): Pr
   });
 }
 
+/**
+ * Keeps a scratch table beyond the build under another name by renaming it (nothing copied). Its
+ * secondary indexes served the build's joins and go (SQLite's index names are the database's, and
+ * the next build creates them again); its key stays and indexes the kept rows by customer.
+ */
+export async function keepScratch(wh: Warehouse, scratch: string, kept: string): Promise<void> {
+  for (let i = 0; await wh.adapter.hasIndex(wh.knex, scratch, `${scratch}_i${i}`); i++) {
+    await wh.knex.schema.alterTable(scratch, (t) => t.dropIndex([], `${scratch}_i${i}`));
+  }
+  await wh.knex.schema.dropTableIfExists(kept);
+  await wh.adapter.renameTable(wh.knex, scratch, kept);
+}
+
 /** Row count of a table, for the step report. */
 export async function countRows(wh: Warehouse, table: string): Promise<number> {
   const [row] = (await wh.knex(table).count({ n: '*' })) as Array<{ n: number | string }>;

@@ -14,7 +14,7 @@ import type {
 import { BulkTextAdapter } from '../base.js';
 import { appendAbsent } from './append-absent.js';
 import { copyLoad, copyRows } from './bulk-load.js';
-import { createTableLike, hasIndex, listTables } from './catalog.js';
+import { createTableLike, hasIndex, listTables, renameTable } from './catalog.js';
 import { warehouseConnection } from './connection.js';
 import * as dialect from './dialect.js';
 import { createReadRole, grantSelect } from './grants.js';
@@ -72,6 +72,10 @@ export class PostgresAdapter extends BulkTextAdapter {
 
   async hasIndex(knex: Knex, table: string, index: string): Promise<boolean> {
     return hasIndex(knex, table, index);
+  }
+
+  override async renameTable(knex: Knex, from: string, to: string): Promise<void> {
+    await renameTable(knex, from, to);
   }
 
   async listTables(knex: Knex): Promise<string[]> {
