@@ -64,9 +64,9 @@ const one = async (ctx: MartContext, sql: string): Promise<number> => {
  * A row counts as changed when stamped after the mark (strictly: a bulk statement stamps all
  * its rows with one instant, so >= would read the whole last load again). Stamps have at least
  * milliseconds on every engine. The live fact of a changed order is read by its key, one index
- * probe per order (a join let PostgreSQL hash all of fct_order for a few thousand orders). A load still running while the marks are taken, and committing
- * rows stamped before them (PostgreSQL stamps a transaction's start), is not seen: run the
- * marts after the loads, as pipelines do.
+ * probe per order (a join let PostgreSQL hash all of fct_order for a few thousand orders). A load
+ * still running while the marks are taken, and committing rows stamped before them (PostgreSQL
+ * stamps a transaction's start), is not seen: run the marts after the loads, as pipelines do.
  */
 export async function detectChanges(
   ctx: MartContext,

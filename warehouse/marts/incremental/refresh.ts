@@ -158,13 +158,16 @@ async function perCustomer<T>(ctx: MartContext, table: MartTable, fn: () => Prom
 /**
  * Drops the views of a refresh (also of one that failed before its end), before the tables they
  * read. With `leftovers`, before a build: those a killed refresh left, whose names a full build
- * gives its scratch tables — a name that is a table there is no view, and the error is ignored.
+ * gives its scratch tables — a name that is a table there (a full build killed before its end)
+ * is left to the build, which drops its scratch tables itself.
  */
 export async function dropRefreshView(ctx: MartContext, leftovers = false): Promise<void> {
-  await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
+  const { wh } = ctx;
+  await wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
+  const tables = leftovers ? new Set(await wh.adapter.listTables(wh.knex)) : null;
   for (const [view, fresh] of KEPT_VIEWS) {
-    if (leftovers) await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
-    else if (ctx.scratch.has(fresh)) await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${view}`);
+    const left = tables ? !tables.has(view) : ctx.scratch.has(fresh);
+    if (left) await wh.knex.raw(`DROP VIEW IF EXISTS ${view}`);
   }
 }
 
