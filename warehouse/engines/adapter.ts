@@ -175,6 +175,13 @@ export interface EngineAdapter {
    * amounts is already in cents. SQLite stores them as doubles: 10.10 − 3.03 is 7.069999…
    */
   readonly exactMoney: boolean;
+  /**
+   * Whether a scratch table of a mart build is filled without its primary key, which is added
+   * in one sorted pass after the fill (PostgreSQL: a heap keeps no row order, so the key is a
+   * separate index either way). SQLite cannot add a primary key to a table, and InnoDB's table is
+   * its primary key: there rows go in in key order (buildInsertOrder) instead.
+   */
+  readonly keysAfterFill: boolean;
 
   knexConfig(url: WarehouseUrl): Knex.Config;
   /** Session setup on every new pooled connection (pragmas, time zone), given the raw driver connection. */
@@ -248,8 +255,8 @@ export interface EngineAdapter {
    */
   runBulk(knex: Knex, sql: string): Promise<void>;
   /**
-   * The ORDER BY that makes an INSERT … SELECT into a build table append to its key in order
-   * ('' when the build table has no index while it is filled, so order buys nothing).
+   * The ORDER BY that makes an INSERT … SELECT into a build or scratch table append to its key in
+   * order ('' when the table has no index while it is filled, so order buys nothing).
    */
   buildInsertOrder(keyExpr: string): string;
   /** Inserts rows computed in Node (many at once): the engine's fastest way for a few columns of numbers. */

@@ -27,6 +27,7 @@ export abstract class BaseAdapter implements EngineAdapter {
   readonly joinsOnExpressions: boolean = false;
   readonly transactionalDdl: boolean = true;
   readonly exactMoney: boolean = true;
+  readonly keysAfterFill: boolean = false;
 
   abstract knexConfig(url: WarehouseUrl): Knex.Config;
   abstract dateTrunc(unit: TruncUnit, expr: string): string;

@@ -72,10 +72,12 @@ export interface ScratchSpec {
 
 /**
  * Creates a scratch table (dropping a leftover of a killed run first), typed through the adapter.
- * With `withIndexes: false` only the key is created: the caller adds the other indexes after
- * filling the table (createScratchIndexes), one sorted pass each instead of an update per row.
+ * With `withIndexes: false` the caller adds the other indexes after filling the table
+ * (finishScratch), one sorted pass each instead of an update per row — and the primary key too
+ * where the engine can add one to a filled table (adapter.keysAfterFill).
  */
 export async function createScratch(wh: Warehouse, spec: ScratchSpec, withIndexes = true): Promise<void> {
+  const keyNow = withIndexes || !wh.adapter.keysAfterFill;
   await wh.knex.schema.dropTableIfExists(spec.name);
   await wh.knex.schema.createTable(spec.name, (t: Knex.CreateTableBuilder) => {
     wh.adapter.tableDefaults(t);
@@ -83,12 +85,21 @@ export async function createScratch(wh: Warehouse, spec: ScratchSpec, withIndexe
       const col = wh.adapter.addColumn(t, c);
       if (spec.key?.includes(c.name)) col.notNullable();
     }
-    if (spec.key) t.primary([...spec.key]);
+    if (spec.key && keyNow) t.primary([...spec.key]);
   });
   if (withIndexes) await createScratchIndexes(wh, spec);
 }
 
-export async function createScratchIndexes(wh: Warehouse, spec: ScratchSpec): Promise<void> {
+/** After the fill of a scratch table created without indexes: its key where it was left out, then its indexes. */
+export async function finishScratch(wh: Warehouse, spec: ScratchSpec): Promise<void> {
+  const { key } = spec;
+  if (key && wh.adapter.keysAfterFill) {
+    await wh.knex.schema.alterTable(spec.name, (t: Knex.AlterTableBuilder) => t.primary([...key]));
+  }
+  await createScratchIndexes(wh, spec);
+}
+
+async function createScratchIndexes(wh: Warehouse, spec: ScratchSpec): Promise<void> {
   if (!spec.indexes?.length) return;
   await wh.knex.schema.alterTable(spec.name, (t: Knex.AlterTableBuilder) => {
     spec.indexes?.forEach((cols, i) => t.index([...cols], `${spec.name}_i${i}`));

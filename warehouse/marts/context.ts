@@ -1,6 +1,6 @@
 import type { Logger } from '../../lib/logger.js';
 import type { Warehouse } from '../connection.js';
-import { build, createScratch, createScratchIndexes, type ScratchSpec } from './build-tables.js';
+import { build, createScratch, finishScratch, type ScratchSpec } from './build-tables.js';
 import type { ClvSettings, FunnelSettings } from './options.js';
 import type { PeriodGrain } from './periods.js';
 import type { ScoreboardConfig } from './scoreboard-config.js';
@@ -22,7 +22,7 @@ export interface MartContext {
   readonly notes: string[];
   /** Scratch tables created during this build, dropped at the end. */
   readonly scratch: Set<string>;
-  /** Scratch tables whose indexes wait for their fill to finish. */
+  /** Scratch tables whose indexes (and, where the engine adds it later, key) wait for their fill to finish. */
   readonly unindexed: Map<string, ScratchSpec>;
   /**
    * Where a step reads a fact table the build does not write whole: the nightly refresh
@@ -46,7 +46,7 @@ export function createContext(
   };
 }
 
-/** A scratch table for this build; its secondary indexes are built by the `fill` that completes it. */
+/** A scratch table for this build; its indexes are built by the `fill` that completes it (completeScratch). */
 export async function scratchTable(ctx: MartContext, spec: ScratchSpec): Promise<string> {
   ctx.scratch.add(spec.name);
   await createScratch(ctx.wh, spec, false);
@@ -66,15 +66,22 @@ export async function bulk(ctx: MartContext, sql: string): Promise<void> {
 }
 
 /**
- * Fills a scratch table by one set-based INSERT (its last one), builds its secondary indexes, then
- * refreshes its planner statistics for the joins that read it.
+ * Fills a scratch table by one set-based INSERT (its last one), then completes it (completeScratch).
  */
 export async function fill(ctx: MartContext, table: string, insertSql: string): Promise<void> {
   await bulk(ctx, insertSql);
+  await completeScratch(ctx, table);
+}
+
+/**
+ * A scratch table is filled: its indexes (and its key where the engine adds it after the fill,
+ * adapter.keysAfterFill) are built, then its planner statistics refreshed for the joins that read it.
+ */
+export async function completeScratch(ctx: MartContext, table: string): Promise<void> {
   const spec = ctx.unindexed.get(table);
   if (spec) {
     ctx.unindexed.delete(table);
-    await createScratchIndexes(ctx.wh, spec);
+    await finishScratch(ctx.wh, spec);
   }
   await ctx.wh.adapter.analyze(ctx.wh.knex, table);
 }

@@ -1,4 +1,4 @@
-import { factsOf, fill, revenueFilter, scratchTable, type MartContext } from './context.js';
+import { completeScratch, factsOf, fill, revenueFilter, scratchTable, type MartContext } from './context.js';
 import { costPeriodStartMonth, periodLabel } from './periods.js';
 import type { CurrencyConfig } from './scoreboard-config.js';
 
@@ -100,7 +100,7 @@ export async function buildRates(ctx: MartContext): Promise<void> {
     key: ['currency', 'month_idx'],
   });
   for (let i = 0; i < rows.length; i += 500) await wh.knex(FX).insert(rows.slice(i, i + 500));
-  await wh.adapter.analyze(wh.knex, FX);
+  await completeScratch(ctx, FX);
   if (gap !== null) {
     ctx.notes.push(
       `Money: ${[...new Set(gaps)].length} currency-months could not be converted and are left out of revenue, CLV and profit (${gap})`,
