@@ -190,7 +190,8 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
     } else {
       // A build killed from here on leaves no base: the next one is full again.
       await forgetBase(wh);
-      const stagedOrders = await countRows(wh, 'stg_order');
+      // Counted once: detectChanges counted them after the marks were taken (a pass over the orders).
+      const stagedOrders = changes?.stagedOrders ?? (await countRows(wh, 'stg_order'));
       await createBuildTables(wh);
       await step(
         'build',
