@@ -84,6 +84,14 @@ export function factsOf(ctx: MartContext, table: 'fct_order'): string {
   return ctx.readFrom.get(table) ?? build(table);
 }
 
+/**
+ * The table a later step reads a per-customer mart from: the one being built, or (a refresh, whose
+ * build table holds the changed rows only) a view of the mart as the commit will leave it.
+ */
+export function martOf(ctx: MartContext, table: 'mart_customer_rfm' | 'mart_customer_clv'): string {
+  return ctx.readFrom.get(table) ?? build(table);
+}
+
 /** The orders that count: revenue (not cancelled or returned), dated, not after the as-of day. */
 export function revenueFilter(ctx: MartContext, alias = ''): string {
   const a = alias ? `${alias}.` : '';

@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { BUYER } from './buyers.js';
-import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { bulk, fill, martOf, scratchTable, type MartContext } from './context.js';
 import { inBase } from './currency.js';
 import { present } from './sql.js';
 
@@ -99,7 +99,7 @@ export async function buildProfitability(ctx: MartContext): Promise<void> {
       SUBSTR(CASE WHEN ${present('d.region')} THEN d.region WHEN ${present('d.city')} THEN d.city ELSE '' END, 1, 255),
       SUBSTR(CASE WHEN ${present('d.owner')} THEN d.owner ELSE '' END, 1, 255)
     FROM ${BUYER} b JOIN dim_customer d ON d.customer_id = b.customer_id
-    LEFT JOIN ${build('mart_customer_rfm')} r ON r.customer_id = b.customer_id`,
+    LEFT JOIN ${martOf(ctx, 'mart_customer_rfm')} r ON r.customer_id = b.customer_id`,
   );
 
   const margin = 'g.revenue - g.cost';

@@ -22,7 +22,7 @@ export function rfmSegmentSql(r: string, f: string, m: string): string {
  * one-order customers between F = 1 and F = 2 by customer id), and the result does not depend
  * on how an engine breaks ties.
  */
-function quintile(sql: Sql, rank: string): string {
+export function quintile(sql: Sql, rank: string): string {
   return `(1 + ${sql.floorDiv(`5 * (${rank} - 1)`, 'n')})`;
 }
 
