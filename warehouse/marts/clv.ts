@@ -39,7 +39,8 @@ export interface FittedClv {
  * customers there are. With too little data the mart holds historical value only.
  */
 export async function buildClv(ctx: MartContext, plan: ClvPlan = {}): Promise<FittedClv> {
-  await buildClvInput(ctx);
+  // Kept models and a list of customers: the others' inputs are not read (no fit needs them).
+  await buildClvInput(ctx, plan.stored && plan.only ? plan.only : undefined);
   const fitted = plan.stored ?? (await fitClvModels(ctx));
   if (fitted.models) await writePredictions(ctx, fitted.models, plan.only);
   else await insertHistoricalOnly(ctx, plan.only);

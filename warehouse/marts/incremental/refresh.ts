@@ -11,7 +11,6 @@ import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.
 import { orderMonthDeltaSql } from './order-months.js';
 import { buildManagerActivity } from '../manager-activity.js';
 import { buildProfitability } from '../profitability.js';
-import { CLV_INPUT } from '../clv-input.js';
 import { asOfShift, buildRfmChanges, commitRfm, createSegmentView, RFM_SEGMENT_VIEW } from './rfm-changes.js';
 import { buildScoreboard } from '../scoreboard.js';
 import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
@@ -156,7 +155,6 @@ async function createClvView(ctx: MartContext): Promise<void> {
   await wh.knex.raw(
     `CREATE VIEW ${CLV_VIEW} AS SELECT m.customer_id, m.clv FROM mart_customer_clv m
      WHERE NOT EXISTS (SELECT 1 FROM ${AFFECTED} a WHERE a.customer_id = m.customer_id)
-       AND EXISTS (SELECT 1 FROM ${CLV_INPUT} c WHERE c.customer_id = m.customer_id)
      UNION ALL SELECT customer_id, clv FROM ${build('mart_customer_clv')}`,
   );
   ctx.readFrom.set('mart_customer_clv', CLV_VIEW);
