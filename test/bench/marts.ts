@@ -283,6 +283,9 @@ function profileStatements(wh: Warehouse): { stop(): void; print(top: number): v
   });
   wh.knex.on('query-response', (_res: unknown, q: Query) => {
     const at = started.get(q.__knexQueryUid);
+    // Once only: schema statements may share a uid, and a later one outside the recording (the
+    // floors' DROP TABLEs) was timed from an earlier one's start.
+    started.delete(q.__knexQueryUid);
     if (at !== undefined) done.push({ seconds: (performance.now() - at) / 1000, sql: q.sql });
   });
   return {

@@ -54,3 +54,17 @@ export async function buildRfm(ctx: MartContext): Promise<void> {
     ) scored`,
   );
 }
+
+/**
+ * Each customer's RFM segment for the steps after RFM, as a LEFT JOIN on `customer` and the
+ * segment's expression (NULL: no revenue). A refresh writes the changed rows only into the build
+ * table (incremental/rfm-changes.ts): a customer without a row there keeps the live mart's.
+ */
+export function rfmSegmentJoin(ctx: MartContext, customer: string): { join: string; segment: string } {
+  const built = `LEFT JOIN ${build('mart_customer_rfm')} r ON r.customer_id = ${customer}`;
+  if (!ctx.readFrom.has('mart_customer_rfm')) return { join: built, segment: 'r.segment' };
+  return {
+    join: `${built} LEFT JOIN ${ctx.readFrom.get('mart_customer_rfm')} rl ON rl.customer_id = ${customer}`,
+    segment: 'COALESCE(r.segment, rl.segment)',
+  };
+}

@@ -11,7 +11,7 @@ import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.
 import { orderMonthDeltaSql } from './order-months.js';
 import { buildManagerActivity } from '../manager-activity.js';
 import { buildProfitability } from '../profitability.js';
-import { asOfShift, buildRfmChanges, commitRfm, createSegmentView, RFM_SEGMENT_VIEW } from './rfm-changes.js';
+import { asOfShift, buildRfmChanges, commitRfm, readLiveSegments } from './rfm-changes.js';
 import { buildScoreboard } from '../scoreboard.js';
 import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
 import {
@@ -104,7 +104,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   const shift = asOfShift(plan.previousAsOf, ctx.asOf);
   await step('mart_customer_rfm', async () => {
     await perCustomer(ctx, 'mart_customer_rfm', () => buildRfmChanges(ctx, shift));
-    await createSegmentView(ctx);
+    readLiveSegments(ctx);
   });
   await step('mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention');
   const clv = await step('mart_customer_clv', async () => {
@@ -190,8 +190,7 @@ async function perCustomer<T>(ctx: MartContext, table: MartTable, fn: () => Prom
  */
 export async function dropRefreshView(ctx: MartContext, leftovers = false): Promise<void> {
   const { wh } = ctx;
-  for (const view of [FACTS_VIEW, RFM_SEGMENT_VIEW, CLV_VIEW])
-    await wh.knex.raw(`DROP VIEW IF EXISTS ${view}`);
+  for (const view of [FACTS_VIEW, CLV_VIEW]) await wh.knex.raw(`DROP VIEW IF EXISTS ${view}`);
   const tables = leftovers ? new Set(await wh.adapter.listTables(wh.knex)) : null;
   for (const [view, fresh] of KEPT_VIEWS) {
     const left = tables ? !tables.has(view) : ctx.scratch.has(fresh);

@@ -8,8 +8,6 @@ import { AFFECTED } from './detect.js';
 const R_SCORE = 'etl_incr_rfm_r';
 const F_SCORE = 'etl_incr_rfm_f';
 const M_SCORE = 'etl_incr_rfm_m';
-/** Each customer's RFM segment as the commit leaves mart_customer_rfm: profitability groups by it. */
-export const RFM_SEGMENT_VIEW = 'etl_incr_rfm_segment';
 
 /** Whole days from the last build's as-of day to this one's (both 'YYYY-MM-DD'): every recency moves by it. */
 export function asOfShift(previous: string, asOf: string): number {
@@ -92,20 +90,9 @@ export async function buildRfmChanges(ctx: MartContext, shift: number): Promise<
   );
 }
 
-/**
- * The segment of every customer as the commit leaves the mart (the build table holds the changed
- * rows only), for profitability: the live rows not replaced and the new ones.
- */
-export async function createSegmentView(ctx: MartContext): Promise<void> {
-  const { wh } = ctx;
-  await wh.knex.raw(`DROP VIEW IF EXISTS ${RFM_SEGMENT_VIEW}`);
-  await wh.knex.raw(
-    `CREATE VIEW ${RFM_SEGMENT_VIEW} AS SELECT l.customer_id, l.segment FROM mart_customer_rfm l
-     WHERE NOT EXISTS (SELECT 1 FROM ${build('mart_customer_rfm')} b WHERE b.customer_id = l.customer_id)
-       AND NOT EXISTS (SELECT 1 FROM ${AFFECTED} a WHERE a.customer_id = l.customer_id)
-     UNION ALL SELECT customer_id, segment FROM ${build('mart_customer_rfm')}`,
-  );
-  ctx.readFrom.set('mart_customer_rfm', RFM_SEGMENT_VIEW);
+/** The steps after RFM read a customer's segment from the build table, else from the live mart. */
+export function readLiveSegments(ctx: MartContext): void {
+  ctx.readFrom.set('mart_customer_rfm', 'mart_customer_rfm');
 }
 
 /**
