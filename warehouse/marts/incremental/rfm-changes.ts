@@ -97,8 +97,9 @@ export function readLiveSegments(ctx: MartContext): void {
 
 /**
  * In the refresh's transaction: the affected customers' rows and those rescored go, the others
- * get the new recency and as-of day in place when the day moved (an UPDATE of two columns no index
- * holds: PostgreSQL writes it as heap-only tuples, no index touched), and the new rows go in.
+ * get the new recency and as-of day in place when the day moved (one UPDATE of two columns no
+ * index holds, no score recomputed: their order, and so their ranks, did not change), and the
+ * new rows go in.
  */
 export async function commitRfm(trx: Knex.Transaction, asOf: string, shift: number): Promise<void> {
   const mart = 'mart_customer_rfm';
