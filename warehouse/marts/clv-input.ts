@@ -19,8 +19,11 @@ export const CLV_INPUT = 'etl_build_clv_input';
  * the buyers' aggregates (buyers.ts: same orders, same converted sums), read from there instead of
  * another pass over the orders.
  */
-export async function buildClvInput(ctx: MartContext): Promise<void> {
+export async function buildClvInput(ctx: MartContext, only?: string): Promise<void> {
   const { sql } = ctx;
+  // A refresh scoring with kept models needs the inputs of the customers it predicts only.
+  const of = (alias: string) =>
+    only ? ` AND ${alias}.customer_id IN (SELECT customer_id FROM ${only})` : '';
   const end = `'${ctx.clv.calibrationEnd}'`;
   // Values in the base currency by each order's month (buildRates ran with the buyers).
   const money = inBase(ctx, 'o', sql.monthIndex('o.order_date'));
@@ -44,7 +47,7 @@ export async function buildClvInput(ctx: MartContext): Promise<void> {
       INSERT INTO ${CLV_INPUT} (customer_id, x, tx_days, t_days, repeat_value, historical_value)
       SELECT customer_id, purchase_days - 1, ${sql.daysBetween('first_date', 'last_date')}, ${sql.daysBetween('first_date', end)},
         repeat_value, revenue
-      FROM ${BUYER}`,
+      FROM ${BUYER} b WHERE 1 = 1${of('b')}`,
     );
     return;
   }
@@ -59,7 +62,7 @@ export async function buildClvInput(ctx: MartContext): Promise<void> {
       SELECT o.customer_id, o.order_date AS d, SUM(${money.amount('amount')}) AS v,
         MIN(o.order_date) OVER (PARTITION BY o.customer_id) AS first_day
       FROM ${factsOf(ctx, 'fct_order')} o ${money.join}
-      WHERE o.is_revenue = 1 AND o.order_date IS NOT NULL AND o.order_date <= ${end}
+      WHERE o.is_revenue = 1 AND o.order_date IS NOT NULL AND o.order_date <= ${end}${of('o')}
       GROUP BY o.customer_id, o.order_date
     ) days
     GROUP BY customer_id`,

@@ -11,7 +11,7 @@ import {
 import { build } from './build-tables.js';
 import { buildClvInput, CLV_INPUT, insertHistoricalOnly } from './clv-input.js';
 import { fitClvModels, type ClvFitReport, type FittedModels } from './clv-fit.js';
-import { bulk, type MartContext } from './context.js';
+import type { MartContext } from './context.js';
 
 /** Customers read, predicted and written (adapter.insertRows) per page. */
 const PAGE = 5_000;
@@ -21,8 +21,8 @@ export interface ClvPlan {
   /** Models fitted by an earlier build and not due for a refit: used as they are, nothing is fitted. */
   stored?: FittedClv;
   /**
-   * A table of customer ids: only they are predicted; every other customer's row is copied from
-   * the live mart (their inputs and the models did not change).
+   * A table of customer ids: only they are predicted; every other customer's row stays as it is
+   * in the live mart (their inputs and the models did not change), where the refresh reads it.
    */
   only?: string;
 }
@@ -39,18 +39,11 @@ export interface FittedClv {
  * customers there are. With too little data the mart holds historical value only.
  */
 export async function buildClv(ctx: MartContext, plan: ClvPlan = {}): Promise<FittedClv> {
-  await buildClvInput(ctx);
+  // Kept models and a list of customers: the others' inputs are not read (no fit needs them).
+  await buildClvInput(ctx, plan.stored && plan.only ? plan.only : undefined);
   const fitted = plan.stored ?? (await fitClvModels(ctx));
   if (fitted.models) await writePredictions(ctx, fitted.models, plan.only);
   else await insertHistoricalOnly(ctx, plan.only);
-  if (plan.only) {
-    await bulk(
-      ctx,
-      `INSERT INTO ${build('mart_customer_clv')} SELECT m.* FROM mart_customer_clv m
-       WHERE NOT EXISTS (SELECT 1 FROM ${plan.only} a WHERE a.customer_id = m.customer_id)
-         AND EXISTS (SELECT 1 FROM ${CLV_INPUT} c WHERE c.customer_id = m.customer_id)`,
-    );
-  }
   return fitted;
 }
 

@@ -26,7 +26,9 @@ export interface MartContext {
   readonly unindexed: Map<string, ScratchSpec>;
   /**
    * Where a step reads a fact table the build does not write whole: the nightly refresh
-   * (incremental/) leaves fct_order in place and reads it through a view with the new rows.
+   * (incremental/) leaves fct_order in place and reads it through a view with the new rows; for
+   * mart_customer_rfm it names the live mart, whose rows the build table's changed ones override
+   * (rfm.ts rfmSegmentJoin).
    */
   readonly readFrom: Map<string, string>;
 }
@@ -88,6 +90,14 @@ export async function completeScratch(ctx: MartContext, table: string): Promise<
 
 /** The table a later step reads a fact from: the one being built, or what the refresh set instead. */
 export function factsOf(ctx: MartContext, table: 'fct_order'): string {
+  return ctx.readFrom.get(table) ?? build(table);
+}
+
+/**
+ * The table a later step reads a per-customer mart from: the one being built, or (a refresh, whose
+ * build table holds the changed rows only) a view of the mart as the commit will leave it.
+ */
+export function martOf(ctx: MartContext, table: 'mart_customer_clv'): string {
   return ctx.readFrom.get(table) ?? build(table);
 }
 

@@ -184,6 +184,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
         stored: keptFit,
         rescoreAll: !keptFit || base.calibrationEnd !== ctx.clv.calibrationEnd,
         base: nextBase('incremental', changes.stagedOrders),
+        previousAsOf: base.asOf,
         changes,
         fitState,
       });

@@ -1,6 +1,7 @@
 import { build } from './build-tables.js';
 import { BUYER } from './buyers.js';
 import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { rfmSegmentJoin } from './rfm.js';
 import { inBase } from './currency.js';
 import { present } from './sql.js';
 
@@ -90,16 +91,17 @@ export async function buildProfitability(ctx: MartContext): Promise<void> {
     ],
     key: ['customer_id'],
   });
+  const rfm = rfmSegmentJoin(ctx, 'b.customer_id');
   await fill(
     ctx,
     CUSTOMER_GROUP,
     `
     INSERT INTO ${CUSTOMER_GROUP} (customer_id, segment, region, owner)
-    SELECT b.customer_id, COALESCE(r.segment, ''),
+    SELECT b.customer_id, COALESCE(${rfm.segment}, ''),
       SUBSTR(CASE WHEN ${present('d.region')} THEN d.region WHEN ${present('d.city')} THEN d.city ELSE '' END, 1, 255),
       SUBSTR(CASE WHEN ${present('d.owner')} THEN d.owner ELSE '' END, 1, 255)
     FROM ${BUYER} b JOIN dim_customer d ON d.customer_id = b.customer_id
-    LEFT JOIN ${build('mart_customer_rfm')} r ON r.customer_id = b.customer_id`,
+    ${rfm.join}`,
   );
 
   const margin = 'g.revenue - g.cost';

@@ -22,7 +22,7 @@ export function rfmSegmentSql(r: string, f: string, m: string): string {
  * one-order customers between F = 1 and F = 2 by customer id), and the result does not depend
  * on how an engine breaks ties.
  */
-function quintile(sql: Sql, rank: string): string {
+export function quintile(sql: Sql, rank: string): string {
   return `(1 + ${sql.floorDiv(`5 * (${rank} - 1)`, 'n')})`;
 }
 
@@ -53,4 +53,18 @@ export async function buildRfm(ctx: MartContext): Promise<void> {
       ) ranked
     ) scored`,
   );
+}
+
+/**
+ * Each customer's RFM segment for the steps after RFM, as a LEFT JOIN on `customer` and the
+ * segment's expression (NULL: no revenue). A refresh writes the changed rows only into the build
+ * table (incremental/rfm-changes.ts): a customer without a row there keeps the live mart's.
+ */
+export function rfmSegmentJoin(ctx: MartContext, customer: string): { join: string; segment: string } {
+  const built = `LEFT JOIN ${build('mart_customer_rfm')} r ON r.customer_id = ${customer}`;
+  if (!ctx.readFrom.has('mart_customer_rfm')) return { join: built, segment: 'r.segment' };
+  return {
+    join: `${built} LEFT JOIN ${ctx.readFrom.get('mart_customer_rfm')} rl ON rl.customer_id = ${customer}`,
+    segment: 'COALESCE(r.segment, rl.segment)',
+  };
 }

@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { BUYER, customerPeriods } from './buyers.js';
-import type { MartContext } from './context.js';
+import { martOf, type MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
 import { MoneyConverter, ORDER_MONTH } from './currency.js';
@@ -226,7 +226,7 @@ export async function snapshotFacts(ctx: MartContext): Promise<SnapshotFacts> {
     .map((r) => ({ source: String(r.source), records: Number(r.records), customers: Number(r.customers) }))
     .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
   const clv = await one(
-    `SELECT COUNT(clv) AS n, ${sql.round('COALESCE(SUM(clv), 0)')} AS s FROM ${build('mart_customer_clv')}`,
+    `SELECT COUNT(clv) AS n, ${sql.round('COALESCE(SUM(clv), 0)')} AS s FROM ${martOf(ctx, 'mart_customer_clv')}`,
   );
   const bySegment = wh.adapter.rows(
     await wh.knex.raw(`SELECT segment, SUM(customers) AS customers, ${sql.round('SUM(profit)')} AS profit

@@ -11,7 +11,7 @@ import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.
 import { orderMonthDeltaSql } from './order-months.js';
 import { buildManagerActivity } from '../manager-activity.js';
 import { buildProfitability } from '../profitability.js';
-import { buildRfm } from '../rfm.js';
+import { asOfShift, buildRfmChanges, commitRfm, readLiveSegments } from './rfm-changes.js';
 import { buildScoreboard } from '../scoreboard.js';
 import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
 import {
@@ -29,6 +29,8 @@ import {
 
 /** fct_order as the refresh will leave it: the live rows of unaffected customers and the new rows. */
 const FACTS_VIEW = 'etl_incr_fct_order';
+/** mart_customer_clv as the refresh will leave it, when only the affected customers are predicted. */
+const CLV_VIEW = 'etl_incr_clv';
 
 /** Marts recomputed whole on every refresh from the per-customer tables (small: months × groups). */
 const GLOBAL_MARTS: readonly MartTable[] = [
@@ -48,6 +50,8 @@ export interface RefreshPlan {
   /** Score every customer: the models were refitted or the calibration end moved. */
   rescoreAll: boolean;
   base: BuildBase;
+  /** The as-of day of the build refreshed (the live marts'). */
+  previousAsOf: string;
   /** The changes found (detect.ts); customers who lost orders to an affected one are added. */
   changes: Changes;
   /** The CLV state to keep after the commit. */
@@ -97,13 +101,20 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
       keptMonths: KEPT_MONTH,
     }),
   );
-  await step('mart_customer_rfm', () => perCustomer(ctx, 'mart_customer_rfm', () => buildRfm(ctx)));
+  const shift = asOfShift(plan.previousAsOf, ctx.asOf);
+  await step('mart_customer_rfm', async () => {
+    await perCustomer(ctx, 'mart_customer_rfm', () => buildRfmChanges(ctx, shift));
+    readLiveSegments(ctx);
+  });
   await step('mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention');
-  const clv = await step('mart_customer_clv', () =>
-    perCustomer(ctx, 'mart_customer_clv', () =>
-      buildClv(ctx, { stored: plan.stored, only: plan.rescoreAll ? undefined : AFFECTED }),
-    ),
-  );
+  const clv = await step('mart_customer_clv', async () => {
+    const only = plan.rescoreAll ? undefined : AFFECTED;
+    const fitted = await perCustomer(ctx, 'mart_customer_clv', () =>
+      buildClv(ctx, { stored: plan.stored, only }),
+    );
+    if (only) await createClvView(ctx);
+    return fitted;
+  });
   await step('mart_segment_profitability', () => buildProfitability(ctx), 'mart_segment_profitability');
   await step('mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
   await step(
@@ -118,7 +129,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   await step('commit', () =>
     wh.knex.transaction(async (trx) => {
       await commitFacts(ctx, trx, columns.split(', '));
-      await replaceChanged(trx, 'mart_customer_rfm', RFM_COLUMNS);
+      await commitRfm(trx, ctx.asOf, shift);
       if (plan.rescoreAll) await replaceAll(trx, 'mart_customer_clv');
       else await replaceAffected(trx, 'mart_customer_clv');
       for (const table of GLOBAL_MARTS) await replaceAll(trx, table);
@@ -129,8 +140,24 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     }),
   );
   await dropRefreshView(ctx);
-  ctx.readFrom.delete('fct_order');
+  ctx.readFrom.clear();
   return clv;
+}
+
+/**
+ * The CLV of every customer as the commit leaves the mart, for the scoreboard's mean: the live
+ * rows of the customers not predicted again (as the commit keeps them) and the new rows — instead
+ * of copying the others' rows into the build table (a row per customer every night).
+ */
+async function createClvView(ctx: MartContext): Promise<void> {
+  const { wh } = ctx;
+  await wh.knex.raw(`DROP VIEW IF EXISTS ${CLV_VIEW}`);
+  await wh.knex.raw(
+    `CREATE VIEW ${CLV_VIEW} AS SELECT m.customer_id, m.clv FROM mart_customer_clv m
+     WHERE NOT EXISTS (SELECT 1 FROM ${AFFECTED} a WHERE a.customer_id = m.customer_id)
+     UNION ALL SELECT customer_id, clv FROM ${build('mart_customer_clv')}`,
+  );
+  ctx.readFrom.set('mart_customer_clv', CLV_VIEW);
 }
 
 /** The views a refresh reads its per-customer tables through, by the table of new rows each adds. */
@@ -163,7 +190,7 @@ async function perCustomer<T>(ctx: MartContext, table: MartTable, fn: () => Prom
  */
 export async function dropRefreshView(ctx: MartContext, leftovers = false): Promise<void> {
   const { wh } = ctx;
-  await wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
+  for (const view of [FACTS_VIEW, CLV_VIEW]) await wh.knex.raw(`DROP VIEW IF EXISTS ${view}`);
   const tables = leftovers ? new Set(await wh.adapter.listTables(wh.knex)) : null;
   for (const [view, fresh] of KEPT_VIEWS) {
     const left = tables ? !tables.has(view) : ctx.scratch.has(fresh);
@@ -223,34 +250,6 @@ async function commitFacts(ctx: MartContext, trx: Knex.Transaction, columns: str
   await trx.raw(
     `INSERT INTO fct_order SELECT * FROM ${NEW_FACTS} n
      WHERE NOT EXISTS (SELECT 1 FROM fct_order f WHERE f.order_id = n.order_id)`,
-  );
-}
-
-const RFM_COLUMNS = [
-  'recency_days',
-  'frequency',
-  'monetary',
-  'r_score',
-  'f_score',
-  'm_score',
-  'segment',
-  'as_of',
-];
-
-/**
- * Rows of a per-customer mart whose values moved (a quintile cut point moving rescores customers
- * whose orders did not change; a new as-of day moves everyone's recency): deleted and inserted,
- * the rest left as they are.
- */
-async function replaceChanged(trx: Knex.Transaction, table: MartTable, columns: string[]): Promise<void> {
-  const same = columns.map((c) => `b.${c} = ${table}.${c}`).join(' AND ');
-  await trx.raw(
-    `DELETE FROM ${table} WHERE NOT EXISTS (
-       SELECT 1 FROM ${build(table)} b WHERE b.customer_id = ${table}.customer_id AND ${same})`,
-  );
-  await trx.raw(
-    `INSERT INTO ${table} SELECT b.* FROM ${build(table)} b
-     WHERE NOT EXISTS (SELECT 1 FROM ${table} l WHERE l.customer_id = b.customer_id)`,
   );
 }
 
