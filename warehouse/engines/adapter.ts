@@ -179,7 +179,8 @@ export interface EngineAdapter {
    * Whether a scratch table of a mart build is filled without its primary key, which is added
    * in one sorted pass after the fill (PostgreSQL: a heap keeps no row order, so the key is a
    * separate index either way). SQLite cannot add a primary key to a table, and InnoDB's table is
-   * its primary key: there rows go in in key order (buildInsertOrder) instead.
+   * its primary key: there the big fills (fct_order, the customer months) put rows in key order
+   * (buildInsertOrder) instead.
    */
   readonly keysAfterFill: boolean;
 

@@ -90,10 +90,10 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
   );
 
   // Which months each customer bought in: the cells of the cohort table and the scoreboard's activity.
-  // In key order where the key is kept up during the fill (adapter.buildInsertOrder): hashed pairs
-  // entered the key's B-tree at random, which cost more than the pass itself (PostgreSQL, 100k
-  // customers, load ~20: 9.0 s unsorted, 6.2 s sorted); PostgreSQL now adds the key after the
-  // fill (adapter.keysAfterFill), one sort of the pairs. Grouping these
+  // In key order where the key is kept up during the fill (SQLite, MySQL: adapter.buildInsertOrder):
+  // hashed pairs entering a B-tree at random cost more than the pass itself (measured on
+  // PostgreSQL when it too kept the key up, 100k customers, load ~20: 9.0 s unsorted, 6.2 s
+  // sorted); PostgreSQL now adds the key after the fill (adapter.keysAfterFill), one sort. Grouping these
   // months out of the buyers' window instead (a table per customer and month, regrouped per
   // customer) was slower there: 17.7–19.6 s against 13.6–14.0 s for the window and this pass.
   await scratchTable(ctx, {

@@ -61,14 +61,17 @@ export interface RefreshPlan {
 /**
  * The nightly refresh. The affected customers (detect.ts) get their fct_order rows and their
  * per-customer aggregates recomputed, put in place of their old rows in the kept tables of the
- * last build, which the steps read for every customer (keep-in-place.ts); then RFM (whose
- * quintile cut points are global), cohorts, CLV, profitability, the interaction marts and the
- * scoreboard are computed from those per-customer tables by the same code as a full build, into
- * build tables. No live mart is touched until the end: ONE transaction of plain DML (so also on
- * MySQL, where DDL would commit) deletes and inserts the affected customers' fact and CLV rows,
- * the RFM rows whose scores moved, every row of the small global marts, the kept orders per
- * month, the base and the marks. Readers see the old marts or the
- * new ones (MVCC on PostgreSQL and InnoDB, WAL snapshots on SQLite).
+ * last build, which the steps read for every customer (keep-in-place.ts). RFM scores come from
+ * one grouped pass per measure over those tables, and only the rows that change are built
+ * (rfm-changes.ts); CLV scores the affected customers (every customer when the models were
+ * refitted or the calibration end moved — by default every night, as the as-of day is today);
+ * cohorts, profitability, the interaction marts and the scoreboard are computed by the same code
+ * as a full build, into build tables. No live mart is touched until the end: ONE transaction of
+ * plain DML (so also on MySQL, where DDL would commit) deletes and inserts the affected
+ * customers' fact and CLV rows and the RFM rows whose scores moved, updates the other RFM rows'
+ * recency when the as-of day moved, replaces every row of the small global marts, the kept
+ * orders per month, the base and the marks. Readers see the old marts or the new ones (MVCC on
+ * PostgreSQL and InnoDB, WAL snapshots on SQLite).
  */
 export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPlan): Promise<FittedClv> {
   const { wh } = ctx;
@@ -168,7 +171,7 @@ const KEPT_VIEWS: ReadonlyArray<readonly [view: string, fresh: string]> = [
 ];
 
 /**
- * A per-customer mart of a refresh (a row per customer). Its build table is never swapped in —
+ * A per-customer mart of a refresh (a row per customer it recomputes). Its build table is never swapped in —
  * the commit copies rows out of it — so it is not finished as one (keys, foreign keys validated
  * against dim_customer, grants: a pass or more over every customer's row for nothing); it gets
  * the one index the commit and later steps look customers up by (without it SQLite scans the

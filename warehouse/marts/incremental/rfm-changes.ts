@@ -17,8 +17,9 @@ export function asOfShift(previous: string, asOf: string): number {
 /**
  * The score of every value one RFM measure takes: a full build ranks every customer
  * (RANK() OVER the measure, worst to best), and a customer's rank is one more than the customers
- * strictly worse — the running count of the distinct values before its own. So the scores come
- * from one grouped pass over the per-customer table, a row per distinct value, not per customer.
+ * strictly worse — the running count of customers over the values before its own (a count of
+ * distinct values would be DENSE_RANK, and wrong). So the scores come from one grouped pass over
+ * the per-customer table, a row per distinct value, not per customer.
  */
 async function scoreValues(
   ctx: MartContext,
@@ -99,7 +100,9 @@ export function readLiveSegments(ctx: MartContext): void {
  * In the refresh's transaction: the affected customers' rows and those rescored go, the others
  * get the new recency and as-of day in place when the day moved (one UPDATE of two columns no
  * index holds, no score recomputed: their order, and so their ranks, did not change), and the
- * new rows go in.
+ * new rows go in. The UPDATE still writes a new version of every such row (on PostgreSQL, not
+ * HOT: a freshly filled heap has no free space), so a night whose as-of day moved costs a pass
+ * over the mart.
  */
 export async function commitRfm(trx: Knex.Transaction, asOf: string, shift: number): Promise<void> {
   const mart = 'mart_customer_rfm';
