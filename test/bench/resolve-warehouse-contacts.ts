@@ -60,10 +60,16 @@ const DOMAINS = ['mail.ru', 'yandex.ru', 'gmail.com', 'bk.ru', 'inbox.ru', 'list
 /** How often a shared identifier replaces a person's own. */
 const SHARED = {
   /**
-   * Of repeat records: the address typed as initial + surname at one of DOMAINS — which
-   * namesakes (Иван and Игорь Петров alike) type too, so at scale several people hold it.
+   * Of repeat records: a second mailbox of the person, initial + surname at one of DOMAINS
+   * (ipetrov@mail.ru; ipetrov2@mail.ru when a namesake — Иван or Игорь Петров — has it: a
+   * mailbox has one owner).
    */
   initialSurname: 0.15,
+  /**
+   * Of repeat records: a namesake's initial + surname mailbox instead (an operator picked the
+   * wrong Петров from the autocomplete), where one exists.
+   */
+  namesakeMailbox: 0.02,
   /** Of people: living with a spouse (another generated person, same surname and city). */
   household: 0.04,
   /** Of a household member's records: the family's one mailbox, and its home phone. */
@@ -149,6 +155,7 @@ function patronymic(father: string, female: boolean): string {
 }
 
 interface Person {
+  id: number;
   last: string;
   first: string;
   middle: string;
@@ -167,16 +174,63 @@ interface Firm {
 
 const mobile = (rand: () => number): string => `+79${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`;
 
-function person(rand: () => number, female: boolean, surname: string, city: number): Person {
+/**
+ * Who owns each personal mailbox: a mail provider gives an address to one person, so a
+ * namesake gets another (a different number, or a digit appended). Shared addresses are only
+ * the SHARED kinds of mess.
+ */
+class Mailboxes {
+  private readonly owner = new Map<string, number>();
+  /** initial + surname → the mailboxes of that form, for a namesake's mix-up. */
+  private readonly byInitials = new Map<string, string[]>();
+
+  /** `make(k)` for k = 0, 1, … until an address free or already this person's. */
+  claim(id: number, make: (k: number) => string): string {
+    for (let k = 0; ; k++) {
+      const address = make(k);
+      const held = this.owner.get(address);
+      if (held === undefined) this.owner.set(address, id);
+      if (held === undefined || held === id) return address;
+    }
+  }
+
+  initialSurname(rand: () => number, p: Person): string {
+    const base = `${latin(p.first).toLowerCase()[0]}${latin(p.last).toLowerCase()}`;
+    const domain = pick(rand, DOMAINS);
+    const address = this.claim(p.id, (k) => `${base}${k === 0 ? '' : k + 1}@${domain}`);
+    const list = this.byInitials.get(base) ?? [];
+    if (!list.includes(address)) list.push(address);
+    this.byInitials.set(base, list);
+    return address;
+  }
+
+  /** An initial + surname mailbox of another person with this person's initial and surname. */
+  namesakes(rand: () => number, p: Person): string | null {
+    const base = `${latin(p.first).toLowerCase()[0]}${latin(p.last).toLowerCase()}`;
+    const others = (this.byInitials.get(base) ?? []).filter((a) => this.owner.get(a) !== p.id);
+    return others.length ? pick(rand, others) : null;
+  }
+}
+
+function person(
+  rand: () => number,
+  id: number,
+  female: boolean,
+  surname: string,
+  city: number,
+  mailboxes: Mailboxes,
+): Person {
   const first = pick(rand, female ? FEMALE : MALE);
   const last = female ? `${surname}а` : surname;
+  const local = `${latin(first).toLowerCase()}.${latin(last).toLowerCase()}`;
   return {
+    id,
     last,
     first,
     middle: patronymic(pick(rand, MALE), female),
     female,
     phone: mobile(rand),
-    email: `${latin(first).toLowerCase()}.${latin(last).toLowerCase()}${Math.floor(rand() * 1000)}@${pick(rand, DOMAINS)}`,
+    email: mailboxes.claim(id, () => `${local}${Math.floor(rand() * 1000)}@${pick(rand, DOMAINS)}`),
     city,
     shared: null,
   };
@@ -203,24 +257,25 @@ export function generateWarehouseContacts(total: number, seed = 19): GeneratedCo
   const key = (source: keyof typeof keys) =>
     `${source.toUpperCase()}-${String(++keys[source]).padStart(7, '0')}`;
   const firms: Firm[] = [];
-  let e = 0;
+  const mailboxes = new Mailboxes();
+  let people = 0;
   const add = (p: Person): void => {
     // 55% one record, then two, three, four.
     const u = rand();
     const count = u < 0.55 ? 1 : u < 0.85 ? 2 : u < 0.96 ? 3 : 4;
     for (let r = 0; r < count && rows.length < total; r++) {
-      rows.push(record(rand, p, r === 0 ? 'crm' : pick(rand, ['crm', 'erp', 'web'] as const), r > 0, key));
-      entities.push(e);
+      const source = r === 0 ? 'crm' : pick(rand, ['crm', 'erp', 'web'] as const);
+      rows.push(record(rand, p, source, r > 0, key, mailboxes));
+      entities.push(p.id);
     }
-    e++;
   };
   while (rows.length < total) {
     const female = rand() < 0.5;
     const surname = pick(rand, SURNAMES);
     const city = Math.floor(rand() * CITIES.length);
-    const p = person(rand, female, surname, city);
+    const p = person(rand, people++, female, surname, city, mailboxes);
     if (rand() < SHARED.household) {
-      const spouse = person(rand, !female, surname, city);
+      const spouse = person(rand, people++, !female, surname, city, mailboxes);
       const family = {
         email: p.email,
         phone: `+7${rand() < 0.5 ? '495' : '812'}${String(Math.floor(rand() * 1e7)).padStart(7, '0')}`,
@@ -256,6 +311,7 @@ function record(
   source: 'crm' | 'erp' | 'web',
   duplicate: boolean,
   key: (s: 'crm' | 'erp' | 'web') => string,
+  mailboxes: Mailboxes,
 ): StageRow {
   let last = p.last;
   let first = p.first;
@@ -273,9 +329,11 @@ function record(
   let email =
     !duplicate || rand() > 0.35
       ? duplicate && rand() < SHARED.initialSurname
-        ? `${latin(p.first).toLowerCase()[0]}${latin(p.last).toLowerCase()}@${pick(rand, DOMAINS)}`
+        ? mailboxes.initialSurname(rand, p)
         : p.email
       : null;
+  if (duplicate && email !== null && rand() < SHARED.namesakeMailbox)
+    email = mailboxes.namesakes(rand, p) ?? email;
   if (p.shared && email !== null && rand() < p.shared.emailRate) email = p.shared.email;
   if (p.shared && phone !== null && rand() < p.shared.phoneRate) phone = p.shared.phone;
   const city = rand() < 0.8 ? CITIES[p.city]![isLatin && rand() < 0.7 ? 1 : 0] : null;
