@@ -2,8 +2,14 @@ import { BLOCKING_RULES } from './block/blocking-rules.js';
 import { generateCandidates } from './block/blocking.js';
 import { runClustering } from './cluster/clustering-run.js';
 import { compareInto } from './compare/compare.js';
-import { computeGuards, DETERMINISTIC_FIELDS, sharedValueHashes } from './block/deterministic.js';
+import {
+  computeGuards,
+  DETERMINISTIC_FIELDS,
+  SHARED_REASONS,
+  sharedValueHashes,
+} from './block/deterministic.js';
 import { combineHash, finishHash } from './shared/hash.js';
+import type { Guards } from './types/blocking.js';
 import type { Prepared } from './types/prepared.js';
 import { selectEdges } from './cluster/edges.js';
 import { explainRecords } from './golden/explain-records.js';
@@ -22,6 +28,7 @@ import type {
   ResolveInput,
   ResolveOptions,
   ResolveResult,
+  SharedIdentifier,
   TrainedModel,
 } from './types/public.js';
 
@@ -149,7 +156,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
 
   return {
     assignment,
-    links: new LinkTable(p.ids, index, linkCols, scorer),
+    links: new LinkTable(p.ids, index, linkCols, scorer, (pos) => sharedIdentifiersAt(p, guards, pos)),
     merges: ids.merges,
     splits: ids.splits,
     newCustomerIds: ids.newCustomerIds,
@@ -222,6 +229,18 @@ function withPopulationShared(
       if ((population.blockSize(r, key) ?? 0) > maxRecords) out[rule].push(col.valueHash[c]!);
     }
   }
+  return out;
+}
+
+/** The identifiers of record position `pos` that the guards refused, and why. */
+function sharedIdentifiersAt(p: Prepared, guards: Guards, pos: number): SharedIdentifier[] {
+  const out: SharedIdentifier[] = [];
+  DETERMINISTIC_FIELDS.forEach(({ rule, field }, r) => {
+    const col = p.cols[field]!;
+    const c = col.codes[pos]!;
+    if (c < 0 || guards.usable[r]![c] === 1) return;
+    out.push({ field: rule, holders: col.counts[c]!, reason: SHARED_REASONS[guards.reason[r]![c]!]! });
+  });
   return out;
 }
 
