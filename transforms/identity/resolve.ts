@@ -76,6 +76,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
     cfg.maxNamesPerSharedValue,
     cfg.maxBlockSize,
     withPopulationShared(p, options.model?.sharedValues ?? null, options.population, cfg.maxBlockSize),
+    options.model?.termFrequencies ?? null,
   );
   const training = !options.model;
   const candidates = generateCandidates(p, guards, BLOCKING_RULES, cfg, changed, {

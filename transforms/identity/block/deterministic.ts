@@ -1,5 +1,5 @@
-import { F_EMAIL, F_PHONE, F_TAX, FIELD_COUNT } from '../shared/fields.js';
-import { holdersDisagree } from './disagreeing-holders.js';
+import { F_EMAIL, F_FIRST, F_MIDDLE, F_PHONE, F_TAX, FIELD_COUNT } from '../shared/fields.js';
+import { commonNames, holdersDisagree } from './disagreeing-holders.js';
 import { distinctNames } from './distinct-names.js';
 import type { Guards } from '../types/blocking.js';
 import type { Prepared } from '../types/prepared.js';
@@ -55,11 +55,14 @@ export function computeGuards(
   maxNames: number,
   maxRecords: number,
   known: TrainedModel['sharedValues'] | null,
+  /** Term frequencies of the last full run's model: which names are common in the population. */
+  names: TrainedModel['termFrequencies'] | null = null,
 ): Guards {
   const usable: Uint8Array[] = [];
   const reason: Uint8Array[] = [];
   const stats: GuardStat[] = [];
   const scratch = new Uint8Array(FIELD_COUNT);
+  const common = { first: commonNames(p, F_FIRST, names), middle: commonNames(p, F_MIDDLE, names) };
   for (const { rule, field } of DETERMINISTIC_FIELDS) {
     const col = p.cols[field]!;
     const values = col.values.length;
@@ -98,7 +101,7 @@ export function computeGuards(
       group.length = 0;
       for (let k = start[c]!; k < start[c + 1]!; k++) group.push(members[k]!);
       if (distinctNames(p, group, maxNames) > maxNames) refuse(c, NAMES);
-      else if (holdersDisagree(p, group, scratch) !== 0) refuse(c, DISAGREE);
+      else if (holdersDisagree(p, group, common, scratch) !== 0) refuse(c, DISAGREE);
     }
     let shared = 0;
     for (let c = 0; c < values; c++) if (ok[c] === 0) shared++;

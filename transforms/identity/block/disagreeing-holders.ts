@@ -1,6 +1,7 @@
 import { compareInto } from '../compare/compare.js';
 import { F_CITY, F_DOB, F_FIRST, F_MIDDLE, FIELDS, MISSING, NAME } from '../shared/fields.js';
-import type { Prepared, StringColumn } from '../types/prepared.js';
+import type { Prepared } from '../types/prepared.js';
+import type { TrainedModel } from '../types/public.js';
 
 /** What in two holders of one value says they are two people (DISAGREE bits). */
 export const DISAGREE = { givenName: 1, birthDate: 2, patronymicAndCity: 4 } as const;
@@ -10,7 +11,30 @@ export const DISAGREE = { givenName: 1, birthDate: 2, patronymicAndCity: 4 } as 
  * own in this run, not a typo or an odd transliteration of another (see below).
  */
 const COMMON_NAME_SHARE = 0.001;
-const commonAt = (col: StringColumn): number => Math.max(3, Math.ceil(col.present * COMMON_NAME_SHARE));
+
+/** Per value code of a name column: whether the name is common (see commonNames). */
+export type Common = (code: number) => boolean;
+
+/**
+ * Which names of column `f` are common: counted over the records of the run, or — given the
+ * term frequencies of the model of the last full run — over the whole population, so that an
+ * incremental run that reads a neighbourhood judges a name as a run over every record does.
+ */
+export function commonNames(
+  p: Prepared,
+  f: number,
+  population: TrainedModel['termFrequencies'] | null,
+): Common {
+  const col = p.cols[f]!;
+  const table = population?.[FIELDS[f]!.name];
+  if (!table || table.total === 0) {
+    const least = Math.max(3, Math.ceil(col.present * COMMON_NAME_SHARE));
+    return (code) => col.counts[code]! >= least;
+  }
+  const counts = new Map(table.values);
+  const least = Math.max(3, Math.ceil(table.total * COMMON_NAME_SHARE));
+  return (code) => (counts.get(col.values[code]!) ?? 1) >= least;
+}
 
 const DOB_ELSE = FIELDS[F_DOB]!.levels.length - 1;
 const MIDDLE_ELSE = FIELDS[F_MIDDLE]!.levels.length - 1;
@@ -40,19 +64,22 @@ const MAX_PAIRS_PER_VALUE = 1_000;
  *
  * Returns DISAGREE bits (0: the holders may be one person).
  */
-export function holdersDisagree(p: Prepared, holders: readonly number[], scratch: Uint8Array): number {
+export function holdersDisagree(
+  p: Prepared,
+  holders: readonly number[],
+  common: { first: Common; middle: Common },
+  scratch: Uint8Array,
+): number {
   const first = p.cols[F_FIRST]!;
   const named = holders.map((i) => {
     const c = first.codes[i]!;
     return c >= 0 && first.values[c]!.length > 1;
   });
-  const common = commonAt(first);
   const known = holders.map((i, x) => {
     const c = first.codes[i]!;
-    return named[x]! && (p.familyFirst[c]! >= 0 || first.counts[c]! >= common);
+    return named[x]! && (p.familyFirst[c]! >= 0 || common.first(c));
   });
   const middle = p.cols[F_MIDDLE]!;
-  const commonMiddle = commonAt(middle);
   // Union-find over holder indices: given names that are one name.
   const root = holders.map((_, x) => x);
   const find = (x: number): number => {
@@ -69,8 +96,8 @@ export function holdersDisagree(p: Prepared, holders: readonly number[], scratch
       // read, is one difference a person's own records show; two people differ on both.
       const otherPatronymic =
         scratch[F_MIDDLE] === MIDDLE_ELSE &&
-        middle.counts[middle.codes[holders[x]!]!]! >= commonMiddle &&
-        middle.counts[middle.codes[holders[y]!]!]! >= commonMiddle;
+        common.middle(middle.codes[holders[x]!]!) &&
+        common.middle(middle.codes[holders[y]!]!);
       if (otherPatronymic && scratch[F_CITY] === CITY_ELSE) bits |= DISAGREE.patronymicAndCity;
       const level = scratch[F_FIRST]!;
       // jw ≥ 0.70 without a nickname, phonetic or initial match is another name (Алексей /
