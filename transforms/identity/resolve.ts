@@ -12,6 +12,7 @@ import { combineHash, finishHash } from './shared/hash.js';
 import type { Guards } from './types/blocking.js';
 import type { Prepared } from './types/prepared.js';
 import { selectEdges } from './cluster/edges.js';
+import { namePartCounts } from './cluster/name-frequency.js';
 import { explainRecords } from './golden/explain-records.js';
 import { FIELDS } from './shared/fields.js';
 import { LinkTable } from './golden/link-table.js';
@@ -107,6 +108,8 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
   const model: TrainedModel = {
     ...base,
     sharedValues: mergeShared(options.model?.sharedValues, sharedValueHashes(p, guards)),
+    // Counted where the model is trained, over every record, and kept by the runs that reuse it.
+    ...(options.model ? {} : { nameParts: namePartCounts(p) }),
   };
   lap('train', P);
 

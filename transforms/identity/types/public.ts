@@ -207,6 +207,15 @@ export interface TrainedModel {
    * it existed: a run given such a model learns it from its own records.
    */
   namesOnlyCorrection?: number;
+  /**
+   * Name parts (a given name or surname by its family or phonetic key, as the `names` blocking
+   * rule keys them) over the records the model was trained on: [key, records] for parts held by
+   * two records or more (a part not listed: one), `total` = records with both parts
+   * (cluster/name-frequency.ts). A run on a neighbourhood holds the names of its changed records
+   * far more often than the population does, so it judges how likely a name is by chance from
+   * these. Absent in models stored before it existed: a run then counts its own records.
+   */
+  nameParts?: { total: number; values: Array<[number, number]> };
 }
 
 export interface BlockingStat {
