@@ -101,6 +101,8 @@ export async function explainCommand(ctx: CommandContext, raw: string): Promise<
         lines.push(
           `      ${cmp.field.padEnd(12)} ${cmp.level.padEnd(12)} ${cmp.weight >= 0 ? '+' : ''}${cmp.weight.toFixed(2)}`,
         );
+      for (const s of r.sharedIdentifiers)
+        lines.push(`    ${s.field} not used to link: shared — ${s.reason} (${s.holders} record(s) hold it)`);
     }
     if (found.overrides.length) {
       lines.push('', 'overrides:');

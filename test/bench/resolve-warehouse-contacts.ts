@@ -7,6 +7,11 @@ import { pick, seededRandom } from './random.js';
  * without them, web leads in Latin letters — with typos, transliteration, other phones and
  * addresses, and missing fields; no dates of birth. Staged as the connectors would stage them
  * (names split, E.164 phones, lower-case e-mails). Seeded: the same n and seed give the same rows.
+ *
+ * Identifiers that different people share are kinds of mess of their own (SHARED), each at a
+ * stated rate, so the benchmark measures how a resolver copes with them. The truth stays the
+ * truth: two people writing one address are two customers, whether or not anything else in
+ * their records tells them apart.
  */
 const SURNAMES =
   `Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов Волков
@@ -51,6 +56,45 @@ const CITIES = [
   ['Волгоград', 'Volgograd'],
 ] as const;
 const DOMAINS = ['mail.ru', 'yandex.ru', 'gmail.com', 'bk.ru', 'inbox.ru', 'list.ru', 'rambler.ru'];
+
+/** How often a shared identifier replaces a person's own. */
+const SHARED = {
+  /**
+   * Of repeat records: a second mailbox of the person, initial + surname at one of DOMAINS
+   * (ipetrov@mail.ru; ipetrov2@mail.ru when a namesake — Иван or Игорь Петров — has it: a
+   * mailbox has one owner).
+   */
+  initialSurname: 0.15,
+  /**
+   * Of repeat records: a namesake's initial + surname mailbox instead (an operator picked the
+   * wrong Петров from the autocomplete), where one exists.
+   */
+  namesakeMailbox: 0.02,
+  /** Of people: living with a spouse (another generated person, same surname and city). */
+  household: 0.04,
+  /** Of a household member's records: the family's one mailbox, and its home phone. */
+  familyEmail: 0.5,
+  familyPhone: 0.3,
+  /** Of people: working at a small firm (one per ~20 such people). */
+  workplace: 0.05,
+  /** Of a firm worker's records: the firm's address (a role address or the firm's name), its switchboard. */
+  firmEmail: 0.4,
+  firmPhone: 0.25,
+} as const;
+/** Firms' shared mailboxes: role local parts, and (learned only from the data) the firm's name. */
+const FIRM_LOCALS = ['info', 'office', 'zakaz', 'sales', 'mail'];
+const FIRM_WORDS = [
+  'vostok',
+  'sever',
+  'alfa',
+  'standart',
+  'resurs',
+  'tekhno',
+  'stroy',
+  'trans',
+  'prom',
+  'servis',
+];
 
 const LATIN: Readonly<Record<string, string>> = Object.freeze({
   а: 'a',
@@ -111,6 +155,7 @@ function patronymic(father: string, female: boolean): string {
 }
 
 interface Person {
+  id: number;
   last: string;
   first: string;
   middle: string;
@@ -118,6 +163,83 @@ interface Person {
   phone: string;
   email: string;
   city: number;
+  /** A family's or a firm's identifiers this person sometimes gives instead of their own. */
+  shared: { email: string; phone: string; emailRate: number; phoneRate: number } | null;
+}
+
+interface Firm {
+  email: string;
+  phone: string;
+}
+
+const mobile = (rand: () => number): string => `+79${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`;
+
+/**
+ * Who owns each personal mailbox: a mail provider gives an address to one person, so a
+ * namesake gets another (a different number, or a digit appended). Shared addresses are only
+ * the SHARED kinds of mess.
+ */
+class Mailboxes {
+  private readonly owner = new Map<string, number>();
+  /** initial + surname → the mailboxes of that form, for a namesake's mix-up. */
+  private readonly byInitials = new Map<string, string[]>();
+
+  /** `make(k)` for k = 0, 1, … until an address free or already this person's. */
+  claim(id: number, make: (k: number) => string): string {
+    for (let k = 0; ; k++) {
+      const address = make(k);
+      const held = this.owner.get(address);
+      if (held === undefined) this.owner.set(address, id);
+      if (held === undefined || held === id) return address;
+    }
+  }
+
+  initialSurname(rand: () => number, p: Person): string {
+    const base = `${latin(p.first).toLowerCase()[0]}${latin(p.last).toLowerCase()}`;
+    const domain = pick(rand, DOMAINS);
+    const address = this.claim(p.id, (k) => `${base}${k === 0 ? '' : k + 1}@${domain}`);
+    const list = this.byInitials.get(base) ?? [];
+    if (!list.includes(address)) list.push(address);
+    this.byInitials.set(base, list);
+    return address;
+  }
+
+  /** An initial + surname mailbox of another person with this person's initial and surname. */
+  namesakes(rand: () => number, p: Person): string | null {
+    const base = `${latin(p.first).toLowerCase()[0]}${latin(p.last).toLowerCase()}`;
+    const others = (this.byInitials.get(base) ?? []).filter((a) => this.owner.get(a) !== p.id);
+    return others.length ? pick(rand, others) : null;
+  }
+}
+
+function person(
+  rand: () => number,
+  id: number,
+  female: boolean,
+  surname: string,
+  city: number,
+  mailboxes: Mailboxes,
+): Person {
+  const first = pick(rand, female ? FEMALE : MALE);
+  const last = female ? `${surname}а` : surname;
+  const local = `${latin(first).toLowerCase()}.${latin(last).toLowerCase()}`;
+  return {
+    id,
+    last,
+    first,
+    middle: patronymic(pick(rand, MALE), female),
+    female,
+    phone: mobile(rand),
+    email: mailboxes.claim(id, () => `${local}${Math.floor(rand() * 1000)}@${pick(rand, DOMAINS)}`),
+    city,
+    shared: null,
+  };
+}
+
+function firm(rand: () => number, i: number): Firm {
+  const name = `${pick(rand, FIRM_WORDS)}${pick(rand, FIRM_WORDS)}${i}`;
+  const email = rand() < 0.5 ? `${pick(rand, FIRM_LOCALS)}@${name}.ru` : `${name}@${pick(rand, DOMAINS)}`;
+  return { email, phone: `+7495${String(Math.floor(rand() * 1e7)).padStart(7, '0')}` };
 }
 
 export interface GeneratedContacts {
@@ -134,26 +256,45 @@ export function generateWarehouseContacts(total: number, seed = 19): GeneratedCo
   const keys = { crm: 0, erp: 0, web: 0 };
   const key = (source: keyof typeof keys) =>
     `${source.toUpperCase()}-${String(++keys[source]).padStart(7, '0')}`;
-  for (let e = 0; rows.length < total; e++) {
-    const female = rand() < 0.5;
-    const surname = pick(rand, SURNAMES);
-    const first = pick(rand, female ? FEMALE : MALE);
-    const p: Person = {
-      last: female ? `${surname}а` : surname,
-      first,
-      middle: patronymic(pick(rand, MALE), female),
-      female,
-      phone: `+79${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`,
-      email: `${latin(first).toLowerCase()}.${latin(female ? `${surname}а` : surname).toLowerCase()}${Math.floor(rand() * 1000)}@${pick(rand, DOMAINS)}`,
-      city: Math.floor(rand() * CITIES.length),
-    };
+  const firms: Firm[] = [];
+  const mailboxes = new Mailboxes();
+  let people = 0;
+  const add = (p: Person): void => {
     // 55% one record, then two, three, four.
     const u = rand();
     const count = u < 0.55 ? 1 : u < 0.85 ? 2 : u < 0.96 ? 3 : 4;
     for (let r = 0; r < count && rows.length < total; r++) {
-      rows.push(record(rand, p, r === 0 ? 'crm' : pick(rand, ['crm', 'erp', 'web'] as const), r > 0, key));
-      entities.push(e);
+      const source = r === 0 ? 'crm' : pick(rand, ['crm', 'erp', 'web'] as const);
+      rows.push(record(rand, p, source, r > 0, key, mailboxes));
+      entities.push(p.id);
     }
+  };
+  while (rows.length < total) {
+    const female = rand() < 0.5;
+    const surname = pick(rand, SURNAMES);
+    const city = Math.floor(rand() * CITIES.length);
+    const p = person(rand, people++, female, surname, city, mailboxes);
+    if (rand() < SHARED.household) {
+      const spouse = person(rand, people++, !female, surname, city, mailboxes);
+      const family = {
+        email: p.email,
+        phone: `+7${rand() < 0.5 ? '495' : '812'}${String(Math.floor(rand() * 1e7)).padStart(7, '0')}`,
+        emailRate: SHARED.familyEmail,
+        phoneRate: SHARED.familyPhone,
+      };
+      p.shared = family;
+      spouse.shared = family;
+      add(p);
+      add(spouse);
+      continue;
+    }
+    if (rand() < SHARED.workplace) {
+      // One firm per ~20 workers: a new one while there are few, then mostly existing ones.
+      if (firms.length === 0 || rand() < 0.05) firms.push(firm(rand, firms.length));
+      const f = pick(rand, firms);
+      p.shared = { ...f, emailRate: SHARED.firmEmail, phoneRate: SHARED.firmPhone };
+    }
+    add(p);
   }
   // Shuffled (seeded), so the last 1% holds new people and new records of known ones alike.
   const order = Array.from(rows.keys());
@@ -170,6 +311,7 @@ function record(
   source: 'crm' | 'erp' | 'web',
   duplicate: boolean,
   key: (s: 'crm' | 'erp' | 'web') => string,
+  mailboxes: Mailboxes,
 ): StageRow {
   let last = p.last;
   let first = p.first;
@@ -183,18 +325,17 @@ function record(
     first = latin(first);
     middle = null;
   }
-  const phone =
-    !duplicate || rand() > 0.3
-      ? duplicate && rand() < 0.12
-        ? `+79${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`
-        : p.phone
-      : null;
-  const email =
+  let phone = !duplicate || rand() > 0.3 ? (duplicate && rand() < 0.12 ? mobile(rand) : p.phone) : null;
+  let email =
     !duplicate || rand() > 0.35
-      ? duplicate && rand() < 0.15
-        ? `${latin(p.first).toLowerCase()[0]}${latin(p.last).toLowerCase()}@${pick(rand, DOMAINS)}`
+      ? duplicate && rand() < SHARED.initialSurname
+        ? mailboxes.initialSurname(rand, p)
         : p.email
       : null;
+  if (duplicate && email !== null && rand() < SHARED.namesakeMailbox)
+    email = mailboxes.namesakes(rand, p) ?? email;
+  if (p.shared && email !== null && rand() < p.shared.emailRate) email = p.shared.email;
+  if (p.shared && phone !== null && rand() < p.shared.phoneRate) phone = p.shared.phone;
   const city = rand() < 0.8 ? CITIES[p.city]![isLatin && rand() < 0.7 ? 1 : 0] : null;
   const full = isLatin ? [first, last].join(' ') : [last, first, middle].filter(Boolean).join(' ');
   return {

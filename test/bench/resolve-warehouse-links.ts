@@ -6,7 +6,9 @@ import { generateWarehouseContacts } from './resolve-warehouse-contacts.js';
  * warehouse, to see where precision goes — every link whose deciding partner is another person,
  * by the rule that made it and the evidence against it on the other fields (the sum of the
  * negative field weights outside the identifiers), beside the true links of the same kind; and
- * the false pairs by how many people a customer holds (one wrong link, or a chain).
+ * the false pairs by how many people a customer holds (one wrong link, or a chain). False links
+ * with no evidence against at all are pairs nothing in the records tells apart: the floor of
+ * what any resolver can do on these data.
  */
 export function benchResolveWarehouseLinks(n: number): void {
   const data = generateWarehouseContacts(n);
@@ -43,6 +45,8 @@ export function benchResolveWarehouseLinks(n: number): void {
 
   const IDENTIFIERS = new Set(['email', 'phone', 'tax_id']);
   const kinds = new Map<string, [number, number]>();
+  let falseLinks = 0;
+  let indistinct = 0;
   for (const r of records) {
     const link = result.links.get(r.id);
     if (!link || link.matchedWith === null) continue;
@@ -50,12 +54,19 @@ export function benchResolveWarehouseLinks(n: number): void {
     for (const w of link.comparisons) if (w.weight < 0 && !IDENTIFIERS.has(w.field)) against += w.weight;
     const kind = `${link.rule}, against ${Math.max(-12, Math.floor(against))}`;
     const counts = kinds.get(kind) ?? [0, 0];
-    counts[data.entity[r.id - 1] === data.entity[link.matchedWith - 1] ? 0 : 1]++;
+    const wrong = data.entity[r.id - 1] !== data.entity[link.matchedWith - 1];
+    counts[wrong ? 1 : 0]++;
     kinds.set(kind, counts);
+    if (wrong) falseLinks++;
+    if (wrong && against === 0) indistinct++;
   }
   console.log('      links by rule and evidence against (true / false):');
   for (const [kind, [good, bad]] of [...kinds].filter(([, c]) => c[1] > 0).sort((a, b) => b[1][1] - a[1][1]))
     console.log(`        ${kind.padEnd(22)} ${String(good).padStart(8)} / ${bad}`);
+
+  console.log(
+    `      false links: ${falseLinks}, of them ${indistinct} with no field disagreeing (nothing tells the two people apart)`,
+  );
 
   const people = new Map<number, Map<number, number>>();
   records.forEach((r, i) => {

@@ -107,5 +107,6 @@ export type {
   ResolveInput,
   ResolveOptions,
   ResolveResult,
+  SharedIdentifier,
   TrainedModel,
 } from './types/public.js';

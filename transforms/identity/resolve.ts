@@ -2,10 +2,17 @@ import { BLOCKING_RULES } from './block/blocking-rules.js';
 import { generateCandidates } from './block/blocking.js';
 import { runClustering } from './cluster/clustering-run.js';
 import { compareInto } from './compare/compare.js';
-import { computeGuards, DETERMINISTIC_FIELDS, sharedValueHashes } from './block/deterministic.js';
+import {
+  computeGuards,
+  DETERMINISTIC_FIELDS,
+  SHARED_REASONS,
+  sharedValueHashes,
+} from './block/deterministic.js';
 import { combineHash, finishHash } from './shared/hash.js';
+import type { Guards } from './types/blocking.js';
 import type { Prepared } from './types/prepared.js';
 import { selectEdges } from './cluster/edges.js';
+import { namePartCounts } from './cluster/name-frequency.js';
 import { explainRecords } from './golden/explain-records.js';
 import { FIELDS } from './shared/fields.js';
 import { LinkTable } from './golden/link-table.js';
@@ -22,6 +29,7 @@ import type {
   ResolveInput,
   ResolveOptions,
   ResolveResult,
+  SharedIdentifier,
   TrainedModel,
 } from './types/public.js';
 
@@ -69,6 +77,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
     cfg.maxNamesPerSharedValue,
     cfg.maxBlockSize,
     withPopulationShared(p, options.model?.sharedValues ?? null, options.population, cfg.maxBlockSize),
+    options.model?.termFrequencies ?? null,
   );
   const training = !options.model;
   const candidates = generateCandidates(p, guards, BLOCKING_RULES, cfg, changed, {
@@ -99,6 +108,8 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
   const model: TrainedModel = {
     ...base,
     sharedValues: mergeShared(options.model?.sharedValues, sharedValueHashes(p, guards)),
+    // Counted where the model is trained, over every record, and kept by the runs that reuse it.
+    ...(options.model ? {} : { nameParts: namePartCounts(p) }),
   };
   lap('train', P);
 
@@ -149,7 +160,7 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
 
   return {
     assignment,
-    links: new LinkTable(p.ids, index, linkCols, scorer),
+    links: new LinkTable(p.ids, index, linkCols, scorer, (pos) => sharedIdentifiersAt(p, guards, pos)),
     merges: ids.merges,
     splits: ids.splits,
     newCustomerIds: ids.newCustomerIds,
@@ -222,6 +233,18 @@ function withPopulationShared(
       if ((population.blockSize(r, key) ?? 0) > maxRecords) out[rule].push(col.valueHash[c]!);
     }
   }
+  return out;
+}
+
+/** The identifiers of record position `pos` that the guards refused, and why. */
+function sharedIdentifiersAt(p: Prepared, guards: Guards, pos: number): SharedIdentifier[] {
+  const out: SharedIdentifier[] = [];
+  DETERMINISTIC_FIELDS.forEach(({ rule, field }, r) => {
+    const col = p.cols[field]!;
+    const c = col.codes[pos]!;
+    if (c < 0 || guards.usable[r]![c] === 1) return;
+    out.push({ field: rule, holders: col.counts[c]!, reason: SHARED_REASONS[guards.reason[r]![c]!]! });
+  });
   return out;
 }
 

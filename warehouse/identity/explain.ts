@@ -1,4 +1,5 @@
 import type { Warehouse } from '../connection.js';
+import type { SharedIdentifier } from '../../transforms/identity/index.js';
 import { listOverrides, type StoredOverride } from './overrides.js';
 
 export interface CustomerExplanation {
@@ -13,6 +14,8 @@ export interface CustomerExplanation {
     matched_with: string | null;
     weight: number | null;
     comparisons: Array<{ field: string; level: string; weight: number }>;
+    /** Its e-mail, phone or tax id refused as an identifier: several people hold it. */
+    sharedIdentifiers: SharedIdentifier[];
   }>;
   merges: Array<Record<string, unknown>>;
   /** Overrides in force on any of its records: the operator's word that shaped this customer. */
@@ -80,6 +83,7 @@ export async function explainCustomer(
       const detail = (l.match_detail == null ? null : wh.adapter.parseJson(l.match_detail)) as {
         weight: number | null;
         comparisons: Array<{ field: string; level: string; weight: number }>;
+        shared?: SharedIdentifier[];
       } | null;
       const fields: Record<string, unknown> = {};
       for (const f of [
@@ -105,6 +109,7 @@ export async function explainCustomer(
         matched_with: l.matched_source ? `${String(l.matched_source)}:${String(l.matched_source_key)}` : null,
         weight: detail?.weight ?? null,
         comparisons: detail?.comparisons ?? [],
+        sharedIdentifiers: detail?.shared ?? [],
       };
     }),
     merges,

@@ -208,6 +208,7 @@ export async function resolveWarehouse(
       touched.add(customerId);
       const link = result.links.get(record.id)!;
       const other = link.matchedWith === null ? null : inputs.info(link.matchedWith);
+      const shared = link.sharedIdentifiers;
       linkRows.push({
         source: record.source,
         source_key: record.sourceKey,
@@ -217,10 +218,12 @@ export async function resolveWarehouse(
         linked_at: now,
         matched_source: other?.source ?? null,
         matched_source_key: other?.sourceKey ?? null,
-        match_detail: { weight: link.weight, comparisons: link.comparisons } as unknown as Record<
-          string,
-          unknown
-        >,
+        match_detail: {
+          weight: link.weight,
+          comparisons: link.comparisons,
+          // Only where there is one: a million records' details stay as small as before.
+          ...(shared.length ? { shared } : {}),
+        } as unknown as Record<string, unknown>,
       });
     }
   }

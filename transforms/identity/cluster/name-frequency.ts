@@ -2,7 +2,7 @@ import { F_FIRST, F_LAST, NAME, PHON_FIRST, PHON_LAST, ROW } from '../shared/fie
 import type { Prepared } from '../types/prepared.js';
 import type { PairScorer } from '../train/scorer.js';
 import { Attributes, BLOCKING_RULES, ruleKeys } from '../block/blocking-rules.js';
-import type { Population } from '../types/public.js';
+import type { Population, TrainedModel } from '../types/public.js';
 
 /**
  * Term-frequency weight of a whole name, for links that rest on names (and place) alone.
@@ -41,6 +41,10 @@ export class NameFrequency {
   private readonly partCount = new Map<string, number>();
   /** Per whole-name key: its two part keys. */
   private readonly parts: Array<[string, string]> = [];
+  /** Per whole-name key: its two parts' stable keys (partHash), for the model's part counts. */
+  private readonly partHashes: Array<[number, number]> = [];
+  /** Records per stable part key over the records the model was trained on, and their total. */
+  private readonly modelParts: { total: number; count: Map<number, number> } | null = null;
   /** Record positions per whole-name key (CSR): who else holds a name. */
   private start: Int32Array | null = null;
   private members: Int32Array | null = null;
@@ -54,6 +58,7 @@ export class NameFrequency {
     population?: Population,
   ) {
     this.key = new Int32Array(p.n).fill(-1);
+    const hashes = partHashesOf(p);
     const codes = new Map<string, number>();
     let present = 0;
     for (let i = 0; i < p.n; i++) {
@@ -70,6 +75,7 @@ export class NameFrequency {
       this.key[i] = code;
       this.count[code]!++;
       this.parts[code] = [a, b];
+      this.partHashes[code] = [hashes.first[i]!, hashes.last[i]!];
       this.partCount.set(a, (this.partCount.get(a) ?? 0) + 1);
       if (b !== a) this.partCount.set(b, (this.partCount.get(b) ?? 0) + 1);
       present++;
@@ -83,7 +89,8 @@ export class NameFrequency {
       this.global = new Int32Array(p.n);
       for (let i = 0; i < p.n; i++) if (has[i]) this.global[i] = population.blockSize(r, keys[i]!) ?? 0;
       this.present = Math.max(present, population.namesPresent);
-      // The name parts' counts are the neighbourhood's, scaled up as `present` is.
+      // Without the model's part counts (a model stored before them), the neighbourhood's,
+      // scaled up as `present` is.
       this.scale = present === 0 ? 1 : this.present / present;
     } else {
       // Without population counts a part of the population is scaled up to the records the model
@@ -91,6 +98,8 @@ export class NameFrequency {
       this.scale = p.n === 0 ? 1 : Math.max(1, scorer.model.recordCount / p.n);
       this.present = present * this.scale;
     }
+    const known = scorer.model.nameParts;
+    if (known && known.total > 0) this.modelParts = { total: known.total, count: new Map(known.values) };
     const agree = (f: number): number => {
       const levels = scorer.model.fields[f]!.levels;
       let m = 0;
@@ -152,8 +161,18 @@ export class NameFrequency {
 
   /** Records expected to hold whole-name key k by chance: present × f(given) × f(surname). */
   private expected(k: number): number {
+    const model = this.modelParts;
+    if (model) {
+      // The parts' shares in the population the model was trained on (the run's own records in
+      // a full run): the records of a neighbourhood are read for sharing names with the changed
+      // records, so their own part counts, scaled up, make those names look common.
+      const [hx, hy] = this.partHashes[k]!;
+      const share = (h: number): number => (h < 0 ? 1 : (model.count.get(h) ?? 1)) / model.total;
+      return this.present * share(hx) * share(hy);
+    }
     const [x, y] = this.parts[k]!;
-    // Part counts of an incremental run's neighbourhood scaled up to the population, as `present` is.
+    // Else the part counts of an incremental run's neighbourhood scaled up to the population, as
+    // `present` is.
     const s = this.scale;
     return (this.partCount.get(x)! * s * this.partCount.get(y)! * s) / this.present;
   }
@@ -181,4 +200,38 @@ export class NameFrequency {
   keyOf(i: number): number {
     return this.key[i]!;
   }
+}
+
+/**
+ * Per record, the stable key (32-bit, the same in every run) of each name part: the given name's
+ * or surname's family or phonetic key, as the `names` blocking rule hashes it; -1 when the part
+ * is missing or has neither (then partKey falls back to the run's own value code).
+ */
+function partHashesOf(p: Prepared): { first: Float64Array; last: Float64Array } {
+  const attrs = new Attributes(p, null);
+  const column = (name: 'given_family' | 'surname_family'): Float64Array => {
+    const { value, has } = attrs.get(name);
+    return Float64Array.from(value, (v, i) => (has[i] ? v : -1));
+  };
+  return { first: column('given_family'), last: column('surname_family') };
+}
+
+/**
+ * The name parts of a run's records, by stable key, to keep in the model it trains
+ * (TrainedModel.nameParts): counted as NameFrequency counts them, over the records with both
+ * parts; parts held once are left out.
+ */
+export function namePartCounts(p: Prepared): NonNullable<TrainedModel['nameParts']> {
+  const { first, last } = partHashesOf(p);
+  const count = new Map<number, number>();
+  let total = 0;
+  for (let i = 0; i < p.n; i++) {
+    if (p.rows[i * ROW + F_FIRST]! < 0 || p.rows[i * ROW + F_LAST]! < 0) continue;
+    total++;
+    const a = first[i]!;
+    const b = last[i]!;
+    if (a >= 0) count.set(a, (count.get(a) ?? 0) + 1);
+    if (b >= 0 && b !== a) count.set(b, (count.get(b) ?? 0) + 1);
+  }
+  return { total, values: [...count].filter(([, n]) => n >= 2) };
 }

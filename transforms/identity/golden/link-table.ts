@@ -1,6 +1,6 @@
 import type { RecordIndex } from '../prepare/record-index.js';
 import type { PairScorer } from '../train/scorer.js';
-import type { ComparisonWeight, MatchRule, RecordLink } from '../types/public.js';
+import type { ComparisonWeight, MatchRule, RecordLink, SharedIdentifier } from '../types/public.js';
 
 /** Rule of a record's link, by code. */
 export const LINK_RULES: readonly MatchRule[] = [
@@ -34,6 +34,8 @@ export class LinkTable implements ReadonlyMap<number, RecordLink> {
     private readonly index: RecordIndex,
     private readonly cols: LinkColumns,
     private readonly scorer: PairScorer,
+    /** The identifiers of a record position refused as shared (resolve.ts). */
+    private readonly sharedOf: (pos: number) => SharedIdentifier[],
   ) {}
 
   get size(): number {
@@ -57,6 +59,7 @@ export class LinkTable implements ReadonlyMap<number, RecordLink> {
     const scorer = this.scorer;
     const ev = evidence[pos]!;
     let cached: ComparisonWeight[] | null = null;
+    const sharedOf = this.sharedOf;
     return {
       customerId: customer[pos]!,
       rule: name,
@@ -66,6 +69,9 @@ export class LinkTable implements ReadonlyMap<number, RecordLink> {
       get comparisons(): ComparisonWeight[] {
         cached ??= y >= 0 ? scorer.explain(pos, y) : [];
         return cached;
+      },
+      get sharedIdentifiers(): SharedIdentifier[] {
+        return sharedOf(pos);
       },
     };
   }

@@ -112,13 +112,17 @@ export class PairScorer {
     return this.evidenceOfLevels(this.scratch, 0, a);
   }
 
-  /** Per-field explanation of a pair, in FIELDS order. */
+  /**
+   * Per-field explanation of a pair, in FIELDS order. An identifier both hold that was refused
+   * as shared reads `shared` rather than `missing`: the pair agrees on it, and it did not count.
+   */
   explain(a: number, b: number): ComparisonWeight[] {
     if (a > b) [a, b] = [b, a];
     compareInto(this.p, a, b, this.scratch, 0);
     return FIELDS.map((spec, f) => {
       const l = this.scratch[f]!;
-      if (l === MISSING) return { field: spec.name, level: 'missing', weight: 0 };
+      if (l === MISSING)
+        return { field: spec.name, level: this.bothShared(f, a, b) ? 'shared' : 'missing', weight: 0 };
       return { field: spec.name, level: spec.levels[l]!, weight: this.weightAt(f, l, a) };
     });
   }
@@ -159,6 +163,12 @@ export class PairScorer {
     if (l[F_MIDDLE] === FIELDS[F_MIDDLE]!.levels.length - 1) bits |= CONFLICT.middleDiffer;
     if (l[F_CITY] === FIELDS[F_CITY]!.levels.length - 1) bits |= CONFLICT.cityDiffer;
     return bits;
+  }
+
+  private bothShared(f: number, a: number, b: number): boolean {
+    const shared = this.p.sharedValues[f];
+    const code = this.p.rows[a * ROW + f]!;
+    return shared !== undefined && code >= 0 && code === this.p.rows[b * ROW + f]! && shared[code] === 1;
   }
 
   /** Whether both records of the last pair hold a value of field f that is nobody else's. */

@@ -37,5 +37,7 @@ export interface BlockingRule {
 /** Per deterministic field: 1 per value code usable as an identifier. */
 export interface Guards {
   usable: Uint8Array[];
+  /** Per deterministic field: why each value code is refused (block/deterministic.ts SHARED_REASONS), 0 if not. */
+  reason: Uint8Array[];
   stats: GuardStat[];
 }

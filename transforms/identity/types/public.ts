@@ -48,7 +48,10 @@ export type MatchRule =
 /** One field's contribution to a pair's score, for `crm-etl explain`. */
 export interface ComparisonWeight {
   field: string;
-  /** Comparison level, e.g. `exact`, `jw>=0.92`, `one_typo`, `else`, `missing`. */
+  /**
+   * Comparison level, e.g. `exact`, `jw>=0.92`, `one_typo`, `else`, `missing`; `shared` for an
+   * e-mail, phone or tax id both hold that the run found shared by several people (no evidence).
+   */
   level: string;
   /** log2 Bayes factor (0 when missing: absent data is neutral). */
   weight: number;
@@ -65,6 +68,19 @@ export interface RecordLink {
   matchedWith: number | null;
   /** Per-field weights of the deciding pair, computed on first access (cheap to hold 1M links). */
   readonly comparisons: ComparisonWeight[];
+  /**
+   * The record's e-mail, phone or tax id when the run refused it as an identifier (several people
+   * hold it): it linked nothing by rule and counted as no evidence — why its holders stayed apart.
+   */
+  readonly sharedIdentifiers: SharedIdentifier[];
+}
+
+export interface SharedIdentifier {
+  field: 'email' | 'phone' | 'tax_id';
+  /** Records of this run holding the value (an incremental run sees only its neighbourhood). */
+  holders: number;
+  /** Why it is no identifier, e.g. "held by records that disagree on who they are". */
+  reason: string;
 }
 
 export interface Overrides {
@@ -191,6 +207,15 @@ export interface TrainedModel {
    * it existed: a run given such a model learns it from its own records.
    */
   namesOnlyCorrection?: number;
+  /**
+   * Name parts (a given name or surname by its family or phonetic key, as the `names` blocking
+   * rule keys them) over the records the model was trained on: [key, records] for parts held by
+   * two records or more (a part not listed: one), `total` = records with both parts
+   * (cluster/name-frequency.ts). A run on a neighbourhood holds the names of its changed records
+   * far more often than the population does, so it judges how likely a name is by chance from
+   * these. Absent in models stored before it existed: a run then counts its own records.
+   */
+  nameParts?: { total: number; values: Array<[number, number]> };
 }
 
 export interface BlockingStat {
