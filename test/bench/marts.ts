@@ -23,6 +23,7 @@ import { peakRss, rate, timed } from './measure.js';
 const AS_OF = '2025-12-31';
 const NEXT_DAY = '2026-01-01';
 const DAYS = 1095; // 2023-01-01 … 2025-12-31
+const ORDER_SLICE = 1_000_000;
 
 /** SELECT of n = 0 … count−1 from `digits` cross joined with itself. */
 function numbers(count: number): string {
@@ -59,14 +60,19 @@ export async function seedBench(wh: Warehouse, customers: number): Promise<void>
   // Order n belongs to customer c: odd orders go to the first tenth of the customers, so buying
   // rates differ tenfold; each order falls in its customer's own active window (start and length
   // vary), so customers arrive and drop out over the three years as BG/NBD expects.
-  await knex.raw(`INSERT INTO stg_order (source, source_key, customer_source_key, order_date, amount, cost, channel, status, currency)
+  // In slices of at most ORDER_SLICE orders, each its own statement: one INSERT of ten million
+  // rows holds them all in one transaction's undo log, which InnoDB pages out of its pool.
+  const orders = customers * 10;
+  for (let from = 0; from < orders; from += ORDER_SLICE) {
+    await knex.raw(`INSERT INTO stg_order (source, source_key, customer_source_key, order_date, amount, cost, channel, status, currency)
     SELECT 'bench', CONCAT('o', n), CONCAT('c', c), d.day,
       (n * 37) % 20000 * 0.01 + 5, (n * 37) % 20000 * 0.006 + 3,
       ${pick('n % 4', ['web', 'fair', 'ads', 'referral'])},
       CASE WHEN n % 20 = 0 THEN 'cancelled' ELSE 'completed' END, 'RUB'
     FROM (SELECT n, CASE WHEN n % 2 = 0 THEN ((n * 7919) % ${customers} + n % 3) % ${customers} ELSE (n * 7919) % ${Math.max(1, Math.floor(customers / 10))} END AS c
-          FROM (${numbers(customers * 10)}) s) o
+          FROM (SELECT ${from} + n AS n FROM (${numbers(Math.min(ORDER_SLICE, orders - from))}) s) slice) o
     JOIN bench_day d ON d.k = (c * 13) % 800 + (n * 31) % (30 + (c * 17) % 265)`);
+  }
   const spend = [];
   for (let m = 0; m < 36; m++) {
     for (const channel of ['web', 'fair', 'ads']) {
@@ -95,6 +101,7 @@ export async function benchMarts(args: string[]): Promise<void> {
     if (!wanted.includes(target.engine) || target.unavailable) continue;
     const t = await migratedWarehouse(target);
     let keep = false;
+    const restoreSizes = await mysqlServerSizes(t.wh);
     try {
       const seeded = await timed(() => seedBench(t.wh, customers));
       console.log(`${target.engine}: seeded in ${seeded.seconds.toFixed(1)} s${await engineNote(t.wh)}`);
@@ -163,6 +170,7 @@ export async function benchMarts(args: string[]): Promise<void> {
       keep = process.env.CRM_BENCH_KEEP === '1';
       if (keep) console.log(`  kept: ${t.url}`);
     } finally {
+      await restoreSizes?.();
       if (keep) await t.wh.close();
       else await t.drop();
     }
@@ -188,10 +196,22 @@ async function benchRefresh(wh: Warehouse, customers: number, fullSeconds: numbe
       SELECT 'bench', CONCAT('${tag}-', customer_id), CONCAT('c', customer_id - 1), '${day}', customer_id % 300 + 10, 5, 'web', 'completed', 'RUB'
       FROM dim_customer WHERE customer_id % 10 = ${tag === 'n1' ? 1 : 2}`);
     const every = 200; // 0.5 %
-    await knex.raw(
-      `UPDATE stg_order SET amount = amount + 3, updated_at = ${adapter.now()} WHERE source_key IN (
-         SELECT k FROM (SELECT CONCAT('o', customer_id * 10) AS k FROM dim_customer WHERE customer_id % ${every} = 3) c)`,
-    );
+    // The amended orders' keys are read first and the orders updated by key: MariaDB runs an
+    // UPDATE … WHERE source_key IN (SELECT …) as a scan of every order probing the subquery (at
+    // 100k customers, six minutes before each night).
+    const keys = adapter
+      .rows(
+        await knex.raw(
+          `SELECT CONCAT('o', customer_id * 10) AS k FROM dim_customer WHERE customer_id % ${every} = 3`,
+        ),
+      )
+      .map((r) => String(r.k));
+    for (let i = 0; i < keys.length; i += 1000) {
+      await knex('stg_order')
+        .where('source', 'bench')
+        .whereIn('source_key', keys.slice(i, i + 1000))
+        .update({ amount: knex.raw('amount + 3'), updated_at: knex.raw(adapter.now()) });
+    }
     await knex.raw(
       `UPDATE dim_customer SET region = 'Tver', updated_at = ${adapter.now()} WHERE customer_id % ${every} = 3`,
     );
@@ -254,17 +274,61 @@ export function parseSize(text: string): number {
   return n;
 }
 
+/**
+ * MariaDB reads its tables through its own buffer pool only (O_DIRECT: the OS does not cache them),
+ * so at the server's default 128 MB every pass over ten million orders, and every random insert
+ * into their indexes, goes to the disk again (seeding them took 35 min); and its default 96 MB redo
+ * log makes every bulk statement wait for pages flushed to make room. On MySQL/MariaDB the bench
+ * raises both (dynamic since MariaDB 10.2 and 10.9) for its run — innodb_buffer_pool_size to
+ * CRM_BENCH_MYSQL_POOL_MB (default 4096), innodb_log_file_size to CRM_BENCH_MYSQL_LOG_MB (default
+ * 1024); 0 leaves the server's own — prints them, and returns what puts the old values back: CI
+ * runs on this server as the bench leaves it. The sizes the build ran with are printed after
+ * seeding either way.
+ */
+async function mysqlServerSizes(wh: Warehouse): Promise<(() => Promise<void>) | null> {
+  if (wh.adapter.name !== 'mysql') return null;
+  const wanted = [
+    { name: 'innodb_buffer_pool_size', env: 'CRM_BENCH_MYSQL_POOL_MB', mb: 4096 },
+    { name: 'innodb_log_file_size', env: 'CRM_BENCH_MYSQL_LOG_MB', mb: 1024 },
+  ];
+  const size = async (name: string) =>
+    Number(wh.adapter.rows(await wh.knex.raw(`SELECT @@${name} AS b`))[0]?.b);
+  const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+  const restore: Array<{ name: string; bytes: number }> = [];
+  for (const w of wanted) {
+    const text = process.env[w.env];
+    const value = text === undefined ? w.mb : Number(text);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`${w.env} must be a whole number of MB (0: the server's own), not '${text}'`);
+    const old = await size(w.name);
+    if (value === 0 || value * 2 ** 20 <= old) continue;
+    // The buffer pool is resized in the background; the bench's first statements may wait for it.
+    await wh.knex.raw(`SET GLOBAL ${w.name} = ${value * 2 ** 20}`);
+    restore.push({ name: w.name, bytes: old });
+    console.log(
+      `mysql: ${w.name} set to ${mb(await size(w.name))} for the bench (was ${mb(old)}; put back at the end)`,
+    );
+  }
+  if (restore.length === 0) return null;
+  return async () => {
+    for (const r of restore) {
+      await wh.knex.raw(`SET GLOBAL ${r.name} = ${r.bytes}`);
+      console.log(`mysql: ${r.name} put back to ${mb(await size(r.name))}`);
+    }
+  };
+}
+
 /** What bounds the engine's speed, for the printout: MariaDB's buffer pool, PostgreSQL's shared buffers. */
 async function engineNote(wh: Warehouse): Promise<string> {
   const sql = {
-    mysql: 'SELECT VERSION() AS v, @@innodb_buffer_pool_size AS b',
+    mysql: 'SELECT VERSION() AS v, @@innodb_buffer_pool_size AS b, @@innodb_log_file_size AS l',
     postgres: "SELECT version() AS v, current_setting('shared_buffers') AS b",
     sqlite: 'SELECT sqlite_version() AS v, NULL AS b',
   }[wh.adapter.name];
   const [row] = wh.adapter.rows(await wh.knex.raw(sql));
   const version = String(row?.v ?? '').split(' on ')[0];
   if (wh.adapter.name === 'mysql')
-    return ` (${version}, innodb_buffer_pool_size ${Math.round(Number(row?.b) / 2 ** 20)} MB)`;
+    return ` (${version}, innodb_buffer_pool_size ${Math.round(Number(row?.b) / 2 ** 20)} MB, innodb_log_file_size ${Math.round(Number(row?.l) / 2 ** 20)} MB)`;
   if (wh.adapter.name === 'postgres') return ` (${version}, shared_buffers ${String(row?.b)})`;
   return ` (SQLite ${version})`;
 }

@@ -5,6 +5,7 @@ import type { WarehouseUrl } from '../../url.js';
 import type { BatchResult, LoadContext, NamedLock, SwapPair, SwapResult, TruncUnit } from '../adapter.js';
 import { BulkTextAdapter } from '../base.js';
 import { endLoad, loadDataLoad } from './bulk-load.js';
+import { runBulk } from './bulk.js';
 import { analyze, createTableLike, hasIndex, listTables } from './catalog.js';
 import { warehouseConnection, warehouseSession, type MysqlConnection } from './connection.js';
 import * as dialect from './dialect.js';
@@ -129,6 +130,10 @@ export class MysqlAdapter extends BulkTextAdapter {
 
   override async grantSelect(knex: Knex, role: string, tables: readonly string[]): Promise<void> {
     await grantSelect(knex, this.database, role, tables);
+  }
+
+  override async runBulk(knex: Knex, sql: string): Promise<void> {
+    await runBulk(knex, sql);
   }
 
   override async createBuildTable(knex: Knex, table: string, like: string): Promise<void> {

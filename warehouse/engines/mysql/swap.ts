@@ -197,13 +197,17 @@ async function foreignKeys(knex: Knex, table: string): Promise<ForeignKey[]> {
 /**
  * The build table's rows must satisfy a foreign key the swap adds without checking it. They were
  * built from the crosswalk, whose customers exist, unless one was deleted during the build.
+ * An anti-join, not NOT EXISTS: MariaDB rewrites that into an IN over a materialized copy of the
+ * parent (10M orders against 1M customers: 42 s for fct_order alone, every build).
  */
 async function checkNoOrphans(knex: Knex, build: string, fk: ForeignKey): Promise<void> {
   const on = fk.columns.map((c, i) => `p.${q(fk.parentColumns[i]!)} = c.${q(c)}`).join(' AND ');
   const present = fk.columns.map((c) => `c.${q(c)} IS NOT NULL`).join(' AND ');
+  // A matched parent row equals a non-NULL value: its column is NULL only where none matched.
+  const missing = `p.${q(fk.parentColumns[0]!)} IS NULL`;
   const [orphan] = rows(
     await knex.raw(
-      `SELECT 1 AS x FROM ${q(build)} c WHERE ${present} AND NOT EXISTS (SELECT 1 FROM ${q(fk.parent)} p WHERE ${on}) LIMIT 1`,
+      `SELECT 1 AS x FROM ${q(build)} c LEFT JOIN ${q(fk.parent)} p ON ${on} WHERE ${present} AND ${missing} LIMIT 1`,
     ),
   );
   if (orphan) {
