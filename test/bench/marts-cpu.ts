@@ -11,7 +11,19 @@ const TICKS = 100;
  * /proc/<pid>/stat, so the server must run on this machine; parallel workers, which come and go,
  * are not counted). MySQL's one server process serves every database: Node's time only.
  */
-export function buildCpuClock(wh: Warehouse): { read(): Promise<number>; label: string } {
+export interface CpuClock {
+  read(): Promise<number>;
+  label: string;
+  /** Whether the engine's work is counted: without it a ratio of two readings means nothing. */
+  countsEngine: boolean;
+}
+
+/** `a / b` as `1.23×`, or `n/a` where the clock does not count the engine's work (MySQL). */
+export function cpuRatio(clock: CpuClock, a: number, b: number): string {
+  return clock.countsEngine ? `${(a / b).toFixed(2)}×` : 'n/a';
+}
+
+export function buildCpuClock(wh: Warehouse): CpuClock {
   const node = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
@@ -20,12 +32,14 @@ export function buildCpuClock(wh: Warehouse): { read(): Promise<number>; label: 
     return {
       read: async () => node(),
       label: wh.adapter.name === 'sqlite' ? 'CPU (engine in process)' : 'Node CPU',
+      countsEngine: wh.adapter.name === 'sqlite',
     };
   }
   // A backend that ends takes its CPU time with it: its last reading is kept.
   const last = new Map<number, number>();
   return {
     label: 'CPU (Node + backends)',
+    countsEngine: true,
     async read() {
       const rows = wh.adapter.rows(
         await wh.knex.raw(

@@ -1,7 +1,7 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import { buildMarts } from '../../warehouse/marts/index.js';
 import { engineTargets, migratedWarehouse } from '../support/engines.js';
-import { buildCpuClock } from './marts-cpu.js';
+import { buildCpuClock, cpuRatio } from './marts-cpu.js';
 import { lowerFloor, measureFloor } from './marts-floor.js';
 import {
   dropRefreshFloor,
@@ -144,12 +144,12 @@ export async function benchMarts(args: string[]): Promise<void> {
         const rows =
           step.rows > 0 ? `${step.rows.toLocaleString('en-US').padStart(12)} rows` : ''.padStart(17);
         console.log(
-          `  ${step.name.padEnd(28)} ${step.seconds.toFixed(2).padStart(8)} s ${rows} ${ratio(step.seconds)}  ${(cpu.get(step.name) ?? 0).toFixed(2).padStart(6)} s ${((cpu.get(step.name) ?? 0) / floor.cpu).toFixed(2).padStart(6)}×`,
+          `  ${step.name.padEnd(28)} ${step.seconds.toFixed(2).padStart(8)} s ${rows} ${ratio(step.seconds)}  ${(cpu.get(step.name) ?? 0).toFixed(2).padStart(6)} s ${cpuRatio(clock, cpu.get(step.name) ?? 0, floor.cpu).padStart(7)}`,
         );
       }
       console.log(
         `  ${'total'.padEnd(28)} ${built.seconds.toFixed(2).padStart(8)} s ${''.padStart(17)} ${ratio(built.seconds)}` +
-          `  ${cpuTotal.toFixed(2).padStart(6)} s = ${(cpuTotal / floor.cpu).toFixed(2)}× the floor's CPU  (${rate(customers * 10, built.seconds)} of orders, peak RSS ${rss.toFixed(0)} MB)`,
+          `  ${cpuTotal.toFixed(2).padStart(6)} s = ${cpuRatio(clock, cpuTotal, floor.cpu)} the floor's CPU  (${rate(customers * 10, built.seconds)} of orders, peak RSS ${rss.toFixed(0)} MB)`,
       );
       // mart_customer_clv fits BG/NBD and Gamma–Gamma and predicts every customer in Node: work
       // beyond the engine's floor by nature, so the rest is also shown on its own.
@@ -251,7 +251,7 @@ async function benchRefresh(wh: Warehouse, customers: number, fullSeconds: numbe
     for (const step of r.value.steps)
       console.log(`  ${step.name.padEnd(32)} ${step.seconds.toFixed(2).padStart(8)} s ${pct(step.seconds)}`);
     console.log(
-      `  ${'total'.padEnd(32)} ${r.seconds.toFixed(2).padStart(8)} s ${pct(r.seconds)}  (target ≤ 10 % of full; ${clock.label} ${cpuTotal.toFixed(2)} s = ${(cpuTotal / floor.cpu).toFixed(2)}× the refresh floor's;` +
+      `  ${'total'.padEnd(32)} ${r.seconds.toFixed(2).padStart(8)} s ${pct(r.seconds)}  (target ≤ 10 % of full; ${clock.label} ${cpuTotal.toFixed(2)} s = ${cpuRatio(clock, cpuTotal, floor.cpu)} the refresh floor's;` +
         ` Node CPU ${((used.user + used.system) / 1e6).toFixed(2)} s, peak RSS ${rss.toFixed(0)} MB)`,
     );
     profile?.print(12);
