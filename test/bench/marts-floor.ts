@@ -12,6 +12,18 @@ export interface MartsFloor {
   cpu: number;
 }
 
+/** The columns of the floor's order facts: those of a staged order, with its customer. */
+export const FLOOR_FACT_COLUMNS =
+  'o.source, o.source_key, x.customer_id, o.order_date, o.amount, o.cost, o.currency, o.channel, o.status, o.owner';
+
+/** The floor's one grouped pass per customer over `facts`, written to a new table `into`. */
+export function customerPassSql(into: string, facts: string): string {
+  return `CREATE TABLE ${into} AS
+    SELECT customer_id, MIN(order_date) AS first_date, MAX(order_date) AS last_date, COUNT(*) AS orders,
+      SUM(amount) AS revenue, SUM(cost) AS cost
+    FROM ${facts} GROUP BY customer_id`;
+}
+
 const FACTS = 'bench_floor_order';
 const CUSTOMERS = 'bench_floor_customer';
 
@@ -32,19 +44,11 @@ export async function measureFloor(wh: Warehouse): Promise<MartsFloor> {
       adapter.runBulk(
         knex,
         `CREATE TABLE ${FACTS} AS
-        SELECT o.source, o.source_key, x.customer_id, o.order_date, o.amount, o.cost, o.currency, o.channel, o.status, o.owner
+        SELECT ${FLOOR_FACT_COLUMNS}
         FROM stg_order o JOIN customer_crosswalk x ON x.source = o.source AND x.source_key = o.customer_source_key`,
       ),
     );
-    const customers = await timed(() =>
-      adapter.runBulk(
-        knex,
-        `CREATE TABLE ${CUSTOMERS} AS
-        SELECT customer_id, MIN(order_date) AS first_date, MAX(order_date) AS last_date, COUNT(*) AS orders,
-          SUM(amount) AS revenue, SUM(cost) AS cost
-        FROM ${FACTS} GROUP BY customer_id`,
-      ),
-    );
+    const customers = await timed(() => adapter.runBulk(knex, customerPassSql(CUSTOMERS, FACTS)));
     return { facts: facts.seconds, customers: customers.seconds, cpu: (await clock.read()) - start };
   } finally {
     await drop(wh);

@@ -1,5 +1,6 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import { buildCpuClock } from './marts-cpu.js';
+import { customerPassSql, FLOOR_FACT_COLUMNS } from './marts-floor.js';
 import { timed } from './measure.js';
 
 /** What the engine itself needs for a nightly refresh: the work no refresh can skip. */
@@ -58,20 +59,12 @@ export async function measureRefreshFloor(wh: Warehouse): Promise<RefreshFloor> 
       adapter.runBulk(
         knex,
         `CREATE TABLE ${FACTS} AS
-        SELECT o.source, o.source_key, x.customer_id, o.order_date, o.amount, o.cost, o.currency, o.channel, o.status, o.owner
+        SELECT ${FLOOR_FACT_COLUMNS}
         FROM ${AFFECTED} a JOIN customer_crosswalk x ON x.customer_id = a.customer_id
         JOIN stg_order o ON o.source = x.source AND o.customer_source_key = x.source_key`,
       ),
     );
-    const customers = await timed(() =>
-      adapter.runBulk(
-        knex,
-        `CREATE TABLE ${CUSTOMERS} AS
-        SELECT customer_id, MIN(order_date) AS first_date, MAX(order_date) AS last_date, COUNT(*) AS orders,
-          SUM(amount) AS revenue, SUM(cost) AS cost
-        FROM ${FACTS} GROUP BY customer_id`,
-      ),
-    );
+    const customers = await timed(() => adapter.runBulk(knex, customerPassSql(CUSTOMERS, FACTS)));
     const pass = await timed(() =>
       adapter.runBulk(
         knex,
