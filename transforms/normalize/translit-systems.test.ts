@@ -28,6 +28,11 @@ const BY_SYSTEM: Readonly<Record<string, ReadonlyArray<readonly [string, string]
     ['Журов', 'Jourov'],
     ['Пушкин', 'Pouchkine'],
   ],
+  'scholarly, typed without carons': [
+    ['Кудрявцев', 'Kudrjavcev'],
+    ['Юрий', 'Jurij'],
+    ['Яценко', 'Jacenko'],
+  ],
   icao: [
     ['Юрий', 'Iurii'],
     ['Ксения', 'Kseniia'],

@@ -57,7 +57,10 @@ export const LATIN_SYSTEMS: readonly LatinSystem[] = [
     name: 'german',
     marker: /sch|w|j[aeiou]|j$/,
     rewrites: [
-      [/schtsch/g, 'shch'], [/tsch/g, CH], [/sch/g, SH], [/ch/g, 'kh'], [/z/g, 'ts'], [/w/g, 'v'],
+      [/schtsch/g, 'shch'], [/tsch/g, CH], [/sch/g, SH], [/ch/g, 'kh'],
+      // German writes no lone c (only ck, ch): in a word marked German by its j it is the
+      // scholarly system typed without carons (Kudrjavcev), where c is ц.
+      [/c(?!k)/g, 'ts'], [/z/g, 'ts'], [/w/g, 'v'],
       [/j/g, 'y'], [new RegExp(CH, 'g'), 'ch'], [new RegExp(SH, 'g'), 'sh'],
     ],
   },
