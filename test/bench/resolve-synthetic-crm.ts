@@ -4,7 +4,7 @@
  * e-mail; a date of birth on a few rows only, and then often a placeholder.
  *
  * Each true person is written 1–5 times with the errors seen in such data: typos, Cyrillic and
- * three Latin spellings, short and familiar given names (Саша for Александр, Bill for William),
+ * Latin spellings in up to six systems, short and familiar given names (Саша for Александр, Bill for William),
  * full name in one column in either order, swapped columns, day and month swapped, placeholder
  * dates (the year with 01-01, or 1900-01-01), dates with day 00 (month and year known), missing
  * fields, a second phone or e-mail. Common names are common (given names as skewed as in Russia,
@@ -27,7 +27,16 @@ import {
   RU_MALE_FORMS,
   RU_SURNAMES_M,
 } from './resolve-synthetic-crm-names.js';
-import { caseNoise, digitTypo, feminine, patronymic, transliterate, typo } from './resolve-synthetic-text.js';
+import {
+  caseNoise,
+  digitTypo,
+  feminine,
+  patronymic,
+  TRANSLIT_SYSTEMS,
+  transliterate,
+  type TranslitSystem,
+  typo,
+} from './resolve-synthetic-text.js';
 import type { SyntheticData } from './resolve-synthetic.js';
 
 /** How one data set is made: shares of records (or people) with each property. */
@@ -63,6 +72,13 @@ export interface CrmMix {
     phoneFormats: number;
     patronymic: number;
   };
+  /**
+   * Optional: which transliteration systems the Latin-letter records (`translit`) use, as
+   * weights (absent = BGN, ICAO and German a third each, drawn as the older sets always drew).
+   * `asciiOnly`: the share of ISO 9 / scholarly records typed without their diacritics
+   * (Scukin for Ščukin), as a keyboard without them writes them.
+   */
+  systems?: { weights: Partial<Record<TranslitSystem, number>>; asciiOnly: number };
 }
 
 /**
@@ -229,6 +245,30 @@ export const CRM_MIXES: ReadonlyArray<{ mix: CrmMix; seed: number; tune: boolean
       extra: { swapColumns: 0.15, noSurname: 0.08, businessEmail: 0.4, phoneFormats: 0.4, patronymic: 0.6 },
     },
   },
+  // Added with the transliteration systems (never tuned on): Latin-letter records in all six
+  // systems a Russian company's data mixes — BGN, passport (ICAO), German, French, ISO 9 and the
+  // scholarly one, a quarter of the last two typed without diacritics.
+  {
+    seed: 51,
+    tune: false,
+    mix: {
+      name: 'crm-systems',
+      dob: 0.2,
+      typo: 0.1,
+      translit: 0.45,
+      nickname: 0.25,
+      placeholder: 0.25,
+      namesakes: 0.06,
+      email: 0.45,
+      phone: 0.55,
+      city: 0.75,
+      postcode: 0.1,
+      systems: {
+        weights: { bgn: 0.25, icao: 0.2, german: 0.2, french: 0.1, iso9: 0.1, scholarly: 0.15 },
+        asciiOnly: 0.25,
+      },
+    },
+  },
 ];
 
 interface CrmPerson {
@@ -353,10 +393,16 @@ function render(p: CrmPerson, rand: () => number, mix: CrmMix): ResolveInput {
   let last = p.last;
   let middle = p.middle;
   if (p.russian && rand() < mix.translit) {
-    const scheme = Math.floor(rand() * 3);
+    const scheme = mix.systems ? weightedScheme(rand(), mix.systems.weights) : Math.floor(rand() * 3);
     first = transliterate(first, scheme);
     last = transliterate(last, scheme);
     middle = middle && transliterate(middle, scheme);
+    if (scheme >= 4 && rand() < mix.systems!.asciiOnly) {
+      const ascii = (x: string): string => x.normalize('NFKD').replace(/[\p{M}ʹʺ]/gu, '');
+      first = ascii(first);
+      last = ascii(last);
+      middle = middle && ascii(middle);
+    }
   } else if (rand() < 0.5) {
     first = first.replace(/ё/g, 'е');
     last = last.replace(/ё/g, 'е');
@@ -417,6 +463,17 @@ function render(p: CrmPerson, rand: () => number, mix: CrmMix): ResolveInput {
   if (rand() < mix.postcode) r.postcode = p.postcode;
   if (rand() < mix.dob) r.birth_date = dateVariant(p, rand, mix);
   return r;
+}
+
+/** The scheme number (TRANSLIT_SYSTEMS) a draw `x` in [0, 1) falls on, by the weights. */
+function weightedScheme(x: number, weights: Partial<Record<TranslitSystem, number>>): number {
+  const total = TRANSLIT_SYSTEMS.reduce((sum, s) => sum + (weights[s] ?? 0), 0);
+  let at = x * total;
+  for (let k = 0; k < TRANSLIT_SYSTEMS.length; k++) {
+    at -= weights[TRANSLIT_SYSTEMS[k]!] ?? 0;
+    if (at < 0) return k;
+  }
+  return 0;
 }
 
 /** The person's date as one record writes it: real, swapped, typo, placeholder or day 00. */

@@ -1,6 +1,6 @@
 /**
- * Text mutations for the synthetic generator: transliteration in the three spellings people
- * actually use (so the matcher's own scheme is not the only one), typos, case noise.
+ * Text mutations for the synthetic generator: transliteration in the six systems Russian names
+ * are found written in (so the matcher's own scheme is not the only one), typos, case noise.
  */
 
 // Per Cyrillic letter: [BGN-like, passport (ICAO), German/loose]. Deliberately different
@@ -41,17 +41,61 @@ const SCHEMES: Readonly<Record<string, readonly [string, string, string]>> = {
   я: ['ya', 'ia', 'ja'],
 };
 
-/** Cyrillic name → Latin in scheme 0, 1 or 2, keeping the capital letter. */
+// Per Cyrillic letter: [French, ISO 9, scholarly] — the other systems a Russian company's data
+// holds: French-style names from older documents (Tchernov, Chostakovitch), and ISO 9 / the
+// scholarly system (Ščukin, Jurij) typed by people who know them. Written from the published
+// tables for the generator, not from transforms/normalize/translit-systems.ts.
+const MORE_SCHEMES: Readonly<Record<string, readonly [string, string, string]>> = {
+  а: ['a', 'a', 'a'],
+  б: ['b', 'b', 'b'],
+  в: ['v', 'v', 'v'],
+  г: ['g', 'g', 'g'],
+  д: ['d', 'd', 'd'],
+  е: ['e', 'e', 'e'],
+  ё: ['io', 'ë', 'ë'],
+  ж: ['j', 'ž', 'ž'],
+  з: ['z', 'z', 'z'],
+  и: ['i', 'i', 'i'],
+  й: ['ï', 'j', 'j'],
+  к: ['k', 'k', 'k'],
+  л: ['l', 'l', 'l'],
+  м: ['m', 'm', 'm'],
+  н: ['n', 'n', 'n'],
+  о: ['o', 'o', 'o'],
+  п: ['p', 'p', 'p'],
+  р: ['r', 'r', 'r'],
+  с: ['s', 's', 's'],
+  т: ['t', 't', 't'],
+  у: ['ou', 'u', 'u'],
+  ф: ['f', 'f', 'f'],
+  х: ['kh', 'h', 'x'],
+  ц: ['ts', 'c', 'c'],
+  ч: ['tch', 'č', 'č'],
+  ш: ['ch', 'š', 'š'],
+  щ: ['chtch', 'ŝ', 'šč'],
+  ъ: ['', 'ʺ', 'ʺ'],
+  ы: ['y', 'y', 'y'],
+  ь: ['', 'ʹ', 'ʹ'],
+  э: ['e', 'è', 'è'],
+  ю: ['iou', 'û', 'ju'],
+  я: ['ia', 'â', 'ja'],
+};
+
+/** The transliteration systems by scheme number, as `transliterate` takes them. */
+export const TRANSLIT_SYSTEMS = ['bgn', 'icao', 'german', 'french', 'iso9', 'scholarly'] as const;
+export type TranslitSystem = (typeof TRANSLIT_SYSTEMS)[number];
+
+/** Cyrillic name → Latin in scheme 0–5 (TRANSLIT_SYSTEMS), keeping the capital letter. */
 export function transliterate(s: string, scheme: number): string {
   let out = '';
   for (const ch of s) {
     const lower = ch.toLowerCase();
-    const t = SCHEMES[lower];
+    const t = scheme < 3 ? SCHEMES[lower] : MORE_SCHEMES[lower];
     if (t === undefined) {
       out += ch;
       continue;
     }
-    const latin = t[scheme] ?? t[0];
+    const latin = (scheme < 3 ? t[scheme] : t[scheme - 3]) ?? t[0];
     out += ch !== lower && latin.length > 0 ? latin[0]!.toUpperCase() + latin.slice(1) : latin;
   }
   return out;

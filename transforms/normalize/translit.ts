@@ -4,6 +4,8 @@
  * purpose (blocking candidates, not deciding matches).
  */
 
+import { readLatinSystems } from './translit-systems.js';
+
 // Letters with no canonical decomposition that people nonetheless type as plain Latin.
 // prettier-ignore
 const NO_DECOMPOSITION: Readonly<Record<string, string>> = {
@@ -64,6 +66,15 @@ export function toLatin(s: string): string {
   return foldForMatch(s).split(' ').map(latinWord).join(' ');
 }
 
+/**
+ * toLatin for a person's name: Latin words written in another system (German, French, ISO 9 /
+ * scholarly; translit-systems.ts) are first read into the everyday spelling, so "Schtschukin",
+ * "Ščukin" and "Щукин" give "shchukin". Idempotent, as toLatin is.
+ */
+export function nameToLatin(s: string): string {
+  return toLatin(readLatinSystems(s));
+}
+
 // Ordered rewrites on a Latin word. Order matters: multi-letter clusters before single letters.
 const PHONETIC_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/tsch/g, 'ch'], // German Tschaikowsky
@@ -79,6 +90,10 @@ const PHONETIC_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/c(?=[eiy])/g, 's'],
   [/c(?!h)/g, 'k'], // Victor / Viktor; keep "ch"
   [/tz/g, 'ts'],
+  // ж and ш, з and с meet: German writes both ж and ш as "sch", both з and с as "s" (Schenja for
+  // Женя, Koslow for Козлов), and no other letter tells those words apart.
+  [/zh/g, 'sh'],
+  [/z/g, 's'],
   [/ye/g, 'e'], // Yelena / Elena, Andreyev / Andreev
   [/(?<=.)yo/g, 'e'], // Pyotr / Petr, Fyodor / Fedor (ё written as yo)
   [/[yj]/g, 'i'], // Yuriy / Iurii / Jurij / Yury
@@ -91,10 +106,12 @@ const PHONETIC_RULES: ReadonlyArray<readonly [RegExp, string]> = [
 /**
  * Coarse key that survives common spelling variants of the same name, for blocking candidate
  * pairs: "Юрий Хрущёв", "Yury Khrushchev" and "Iurii Khrushchev" all give "iuri hrushev".
- * Old German/French transliterations ("Chruschtschow") are out of reach. Words keep their order.
+ * German, French and ISO 9 spellings meet them too ("Schtschukin", "Ščukin"; nameToLatin),
+ * except where a word carries no mark of its system ("Michail" reads as English ch). Words keep
+ * their order.
  */
 export function phoneticKey(s: string): string {
-  return toLatin(s)
+  return nameToLatin(s)
     .split(' ')
     .filter((w) => w !== '')
     .map((w) => PHONETIC_RULES.reduce((acc, [re, to]) => acc.replace(re, to), w))

@@ -50,6 +50,8 @@ describe('nameLevel', () => {
     // Forms of one name by the nickname table rank with a phonetic match.
     expect(nameLevel('sasha', 'aleksandr', 1, 2, true)).toBe(NAME.phonetic);
     expect(nameLevel('sasha', 'aleksandr', 1, 2)).toBe(NAME.else);
+    // A shared familiar form against another name it is short for: weak, below the family's level.
+    expect(nameLevel('gosha', 'igor', 1, 2, false, true)).toBe(NAME.initial);
   });
 });
 

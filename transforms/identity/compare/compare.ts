@@ -21,6 +21,7 @@ import {
 } from '../shared/fields.js';
 import { jaroWinkler } from './jaro-winkler.js';
 import { withinOneEdit } from './one-edit.js';
+import { weakNameFamily } from '../prepare/nicknames.js';
 import type { LevelLookup, Prepared, StringColumn } from '../types/prepared.js';
 
 /**
@@ -97,25 +98,48 @@ function compareNames(p: Prepared, a: number, b: number, out: Uint8Array, off: n
       const straight = jaroWinkler(w, x) + jaroWinkler(y, z);
       const cross = jaroWinkler(w, z) + jaroWinkler(y, x);
       if (cross > straight) {
-        out[off + F_FIRST] = nameLevel(w, z, pfi, plj, sameFamily(p.familyFirst[fi]!, p.familyLast[lj]!));
-        out[off + F_LAST] = nameLevel(y, x, pli, pfj, sameFamily(p.familyLast[li]!, p.familyFirst[fj]!));
+        out[off + F_FIRST] = nameLevel(
+          w,
+          z,
+          pfi,
+          plj,
+          sameFamily(p.familyFirst[fi]!, p.familyLast[lj]!),
+          weakFamily(p.phonetic, pfi, plj),
+        );
+        out[off + F_LAST] = nameLevel(
+          y,
+          x,
+          pli,
+          pfj,
+          sameFamily(p.familyLast[li]!, p.familyFirst[fj]!),
+          weakFamily(p.phonetic, pli, pfj),
+        );
         return true;
       }
     }
   }
   out[off + F_FIRST] =
-    fi < 0 || fj < 0 ? MISSING : cachedNameLevel(first, p.cache.first, p.familyFirst, fi, fj, pfi, pfj);
+    fi < 0 || fj < 0
+      ? MISSING
+      : cachedNameLevel(first, p.cache.first, p.familyFirst, p.phonetic, fi, fj, pfi, pfj);
   out[off + F_LAST] =
-    li < 0 || lj < 0 ? MISSING : cachedNameLevel(last, p.cache.last, p.familyLast, li, lj, pli, plj);
+    li < 0 || lj < 0
+      ? MISSING
+      : cachedNameLevel(last, p.cache.last, p.familyLast, p.phonetic, li, lj, pli, plj);
   return false;
 }
 
 const sameFamily = (x: number, y: number): boolean => x >= 0 && x === y;
 
+/** A shared familiar form against another name it is short for (nicknames.ts: Гоша / Игорь). */
+const weakFamily = (phonetic: StringColumn, px: number, py: number): boolean =>
+  px >= 0 && py >= 0 && px !== py && weakNameFamily(phonetic.values[px]!, phonetic.values[py]!);
+
 function cachedNameLevel(
   col: StringColumn,
   cache: LevelLookup,
   family: Int32Array,
+  phonetic: StringColumn,
   x: number,
   y: number,
   px: number,
@@ -125,7 +149,14 @@ function cachedNameLevel(
   const hit = cache.get(x, y);
   if (hit >= 0) return hit;
   // Phonetic key and family are functions of the value, so the level is too: safe to cache by codes.
-  const level = nameLevel(col.values[x]!, col.values[y]!, px, py, sameFamily(family[x]!, family[y]!));
+  const level = nameLevel(
+    col.values[x]!,
+    col.values[y]!,
+    px,
+    py,
+    sameFamily(family[x]!, family[y]!),
+    weakFamily(phonetic, px, py),
+  );
   return cache.set(x, y, level);
 }
 
@@ -133,15 +164,24 @@ function cachedNameLevel(
  * Name level; `pa`/`pb` are phonetic-key codes (-1 when none). `family`: the two are forms of
  * one name by the nickname table (Саша / Александр, Bill / William), which ranks with a
  * phonetic match — the level is labelled "phonetic" in models and explanations (stored models
- * keep their shape).
+ * keep their shape). `weak`: a familiar form shared by several names against one of the others
+ * (Гоша / Игорь), which ranks with an initial that agrees: a little evidence, not a family's.
  */
-export function nameLevel(a: string, b: string, pa: number, pb: number, family = false): number {
+export function nameLevel(
+  a: string,
+  b: string,
+  pa: number,
+  pb: number,
+  family = false,
+  weak = false,
+): number {
   if (a === b) return NAME.exact;
   if (a.length === 1 || b.length === 1) return a.charCodeAt(0) === b.charCodeAt(0) ? NAME.initial : NAME.else;
   const jw = jaroWinkler(a, b);
   if (jw >= 0.94) return NAME.jw94;
   if (jw >= 0.88) return NAME.jw88;
   if ((pa >= 0 && pa === pb) || family) return NAME.phonetic;
+  if (weak) return NAME.initial;
   return jw >= 0.7 ? NAME.jw70 : NAME.else;
 }
 

@@ -23,8 +23,9 @@ import { valueAt } from './string-column.js';
 /**
  * Version of `MatchKeys`: keys of another version are ignored and recomputed from the raw fields.
  * 2: city keys read exonyms and abbreviations as the city (places.ts).
+ * 3: names read from German, French and ISO 9 spellings; phonetic keys merge ж/ш and з/с.
  */
-export const MATCH_KEYS_VERSION = 2;
+export const MATCH_KEYS_VERSION = 3;
 
 export function matchKeysAt(p: Prepared, pos: number): MatchKeys {
   const v = (f: number): string | null => valueAt(p.cols[f]!, pos);

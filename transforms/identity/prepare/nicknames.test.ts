@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nameFamily, sameNameFamily } from './nicknames.js';
+import { phoneticKey } from '../../normalize/index.js';
+import { nameFamily, sameNameFamily, weakNameFamily } from './nicknames.js';
 
 describe('nickname and diminutive table', () => {
   it('joins the short forms named in the identity issue to their full names', () => {
@@ -45,5 +46,18 @@ describe('nickname and diminutive table', () => {
 
   it('joins families that share a short form (Fred: Alfred and Frederick)', () => {
     expect(sameNameFamily('Alfred', 'Frederick')).toBe(true);
+  });
+
+  it('lets a form shared by two names agree weakly with the other one, not as its family', () => {
+    const weak = (a: string, b: string): boolean => weakNameFamily(phoneticKey(a), phoneticKey(b));
+    expect(sameNameFamily('Гоша', 'Георгий')).toBe(true);
+    expect(sameNameFamily('Гоша', 'Игорь')).toBe(false);
+    expect(weak('Гоша', 'Игорь')).toBe(true);
+    expect(weak('Igor', 'Gosha')).toBe(true); // either order, any script
+    expect(weak('Slava', 'Станислав')).toBe(true);
+    // Through the shared form only: Георгий and Игорь, Станислав and Вячеслав stay apart.
+    expect(weak('Георгий', 'Игорь')).toBe(false);
+    expect(weak('Станислав', 'Вячеслав')).toBe(false);
+    expect(weak('Гоша', 'Дмитрий')).toBe(false);
   });
 });

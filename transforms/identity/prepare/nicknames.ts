@@ -150,6 +150,48 @@ const FAMILIES: readonly string[] = [
   'Kimberly Kim',
 ];
 
+/**
+ * Familiar forms that belong to more names than the one family they are listed under: the form
+ * first, then the other full names it is short for. Such a form agrees only *weakly* with those
+ * other names (nameLevel: the "initial" level, a little evidence, never the family's phonetic
+ * one) — putting it in two families would make every Георгий agree with every Игорь.
+ */
+const SHARED_FORMS: readonly string[] = [
+  'Гоша Игорь', // listed under Георгий
+  'Слава Станислав Ярослав Владислав', // under Вячеслав
+  'Влад Владимир', // under Владислав
+  'Алекс Алексей', // under Александр
+  'Тоша Анатолий', // under Антон
+];
+
+/** Phonetic key of a shared form → the family ids it agrees with weakly. Built on first use. */
+let weakIndex: Map<string, readonly number[]> | null = null;
+
+function buildWeak(): Map<string, readonly number[]> {
+  const out = new Map<string, readonly number[]>();
+  for (const line of SHARED_FORMS) {
+    const [form, ...names] = line.split(' ');
+    const families = names.map(nameFamily);
+    if (families.some((f) => f < 0) || nameFamily(form!) < 0)
+      throw new Error(`nicknames.ts: every name of the shared form "${line}" must be in a family`);
+    out.set(phoneticKey(form!), families);
+  }
+  return out;
+}
+
+/**
+ * Whether two given names, by their phonetic keys (phoneticKey), are a shared familiar form and
+ * one of the other names it is short for (Гоша / Игорь, Слава / Станислав): weak evidence of one
+ * name, not a family's.
+ */
+export function weakNameFamily(phoneticA: string, phoneticB: string): boolean {
+  weakIndex ??= buildWeak();
+  const a = weakIndex.get(phoneticA);
+  if (a && a.includes(index!.get(phoneticB) ?? -1)) return true;
+  const b = weakIndex.get(phoneticB);
+  return b !== undefined && b.includes(index!.get(phoneticA) ?? -1);
+}
+
 /** Phonetic key of a name → family id. Built once, on first use. */
 let index: Map<string, number> | null = null;
 

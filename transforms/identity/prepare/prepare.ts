@@ -3,6 +3,7 @@ import {
   emailMatchKey,
   foldForMatch,
   isRoleAddress,
+  nameToLatin,
   normalizeInn,
   normalizePhone,
   phoneticKey,
@@ -50,9 +51,12 @@ const HASHED = [F_EMAIL, F_PHONE, F_TAX, F_PID] as const;
 export function prepare(records: readonly ResolveInput[], defaultRegion = 'RU'): Prepared {
   const n = records.length;
   const latin = (s: string): string | null => nonEmpty(toLatin(s));
+  // Names are read from any transliteration system (Wladimir, Ščukin) into one spelling.
+  const nameLatin = (s: string): string | null => nonEmpty(nameToLatin(s));
   const compact = (s: string): string | null => nonEmpty(foldForMatch(s).replace(/ /g, ''));
   const builders: Array<ColumnBuilder | null> = Array.from({ length: FIELD_COUNT }, () => null);
-  for (const f of [F_FIRST, F_LAST, F_MIDDLE, F_STREET, F_REGION]) builders[f] = new ColumnBuilder(n, latin);
+  for (const f of [F_FIRST, F_LAST, F_MIDDLE]) builders[f] = new ColumnBuilder(n, nameLatin);
+  for (const f of [F_STREET, F_REGION]) builders[f] = new ColumnBuilder(n, latin);
   builders[F_CITY] = new ColumnBuilder(n, cityKey);
   builders[F_HOUSE] = new ColumnBuilder(n, compact);
   builders[F_POSTCODE] = new ColumnBuilder(n, compact);
