@@ -91,12 +91,13 @@ const BULK_JIT_ABOVE_COST = 500_000;
  * Sorts and hashes of a build get memory instead of spilling to disk; scratch commits do not wait
  * for fsync; JIT only where the statement is big enough to pay for compiling it.
  */
-export async function runBulk(knex: Knex, sql: string): Promise<void> {
-  await knex.transaction(async (trx) => {
+export async function runBulk(knex: Knex, sql: string): Promise<number> {
+  return knex.transaction(async (trx) => {
     await trx.raw(`SET LOCAL work_mem = '256MB'`);
     await trx.raw('SET LOCAL synchronous_commit = off');
     await trx.raw(`SET LOCAL jit_above_cost = ${BULK_JIT_ABOVE_COST}`);
-    await trx.raw(sql);
+    const result = (await trx.raw(sql)) as { rowCount?: number | null };
+    return Number(result.rowCount ?? 0);
   });
 }
 
