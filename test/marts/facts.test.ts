@@ -69,6 +69,13 @@ describe.each(targets)('facts and customer links on $engine', (target) => {
     },
   );
 
+  it.skipIf(target.unavailable)('reports the facts it wrote, as the table holds them', async () => {
+    // The build takes fct_order's row count from its INSERT (adapter.runBulk), not from a COUNT(*).
+    const facts = result.steps.find((s) => s.name === 'fct_order');
+    expect(facts?.rows).toBe(12);
+    expect(facts?.rows).toBe((await rows('fct_order', ['order_id'])).length);
+  });
+
   it.skipIf(target.unavailable)('fct_interaction: known customers only, directions normalised', async () => {
     expect(await rows('fct_interaction', ['interaction_id', 'customer_id', 'direction'])).toEqual([
       ['crm:i1', 4, 'inbound'],

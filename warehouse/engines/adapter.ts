@@ -252,9 +252,10 @@ export interface EngineAdapter {
   /**
    * Runs one heavy set-based statement of a mart build (big sorts and hashes). An engine may give
    * it more working memory or skip waiting for its commit to be flushed (scratch work: a crash
-   * just fails the build).
+   * just fails the build). Returns the rows the statement wrote (an INSERT's count), so a step
+   * need not count a big table it has just filled.
    */
-  runBulk(knex: Knex, sql: string): Promise<void>;
+  runBulk(knex: Knex, sql: string): Promise<number>;
   /**
    * The ORDER BY that makes an INSERT … SELECT into a build or scratch table append to its key in
    * order ('' when the table has no index while it is filled, so order buys nothing).

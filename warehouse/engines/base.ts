@@ -70,8 +70,10 @@ export abstract class BaseAdapter implements EngineAdapter {
     await knex.schema.renameTable(from, to);
   }
 
-  async runBulk(knex: Knex, sql: string): Promise<void> {
-    await knex.raw(sql);
+  /** SQLite's driver reports the rows written as `changes`. */
+  async runBulk(knex: Knex, sql: string): Promise<number> {
+    const result = (await knex.raw(sql)) as { changes?: number } | undefined;
+    return Number(result?.changes ?? 0);
   }
 
   buildInsertOrder(keyExpr: string): string {

@@ -62,9 +62,12 @@ export async function dropScratch(ctx: MartContext): Promise<void> {
   ctx.unindexed.clear();
 }
 
-/** Runs one heavy set-based statement of the build (adapter.runBulk: memory for sorts, no fsync wait). */
-export async function bulk(ctx: MartContext, sql: string): Promise<void> {
-  await ctx.wh.adapter.runBulk(ctx.wh.knex, sql);
+/**
+ * Runs one heavy set-based statement of the build (adapter.runBulk: memory for sorts, no fsync
+ * wait); returns the rows it wrote.
+ */
+export async function bulk(ctx: MartContext, sql: string): Promise<number> {
+  return ctx.wh.adapter.runBulk(ctx.wh.knex, sql);
 }
 
 /**

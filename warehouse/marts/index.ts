@@ -109,6 +109,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
     name: string,
     fn: () => Promise<T>,
     table?: MartTable,
+    written?: (value: T) => number,
   ) => {
     const started = performance.now();
     const value = await fn();
@@ -119,7 +120,10 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       await wh.adapter.analyze(wh.knex, build(table));
     }
     const seconds = (performance.now() - started) / 1000;
-    steps.push({ name, rows: table ? await countRows(wh, build(table)) : 0, seconds });
+    // A step that says how many rows it wrote is not counted again: COUNT(*) of fct_order is one
+    // more pass over every fact (PostgreSQL has no row count but a scan; 0.1–0.3 s at 1M orders).
+    const rows = table ? (written ? written(value) : await countRows(wh, build(table))) : 0;
+    steps.push({ name, rows, seconds });
     options.logger?.debug({ step: name, seconds }, 'mart step done');
     await options.onProgress?.({ phase, step: name, seconds });
     return value;
@@ -200,9 +204,10 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
         async () => {
           // A refresh turned full links the new orders only, without the references of all.
           await prepareRefs(ctx, 'order');
-          await buildOrderFacts(ctx);
+          return buildOrderFacts(ctx);
         },
         'fct_order',
+        (facts) => facts,
       );
       await step('build', 'fct_interaction', () => buildInteractionFacts(ctx), 'fct_interaction');
       await step('build', 'customer aggregates', () => buildBuyers(ctx));

@@ -132,8 +132,8 @@ export class MysqlAdapter extends BulkTextAdapter {
     await grantSelect(knex, this.database, role, tables);
   }
 
-  override async runBulk(knex: Knex, sql: string): Promise<void> {
-    await runBulk(knex, sql);
+  override async runBulk(knex: Knex, sql: string): Promise<number> {
+    return runBulk(knex, sql);
   }
 
   override async createBuildTable(knex: Knex, table: string, like: string): Promise<void> {

@@ -14,13 +14,15 @@ const BULK_SETTINGS: Readonly<Record<string, number>> = Object.freeze({
   max_heap_table_size: 256 * 2 ** 20,
 });
 
-export async function runBulk(knex: Knex, sql: string): Promise<void> {
+/** Returns the rows the statement wrote (affectedRows). */
+export async function runBulk(knex: Knex, sql: string): Promise<number> {
   const names = Object.keys(BULK_SETTINGS);
   // A transaction only to hold one connection for the three statements; DDL commits it itself.
-  await knex.transaction(async (trx) => {
+  return knex.transaction(async (trx) => {
     await trx.raw(`SET ${names.map((n) => `SESSION ${n} = ${BULK_SETTINGS[n]}`).join(', ')}`);
     try {
-      await trx.raw(sql);
+      const [header] = (await trx.raw(sql)) as [{ affectedRows?: number } | undefined];
+      return Number(header?.affectedRows ?? 0);
     } finally {
       await trx.raw(`SET ${names.map((n) => `SESSION ${n} = DEFAULT`).join(', ')}`);
     }

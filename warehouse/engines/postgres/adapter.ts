@@ -106,8 +106,8 @@ export class PostgresAdapter extends BulkTextAdapter {
     return '';
   }
 
-  override async runBulk(knex: Knex, sql: string): Promise<void> {
-    await runBulk(knex, sql);
+  override async runBulk(knex: Knex, sql: string): Promise<number> {
+    return runBulk(knex, sql);
   }
 
   override async swapTables(

@@ -77,12 +77,27 @@ export async function finishBuildTable(knex: Knex, table: string, like: string):
   }
 }
 
-/** Sorts and hashes of a build get memory instead of spilling to disk; scratch commits do not wait for fsync. */
-export async function runBulk(knex: Knex, sql: string): Promise<void> {
-  await knex.transaction(async (trx) => {
+/**
+ * Plans cheaper than this are run without JIT compilation (PostgreSQL's default: 100,000). The
+ * compile is a fixed cost per statement that pays back only over millions of rows: the buyers'
+ * window, the first orders and the customer months over 1M orders (plans costed 60,000–210,000)
+ * took 6–10 % more backend CPU with JIT than without (3.9 and 3.7 s against 3.7 and 3.4 s,
+ * alternate runs), over 10M orders (590,000–2,550,000) 5 % less (33.5 s against 35.4 s): plans that
+ * big still get JIT, and its optimisation.
+ */
+const BULK_JIT_ABOVE_COST = 500_000;
+
+/**
+ * Sorts and hashes of a build get memory instead of spilling to disk; scratch commits do not wait
+ * for fsync; JIT only where the statement is big enough to pay for compiling it.
+ */
+export async function runBulk(knex: Knex, sql: string): Promise<number> {
+  return knex.transaction(async (trx) => {
     await trx.raw(`SET LOCAL work_mem = '256MB'`);
     await trx.raw('SET LOCAL synchronous_commit = off');
-    await trx.raw(sql);
+    await trx.raw(`SET LOCAL jit_above_cost = ${BULK_JIT_ABOVE_COST}`);
+    const result = (await trx.raw(sql)) as { rowCount?: number | null };
+    return Number(result.rowCount ?? 0);
   });
 }
 
