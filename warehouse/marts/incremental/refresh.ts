@@ -42,7 +42,17 @@ const GLOBAL_MARTS: readonly MartTable[] = [
   'mart_scoreboard',
 ];
 
-export type Step = <T>(name: string, fn: () => Promise<T>, table?: MartTable) => Promise<T>;
+/** A step of the build (index.ts): timed; `table` is counted, and finished as a mart unless `finish` is false. */
+export type Step = <T>(name: string, fn: () => Promise<T>, table?: MartTable, finish?: boolean) => Promise<T>;
+
+/**
+ * The small global marts' build tables are read by no later step in a join (at most scanned,
+ * grouped), and a refresh copies their rows out in its commit, never swaps them in: their keys,
+ * indexes, foreign keys (validated against dim_customer), grants and statistics — a dozen
+ * statements per mart on PostgreSQL — would serve nothing. fct_interaction is finished: the
+ * interaction marts join it by customer.
+ */
+const UNFINISHED = false;
 
 export interface RefreshPlan {
   /** Models to score with; absent: fit now (the refit rule said so). */
@@ -109,7 +119,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     await perCustomer(ctx, 'mart_customer_rfm', () => buildRfmChanges(ctx, shift));
     readLiveSegments(ctx);
   });
-  await step('mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention');
+  await step('mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention', UNFINISHED);
   const clv = await step('mart_customer_clv', async () => {
     const only = plan.rescoreAll ? undefined : AFFECTED;
     const fitted = await perCustomer(ctx, 'mart_customer_clv', () =>
@@ -118,8 +128,13 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     if (only) await createClvView(ctx);
     return fitted;
   });
-  await step('mart_segment_profitability', () => buildProfitability(ctx), 'mart_segment_profitability');
-  await step('mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
+  await step(
+    'mart_segment_profitability',
+    () => buildProfitability(ctx),
+    'mart_segment_profitability',
+    UNFINISHED,
+  );
+  await step('mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity', UNFINISHED);
   await step(
     'mart_lead_funnel',
     async () => {
@@ -127,8 +142,9 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
       await buildLeadFunnel(ctx);
     },
     'mart_lead_funnel',
+    UNFINISHED,
   );
-  await step('mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
+  await step('mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard', UNFINISHED);
   await step('commit', () =>
     wh.knex.transaction(async (trx) => {
       await commitFacts(ctx, trx, columns.split(', '));
@@ -180,8 +196,10 @@ const KEPT_VIEWS: ReadonlyArray<readonly [view: string, fresh: string]> = [
 async function perCustomer<T>(ctx: MartContext, table: MartTable, fn: () => Promise<T>): Promise<T> {
   const { wh } = ctx;
   const value = await fn();
-  await wh.knex.raw(`CREATE INDEX ${build(table)}_incr ON ${build(table)} (customer_id)`);
-  await wh.adapter.analyze(wh.knex, build(table));
+  await wh.adapter.scratchWork(wh.knex, async (db) => {
+    await db.raw(`CREATE INDEX ${build(table)}_incr ON ${build(table)} (customer_id)`);
+    await wh.adapter.analyze(db, build(table));
+  });
   return value;
 }
 
