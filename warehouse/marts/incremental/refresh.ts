@@ -22,6 +22,7 @@ import {
   KEPT_MONTH,
   KEPT_ORDER_MONTH,
   readState,
+  STATE,
   writeState,
   type BuildBase,
   type StoredFit,
@@ -223,17 +224,29 @@ export async function dropRefreshView(ctx: MartContext, leftovers = false): Prom
  * Whether fct_order still holds every row the last build counted per month. A customer deleted
  * since (resolve deletes the absorbed side of a merge) takes its facts with it by the foreign
  * key's cascade, and those can no longer be taken away from the kept months: the refresh then
- * counts them in a pass over the orders (currency.ts), as before. Counting the facts is one pass
- * over the smallest index of fct_order; only builds add facts, so equal counts mean none went.
+ * counts them in a pass over the orders (currency.ts), as before. Facts go no other way (only
+ * builds write them), so the customers are counted, not the facts: every customer created up to
+ * the last build's marks still there means none went (a tenth of the rows; MariaDB took 13.8 s
+ * to count fct_order at 100k customers). Any customer gone falls back, with facts or not. Without
+ * those marks (kept by an older build) the facts are counted against the kept months as before.
  */
 async function factsKept(ctx: MartContext): Promise<boolean> {
   const { wh } = ctx;
+  const mark = (name: string, column: 'mark' | 'number') =>
+    `(SELECT ${column} FROM ${STATE} WHERE name = 'mark:${name}')`;
   const [row] = wh.adapter.rows(
+    await wh.knex.raw(
+      `SELECT ${mark('dim_customer_rows', 'number')} AS marked,
+         (SELECT COUNT(*) FROM dim_customer WHERE created_at <= ${mark('dim_customer_created', 'mark')}) AS still`,
+    ),
+  );
+  if (row?.marked !== null && row?.marked !== undefined) return Number(row.still) === Number(row.marked);
+  const [counted] = wh.adapter.rows(
     await wh.knex.raw(
       `SELECT (SELECT COUNT(*) FROM fct_order) AS live, (SELECT COALESCE(SUM(orders), 0) FROM ${KEPT_ORDER_MONTH}) AS kept`,
     ),
   );
-  return Number(row?.live) === Number(row?.kept);
+  return Number(counted?.live) === Number(counted?.kept);
 }
 
 async function factColumns(ctx: MartContext): Promise<string> {
