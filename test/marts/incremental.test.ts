@@ -44,6 +44,11 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
         .whereIn('source_key', ['o5', 'o17', 'o123', 'o999'])
         .update({ amount: knex.raw('amount + 250'), updated_at: now });
       await knex('stg_order').where({ source_key: 'o42' }).update({ status: 'cancelled', updated_at: now });
+      // A status no staged order had before: the refresh classifies the statuses of the orders it
+      // reads, not every staged order's, so the new word must be among them (a return: no revenue).
+      await knex('stg_order')
+        .where({ source_key: 'o77' })
+        .update({ status: 'Возврат оформлен', updated_at: now });
       // Changed customers: resolve rewrites golden records (region and owner feed profitability).
       await knex('dim_customer')
         .whereIn('customer_id', [3, 4, 5, 60])

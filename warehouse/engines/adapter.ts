@@ -257,6 +257,14 @@ export interface EngineAdapter {
    */
   runBulk(knex: Knex, sql: string): Promise<number>;
   /**
+   * Runs the small DDL of a build's scratch tables (create, keys and indexes after the fill,
+   * statistics, drop) given a connection `db` to run it on. Nothing of it needs to survive a crash
+   * (a crash fails the build, and the next one starts over), so an engine may run it as one
+   * transaction whose commit it does not wait to be flushed: PostgreSQL did wait for an fsync per
+   * statement, hundreds of them in a nightly refresh. MySQL runs it as it comes (DDL commits).
+   */
+  scratchWork<T>(knex: Knex, fn: (db: Knex) => Promise<T>): Promise<T>;
+  /**
    * The ORDER BY that makes an INSERT … SELECT into a build or scratch table append to its key in
    * order ('' when the table has no index while it is filled, so order buys nothing).
    */

@@ -76,6 +76,11 @@ export abstract class BaseAdapter implements EngineAdapter {
     return Number(result?.changes ?? 0);
   }
 
+  /** As it comes: SQLite in WAL mode with synchronous = NORMAL does not flush at each commit. */
+  async scratchWork<T>(knex: Knex, fn: (db: Knex) => Promise<T>): Promise<T> {
+    return fn(knex);
+  }
+
   buildInsertOrder(keyExpr: string): string {
     return `ORDER BY ${keyExpr}`;
   }

@@ -32,7 +32,9 @@ export const retired = (table: MartTable): string => `${table}__old`;
  */
 export async function createBuildTables(wh: Warehouse): Promise<void> {
   await dropBuildTables(wh);
-  for (const table of MART_TABLES) await wh.adapter.createBuildTable(wh.knex, build(table), table);
+  await wh.adapter.scratchWork(wh.knex, async (db) => {
+    for (const table of MART_TABLES) await wh.adapter.createBuildTable(db, build(table), table);
+  });
 }
 
 /** After a mart's build table is filled: its remaining indexes, keys, foreign keys, grants. */
@@ -56,10 +58,12 @@ export async function swapBuildTables(
 }
 
 export async function dropBuildTables(wh: Warehouse): Promise<void> {
-  for (const table of MART_TABLES) {
-    await wh.knex.schema.dropTableIfExists(build(table));
-    await wh.knex.schema.dropTableIfExists(retired(table));
-  }
+  await wh.adapter.scratchWork(wh.knex, async (db) => {
+    for (const table of MART_TABLES) {
+      await db.schema.dropTableIfExists(build(table));
+      await db.schema.dropTableIfExists(retired(table));
+    }
+  });
 }
 
 /** A working table that lives for one build: intermediate per-customer aggregates. */
@@ -74,34 +78,40 @@ export interface ScratchSpec {
  * Creates a scratch table (dropping a leftover of a killed run first), typed through the adapter.
  * With `withIndexes: false` the caller adds the other indexes after filling the table
  * (finishScratch), one sorted pass each instead of an update per row — and the primary key too
- * where the engine can add one to a filled table (adapter.keysAfterFill).
+ * where the engine can add one to a filled table (adapter.keysAfterFill). The statements run as
+ * scratch work (adapter.scratchWork: on PostgreSQL one commit, not waited for).
  */
 export async function createScratch(wh: Warehouse, spec: ScratchSpec, withIndexes = true): Promise<void> {
   const keyNow = withIndexes || !wh.adapter.keysAfterFill;
-  await wh.knex.schema.dropTableIfExists(spec.name);
-  await wh.knex.schema.createTable(spec.name, (t: Knex.CreateTableBuilder) => {
-    wh.adapter.tableDefaults(t);
-    for (const c of spec.columns) {
-      const col = wh.adapter.addColumn(t, c);
-      if (spec.key?.includes(c.name)) col.notNullable();
-    }
-    if (spec.key && keyNow) t.primary([...spec.key]);
+  await wh.adapter.scratchWork(wh.knex, async (db) => {
+    await db.schema.dropTableIfExists(spec.name);
+    await db.schema.createTable(spec.name, (t: Knex.CreateTableBuilder) => {
+      wh.adapter.tableDefaults(t);
+      for (const c of spec.columns) {
+        const col = wh.adapter.addColumn(t, c);
+        if (spec.key?.includes(c.name)) col.notNullable();
+      }
+      if (spec.key && keyNow) t.primary([...spec.key]);
+    });
+    if (withIndexes) await createScratchIndexes(db, spec);
   });
-  if (withIndexes) await createScratchIndexes(wh, spec);
 }
 
-/** After the fill of a scratch table created without indexes: its key where it was left out, then its indexes. */
-export async function finishScratch(wh: Warehouse, spec: ScratchSpec): Promise<void> {
+/**
+ * After the fill of a scratch table created without indexes: its key where it was left out, then
+ * its indexes, on `db` (the caller's scratch work, or the warehouse's connections).
+ */
+export async function finishScratch(wh: Warehouse, spec: ScratchSpec, db: Knex = wh.knex): Promise<void> {
   const { key } = spec;
   if (key && wh.adapter.keysAfterFill) {
-    await wh.knex.schema.alterTable(spec.name, (t: Knex.AlterTableBuilder) => t.primary([...key]));
+    await db.schema.alterTable(spec.name, (t: Knex.AlterTableBuilder) => t.primary([...key]));
   }
-  await createScratchIndexes(wh, spec);
+  await createScratchIndexes(db, spec);
 }
 
-async function createScratchIndexes(wh: Warehouse, spec: ScratchSpec): Promise<void> {
+async function createScratchIndexes(db: Knex, spec: ScratchSpec): Promise<void> {
   if (!spec.indexes?.length) return;
-  await wh.knex.schema.alterTable(spec.name, (t: Knex.AlterTableBuilder) => {
+  await db.schema.alterTable(spec.name, (t: Knex.AlterTableBuilder) => {
     spec.indexes?.forEach((cols, i) => t.index([...cols], `${spec.name}_i${i}`));
   });
 }

@@ -57,7 +57,9 @@ export async function scratchTable(ctx: MartContext, spec: ScratchSpec): Promise
 }
 
 export async function dropScratch(ctx: MartContext): Promise<void> {
-  for (const name of ctx.scratch) await ctx.wh.knex.schema.dropTableIfExists(name);
+  await ctx.wh.adapter.scratchWork(ctx.wh.knex, async (db) => {
+    for (const name of ctx.scratch) await db.schema.dropTableIfExists(name);
+  });
   ctx.scratch.clear();
   ctx.unindexed.clear();
 }
@@ -80,15 +82,17 @@ export async function fill(ctx: MartContext, table: string, insertSql: string): 
 
 /**
  * A scratch table is filled: its indexes (and its key where the engine adds it after the fill,
- * adapter.keysAfterFill) are built, then its planner statistics refreshed for the joins that read it.
+ * adapter.keysAfterFill) are built, then its planner statistics refreshed for the joins that read
+ * it — as one piece of scratch work (adapter.scratchWork: on PostgreSQL one commit, not waited for).
  */
 export async function completeScratch(ctx: MartContext, table: string): Promise<void> {
+  const { wh } = ctx;
   const spec = ctx.unindexed.get(table);
-  if (spec) {
-    ctx.unindexed.delete(table);
-    await finishScratch(ctx.wh, spec);
-  }
-  await ctx.wh.adapter.analyze(ctx.wh.knex, table);
+  ctx.unindexed.delete(table);
+  await wh.adapter.scratchWork(wh.knex, async (db) => {
+    if (spec) await finishScratch(wh, spec, db);
+    await wh.adapter.analyze(db, table);
+  });
 }
 
 /** The table a later step reads a fact from: the one being built, or what the refresh set instead. */

@@ -109,13 +109,15 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
     name: string,
     fn: () => Promise<T>,
     table?: MartTable,
+    finish = true,
     written?: (value: T) => number,
   ) => {
     const started = performance.now();
     const value = await fn();
     // Keys and indexes the engine builds after the fill, then statistics: later steps join what
     // this one built and must be planned with its real size (both part of the step's cost).
-    if (table) {
+    // Without `finish` (a refresh's small marts, copied out, never swapped in) the table is only counted.
+    if (table && finish) {
       await finishBuildTable(wh, table);
       await wh.adapter.analyze(wh.knex, build(table));
     }
@@ -184,7 +186,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
     });
     let fitted: FittedClv;
     if (mode.mode === 'incremental' && base && changes) {
-      fitted = await refreshMarts(ctx, (name, fn, table) => step('build', name, fn, table), {
+      fitted = await refreshMarts(ctx, (name, fn, table, finish) => step('build', name, fn, table, finish), {
         stored: keptFit,
         rescoreAll: !keptFit || base.calibrationEnd !== ctx.clv.calibrationEnd,
         base: nextBase('incremental', changes.stagedOrders),
@@ -207,6 +209,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
           return buildOrderFacts(ctx);
         },
         'fct_order',
+        true,
         (facts) => facts,
       );
       await step('build', 'fct_interaction', () => buildInteractionFacts(ctx), 'fct_interaction');

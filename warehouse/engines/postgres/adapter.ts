@@ -19,7 +19,7 @@ import { warehouseConnection } from './connection.js';
 import * as dialect from './dialect.js';
 import { createReadRole, grantSelect } from './grants.js';
 import { tryLock } from './locks.js';
-import { createBuildTable, finishBuildTable, runBulk, swapTables } from './swap.js';
+import { createBuildTable, finishBuildTable, runBulk, scratchWork, swapTables } from './swap.js';
 
 export const POSTGRES_LABEL = 'PostgreSQL';
 
@@ -108,6 +108,10 @@ export class PostgresAdapter extends BulkTextAdapter {
 
   override async runBulk(knex: Knex, sql: string): Promise<number> {
     return runBulk(knex, sql);
+  }
+
+  override async scratchWork<T>(knex: Knex, fn: (db: Knex) => Promise<T>): Promise<T> {
+    return scratchWork(knex, fn);
   }
 
   override async swapTables(

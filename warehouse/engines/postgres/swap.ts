@@ -101,6 +101,19 @@ export async function runBulk(knex: Knex, sql: string): Promise<number> {
   });
 }
 
+/**
+ * A build's scratch DDL (adapter.scratchWork) in one transaction that does not wait for its commit
+ * to be flushed: each DDL statement on its own committed and waited for an fsync (~3 ms here), a
+ * few hundred a night. Only scratch tables are touched, which a crash takes with the build; the
+ * marts' own writes (the swap, the refresh's commit) keep synchronous commits and are the durable point.
+ */
+export async function scratchWork<T>(knex: Knex, fn: (db: Knex) => Promise<T>): Promise<T> {
+  return knex.transaction(async (trx) => {
+    await trx.raw('SET LOCAL synchronous_commit = off');
+    return fn(trx);
+  });
+}
+
 const SWAP_LOCK_TIMEOUT = '5s';
 const SWAP_ATTEMPTS = 3;
 

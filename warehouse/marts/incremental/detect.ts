@@ -174,15 +174,21 @@ export async function detectChanges(
  */
 export async function buildAffectedFacts(ctx: MartContext): Promise<number> {
   const { wh } = ctx;
-  await wh.knex.schema.dropTableIfExists(NEW_FACTS);
-  ctx.scratch.add(NEW_FACTS);
-  await wh.adapter.createBuildTable(wh.knex, NEW_FACTS, 'fct_order');
+  const factTable = (name: string) =>
+    wh.adapter.scratchWork(wh.knex, async (db) => {
+      await db.schema.dropTableIfExists(name);
+      ctx.scratch.add(name);
+      await wh.adapter.createBuildTable(db, name, 'fct_order');
+    });
+  await factTable(NEW_FACTS);
   await findCandidates(ctx);
   await buildOrderFacts(ctx, { table: NEW_FACTS, orders: CANDIDATES });
   // The commit and the views match the new rows to the live ones by order id (build tables get
   // keys later, if at all).
-  await wh.knex.raw(`CREATE INDEX ${NEW_FACTS}_order ON ${NEW_FACTS} (order_id)`);
-  await wh.adapter.analyze(wh.knex, NEW_FACTS);
+  await wh.adapter.scratchWork(wh.knex, async (db) => {
+    await db.raw(`CREATE INDEX ${NEW_FACTS}_order ON ${NEW_FACTS} (order_id)`);
+    await wh.adapter.analyze(db, NEW_FACTS);
+  });
   await scratchTable(ctx, {
     name: MOVED,
     columns: [{ name: 'customer_id', type: 'int' }],
@@ -199,10 +205,8 @@ export async function buildAffectedFacts(ctx: MartContext): Promise<number> {
   );
   const moved = await countRows(wh, MOVED);
   if (moved > 0) await bulk(ctx, `INSERT INTO ${AFFECTED} (customer_id) SELECT customer_id FROM ${MOVED}`);
-  await wh.adapter.analyze(wh.knex, AFFECTED);
-  await wh.knex.schema.dropTableIfExists(AFFECTED_FACTS);
-  ctx.scratch.add(AFFECTED_FACTS);
-  await wh.adapter.createBuildTable(wh.knex, AFFECTED_FACTS, 'fct_order');
+  await wh.adapter.scratchWork(wh.knex, (db) => wh.adapter.analyze(db, AFFECTED));
+  await factTable(AFFECTED_FACTS);
   await bulk(
     ctx,
     `INSERT INTO ${AFFECTED_FACTS} SELECT * FROM fct_order f
@@ -210,7 +214,7 @@ export async function buildAffectedFacts(ctx: MartContext): Promise<number> {
         AND NOT EXISTS (SELECT 1 FROM ${NEW_FACTS} n WHERE n.order_id = f.order_id)
      UNION ALL SELECT * FROM ${NEW_FACTS}`,
   );
-  await wh.adapter.analyze(wh.knex, AFFECTED_FACTS);
+  await wh.adapter.scratchWork(wh.knex, (db) => wh.adapter.analyze(db, AFFECTED_FACTS));
   return moved;
 }
 

@@ -59,6 +59,9 @@ export const MARKS: Readonly<Record<string, { sql: string; number?: boolean }>> 
   customer_merge: { sql: 'SELECT MAX(merge_id) FROM customer_merge', number: true },
   // With crosswalk_linked, whether a crosswalk row went since (incremental/link-scope.ts).
   crosswalk_rows: { sql: 'SELECT COUNT(*) FROM customer_crosswalk', number: true },
+  // Whether a customer went since, and facts with it (incremental/refresh.ts factsKept).
+  dim_customer_created: { sql: 'SELECT MAX(created_at) FROM dim_customer' },
+  dim_customer_rows: { sql: 'SELECT COUNT(*) FROM dim_customer', number: true },
 });
 
 /** SQL for a mark of the last build: a stamp (no mark: before everything) or the merge log's last id. */
