@@ -277,8 +277,14 @@ export async function resolveWarehouse(
           )
           .delete();
     } else {
+      // NOT EXISTS, an anti-join on crosswalk's customer_id index: a NOT IN over a million ids
+      // too many for PostgreSQL's work_mem to hash is planned as a scan of them per customer.
       await trx('dim_customer')
-        .whereNotIn('customer_id', trx('customer_crosswalk').select('customer_id'))
+        .whereNotExists(
+          trx('customer_crosswalk')
+            .select(trx.raw('1'))
+            .whereRaw('?? = ??', ['customer_crosswalk.customer_id', 'dim_customer.customer_id']),
+        )
         .delete();
     }
     const reasons = overrideReasons(overrides, result, existing);

@@ -13,7 +13,7 @@ import type {
 } from '../adapter.js';
 import { BulkTextAdapter } from '../base.js';
 import { appendAbsent } from './append-absent.js';
-import { copyLoad, copyRows } from './bulk-load.js';
+import { copyLoad, copyNumberColumns, copyRows } from './bulk-load.js';
 import { createTableLike, hasIndex, listTables, renameTable } from './catalog.js';
 import { warehouseConnection } from './connection.js';
 import * as dialect from './dialect.js';
@@ -99,6 +99,16 @@ export class PostgresAdapter extends BulkTextAdapter {
     rows: ReadonlyArray<Record<string, string | number | null>>,
   ): Promise<void> {
     await copyRows(knex, table, columns, rows);
+  }
+
+  override async insertNumberColumns(
+    knex: Knex,
+    table: string,
+    columns: readonly string[],
+    data: ReadonlyArray<ArrayLike<number>>,
+    length: number,
+  ): Promise<void> {
+    await copyNumberColumns(knex, table, columns, data, length);
   }
 
   /** Build and scratch tables get their keys and indexes after the fill: sorting the rows first would only cost time. */
