@@ -99,6 +99,18 @@ export async function readIdentityInputs(
     out.firstSeen.push(first);
   };
 
+  // One text per distinct instant: rows staged by one load share theirs, and a million
+  // records' copies of the same few instants were ~80 MB of heap for the whole run.
+  const instants = new Map<string, string>();
+  const shared = (v: unknown): string => {
+    const text = instant(v);
+    const known = instants.get(text);
+    if (known !== undefined) return known;
+    if (instants.size >= 100_000) instants.clear();
+    instants.set(text, text);
+    return text;
+  };
+
   let after: [string, string] | null = null;
   for (;;) {
     const q = wh
@@ -114,8 +126,8 @@ export async function readIdentityInputs(
         String(r.source),
         String(r.source_key),
         values,
-        instant(r.updated_at),
-        instant(r.loaded_at),
+        shared(r.updated_at),
+        shared(r.loaded_at),
         resolveAs,
       );
     }
@@ -133,7 +145,7 @@ export async function readIdentityInputs(
     if (out.idOf.has(recordKey(source, key))) continue; // the order names a staged contact
     const values: Record<string, string | null> = {};
     for (const c of ORDER_CUSTOMER_COLUMNS) values[c] = text(r[c]);
-    add(source, key, values, instant(r.updated_at), instant(r.first_seen));
+    add(source, key, values, shared(r.updated_at), shared(r.first_seen));
   }
   onRows?.(out.records.length);
   return out;
