@@ -111,14 +111,25 @@ export async function readIdentityInputs(
     return text;
   };
 
-  let after: [string, string] | null = null;
-  for (;;) {
+  const page = (after: readonly [string, string] | null) => {
     const q = wh
       .knex('stg_contact')
       .select('source', 'source_key', 'loaded_at', 'updated_at', 'birth_date_partial', ...CONTACT_COLUMNS)
       .orderBy(['source', 'source_key']);
     if (after) q.whereRaw('(source, source_key) > (?, ?)', after);
-    const rows = (await q.limit(PAGE)) as Array<Record<string, unknown>>;
+    // then() sends it now (a knex query runs when first awaited); a failure surfaces where the
+    // page is awaited, not as an unhandled rejection while the page before is worked through.
+    const rows = q.limit(PAGE).then((r) => r as Array<Record<string, unknown>>);
+    rows.catch(() => undefined);
+    return rows;
+  };
+  // The next page is asked for as soon as a page is in, before its rows are worked through: the
+  // server reads and sends it meanwhile instead of waiting for Node.
+  let pending: Promise<Array<Record<string, unknown>>> | null = page(null);
+  while (pending) {
+    const rows: Array<Record<string, unknown>> = await pending;
+    const last = rows[rows.length - 1];
+    pending = rows.length < PAGE || !last ? null : page([String(last.source), String(last.source_key)]);
     for (const r of rows) {
       const { values, birthDate } = contactValues(r);
       const resolveAs = values.birth_date === null ? birthDate : null;
@@ -132,9 +143,6 @@ export async function readIdentityInputs(
       );
     }
     onRows?.(out.records.length);
-    if (rows.length < PAGE) break;
-    const last = rows[rows.length - 1]!;
-    after = [String(last.source), String(last.source_key)];
   }
 
   out.contacts = out.records.length;

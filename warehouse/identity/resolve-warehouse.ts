@@ -222,7 +222,13 @@ export async function resolveWarehouse(
   for (const [id, ids] of memberIds) {
     golden.push(goldenRecord(id, ids.map(memberOf(inputs)), options) as StageRow);
     if (golden.length % 20_000 === 0)
-      report({ phase: 'golden', ended: false, done: golden.length, total: memberIds.size, unit: 'customers' });
+      report({
+        phase: 'golden',
+        ended: false,
+        done: golden.length,
+        total: memberIds.size,
+        unit: 'customers',
+      });
   }
   memberIds.clear();
   const tGolden = performance.now();
