@@ -268,6 +268,11 @@ export interface EngineAdapter {
     rows: ReadonlyArray<Record<string, string | number | null>>,
   ): Promise<void>;
   /**
+   * Removes every row of a table inside the caller's transaction (undone with it): the engine's
+   * fastest way that keeps the transaction open (MySQL's TRUNCATE would commit it).
+   */
+  emptyTable(trx: Knex.Transaction, table: string): Promise<void>;
+  /**
    * Inserts rows of numbers given column by column (`data[c][i]` is row i's value of
    * `columns[c]`, `length` rows): millions of small rows (blocking keys) without an object per
    * row, by the engine's fastest path.

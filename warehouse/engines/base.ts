@@ -88,6 +88,11 @@ export abstract class BaseAdapter implements EngineAdapter {
     for (let i = 0; i < rows.length; i += 500) await knex(table).insert(rows.slice(i, i + 500));
   }
 
+  /** DELETE without a WHERE: SQLite empties the table in one step; MySQL's TRUNCATE would commit. */
+  async emptyTable(trx: Knex.Transaction, table: string): Promise<void> {
+    await trx(table).delete();
+  }
+
   /** insertRows over rows made from the columns, a group at a time. */
   async insertNumberColumns(
     knex: Knex,

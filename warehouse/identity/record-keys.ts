@@ -237,8 +237,8 @@ export async function replaceAllKeys(
   // MySQL would commit the transaction at the first DROP INDEX, so it keeps them.
   const rebuild = wh.adapter.transactionalDdl;
   if (rebuild) for (const { table, name } of BULK_INDEXES) await dropIndex(trx, table, name);
-  await trx('identity_block_key').delete();
-  await trx('identity_record').delete();
+  await wh.adapter.emptyTable(trx, 'identity_block_key');
+  await wh.adapter.emptyTable(trx, 'identity_record');
   await insertRecords(wh, trx, records);
   await insertKeys(wh, trx, keys);
   if (rebuild)
