@@ -277,6 +277,23 @@ export interface EngineAdapter {
     rows: ReadonlyArray<Record<string, string | number | null>>,
   ): Promise<void>;
   /**
+   * Removes every row of a table inside the caller's transaction (undone with it): the engine's
+   * fastest way that keeps the transaction open (MySQL's TRUNCATE would commit it).
+   */
+  emptyTable(trx: Knex.Transaction, table: string): Promise<void>;
+  /**
+   * Inserts rows of numbers given column by column (`data[c][i]` is row i's value of
+   * `columns[c]`, `length` rows): millions of small rows (blocking keys) without an object per
+   * row, by the engine's fastest path.
+   */
+  insertNumberColumns(
+    knex: Knex,
+    table: string,
+    columns: readonly string[],
+    data: ReadonlyArray<ArrayLike<number>>,
+    length: number,
+  ): Promise<void>;
+  /**
    * Puts every built table in place of its live table in ONE transaction: a reader sees all old
    * tables or all new ones, never a mix or a half-filled table. `afterTable` runs inside the
    * transaction after each table. The live tables' indexes, keys, foreign keys and (PostgreSQL)

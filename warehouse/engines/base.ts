@@ -95,6 +95,31 @@ export abstract class BaseAdapter implements EngineAdapter {
     for (let i = 0; i < rows.length; i += 500) await knex(table).insert(rows.slice(i, i + 500));
   }
 
+  /** DELETE without a WHERE: SQLite empties the table in one step; MySQL's TRUNCATE would commit. */
+  async emptyTable(trx: Knex.Transaction, table: string): Promise<void> {
+    await trx(table).delete();
+  }
+
+  /** insertRows over rows made from the columns, a group at a time. */
+  async insertNumberColumns(
+    knex: Knex,
+    table: string,
+    columns: readonly string[],
+    data: ReadonlyArray<ArrayLike<number>>,
+    length: number,
+  ): Promise<void> {
+    const GROUP = 20_000;
+    for (let start = 0; start < length; start += GROUP) {
+      const rows: Array<Record<string, number>> = [];
+      for (let i = start; i < Math.min(length, start + GROUP); i++) {
+        const row: Record<string, number> = {};
+        columns.forEach((c, k) => (row[c] = data[k]![i]!));
+        rows.push(row);
+      }
+      await this.insertRows(knex, table, columns, rows);
+    }
+  }
+
   /** The copy swap (copySwap): every engine can do it; an engine with a faster swap overrides this. */
   async swapTables(
     knex: Knex,

@@ -99,14 +99,37 @@ export async function readIdentityInputs(
     out.firstSeen.push(first);
   };
 
-  let after: [string, string] | null = null;
-  for (;;) {
+  // One text per distinct instant: rows staged by one load share theirs, and a million
+  // records' copies of the same few instants were ~80 MB of heap for the whole run.
+  const instants = new Map<string, string>();
+  const shared = (v: unknown): string => {
+    const text = instant(v);
+    const known = instants.get(text);
+    if (known !== undefined) return known;
+    if (instants.size >= 100_000) instants.clear();
+    instants.set(text, text);
+    return text;
+  };
+
+  const page = (after: readonly [string, string] | null) => {
     const q = wh
       .knex('stg_contact')
       .select('source', 'source_key', 'loaded_at', 'updated_at', 'birth_date_partial', ...CONTACT_COLUMNS)
       .orderBy(['source', 'source_key']);
     if (after) q.whereRaw('(source, source_key) > (?, ?)', after);
-    const rows = (await q.limit(PAGE)) as Array<Record<string, unknown>>;
+    // then() sends it now (a knex query runs when first awaited); a failure surfaces where the
+    // page is awaited, not as an unhandled rejection while the page before is worked through.
+    const rows = q.limit(PAGE).then((r) => r as Array<Record<string, unknown>>);
+    rows.catch(() => undefined);
+    return rows;
+  };
+  // The next page is asked for as soon as a page is in, before its rows are worked through: the
+  // server reads and sends it meanwhile instead of waiting for Node.
+  let pending: Promise<Array<Record<string, unknown>>> | null = page(null);
+  while (pending) {
+    const rows: Array<Record<string, unknown>> = await pending;
+    const last = rows[rows.length - 1];
+    pending = rows.length < PAGE || !last ? null : page([String(last.source), String(last.source_key)]);
     for (const r of rows) {
       const { values, birthDate } = contactValues(r);
       const resolveAs = values.birth_date === null ? birthDate : null;
@@ -114,15 +137,12 @@ export async function readIdentityInputs(
         String(r.source),
         String(r.source_key),
         values,
-        instant(r.updated_at),
-        instant(r.loaded_at),
+        shared(r.updated_at),
+        shared(r.loaded_at),
         resolveAs,
       );
     }
     onRows?.(out.records.length);
-    if (rows.length < PAGE) break;
-    const last = rows[rows.length - 1]!;
-    after = [String(last.source), String(last.source_key)];
   }
 
   out.contacts = out.records.length;
@@ -133,7 +153,7 @@ export async function readIdentityInputs(
     if (out.idOf.has(recordKey(source, key))) continue; // the order names a staged contact
     const values: Record<string, string | null> = {};
     for (const c of ORDER_CUSTOMER_COLUMNS) values[c] = text(r[c]);
-    add(source, key, values, instant(r.updated_at), instant(r.first_seen));
+    add(source, key, values, shared(r.updated_at), shared(r.first_seen));
   }
   onRows?.(out.records.length);
   return out;

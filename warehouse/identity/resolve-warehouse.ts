@@ -192,9 +192,8 @@ export async function resolveWarehouse(
   }
   /** Customers a record left: emptied ones go. */
   const left = new Set<number>();
-  const members = new Map<number, ClusterMember[]>();
-  const linkRows: StageRow[] = [];
-  const now = new Date().toISOString();
+  /** Records whose link is written: every one in a full run, else the moved and the changed. */
+  const toLink: number[] = [];
   for (const record of inputs.records) {
     const customerId = result.assignment.get(record.id)!;
     const before = existing.get(record.id);
@@ -206,47 +205,32 @@ export async function resolveWarehouse(
     }
     if (!incremental || moved || changedIds?.has(record.id)) {
       touched.add(customerId);
-      const link = result.links.get(record.id)!;
-      const other = link.matchedWith === null ? null : inputs.info(link.matchedWith);
-      const shared = link.sharedIdentifiers;
-      linkRows.push({
-        source: record.source,
-        source_key: record.sourceKey,
-        customer_id: customerId,
-        match_rule: link.rule,
-        match_score: Number(link.score.toFixed(6)),
-        linked_at: now,
-        matched_source: other?.source ?? null,
-        matched_source_key: other?.sourceKey ?? null,
-        match_detail: {
-          weight: link.weight,
-          comparisons: link.comparisons,
-          // Only where there is one: a million records' details stay as small as before.
-          ...(shared.length ? { shared } : {}),
-        } as unknown as Record<string, unknown>,
-      });
+      toLink.push(record.id);
     }
   }
+  // Record ids by touched customer: the members of one customer are made when its golden record
+  // is, and dropped after it, so a million of them are never held at once.
+  const memberIds = new Map<number, number[]>();
   for (const record of inputs.records) {
     const customerId = result.assignment.get(record.id)!;
     if (!touched.has(customerId)) continue;
-    let list = members.get(customerId);
-    if (!list) members.set(customerId, (list = []));
-    const info = inputs.info(record.id);
-    list.push({
-      source: record.source,
-      sourceKey: record.sourceKey,
-      fields: info.fields,
-      updatedAt: info.updatedAt,
-      firstSeen: info.firstSeen,
-    });
+    const list = memberIds.get(customerId);
+    if (list) list.push(record.id);
+    else memberIds.set(customerId, [record.id]);
   }
   const golden: StageRow[] = [];
-  for (const [id, list] of members) {
-    golden.push(goldenRecord(id, list, options) as StageRow);
+  for (const [id, ids] of memberIds) {
+    golden.push(goldenRecord(id, ids.map(memberOf(inputs)), options) as StageRow);
     if (golden.length % 20_000 === 0)
-      report({ phase: 'golden', ended: false, done: golden.length, total: members.size, unit: 'customers' });
+      report({
+        phase: 'golden',
+        ended: false,
+        done: golden.length,
+        total: memberIds.size,
+        unit: 'customers',
+      });
   }
+  memberIds.clear();
   const tGolden = performance.now();
   report({
     phase: 'golden',
@@ -256,13 +240,14 @@ export async function resolveWarehouse(
     total: golden.length,
     unit: 'customers',
   });
-  const written = golden.length + linkRows.length;
+  const written = golden.length + toLink.length;
   report({ phase: 'write', ended: false, done: 0, total: written, unit: 'rows' });
 
   let tKeys = 0;
   await wh.knex.transaction(async (trx) => {
     await loadStaging(wh, DIM_CUSTOMER, golden, { trx });
-    await loadStaging(wh, CUSTOMER_CROSSWALK, linkRows, { trx });
+    // Made as they are loaded: a million link rows are never held at once.
+    await loadStaging(wh, CUSTOMER_CROSSWALK, linkRows(inputs, result, toLink), { trx });
     // Customers left without records (absorbed by a merge) go; their merge is logged below.
     if (narrow) {
       const gone = [...left];
@@ -277,8 +262,14 @@ export async function resolveWarehouse(
           )
           .delete();
     } else {
+      // NOT EXISTS, an anti-join on crosswalk's customer_id index: a NOT IN over a million ids
+      // too many for PostgreSQL's work_mem to hash is planned as a scan of them per customer.
       await trx('dim_customer')
-        .whereNotIn('customer_id', trx('customer_crosswalk').select('customer_id'))
+        .whereNotExists(
+          trx('customer_crosswalk')
+            .select(trx.raw('1'))
+            .whereRaw('?? = ??', ['customer_crosswalk.customer_id', 'dim_customer.customer_id']),
+        )
         .delete();
     }
     const reasons = overrideReasons(overrides, result, existing);
@@ -408,6 +399,47 @@ function neighbourhoodRecords(nb: Neighbourhood): RunRecords {
     info: (id) => nb.stored.get(id)!,
     contact: (id) => nb.stored.get(id)!.kind === 'contact',
   };
+}
+
+/** A record as survivorship reads it. */
+const memberOf =
+  (inputs: RunRecords) =>
+  (id: number): ClusterMember => {
+    const info = inputs.info(id);
+    return {
+      source: info.source,
+      sourceKey: info.sourceKey,
+      fields: info.fields,
+      updatedAt: info.updatedAt,
+      firstSeen: info.firstSeen,
+    };
+  };
+
+/** customer_crosswalk rows of the given records: their customer, and the rule and score that linked them. */
+function* linkRows(inputs: RunRecords, result: ResolveResult, ids: readonly number[]): Generator<StageRow> {
+  const now = new Date().toISOString();
+  for (const id of ids) {
+    const link = result.links.get(id)!;
+    const own = inputs.info(id);
+    const other = link.matchedWith === null ? null : inputs.info(link.matchedWith);
+    const shared = link.sharedIdentifiers;
+    yield {
+      source: own.source,
+      source_key: own.sourceKey,
+      customer_id: result.assignment.get(id)!,
+      match_rule: link.rule,
+      match_score: Number(link.score.toFixed(6)),
+      linked_at: now,
+      matched_source: other?.source ?? null,
+      matched_source_key: other?.sourceKey ?? null,
+      match_detail: {
+        weight: link.weight,
+        comparisons: link.comparisons,
+        // Only where there is one: a million records' details stay as small as before.
+        ...(shared.length ? { shared } : {}),
+      } as unknown as Record<string, unknown>,
+    };
+  }
 }
 
 function* storedRecords(inputs: RunRecords, result: ResolveResult): Generator<StoredRecord> {

@@ -13,7 +13,7 @@ import type {
 } from '../adapter.js';
 import { BulkTextAdapter } from '../base.js';
 import { appendAbsent } from './append-absent.js';
-import { copyLoad, copyRows } from './bulk-load.js';
+import { copyLoad, copyNumberColumns, copyRows } from './bulk-load.js';
 import { createTableLike, hasIndex, listTables, renameTable } from './catalog.js';
 import { warehouseConnection } from './connection.js';
 import * as dialect from './dialect.js';
@@ -99,6 +99,25 @@ export class PostgresAdapter extends BulkTextAdapter {
     rows: ReadonlyArray<Record<string, string | number | null>>,
   ): Promise<void> {
     await copyRows(knex, table, columns, rows);
+  }
+
+  /**
+   * TRUNCATE, which is transactional here: a DELETE of millions of rows marks each one dead (WAL
+   * per row, and a vacuum after), TRUNCATE gives the table new empty files. It locks the table
+   * against readers until the commit, as the DROP INDEX of the same transactions does already.
+   */
+  override async emptyTable(trx: Knex.Transaction, table: string): Promise<void> {
+    await trx.raw('TRUNCATE ??', [table]);
+  }
+
+  override async insertNumberColumns(
+    knex: Knex,
+    table: string,
+    columns: readonly string[],
+    data: ReadonlyArray<ArrayLike<number>>,
+    length: number,
+  ): Promise<void> {
+    await copyNumberColumns(knex, table, columns, data, length);
   }
 
   /** Build and scratch tables get their keys and indexes after the fill: sorting the rows first would only cost time. */

@@ -12,7 +12,7 @@ import type {
   TruncUnit,
 } from '../adapter.js';
 import { BaseAdapter } from '../base.js';
-import { insertPlainRows, loadRows, loadValues } from './bulk-load.js';
+import { insertNumberColumns, insertPlainRows, loadRows, loadValues } from './bulk-load.js';
 import { analyze, createTableLike, hasIndex, listTables } from './catalog.js';
 import { warehouseConnection, warehouseSession } from './connection.js';
 import * as dialect from './dialect.js';
@@ -45,6 +45,16 @@ export class SqliteAdapter extends BaseAdapter {
     rows: ReadonlyArray<Record<string, string | number | null>>,
   ): Promise<void> {
     await insertPlainRows(knex, table, columns, rows);
+  }
+
+  override async insertNumberColumns(
+    knex: Knex,
+    table: string,
+    columns: readonly string[],
+    data: ReadonlyArray<ArrayLike<number>>,
+    length: number,
+  ): Promise<void> {
+    await insertNumberColumns(knex, table, columns, data, length);
   }
 
   override async afterCreate(connection: unknown): Promise<void> {

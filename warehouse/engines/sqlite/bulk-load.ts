@@ -130,7 +130,33 @@ export async function insertPlainRows(
   columns: readonly string[],
   rows: ReadonlyArray<Record<string, string | number | null>>,
 ): Promise<void> {
-  if (rows.length === 0) return;
+  await preparedInserts(knex, table, columns, rows.length, (values, from, to) => {
+    for (let k = from; k < to; k++) for (const c of columns) values.push(bindable(rows[k]![c]));
+  });
+}
+
+/** insertPlainRows for rows of numbers given column by column (adapter.insertNumberColumns): bound straight from the columns. */
+export async function insertNumberColumns(
+  knex: Knex,
+  table: string,
+  columns: readonly string[],
+  data: ReadonlyArray<ArrayLike<number>>,
+  length: number,
+): Promise<void> {
+  await preparedInserts(knex, table, columns, length, (values, from, to) => {
+    for (let k = from; k < to; k++) for (const column of data) values.push(column[k]!);
+  });
+}
+
+/** `rowCount` rows inserted by one prepared multi-row INSERT per full group; `fill` binds rows [from, to). */
+async function preparedInserts(
+  knex: Knex,
+  table: string,
+  columns: readonly string[],
+  rowCount: number,
+  fill: (values: unknown[], from: number, to: number) => void,
+): Promise<void> {
+  if (rowCount === 0) return;
   const db = (await knex.client.acquireConnection()) as Database.Database;
   try {
     const per = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(30_000 / columns.length)));
@@ -139,10 +165,10 @@ export async function insertPlainRows(
       Array.from({ length: n }, () => `(${columns.map(() => '?').join(', ')})`).join(', ');
     const full = db.prepare(sql(per));
     const values: unknown[] = [];
-    for (let i = 0; i < rows.length; i += per) {
-      const n = Math.min(per, rows.length - i);
+    for (let i = 0; i < rowCount; i += per) {
+      const n = Math.min(per, rowCount - i);
       values.length = 0;
-      for (let k = i; k < i + n; k++) for (const c of columns) values.push(bindable(rows[k]![c]));
+      fill(values, i, i + n);
       (n === per ? full : db.prepare(sql(n))).run(...values);
     }
   } finally {
