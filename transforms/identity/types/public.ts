@@ -208,6 +208,12 @@ export interface TrainedModel {
    */
   namesOnlyCorrection?: number;
   /**
+   * Share of names-only links that are one person at most, however rare the name (namesakes the
+   * name frequencies cannot see), learned with namesOnlyCorrection: the score shown for such a
+   * link is this times its probability. Absent in older models: 1.
+   */
+  namesOnlyCeiling?: number;
+  /**
    * Name parts (a given name or surname by its family or phonetic key, as the `names` blocking
    * rule keys them) over the records the model was trained on: [key, records] for parts held by
    * two records or more (a part not listed: one), `total` = records with both parts
