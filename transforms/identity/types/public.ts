@@ -110,7 +110,8 @@ export interface ResolveConfig {
    * patronymic agrees — must reach this probability instead (never less than matchProbability),
    * with the whole name weighed by how many *other* customers hold it. Namesakes look exactly
    * like such pairs, so this is the precision/recall knob of CRM data: lower links more rows that
-   * carry only a name, at the price of joining namesakes.
+   * carry only a name, at the price of joining namesakes. Compared with the probability before
+   * the namesake ceiling (TrainedModel.namesOnlyCeiling), which only lowers the score shown.
    */
   nameOnlyMatchProbability: number;
   /**
