@@ -143,7 +143,8 @@ export function resolve(records: readonly ResolveInput[], options: ResolveOption
     maxNameBlockSize: Math.min(cfg.maxNameBlockSize, cfg.maxBlockSize),
   };
   const clustering = runClustering(p, index, scorer, policy, pairs, edges, options, changed);
-  model.namesOnlyCorrection = clustering.namesOnlyCorrection;
+  model.namesOnlyCorrection = clustering.namesOnly.shift;
+  model.namesOnlyCeiling = clustering.namesOnly.ceiling;
   const csr = clustering.sets.toCsr();
   lap('cluster', csr.start.length - 1);
 

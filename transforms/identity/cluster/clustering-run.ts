@@ -2,7 +2,7 @@ import { ConstrainedClustering, type LinkagePolicy } from './cluster.js';
 import type { DisjointSets } from './disjoint-sets.js';
 import { FS_RULE, type Edges } from './edges.js';
 import { NameFrequency } from './name-frequency.js';
-import { weakLinkCorrection } from './weak-calibration.js';
+import { weakLinkCorrection, type WeakCalibration } from './weak-calibration.js';
 import type { PairBuffer } from '../block/pair-buffer.js';
 import type { Prepared } from '../types/prepared.js';
 import { F_EMAIL, F_PHONE } from '../shared/fields.js';
@@ -16,8 +16,14 @@ export interface ClusteringOutcome {
   mustLinks: Array<[number, number]>;
   /** Must-link pairs (record ids) refused because of a cannot-link. */
   conflicts: Array<readonly [number, number]>;
-  /** The names-only correction used (the model's, or learned in this run). */
-  namesOnlyCorrection: number;
+  /** The names-only calibration used (the model's, or learned in this run). */
+  namesOnly: WeakCalibration;
+  /**
+   * Names-only links made, by candidate pair: the log2 odds (with prior) to show for them — the
+   * whole-name evidence, shifted and capped by the ceiling, not the scorer's per-part evidence,
+   * which counts a name twice and knows no namesakes.
+   */
+  weakWeights: Map<number, number>;
 }
 
 /**
@@ -74,8 +80,9 @@ export function runClustering(
     const k = edges.pair[e]!;
     cc.tryLink(pairs.left[k]!, pairs.right[k]!, edges.rule[e] === FS_RULE);
   }
-  const namesOnlyCorrection = applyWeakEdges(p, cc, scorer, policy, pairs, edges, firstWeak, options);
-  return { sets: cc.sets, mustLinks, conflicts, namesOnlyCorrection };
+  const weakWeights = new Map<number, number>();
+  const namesOnly = applyWeakEdges(p, cc, scorer, policy, pairs, edges, firstWeak, options, weakWeights);
+  return { sets: cc.sets, mustLinks, conflicts, namesOnly, weakWeights };
 }
 
 /**
@@ -100,9 +107,15 @@ function applyWeakEdges(
   edges: Edges,
   from: number,
   options: ResolveOptions,
-): number {
-  const known = options.model?.namesOnlyCorrection;
-  if (from >= edges.count) return known ?? 0;
+  /** Out: the log2 odds shown for each names-only link made, by pair. */
+  shown: Map<number, number>,
+): WeakCalibration {
+  const model = options.model;
+  const known: WeakCalibration | null =
+    model?.namesOnlyCorrection === undefined
+      ? null
+      : { shift: model.namesOnlyCorrection, ceiling: model.namesOnlyCeiling ?? 1 };
+  if (from >= edges.count) return known ?? { shift: 0, ceiling: 1 };
   const sets = cc.sets;
   const names = new NameFrequency(p, scorer, options.population);
   // Other anchored customers holding a name, besides those of the pair being joined.
@@ -128,12 +141,28 @@ function applyWeakEdges(
   };
   // Learned once, in a run over every record, and kept in the model: a neighbourhood run must
   // decide as a run over everything would.
-  const correction =
+  const calibration =
     known ??
-    weakLinkCorrection(p, pairs, names, scorer, policy.priorLogOdds, holdersFor, policy.maxNameBlockSize);
-  const rare = (a: number, b: number): boolean => {
+    weakLinkCorrection(
+      p,
+      pairs,
+      names,
+      scorer,
+      policy.priorLogOdds,
+      holdersFor,
+      policy.maxNameBlockSize,
+      policy.nameOnlyThresholdWeight,
+    );
+  // The shifted log odds of a weak pair, or -Infinity. The ceiling does not take part in the
+  // decision: it is the same for every names-only pair, so it would only move the threshold,
+  // which is the user's (nameOnlyMatchProbability); it makes the score shown honest.
+  const weight = (a: number, b: number): number => {
     const ev = names.weakEvidence(a, b, holdersFor(a, b));
-    return ev !== null && policy.priorLogOdds + ev + correction >= policy.nameOnlyThresholdWeight;
+    return ev === null ? -Infinity : policy.priorLogOdds + ev + calibration.shift;
+  };
+  const shownWeight = (w: number): number => {
+    const q = calibration.ceiling / (1 + 2 ** -w);
+    return Math.log2(q / (1 - q));
   };
   // Weak partners of every record (CSR over record positions).
   const degree = new Int32Array(p.n + 1);
@@ -167,9 +196,14 @@ function applyWeakEdges(
     const k = edges.pair[e]!;
     const a = pairs.left[k]!;
     const b = pairs.right[k]!;
-    if (sets.find(a) === sets.find(b) || !rare(a, b) || ambiguous(a) || ambiguous(b)) continue;
+    if (sets.find(a) === sets.find(b)) continue;
+    const w = weight(a, b);
+    if (w < policy.nameOnlyThresholdWeight || ambiguous(a) || ambiguous(b)) continue;
     const anchor = anchored[sets.find(a)]! | anchored[sets.find(b)]!;
-    if (cc.tryLink(a, b, true, true)) anchored[sets.find(a)] = anchor;
+    if (cc.tryLink(a, b, true, true)) {
+      anchored[sets.find(a)] = anchor;
+      shown.set(k, shownWeight(w));
+    }
   }
-  return correction;
+  return calibration;
 }

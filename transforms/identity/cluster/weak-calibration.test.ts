@@ -55,4 +55,22 @@ describe('names-only links calibrated on the records that carry a phone or e-mai
     expect(strict.model.namesOnlyCorrection).toBe(-60);
     expect(together(strict, 1, 401)).toBe(false);
   });
+
+  it('shows a names-only link at its calibrated score, capped by the namesake ceiling', () => {
+    const data = contacts(rows(200, 1));
+    const r = resolve(data);
+    const ceiling = r.model.namesOnlyCeiling!;
+    expect(ceiling).toBeGreaterThanOrEqual(0.5);
+    expect(ceiling).toBeLessThanOrEqual(1);
+    const link = r.links.get(401)!;
+    expect(link.rule).toBe('fs');
+    expect(link.score).toBeLessThanOrEqual(ceiling);
+    expect(link.score).toBeCloseTo(1 / (1 + 2 ** -link.weight!), 9);
+    // A stored model's ceiling is used as it is, and only for the score: the link is still made.
+    const capped = resolve(data, { model: { ...r.model, namesOnlyCeiling: 0.6 } });
+    expect(capped.model.namesOnlyCeiling).toBe(0.6);
+    expect(together(capped, 1, 401)).toBe(true);
+    expect(capped.links.get(401)!.score).toBeLessThanOrEqual(0.6);
+    expect(capped.links.get(401)!.score).toBeGreaterThan(0.6 * 0.85);
+  });
 });

@@ -20,6 +20,16 @@ const WITNESS_FIELDS = [F_EMAIL, F_PHONE] as const;
 const EXCLUDE = (1 << F_EMAIL) | (1 << F_PHONE);
 /** Fields whose agreement makes a pair more than a names-only one (edges.ts, CORROBORATING). */
 const OTHER_EVIDENCE = [F_DOB, F_PID, F_TAX, F_POSTCODE, F_MIDDLE];
+/** Witnesses at or above the link threshold needed to measure the namesake ceiling; else 1. */
+const MIN_CEILING_WITNESSES = 30;
+
+/** What the witnesses teach about names-only links (TrainedModel.namesOnlyCorrection, …Ceiling). */
+export interface WeakCalibration {
+  /** Additive correction (log2 odds, ≤ 0) to the names-only evidence: decides which links are made. */
+  shift: number;
+  /** Share of linkable names-only pairs that are one person, at most (0.5..1): caps the score shown. */
+  ceiling: number;
+}
 
 /**
  * How far to trust the evidence of a link resting on names (and place) alone, learned from the
@@ -47,10 +57,14 @@ export function weakLinkCorrection(
   prepareHolders: (a: number, b: number) => (key: number) => number,
   /** Within the names rule's cap (maxNameBlockSize): every pair of records with such a name is a candidate. */
   maxNameRecords: number,
-): number {
+  /** log2 odds a names-only link must reach (policy.nameOnlyThresholdWeight). */
+  thresholdWeight: number,
+): WeakCalibration {
   const logOdds: number[] = [];
   const agreeM: number[] = [];
   const agreeU: number[] = [];
+  /** Identifiers that agree, per witness. */
+  const agreed: number[] = [];
   let observed = 0;
   const m = WITNESS_FIELDS.map((f) => agreement(scorer, f, 'm'));
   const u = WITNESS_FIELDS.map((f) => agreement(scorer, f, 'u'));
@@ -71,19 +85,31 @@ export function weakLinkCorrection(
     if (ev === null) continue;
     let sm = 0;
     let su = 0;
+    let ok = 0;
     WITNESS_FIELDS.forEach((f, x) => {
       const level = fields[f]!.level;
       if (level === 'missing') return; // absent, or a value shared by many (a switchboard)
       sm += m[x]!;
       su += u[x]!;
-      if (agrees(level, f)) observed++;
+      if (agrees(level, f)) ok++;
     });
     if (sm === 0) continue;
+    observed += ok;
     logOdds.push(priorLogOdds + ev);
     agreeM.push(sm);
     agreeU.push(su);
+    agreed.push(ok);
   }
-  if (logOdds.length === 0) return 0;
+  if (logOdds.length === 0) return { shift: 0, ceiling: 1 };
+  const shift = fitShift(logOdds, agreeM, agreeU, observed);
+  return { shift, ceiling: fitCeiling(logOdds, agreeM, agreeU, agreed, shift, thresholdWeight) };
+}
+
+/**
+ * The shift of log odds that makes predicted agreements equal observed ones over all witnesses
+ * (one-dimensional, monotone: bisection).
+ */
+function fitShift(logOdds: number[], agreeM: number[], agreeU: number[], observed: number): number {
   const predicted = (shift: number): number => {
     let s = 0;
     for (let i = 0; i < logOdds.length; i++) {
@@ -104,6 +130,41 @@ export function weakLinkCorrection(
     else hi = mid;
   }
   return (lo + hi) / 2;
+}
+
+/**
+ * One shift over all witnesses is set by the many low-scoring ones, and leaves the high scores
+ * overconfident: past some point more name evidence does not make a pair likelier to be one
+ * person, because what remains is namesakes the frequencies cannot see (two people of one
+ * uncommon name — relatives, a name common in one town). So among the witnesses that would link
+ * (at or above the threshold after the shift), the share c that is one person is measured as a
+ * ceiling: P(match) = c·p, p the shifted probability. The expected agreements are
+ * Σ c·p·m + (1 − c·p)·u, linear in c, solved directly. Bounded to [0.5, 1]; 1 with fewer than
+ * MIN_CEILING_WITNESSES such witnesses (too few to tell).
+ */
+function fitCeiling(
+  logOdds: number[],
+  agreeM: number[],
+  agreeU: number[],
+  agreed: number[],
+  shift: number,
+  thresholdWeight: number,
+): number {
+  let witnesses = 0;
+  let observed = 0;
+  let chance = 0;
+  let gain = 0;
+  for (let i = 0; i < logOdds.length; i++) {
+    const lo = logOdds[i]! + shift;
+    if (lo < thresholdWeight) continue;
+    const pm = 1 / (1 + 2 ** -lo);
+    witnesses++;
+    observed += agreed[i]!;
+    chance += agreeU[i]!;
+    gain += pm * (agreeM[i]! - agreeU[i]!);
+  }
+  if (witnesses < MIN_CEILING_WITNESSES || gain <= 0) return 1;
+  return Math.min(1, Math.max(0.5, (observed - chance) / gain));
 }
 
 /** Whether a level label is an agreement (any level but the field's last, "else"). */

@@ -43,9 +43,12 @@ export function explainRecords(
     const a = pairs.left[k]!;
     const b = pairs.right[k]!;
     if (clusterOf[a] !== clusterOf[b]) continue;
-    // Edge rules: 0..2 deterministic (email, phone, tax_id), 3 FS → link codes 3..6.
-    set(a, b, 3 + edges.rule[e]!, evidence[k]!);
-    set(b, a, 3 + edges.rule[e]!, evidence[k]!);
+    // Edge rules: 0..2 deterministic (email, phone, tax_id), 3 FS → link codes 3..6. A names-only
+    // link shows the calibrated weight it was made on (clustering-run.ts), as evidence sans prior.
+    const shown = clustering.weakWeights.get(k);
+    const ev = shown === undefined ? evidence[k]! : shown - scorer.priorLogOdds;
+    set(a, b, 3 + edges.rule[e]!, ev);
+    set(b, a, 3 + edges.rule[e]!, ev);
   }
   for (let i = 0; i < n; i++) {
     const c = clusterOf[i]!;

@@ -110,7 +110,8 @@ export interface ResolveConfig {
    * patronymic agrees — must reach this probability instead (never less than matchProbability),
    * with the whole name weighed by how many *other* customers hold it. Namesakes look exactly
    * like such pairs, so this is the precision/recall knob of CRM data: lower links more rows that
-   * carry only a name, at the price of joining namesakes.
+   * carry only a name, at the price of joining namesakes. Compared with the probability before
+   * the namesake ceiling (TrainedModel.namesOnlyCeiling), which only lowers the score shown.
    */
   nameOnlyMatchProbability: number;
   /**
@@ -207,6 +208,12 @@ export interface TrainedModel {
    * it existed: a run given such a model learns it from its own records.
    */
   namesOnlyCorrection?: number;
+  /**
+   * Share of names-only links that are one person at most, however rare the name (namesakes the
+   * name frequencies cannot see), learned with namesOnlyCorrection: the score shown for such a
+   * link is this times its probability. Absent in older models: 1.
+   */
+  namesOnlyCeiling?: number;
   /**
    * Name parts (a given name or surname by its family or phonetic key, as the `names` blocking
    * rule keys them) over the records the model was trained on: [key, records] for parts held by
