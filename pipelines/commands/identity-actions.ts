@@ -69,6 +69,15 @@ export async function resolveCommand(
         ['identifier', 'links', 'shared values refused', 'vetoed'],
         summary.guards.map((g) => [g.rule, g.links, g.sharedValues, g.vetoed]),
       ),
+      // The first run after an upgrade that changed how names or addresses are keyed: it stores
+      // new keys for every record but compares only the changed ones, so older records meet under
+      // the new reading only after a full run — the user has to know to ask for one.
+      ...(summary.keys === 'all (key definition changed)'
+        ? [
+            'Match and blocking keys were stored by an older release: all recomputed. Records resolved ' +
+              'before are compared under them only by `crm-etl resolve --full`.',
+          ]
+        : []),
     ].join('\n\n'),
   );
 }

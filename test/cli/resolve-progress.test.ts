@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeContactsCsv } from '../pipelines/support/fixtures.js';
 import { crmEtl, REPO_ROOT } from '../support/cli.js';
@@ -47,6 +48,19 @@ describe('crm-etl resolve progress', () => {
       expect(l).toMatch(/^resolve: \w+ [\d,]+ [a-z ]+ in \d+\.\d s \(\d+\.\d s so far\)$/);
     expect(lines[0]).toMatch(/^resolve: read 300 records/);
     expect(r.json<{ records: number }>().records).toBe(300);
+  });
+
+  it('says when every stored key was recomputed because their definition changed', () => {
+    expect(cli('resolve').code).toBe(0);
+    const file = new Database(path.join(dir, 'warehouse.db'));
+    file.prepare(`UPDATE identity_key_state SET version = 'an-older-release'`).run();
+    file.close();
+    const r = cli('resolve');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/keys .*older release.*recomputed/i);
+    expect(r.stdout).toMatch(/crm-etl resolve --full/);
+    const again = cli('resolve');
+    expect(again.stdout).not.toMatch(/older release/);
   });
 
   it.skipIf(!fs.existsSync(SCRIPT))('in a terminal: a bar per phase, with counts and seconds', () => {

@@ -59,8 +59,10 @@ export const LATIN_SYSTEMS: readonly LatinSystem[] = [
     rewrites: [
       [/schtsch/g, 'shch'], [/tsch/g, CH], [/sch/g, SH], [/ch/g, 'kh'],
       // German writes no lone c (only ck, ch): in a word marked German by its j it is the
-      // scholarly system typed without carons (Kudrjavcev), where c is ц.
-      [/c(?!k)/g, 'ts'], [/z/g, 'ts'], [/w/g, 'v'],
+      // scholarly system typed without carons (Kudrjavcev, Jacenko), where c is ц — but only
+      // where English would not read it as k: English names carry the j mark too, and
+      // Jessica, Jacob must still meet Jessika, Jakob.
+      [/c(?=[eiy]|$)/g, 'ts'], [/z/g, 'ts'], [/w/g, 'v'],
       [/j/g, 'y'], [new RegExp(CH, 'g'), 'ch'], [new RegExp(SH, 'g'), 'sh'],
     ],
   },

@@ -24,8 +24,9 @@ import { valueAt } from './string-column.js';
  * Version of `MatchKeys`: keys of another version are ignored and recomputed from the raw fields.
  * 2: city keys read exonyms and abbreviations as the city (places.ts).
  * 3: names read from German, French and ISO 9 spellings; phonetic keys merge ж/ш and з/с.
+ * 4: in a word marked German, a c English reads as k (Jessica, Jacob) is no longer read as ц.
  */
-export const MATCH_KEYS_VERSION = 3;
+export const MATCH_KEYS_VERSION = 4;
 
 export function matchKeysAt(p: Prepared, pos: number): MatchKeys {
   const v = (f: number): string | null => valueAt(p.cols[f]!, pos);
