@@ -106,6 +106,11 @@ export async function explainCommand(ctx: CommandContext, raw: string): Promise<
       lines.push(
         `    linked by ${r.match_rule === 'must_link' ? 'operator override' : r.match_rule}${r.match_score === null ? '' : `, score ${r.match_score.toFixed(3)}`}${r.matched_with ? ` with ${r.matched_with}` : ''}${r.weight === null ? '' : `, weight ${r.weight.toFixed(2)}`}`,
       );
+      // The field weights are the scorer's; a names-only link's score is lowered for namesakes.
+      if (r.namesOnly)
+        lines.push(
+          "    on names alone: the score is the whole name's evidence, lowered for the namesakes this run measured — not the sum of the weights below",
+        );
       for (const cmp of r.comparisons.filter((x) => x.level !== 'missing'))
         lines.push(
           `      ${cmp.field.padEnd(12)} ${cmp.level.padEnd(12)} ${cmp.weight >= 0 ? '+' : ''}${cmp.weight.toFixed(2)}`,

@@ -14,6 +14,11 @@ export interface CustomerExplanation {
     matched_with: string | null;
     weight: number | null;
     comparisons: Array<{ field: string; level: string; weight: number }>;
+    /**
+     * Linked on names alone: score and weight are the whole name's evidence capped by the run's
+     * namesake ceiling, not the sum of the comparisons' weights.
+     */
+    namesOnly: boolean;
     /** Its e-mail, phone or tax id refused as an identifier: several people hold it. */
     sharedIdentifiers: SharedIdentifier[];
   }>;
@@ -84,6 +89,7 @@ export async function explainCustomer(
         weight: number | null;
         comparisons: Array<{ field: string; level: string; weight: number }>;
         shared?: SharedIdentifier[];
+        namesOnly?: boolean;
       } | null;
       const fields: Record<string, unknown> = {};
       for (const f of [
@@ -109,6 +115,7 @@ export async function explainCustomer(
         matched_with: l.matched_source ? `${String(l.matched_source)}:${String(l.matched_source_key)}` : null,
         weight: detail?.weight ?? null,
         comparisons: detail?.comparisons ?? [],
+        namesOnly: detail?.namesOnly === true,
         sharedIdentifiers: detail?.shared ?? [],
       };
     }),

@@ -437,6 +437,7 @@ function* linkRows(inputs: RunRecords, result: ResolveResult, ids: readonly numb
         comparisons: link.comparisons,
         // Only where there is one: a million records' details stay as small as before.
         ...(shared.length ? { shared } : {}),
+        ...(link.namesOnly ? { namesOnly: true } : {}),
       } as unknown as Record<string, unknown>,
     };
   }

@@ -1,35 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from '../resolve.js';
 import { contacts, together } from '../../../test/support/identity/contacts.js';
-
-/** Names built from syllables (no list): `k` → a distinct rare given name and surname. */
-function name(k: number): { first_name: string; last_name: string } {
-  const syl = ['ka', 'ro', 'mi', 'ten', 'vo', 'lus', 'dra', 'pe', 'zin', 'sha', 'tor', 'bel'];
-  const word = (x: number, len: number): string => {
-    let s = '';
-    for (let i = 0; i < len; i++) s += syl[Math.floor(x / syl.length ** i) % syl.length]!;
-    return s.charAt(0).toUpperCase() + s.slice(1);
-  };
-  return { first_name: word(k * 7 + 3, 2), last_name: `${word(k, 3)}ov` };
-}
-
-const phone = (k: number): string => `+7916${String(1_000_000 + k * 7919).slice(-7)}`;
-
-/**
- * `people` names, each held by `holders` people; every person written twice with their own
- * phone (the copy also an e-mail), and each name once more with the city only.
- */
-function rows(people: number, holders: number): Array<Record<string, string>> {
-  const out: Array<Record<string, string>> = [];
-  for (let k = 0; k < people; k++) {
-    for (let h = 0; h < holders; h++) {
-      const person = { ...name(k), city: 'Kazan', phone: phone(k * holders + h) };
-      out.push(person, { ...person, email: `p${k}x${h}@mail.ru` });
-    }
-  }
-  for (let k = 0; k < people; k++) out.push({ ...name(k), city: 'Kazan' });
-  return out;
-}
+import { rareNameRows as rows } from '../../../test/support/identity/rare-names.js';
 
 describe('names-only links calibrated on the records that carry a phone or e-mail', () => {
   it('keeps the names-only evidence as it is where one name is one person', () => {
@@ -66,6 +38,11 @@ describe('names-only links calibrated on the records that carry a phone or e-mai
     expect(link.rule).toBe('fs');
     expect(link.score).toBeLessThanOrEqual(ceiling);
     expect(link.score).toBeCloseTo(1 / (1 + 2 ** -link.weight!), 9);
+    // Said on the link, so explain can say its score is not the sum of the field weights.
+    expect(link.namesOnly).toBe(true);
+    const byPhone = r.links.get(2)!;
+    expect(byPhone.rule).toBe('phone');
+    expect(byPhone.namesOnly).toBe(false);
     // A stored model's ceiling is used as it is, and only for the score: the link is still made.
     const capped = resolve(data, { model: { ...r.model, namesOnlyCeiling: 0.6 } });
     expect(capped.model.namesOnlyCeiling).toBe(0.6);

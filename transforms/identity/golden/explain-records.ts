@@ -25,12 +25,14 @@ export function explainRecords(
     rule: new Uint8Array(n),
     partner: new Int32Array(n).fill(-1),
     evidence: new Float64Array(n),
+    namesOnly: new Uint8Array(n),
   };
-  const set = (x: number, y: number, code: number, ev: number): void => {
+  const set = (x: number, y: number, code: number, ev: number, namesOnly = false): void => {
     if (cols.partner[x]! >= 0) return;
     cols.partner[x] = y;
     cols.rule[x] = code;
     cols.evidence[x] = ev;
+    cols.namesOnly[x] = namesOnly ? 1 : 0;
   };
   const { clusterOf, start } = csr;
   for (const [a, b] of clustering.mustLinks) {
@@ -47,8 +49,8 @@ export function explainRecords(
     // link shows the calibrated weight it was made on (clustering-run.ts), as evidence sans prior.
     const shown = clustering.weakWeights.get(k);
     const ev = shown === undefined ? evidence[k]! : shown - scorer.priorLogOdds;
-    set(a, b, 3 + edges.rule[e]!, ev);
-    set(b, a, 3 + edges.rule[e]!, ev);
+    set(a, b, 3 + edges.rule[e]!, ev, shown !== undefined);
+    set(b, a, 3 + edges.rule[e]!, ev, shown !== undefined);
   }
   for (let i = 0; i < n; i++) {
     const c = clusterOf[i]!;

@@ -21,6 +21,8 @@ export interface LinkColumns {
   partner: Int32Array;
   /** Evidence (sum of field weights) of the deciding pair. */
   evidence: Float64Array;
+  /** 1 where the deciding pair rests on names alone: its evidence is the calibrated one shown. */
+  namesOnly: Uint8Array;
 }
 
 /**
@@ -53,7 +55,7 @@ export class LinkTable implements ReadonlyMap<number, RecordLink> {
 
   /** The link of record position `pos`. */
   at(pos: number): RecordLink {
-    const { customer, rule, partner, evidence } = this.cols;
+    const { customer, rule, partner, evidence, namesOnly } = this.cols;
     const name = LINK_RULES[rule[pos]!]!;
     const y = partner[pos]!;
     const scorer = this.scorer;
@@ -66,6 +68,7 @@ export class LinkTable implements ReadonlyMap<number, RecordLink> {
       score: name === 'fs' ? scorer.probability(ev) : y >= 0 || name === 'existing' ? 1 : 0,
       weight: y >= 0 ? scorer.priorLogOdds + ev : null,
       matchedWith: y >= 0 ? this.ids[y]! : null,
+      namesOnly: namesOnly[pos] === 1,
       get comparisons(): ComparisonWeight[] {
         cached ??= y >= 0 ? scorer.explain(pos, y) : [];
         return cached;

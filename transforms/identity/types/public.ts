@@ -66,6 +66,11 @@ export interface RecordLink {
   weight: number | null;
   /** The record id on the other side of the deciding pair, or null. */
   matchedWith: number | null;
+  /**
+   * The deciding pair rests on names alone: `score` and `weight` are the whole name's evidence
+   * capped by the run's namesake ceiling, so they are not the sum of `comparisons`' weights.
+   */
+  namesOnly: boolean;
   /** Per-field weights of the deciding pair, computed on first access (cheap to hold 1M links). */
   readonly comparisons: ComparisonWeight[];
   /**
