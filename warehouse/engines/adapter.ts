@@ -217,6 +217,13 @@ export interface EngineAdapter {
   monthIndex(expr: string): string;
   /** `expr` compared by code point (UTF-8 byte order) whatever the database's default collation. */
   binaryOrder(expr: string): string;
+  /**
+   * In a GROUP BY: element `pick` (0-based) of the group's smallest tuple of texts `texts`,
+   * compared element by element by code point (NULL after any text), after `date` when given —
+   * so the values of a group's first row come from a hash aggregate, without sorting the rows.
+   * null where the engine numbers rows sorted for a window more cheaply (the caller then does).
+   */
+  firstInGroup(texts: readonly string[], pick: number, date?: string): string | null;
   /** Creates an empty table with the columns, primary key and indexes of `like` (not its grants). */
   createTableLike(knex: Knex, table: string, like: string): Promise<void>;
   /**

@@ -134,6 +134,11 @@ export abstract class BaseAdapter implements EngineAdapter {
     return expr;
   }
 
+  /** SQLite and MySQL have no composite value to take the MIN of: the window serves them. */
+  firstInGroup(_texts: readonly string[], _pick: number, _date?: string): string | null {
+    return null;
+  }
+
   async afterCreate(_connection: unknown): Promise<void> {}
 
   async prepare(knex: Knex): Promise<void> {

@@ -64,6 +64,10 @@ export class PostgresAdapter extends BulkTextAdapter {
     return dialect.binaryOrder(expr);
   }
 
+  override firstInGroup(texts: readonly string[], pick: number, date?: string): string {
+    return dialect.firstInGroup(texts, pick, date);
+  }
+
   override rows(result: unknown): Array<Record<string, unknown>> {
     return dialect.rows(result);
   }
