@@ -33,10 +33,11 @@ export interface BuyerSource {
  * purchase day. One window (customer, day, order id) gives the first order (rn = 1), a new
  * purchase day (the day differs from the previous order's) and the first day (FIRST_VALUE):
  * one sort of the orders, where RFM, CLV inputs and profitability used to make a pass each.
- * Without a sort (PostgreSQL, 1M customers / 10M synthetic orders, load ~13 on 2 cores): a hash
- * aggregate per (customer, day), then per customer with the first day's channel and amount as the
- * MIN of a text array under "C", took 67.7 s of backend CPU against 22.4 s for this window: the
- * 9.5M day groups with their decimal sums cost far more than sorting the 10M orders.
+ * Without a sort — a hash aggregate per (customer, day), then per customer with the first day's
+ * channel and amount as the MIN of a text array under "C" — PostgreSQL gained nothing: the bench's
+ * 1M customers / 10M orders, load ~4 on 2 cores, 87.5 s wall / 49.8 s backend CPU against 92.9 s /
+ * 50.6 s for this window (a synthetic table at load ~13: 67.7 s CPU against 22.4 s). Its 9.5M day
+ * groups with their decimal sums cost what the sort of the orders does.
  */
 export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Promise<void> {
   const { sql } = ctx;
