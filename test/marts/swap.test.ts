@@ -217,6 +217,45 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
     },
   );
 
+  it.skipIf(target.engine !== 'postgres' || !!target.unavailable)(
+    'PostgreSQL: a reader holding a mart past the lock timeout makes a refresh copy its rows in, in the same commit',
+    async () => {
+      const { knex } = t.wh;
+      await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
+      const reader = await knex.transaction();
+      try {
+        // A reader's open transaction holds ACCESS SHARE on the mart until it ends.
+        await reader.raw('SELECT COUNT(*) FROM mart_customer_clv');
+        const moved = await buildMarts(t.wh, { asOf: '2024-07-03', scoreboard: SCOREBOARD });
+        expect(moved.mode).toBe('incremental');
+        expect(moved.notes).toContainEqual(
+          expect.stringMatching(
+            /^Refresh: mart_customer_rfm, mart_customer_clv copied, not swapped: readers held them/,
+          ),
+        );
+      } finally {
+        await reader.commit();
+      }
+      for (const table of ['mart_customer_rfm', 'mart_customer_clv']) {
+        const [row] = t.wh.adapter.rows(
+          await knex.raw(`SELECT MIN(as_of) AS lo, MAX(as_of) AS hi, COUNT(*) AS n FROM ${table}`),
+        );
+        expect(String(row?.lo).slice(0, 10), table).toBe('2024-07-03');
+        expect(String(row?.hi).slice(0, 10), table).toBe('2024-07-03');
+        expect(Number(row?.n), table).toBeGreaterThan(0);
+      }
+      const names = t.wh.adapter
+        .rows(
+          await knex.raw(
+            `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`,
+          ),
+        )
+        .map((r) => String(r.name));
+      expect(names.filter((n) => /__(build|old)$/.test(n))).toEqual([]);
+    },
+    60_000,
+  );
+
   it.skipIf(target.engine !== 'mysql' || !!target.unavailable)(
     'MySQL: renames the new tables in; a trigger on a mart makes it copy, with a note',
     async () => {
