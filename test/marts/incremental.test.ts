@@ -231,6 +231,16 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
       expect(results.slice(0, 5).every((r) => !r.clvFit.refitted)).toBe(true);
       expect(results[5]!.clvFit.refitted).toBe(true);
       expect(results[5]!.clvFit.reason).toMatch(/orders new or changed since the fit/);
+      // Every CLV row changes when the models are refitted (step 6) and every RFM and CLV row when
+      // the as-of day moves (step 7): those marts are written whole and swapped in, where the
+      // engine's DDL is transactional; MySQL rewrites them in place.
+      const how = target.engine === 'mysql' ? 'rewritten in place' : 'written whole and swapped in';
+      const written = results.map((r) =>
+        r.notes.filter((n) => n.startsWith('Refresh: ')).map((n) => n.replace(/ \(.*$/s, '')),
+      );
+      expect(written[5]).toEqual([`Refresh: mart_customer_clv ${how}`]);
+      expect(written[6]).toEqual([`Refresh: mart_customer_rfm ${how}`, `Refresh: mart_customer_clv ${how}`]);
+      expect([...written.slice(0, 5), ...written.slice(7)].flat()).toEqual([]);
       // Nothing changed: a refresh with no affected customer, and the marts stay as they are.
       const before = await snapshot(a.wh);
       const idle = await buildMarts(a.wh, { asOf: asOfAt(7) });

@@ -157,6 +157,105 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
       await knex.raw('DROP VIEW bi_revenue');
     }
   });
+  it.skipIf(!!target.unavailable)(
+    'a refresh whose as-of day moved swaps RFM and CLV in whole, keys, indexes and foreign keys kept (MySQL: in place)',
+    async () => {
+      const { knex } = t.wh;
+      const written = (notes: string[]) =>
+        notes.filter((n) => n.startsWith('Refresh: ')).map((n) => n.replace(/ \(.*$/s, ''));
+      const how = target.engine === 'mysql' ? 'rewritten in place' : 'written whole and swapped in';
+      await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
+      const before = await schemaOf(t.wh);
+      const moved = await buildMarts(t.wh, { asOf: '2024-07-01', scoreboard: SCOREBOARD });
+      expect(moved.mode).toBe('incremental');
+      expect(written(moved.notes)).toEqual([
+        `Refresh: mart_customer_rfm ${how}`,
+        `Refresh: mart_customer_clv ${how}`,
+      ]);
+      expect(await schemaOf(t.wh)).toEqual(before);
+      const [rfm] = t.wh.adapter.rows(
+        await knex.raw(`SELECT MIN(as_of) AS lo, COUNT(*) AS n FROM mart_customer_rfm`),
+      );
+      expect(String(rfm?.lo).slice(0, 10)).toBe('2024-07-01');
+      expect(Number(rfm?.n)).toBeGreaterThan(0);
+      const all = t.wh.adapter.rows(
+        await knex.raw(
+          {
+            sqlite: `SELECT name FROM sqlite_master`,
+            postgres: `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`,
+            mysql: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()`,
+          }[t.wh.adapter.name],
+        ),
+      );
+      const names = all.map((r) => String(r.name ?? r.NAME));
+      expect(names.filter((n) => /^etl_(build|b|o)_|__(build|old)$/.test(n))).toEqual([]);
+    },
+  );
+
+  it.skipIf(target.engine !== 'postgres' || !!target.unavailable)(
+    'PostgreSQL: a view over a mart keeps a refresh from swapping it; its rows are rewritten in place, with a note',
+    async () => {
+      const { knex } = t.wh;
+      await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
+      await knex.raw('CREATE VIEW bi_rfm AS SELECT MIN(as_of) AS lo, COUNT(*) AS n FROM mart_customer_rfm');
+      try {
+        const moved = await buildMarts(t.wh, { asOf: '2024-07-02', scoreboard: SCOREBOARD });
+        expect(moved.mode).toBe('incremental');
+        expect(moved.notes).toContainEqual(
+          expect.stringMatching(/^Refresh: mart_customer_rfm rewritten in place \(.*view bi_rfm/),
+        );
+        expect(moved.notes).toContainEqual(
+          expect.stringMatching(/^Refresh: mart_customer_clv written whole and swapped in/),
+        );
+        const [view] = t.wh.adapter.rows(await knex.raw('SELECT lo, n FROM bi_rfm'));
+        const [mart] = t.wh.adapter.rows(await knex.raw('SELECT COUNT(*) AS n FROM mart_customer_rfm'));
+        expect(String(view?.lo).slice(0, 10)).toBe('2024-07-02');
+        expect(Number(view?.n)).toBe(Number(mart?.n));
+      } finally {
+        await knex.raw('DROP VIEW bi_rfm');
+      }
+    },
+  );
+
+  it.skipIf(target.engine !== 'postgres' || !!target.unavailable)(
+    'PostgreSQL: a reader holding a mart past the lock timeout makes a refresh copy its rows in, in the same commit',
+    async () => {
+      const { knex } = t.wh;
+      await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
+      const reader = await knex.transaction();
+      try {
+        // A reader's open transaction holds ACCESS SHARE on the mart until it ends.
+        await reader.raw('SELECT COUNT(*) FROM mart_customer_clv');
+        const moved = await buildMarts(t.wh, { asOf: '2024-07-03', scoreboard: SCOREBOARD });
+        expect(moved.mode).toBe('incremental');
+        expect(moved.notes).toContainEqual(
+          expect.stringMatching(
+            /^Refresh: mart_customer_rfm, mart_customer_clv copied, not swapped: readers held them/,
+          ),
+        );
+      } finally {
+        await reader.commit();
+      }
+      for (const table of ['mart_customer_rfm', 'mart_customer_clv']) {
+        const [row] = t.wh.adapter.rows(
+          await knex.raw(`SELECT MIN(as_of) AS lo, MAX(as_of) AS hi, COUNT(*) AS n FROM ${table}`),
+        );
+        expect(String(row?.lo).slice(0, 10), table).toBe('2024-07-03');
+        expect(String(row?.hi).slice(0, 10), table).toBe('2024-07-03');
+        expect(Number(row?.n), table).toBeGreaterThan(0);
+      }
+      const names = t.wh.adapter
+        .rows(
+          await knex.raw(
+            `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`,
+          ),
+        )
+        .map((r) => String(r.name));
+      expect(names.filter((n) => /__(build|old)$/.test(n))).toEqual([]);
+    },
+    60_000,
+  );
+
   it.skipIf(target.engine !== 'mysql' || !!target.unavailable)(
     'MySQL: renames the new tables in; a trigger on a mart makes it copy, with a note',
     async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors.js';
 import { fitBgNbd } from './bg-nbd.js';
+import { CurveCache } from './bg-nbd-predict.js';
 import { CDNOW_CALIBRATION_END, readCdnowTransactions } from '../../test/support/clv/cdnow-fixture.js';
 import {
   monthlyRateFromAnnual,
@@ -34,7 +35,7 @@ describe('CLV does not depend on the unit the model was fitted in', () => {
   });
 
   it('gives the very same predictions with a curve cache shared by customers of equal (x, T)', () => {
-    const cache = new Map<string, number[]>();
+    const cache = new CurveCache();
     const cached = tables.week.customers.map((c) =>
       predictCustomerClv(models.week, c, 'week', options, cache),
     );

@@ -9,7 +9,7 @@ import type { BgNbdParams } from './bg-nbd.js';
 import { bgNbdExpectedPurchasesCurve, bgNbdPAlive, type CurveCache } from './bg-nbd-predict.js';
 import { gammaGammaExpectedAverageValue, type GammaGammaParams } from './gamma-gamma.js';
 import type { RecencyFrequency, SummaryTable } from './summary.js';
-import { unitRatio, type TimeUnit } from './units.js';
+import { unitRatio, type Duration, type TimeUnit } from './units.js';
 
 export interface ClvModel {
   readonly bgNbd: BgNbdParams;
@@ -55,6 +55,23 @@ function checkOptions({ horizonMonths, monthlyDiscountRate }: ClvOptions): void 
 }
 
 /**
+ * The horizon's months and each month's discount divisor (1 + d)^m, made once for the options a
+ * mart predicts every customer with (the last ones asked for are kept), not per customer.
+ */
+let lastHorizon: { options: ClvOptions; months: Duration[]; discount: number[] } | null = null;
+function horizonOf(options: ClvOptions): { months: readonly Duration[]; discount: readonly number[] } {
+  const { horizonMonths, monthlyDiscountRate } = options;
+  const last = lastHorizon?.options;
+  if (last?.horizonMonths === horizonMonths && last.monthlyDiscountRate === monthlyDiscountRate) {
+    return lastHorizon!;
+  }
+  const months = Array.from({ length: horizonMonths }, (_, i) => ({ value: i + 1, unit: 'month' as const }));
+  const discount = months.map((_, i) => Math.pow(1 + monthlyDiscountRate, i + 1));
+  lastHorizon = { options: { horizonMonths, monthlyDiscountRate }, months, discount };
+  return lastHorizon;
+}
+
+/**
  * CLV of one customer whose t_x and T are measured in `customerUnit`:
  *   Σ_{m=1..H} (E[Y(m months)] − E[Y(m−1 months)]) · E[M] / (1 + d)^m,
  * i.e. each month's expected purchases are valued at the customer's expected spend and discounted
@@ -73,16 +90,13 @@ export function predictCustomerClv(
   // The customer's times in the model's unit: explicit conversion, never an assumption.
   const k = unitRatio(customerUnit, bgNbd.unit);
   const inModelUnit = { x: customer.x, tx: customer.tx * k, T: customer.T * k };
-  const months = Array.from({ length: options.horizonMonths }, (_, i) => ({
-    value: i + 1,
-    unit: 'month' as const,
-  }));
+  const { months, discount } = horizonOf(options);
   const cumulative = bgNbdExpectedPurchasesCurve(bgNbd, inModelUnit, months, cache);
   const expectedAvgValue = gammaGammaExpectedAverageValue(gammaGamma, customer);
   let clv = 0;
   let previous = 0;
   cumulative.forEach((purchases, i) => {
-    clv += ((purchases - previous) * expectedAvgValue) / Math.pow(1 + options.monthlyDiscountRate, i + 1);
+    clv += ((purchases - previous) * expectedAvgValue) / discount[i]!;
     previous = purchases;
   });
   return {

@@ -25,7 +25,7 @@ export {
   bgNbdExpectedPurchasesCurve,
   bgNbdPAlive,
   bgNbdUnconditionalExpected,
-  type CurveCache,
+  CurveCache,
 } from './bg-nbd-predict.js';
 export {
   fitGammaGamma,

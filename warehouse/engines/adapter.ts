@@ -311,6 +311,20 @@ export interface EngineAdapter {
     pairs: readonly SwapPair[],
     afterTable?: (table: string) => Promise<void> | void,
   ): Promise<SwapResult>;
+  /**
+   * Why built tables could not be swapped in for `table` inside a caller's transaction
+   * (swapWithin), as readable reasons; none: they can. An engine whose DDL commits the transaction
+   * it runs in (MySQL) always has one, and the caller then writes the rows in place.
+   */
+  swapWithinBlockers(knex: Knex, table: string): Promise<string[]>;
+  /**
+   * Puts built (and finished) tables in place of their live tables inside the caller's
+   * transaction `trx`, so they go in with its other writes or not at all. Only where
+   * swapWithinBlockers says none. The live tables become `old` where they are kept until the
+   * commit (the caller drops them after it). False: readers held the tables too long to take
+   * them; nothing was swapped and `trx` is still usable (the caller then writes the rows).
+   */
+  swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean>;
 
   /** Small upserts (run history, state, overrides): insert or update on the key. */
   upsert(knex: Knex, table: string, rows: Record<string, unknown>[], key: string[]): Promise<void>;

@@ -129,6 +129,17 @@ export abstract class BaseAdapter implements EngineAdapter {
     return copySwap(knex, pairs, afterTable);
   }
 
+  /** DDL commits the caller's transaction here (MySQL): a swap inside one would not be atomic with it. */
+  async swapWithinBlockers(_knex: Knex, _table: string): Promise<string[]> {
+    return [`${this.name}'s DDL commits the transaction it runs in`];
+  }
+
+  async swapWithin(_trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean> {
+    throw new Error(
+      `Cannot swap ${pairs.map((p) => p.table).join(', ')} inside a transaction on ${this.name}: its DDL commits it (ask swapWithinBlockers first)`,
+    );
+  }
+
   /** Key columns use a binary collation already on MySQL and SQLite. */
   binaryOrder(expr: string): string {
     return expr;

@@ -6,7 +6,7 @@ import {
   type BgNbdParams,
   type ClvCustomer,
   type ClvPrediction,
-  type CurveCache,
+  CurveCache,
 } from '../../transforms/clv/index.js';
 import { build } from './build-tables.js';
 import { buildClvInput, CLV_INPUT, insertHistoricalOnly } from './clv-input.js';
@@ -52,7 +52,7 @@ async function writePredictions(ctx: MartContext, models: FittedModels, only?: s
   const perUnit = DAYS_PER_UNIT[clv.unit];
   const options = { horizonMonths: clv.horizonMonths, monthlyDiscountRate: clv.monthlyDiscountRate };
   // Customers with equal (x, T) share their expected-purchases curve: computed once per build.
-  const cache: CurveCache = new Map();
+  const cache = new CurveCache();
   await ctx.wh.knex.transaction(async (trx) => {
     let after: number | null = null;
     for (;;) {

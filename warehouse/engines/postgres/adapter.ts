@@ -19,7 +19,15 @@ import { warehouseConnection } from './connection.js';
 import * as dialect from './dialect.js';
 import { createReadRole, grantSelect } from './grants.js';
 import { tryLock } from './locks.js';
-import { createBuildTable, finishBuildTable, runBulk, scratchWork, swapTables } from './swap.js';
+import {
+  createBuildTable,
+  finishBuildTable,
+  runBulk,
+  scratchWork,
+  swapTables,
+  swapWithin,
+  swapWithinBlockers,
+} from './swap.js';
 
 export const POSTGRES_LABEL = 'PostgreSQL';
 
@@ -143,6 +151,14 @@ export class PostgresAdapter extends BulkTextAdapter {
     afterTable?: (table: string) => Promise<void> | void,
   ): Promise<SwapResult> {
     return swapTables(knex, pairs, afterTable);
+  }
+
+  override async swapWithinBlockers(knex: Knex, table: string): Promise<string[]> {
+    return swapWithinBlockers(knex, table);
+  }
+
+  override async swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean> {
+    return swapWithin(trx, pairs);
   }
 
   override readonly bulkFormat = 'copy-text' as const;

@@ -158,20 +158,7 @@ export async function swapTables(
     try {
       await knex.transaction(async (trx) => {
         await trx.raw(`SET LOCAL lock_timeout = '${SWAP_LOCK_TIMEOUT}'`);
-        // All locks first, in one order, so a reader never holds one table the swap still needs.
-        await trx.raw(`LOCK TABLE ${pairs.map((p) => q(p.table)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-        for (const { table, build, old } of pairs) {
-          await trx.raw(`ALTER TABLE ${q(table)} RENAME TO ${q(old)}`);
-          for (const ix of indexes.get(table)!) {
-            await trx.raw(`ALTER INDEX ${q(ix.name)} RENAME TO ${q(pgSwapName('o', ix.name))}`);
-          }
-          await trx.raw(`ALTER TABLE ${q(build)} RENAME TO ${q(table)}`);
-          // Renaming a key's index renames its constraint too.
-          for (const ix of indexes.get(table)!) {
-            await trx.raw(`ALTER INDEX ${q(pgSwapName('b', ix.name))} RENAME TO ${q(ix.name)}`);
-          }
-          await afterTable?.(table);
-        }
+        await renameIn(trx, pairs, indexes, afterTable);
       });
       break;
     } catch (err) {
@@ -189,6 +176,59 @@ export async function swapTables(
   }
   for (const { old } of pairs) await knex.raw(`DROP TABLE IF EXISTS ${q(old)}`);
   return { method: 'rename' };
+}
+
+/**
+ * Renames each live table to `old` and its build table into its place, the indexes with them.
+ * All locks first, in one order, so a reader never holds one table the swap still needs.
+ */
+async function renameIn(
+  trx: Knex.Transaction,
+  pairs: readonly SwapPair[],
+  indexes: ReadonlyMap<string, readonly PgIndex[]>,
+  afterTable?: (table: string) => Promise<void> | void,
+): Promise<void> {
+  await trx.raw(`LOCK TABLE ${pairs.map((p) => q(p.table)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+  for (const { table, build, old } of pairs) {
+    await trx.raw(`ALTER TABLE ${q(table)} RENAME TO ${q(old)}`);
+    for (const ix of indexes.get(table)!) {
+      await trx.raw(`ALTER INDEX ${q(ix.name)} RENAME TO ${q(pgSwapName('o', ix.name))}`);
+    }
+    await trx.raw(`ALTER TABLE ${q(build)} RENAME TO ${q(table)}`);
+    // Renaming a key's index renames its constraint too.
+    for (const ix of indexes.get(table)!) {
+      await trx.raw(`ALTER INDEX ${q(pgSwapName('b', ix.name))} RENAME TO ${q(ix.name)}`);
+    }
+    await afterTable?.(table);
+  }
+}
+
+/** Only a rename that would leave something behind (pgRenameBlockers) stops a swap inside a transaction. */
+export async function swapWithinBlockers(knex: Knex, table: string): Promise<string[]> {
+  return pgRenameBlockers(knex, table);
+}
+
+/**
+ * The rename swap inside the caller's transaction (a refresh's commit), in a savepoint: when the
+ * readers of the marts hold them past SWAP_LOCK_TIMEOUT, the savepoint is rolled back and the
+ * caller's transaction goes on without the swap (one try: the caller then copies the rows, which
+ * needs no lock a reader holds). The retired tables stay until the caller drops them after its commit.
+ */
+export async function swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean> {
+  const indexes = new Map<string, PgIndex[]>();
+  for (const { table } of pairs) indexes.set(table, await pgIndexes(trx, table));
+  try {
+    await trx.transaction(async (savepoint) => {
+      await savepoint.raw(`SET LOCAL lock_timeout = '${SWAP_LOCK_TIMEOUT}'`);
+      await renameIn(savepoint, pairs, indexes);
+      // Back to the server's setting for what the caller's transaction still does.
+      await savepoint.raw('SET LOCAL lock_timeout = DEFAULT');
+    });
+    return true;
+  } catch (err) {
+    if (LOCK_CONFLICTS.includes((err as { code?: string }).code ?? '')) return false;
+    throw err;
+  }
 }
 
 interface PgIndex {

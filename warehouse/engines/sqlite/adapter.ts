@@ -17,7 +17,7 @@ import { analyze, createTableLike, hasIndex, listTables } from './catalog.js';
 import { warehouseConnection, warehouseSession } from './connection.js';
 import * as dialect from './dialect.js';
 import { tryLock } from './locks.js';
-import { createBuildTable, swapTables } from './swap.js';
+import { createBuildTable, swapTables, swapWithin } from './swap.js';
 
 export const SQLITE_LABEL = 'SQLite';
 
@@ -107,6 +107,15 @@ export class SqliteAdapter extends BaseAdapter {
     afterTable?: (table: string) => Promise<void> | void,
   ): Promise<SwapResult> {
     return swapTables(knex, pairs, afterTable);
+  }
+
+  /** Transactional DDL, and WAL readers keep their snapshot: nothing stops a swap inside a transaction. */
+  override async swapWithinBlockers(_knex: Knex, _table: string): Promise<string[]> {
+    return [];
+  }
+
+  override async swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean> {
+    return swapWithin(trx, pairs);
   }
 
   async hasIndex(knex: Knex, table: string, index: string): Promise<boolean> {

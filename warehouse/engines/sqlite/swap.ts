@@ -30,6 +30,39 @@ export async function swapTables(
   pairs: readonly SwapPair[],
   afterTable?: (table: string) => Promise<void> | void,
 ): Promise<SwapResult> {
+  const attached = await attachedTo(knex, pairs);
+  await knex.raw('PRAGMA legacy_alter_table = ON');
+  try {
+    await knex.transaction(async (trx) => {
+      for (const pair of pairs) {
+        await replaceTable(trx, pair, attached);
+        await afterTable?.(pair.table);
+      }
+    });
+  } finally {
+    await knex.raw('PRAGMA legacy_alter_table = OFF');
+  }
+  return { method: 'rename' };
+}
+
+/**
+ * The same swap inside the caller's transaction (a refresh's commit): SQLite's DDL is
+ * transactional and WAL readers are never blocked, so it always can. legacy_alter_table is a
+ * flag of the connection, which the transaction holds; it is set back before returning.
+ */
+export async function swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean> {
+  const attached = await attachedTo(trx, pairs);
+  await trx.raw('PRAGMA legacy_alter_table = ON');
+  try {
+    for (const pair of pairs) await replaceTable(trx, pair, attached);
+  } finally {
+    await trx.raw('PRAGMA legacy_alter_table = OFF');
+  }
+  return true;
+}
+
+/** The DDL of each live table's indexes and triggers, to create them again on the table that replaces it. */
+async function attachedTo(knex: Knex, pairs: readonly SwapPair[]): Promise<Map<string, string[]>> {
   const attached = new Map<string, string[]>();
   for (const { table } of pairs) {
     const rows = (await knex.raw(
@@ -41,18 +74,15 @@ export async function swapTables(
       rows.map((r) => r.sql),
     );
   }
-  await knex.raw('PRAGMA legacy_alter_table = ON');
-  try {
-    await knex.transaction(async (trx) => {
-      for (const { table, build } of pairs) {
-        await trx.raw(`DROP TABLE ${quoteIdent(table)}`);
-        await trx.raw(`ALTER TABLE ${quoteIdent(build)} RENAME TO ${quoteIdent(table)}`);
-        for (const sql of attached.get(table)!) await trx.raw(sql);
-        await afterTable?.(table);
-      }
-    });
-  } finally {
-    await knex.raw('PRAGMA legacy_alter_table = OFF');
-  }
-  return { method: 'rename' };
+  return attached;
+}
+
+async function replaceTable(
+  trx: Knex.Transaction,
+  pair: SwapPair,
+  attached: Map<string, string[]>,
+): Promise<void> {
+  await trx.raw(`DROP TABLE ${quoteIdent(pair.table)}`);
+  await trx.raw(`ALTER TABLE ${quoteIdent(pair.build)} RENAME TO ${quoteIdent(pair.table)}`);
+  for (const sql of attached.get(pair.table)!) await trx.raw(sql);
 }

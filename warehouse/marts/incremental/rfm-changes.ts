@@ -50,7 +50,9 @@ async function scoreValues(
 }
 
 /**
- * mart_customer_rfm of a refresh, as the rows that differ from the live mart: the scores of every
+ * mart_customer_rfm of a refresh. `whole` (refresh.ts decides): every customer's row, scored
+ * from the per-customer table through the same score tables — the whole mart, to be swapped in.
+ * Otherwise the rows that differ from the live mart: the scores of every
  * value (scoreValues, from the per-customer table updated in place), then into the build table
  * only the affected customers' rows (their measures changed) and the other customers' rows whose
  * scores moved with a cut point (their live measures looked up in the score tables: one pass over
@@ -58,7 +60,7 @@ async function scoreValues(
  * the same days (`shift`), which keeps their order and so the recency ranks; the commit moves the
  * recency and as_of of the rows left in place (commitRfm). The segment follows from the scores.
  */
-export async function buildRfmChanges(ctx: MartContext, shift: number): Promise<void> {
+export async function buildRfmChanges(ctx: MartContext, shift: number, whole = false): Promise<void> {
   const { sql, asOf } = ctx;
   const recency = sql.daysBetween('last_date', `'${asOf}'`);
   await scoreValues(ctx, R_SCORE, { expr: recency, type: 'int', worstFirst: 'DESC' });
@@ -74,12 +76,14 @@ export async function buildRfmChanges(ctx: MartContext, shift: number): Promise<
         ${rfmSegmentSql('r_score', 'f_score', 'm_score')}, '${asOf}'
       FROM (${select}) scored`,
     );
+  const customers = whole ? `${BUYER} b` : `${AFFECTED} a JOIN ${BUYER} b ON b.customer_id = a.customer_id`;
   await insert(
     `SELECT b.customer_id, ${recency} AS recency_days, b.orders AS frequency, b.revenue AS monetary,
        r.score AS r_score, f.score AS f_score, m.score AS m_score
-     FROM ${AFFECTED} a JOIN ${BUYER} b ON b.customer_id = a.customer_id
+     FROM ${customers}
      JOIN ${R_SCORE} r ON r.v = ${recency} JOIN ${F_SCORE} f ON f.v = b.orders JOIN ${M_SCORE} m ON m.v = b.revenue`,
   );
+  if (whole) return;
   await insert(
     `SELECT l.customer_id, l.recency_days + ${shift} AS recency_days, l.frequency, l.monetary,
        r.score AS r_score, f.score AS f_score, m.score AS m_score
