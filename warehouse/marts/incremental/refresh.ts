@@ -10,7 +10,7 @@ import { buildLeadFunnel } from '../lead-funnel.js';
 import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.js';
 import { orderMonthDeltaSql } from './order-months.js';
 import { buildManagerActivity } from '../manager-activity.js';
-import { buildProfitability } from '../profitability.js';
+import { buildProfitability, CUSTOMER_GROUP, CUSTOMER_GROUP_NEW } from '../profitability.js';
 import { asOfShift, buildRfmChanges, commitRfm, readLiveSegments } from './rfm-changes.js';
 import { buildScoreboard } from '../scoreboard.js';
 import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
@@ -18,9 +18,11 @@ import {
   commitMarks,
   forgetBase,
   KEPT_BUYER,
+  KEPT_CUSTOMER_GROUP,
   KEPT_FIRST_ORDER,
   KEPT_MONTH,
   KEPT_ORDER_MONTH,
+  markSql,
   readState,
   STATE,
   writeState,
@@ -131,7 +133,12 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   });
   await step(
     'mart_segment_profitability',
-    () => buildProfitability(ctx),
+    () =>
+      buildProfitability(ctx, {
+        kept: KEPT_CUSTOMER_GROUP,
+        affected: AFFECTED,
+        changedCustomers: `SELECT customer_id FROM dim_customer WHERE updated_at > ${markSql('dim_customer')}`,
+      }),
     'mart_segment_profitability',
     UNFINISHED,
   );
@@ -185,6 +192,7 @@ const KEPT_VIEWS: ReadonlyArray<readonly [view: string, fresh: string]> = [
   [FIRST_ORDER, FIRST_ORDER_NEW],
   [BUYER, BUYER_NEW],
   [CUSTOMER_MONTH, CUSTOMER_MONTH_NEW],
+  [CUSTOMER_GROUP, CUSTOMER_GROUP_NEW],
 ];
 
 /**
@@ -318,6 +326,7 @@ export async function keepFullBuild(ctx: MartContext): Promise<void> {
     [KEPT_BUYER, BUYER],
     [KEPT_MONTH, CUSTOMER_MONTH],
     [KEPT_FIRST_ORDER, FIRST_ORDER],
+    [KEPT_CUSTOMER_GROUP, CUSTOMER_GROUP],
     [KEPT_ORDER_MONTH, ORDER_MONTH],
   ] as const) {
     await keepScratch(wh, scratch, kept);
