@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { build, createBuildTables, keepScratch, type MartTable } from '../build-tables.js';
 import { BUYER, BUYER_NEW, buildBuyers, CUSTOMER_MONTH, CUSTOMER_MONTH_NEW } from '../buyers.js';
 import { buildClv, type FittedClv } from '../clv.js';
-import { buildCohorts } from '../cohort.js';
+import { addCohortDelta, buildCohortsFromLive } from '../cohort.js';
 import type { MartContext } from '../context.js';
 import { buildInteractionFacts } from '../facts.js';
 import { buildFirstOrders, FIRST_ORDER, FIRST_ORDER_NEW } from '../first-order.js';
@@ -109,20 +109,30 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   // the live marts until the commit, which writes the base again: a refresh that dies in between
   // leaves no base, and the next build is full.
   await forgetBase(wh);
-  await step('customer aggregates', () =>
-    buildBuyers(ctx, {
+  await step('customer aggregates', async () => {
+    // The recomputed customers' old cohort cells, read before their kept rows are replaced.
+    await addCohortDelta(ctx, { buyers: KEPT_BUYER, months: KEPT_MONTH, only: AFFECTED, sign: -1 });
+    await buildBuyers(ctx, {
       facts: AFFECTED_FACTS,
       except: AFFECTED,
       keptBuyers: KEPT_BUYER,
       keptMonths: KEPT_MONTH,
-    }),
-  );
+    });
+  });
   const shift = asOfShift(plan.previousAsOf, ctx.asOf);
   await step('mart_customer_rfm', async () => {
     await perCustomer(ctx, 'mart_customer_rfm', () => buildRfmChanges(ctx, shift));
     readLiveSegments(ctx);
   });
-  await step('mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention', UNFINISHED);
+  await step(
+    'mart_cohort_retention',
+    async () => {
+      await addCohortDelta(ctx, { buyers: BUYER_NEW, months: CUSTOMER_MONTH_NEW, sign: 1 });
+      await buildCohortsFromLive(ctx);
+    },
+    'mart_cohort_retention',
+    UNFINISHED,
+  );
   const clv = await step('mart_customer_clv', async () => {
     const only = plan.rescoreAll ? undefined : AFFECTED;
     const fitted = await perCustomer(ctx, 'mart_customer_clv', () =>
