@@ -9,7 +9,7 @@ import {
 } from '../build-tables.js';
 import { BUYER, BUYER_NEW, buildBuyers, CUSTOMER_MONTH, CUSTOMER_MONTH_NEW } from '../buyers.js';
 import { buildClv, type FittedClv } from '../clv.js';
-import { buildCohorts } from '../cohort.js';
+import { addCohortDelta, buildCohortsFromLive } from '../cohort.js';
 import type { MartContext } from '../context.js';
 import { buildInteractionFacts } from '../facts.js';
 import { buildFirstOrders, FIRST_ORDER, FIRST_ORDER_NEW } from '../first-order.js';
@@ -17,7 +17,7 @@ import { buildLeadFunnel } from '../lead-funnel.js';
 import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.js';
 import { orderMonthDeltaSql } from './order-months.js';
 import { buildManagerActivity } from '../manager-activity.js';
-import { buildProfitability } from '../profitability.js';
+import { buildProfitability, CUSTOMER_GROUP, CUSTOMER_GROUP_NEW } from '../profitability.js';
 import { asOfShift, buildRfmChanges, commitRfm, readLiveSegments } from './rfm-changes.js';
 import { buildScoreboard } from '../scoreboard.js';
 import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
@@ -25,9 +25,11 @@ import {
   commitMarks,
   forgetBase,
   KEPT_BUYER,
+  KEPT_CUSTOMER_GROUP,
   KEPT_FIRST_ORDER,
   KEPT_MONTH,
   KEPT_ORDER_MONTH,
+  markSql,
   readState,
   STATE,
   writeState,
@@ -116,14 +118,16 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   // the live marts until the commit, which writes the base again: a refresh that dies in between
   // leaves no base, and the next build is full.
   await forgetBase(wh);
-  await step('customer aggregates', () =>
-    buildBuyers(ctx, {
+  await step('customer aggregates', async () => {
+    // The recomputed customers' old cohort cells, read before their kept rows are replaced.
+    await addCohortDelta(ctx, { buyers: KEPT_BUYER, months: KEPT_MONTH, only: AFFECTED, sign: -1 });
+    await buildBuyers(ctx, {
       facts: AFFECTED_FACTS,
       except: AFFECTED,
       keptBuyers: KEPT_BUYER,
       keptMonths: KEPT_MONTH,
-    }),
-  );
+    });
+  });
   const shift = asOfShift(plan.previousAsOf, ctx.asOf);
   const rfmWhole = await writeWhole(ctx, 'mart_customer_rfm', shift !== 0, 'the as-of day moved');
   await step('mart_customer_rfm', async () => {
@@ -135,7 +139,15 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
       readLiveSegments(ctx);
     }
   });
-  await step('mart_cohort_retention', () => buildCohorts(ctx), 'mart_cohort_retention', UNFINISHED);
+  await step(
+    'mart_cohort_retention',
+    async () => {
+      await addCohortDelta(ctx, { buyers: BUYER_NEW, months: CUSTOMER_MONTH_NEW, sign: 1 });
+      await buildCohortsFromLive(ctx);
+    },
+    'mart_cohort_retention',
+    UNFINISHED,
+  );
   const clvWhole = await writeWhole(
     ctx,
     'mart_customer_clv',
@@ -157,7 +169,12 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   });
   await step(
     'mart_segment_profitability',
-    () => buildProfitability(ctx),
+    () =>
+      buildProfitability(ctx, {
+        kept: KEPT_CUSTOMER_GROUP,
+        affected: AFFECTED,
+        changedCustomers: `SELECT customer_id FROM dim_customer WHERE updated_at > ${markSql('dim_customer')}`,
+      }),
     'mart_segment_profitability',
     UNFINISHED,
   );
@@ -275,6 +292,7 @@ const KEPT_VIEWS: ReadonlyArray<readonly [view: string, fresh: string]> = [
   [FIRST_ORDER, FIRST_ORDER_NEW],
   [BUYER, BUYER_NEW],
   [CUSTOMER_MONTH, CUSTOMER_MONTH_NEW],
+  [CUSTOMER_GROUP, CUSTOMER_GROUP_NEW],
 ];
 
 /**
@@ -408,6 +426,7 @@ export async function keepFullBuild(ctx: MartContext): Promise<void> {
     [KEPT_BUYER, BUYER],
     [KEPT_MONTH, CUSTOMER_MONTH],
     [KEPT_FIRST_ORDER, FIRST_ORDER],
+    [KEPT_CUSTOMER_GROUP, CUSTOMER_GROUP],
     [KEPT_ORDER_MONTH, ORDER_MONTH],
   ] as const) {
     await keepScratch(wh, scratch, kept);

@@ -15,6 +15,8 @@ export const KEPT_BUYER = 'etl_marts_buyer';
 export const KEPT_MONTH = 'etl_marts_customer_month';
 /** Each customer's first order (first-order.ts), for the lead funnel. */
 export const KEPT_FIRST_ORDER = 'etl_marts_first_order';
+/** Each buyer's profitability group with revenue and cost (profitability.ts CUSTOMER_GROUP). */
+export const KEPT_CUSTOMER_GROUP = 'etl_marts_customer_group';
 /** Orders per currency and month (currency.ts ORDER_MONTH), for the rates and the scoreboard. */
 export const KEPT_ORDER_MONTH = 'etl_marts_order_month';
 
