@@ -67,7 +67,8 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
       { name: 'repeat_value', type: 'money' },
     ],
     key: ['customer_id'],
-    indexes: [['channel', 'first_month'], ['first_month']],
+    // A refresh's new rows only go into the kept table, which has its own indexes (keep-in-place.ts).
+    indexes: refresh ? [] : [['channel', 'first_month'], ['first_month']],
   });
   const order = `PARTITION BY o.customer_id ORDER BY o.order_date, ${sql.sortKey('o.order_id')}`;
   const window = `OVER (${order})`;
@@ -108,7 +109,7 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
       { name: 'month_idx', type: 'int' },
     ],
     key: ['customer_id', 'month_idx'],
-    indexes: [['month_idx']],
+    indexes: refresh ? [] : [['month_idx']],
   });
   await fill(
     ctx,
@@ -125,12 +126,15 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
       except: e,
       fresh: BUYER_NEW,
       columns: BUYER_COLUMNS,
+      key: ['customer_id'],
+      text: ['channel'],
     });
     await keepInPlace(ctx, CUSTOMER_MONTH, {
       kept: refresh.keptMonths,
       except: e,
       fresh: CUSTOMER_MONTH_NEW,
       columns: 'customer_id, month_idx',
+      key: ['customer_id', 'month_idx'],
     });
   }
 

@@ -71,6 +71,8 @@ export async function buildFirstOrders(ctx: MartContext, from: FirstOrderSource 
     except: from.except!,
     fresh: FIRST_ORDER_NEW,
     columns: FIRST_ORDER_COLUMNS,
+    key: ['customer_id'],
+    text: ['channel', 'owner'],
   });
 }
 
