@@ -196,5 +196,7 @@ async function buildCustomerGroups(ctx: MartContext, from?: GroupSource): Promis
     except: GROUP_CHANGED,
     fresh: CUSTOMER_GROUP_NEW,
     columns: CUSTOMER_GROUP_COLUMNS,
+    key: ['customer_id'],
+    text: ['segment', 'region', 'owner'],
   });
 }
