@@ -93,7 +93,9 @@ export interface RefreshPlan {
  * as-of day moved) is built whole and swapped in by the same transaction where the engine's DDL
  * is transactional (writeWhole); on MySQL, where DDL would commit, the transaction stays plain
  * DML and rewrites those rows in place (the RFM rows' recency by one UPDATE). Readers see the
- * old marts or the new ones (MVCC on PostgreSQL and InnoDB, WAL snapshots on SQLite).
+ * old marts or the new ones (MVCC on PostgreSQL and InnoDB, WAL snapshots on SQLite) — but a
+ * rename is not MVCC-safe: on PostgreSQL a REPEATABLE READ snapshot older than the commit that
+ * first reads a mart swapped in after it finds that mart empty (README, the swap).
  */
 export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPlan): Promise<FittedClv> {
   const { wh } = ctx;
