@@ -156,11 +156,23 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
       // of its orders, none stamped since, is unknown again and must be linked (a customer of its own).
       await knex('dim_customer').where({ customer_id: 25 }).delete();
       return;
+    case 11:
+      // A customer loses every revenue order (all cancelled), as the as-of day moves back across
+      // two months: its kept rows and profitability group go, and so do the later cohort periods.
+      await knex('stg_order')
+        .where({ source: 'bench', customer_source_key: 'c50' })
+        .update({ status: 'cancelled', updated_at: now });
+      return;
   }
 }
 
 /** The per-customer tables a build keeps for the next refresh (incremental/state.ts). */
-const KEPT_TABLES = ['etl_marts_buyer', 'etl_marts_customer_month', 'etl_marts_first_order'];
+const KEPT_TABLES = [
+  'etl_marts_buyer',
+  'etl_marts_customer_month',
+  'etl_marts_first_order',
+  'etl_marts_customer_group',
+];
 
 /**
  * Where each kept month of a customer is stored: a row deleted and inserted again moves
@@ -176,6 +188,18 @@ async function monthAddresses(wh: Warehouse, customerId: number): Promise<string
     ),
   );
   return rows.map((r) => `${String(r.month_idx)}@${String(r.at)}`);
+}
+
+/** How many kept profitability group rows the customer of a bench customer key has. */
+async function groupOf(wh: Warehouse, key: string): Promise<number> {
+  const [row] = wh.adapter.rows(
+    await wh.knex.raw(
+      `SELECT COUNT(*) AS n FROM etl_marts_customer_group g
+       JOIN customer_crosswalk x ON x.customer_id = g.customer_id WHERE x.source = 'bench' AND x.source_key = ?`,
+      [key],
+    ),
+  );
+  return Number(row?.n);
 }
 
 /** Every column of every fact and mart table, sorted (read-rows.ts). */
@@ -219,16 +243,20 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
       expect(first.clvFit.refitted).toBe(true);
       expect(await snapshot(a.wh)).toEqual(await snapshot(b.wh));
 
-      const asOfAt = (k: number) => (k >= 7 ? '2026-01-10' : AS_OF);
+      const asOfAt = (k: number) => (k === 11 ? '2025-11-30' : k >= 7 ? '2026-01-10' : AS_OF);
       const results: BuildMartsResult[] = [];
       // Customer 38 gets a new order in step 1 (c37): the months it bought in before stay where they are.
       const monthsBefore = await monthAddresses(a.wh, 38);
-      for (let k = 1; k <= 10; k++) {
+      for (let k = 1; k <= 12; k++) {
         // MySQL and SQLite stamps have milliseconds: keep changes after the last build's marks.
         await new Promise((r) => setTimeout(r, 20));
+        // Step 11's customer (c50) is a buyer with a profitability group before it, none after.
+        const grouped = k === 11 ? await groupOf(a.wh, 'c50') : null;
+        if (k === 11) expect(grouped).toBe(1);
         await changeStep(a.wh, k);
         await changeStep(b.wh, k);
         const refreshed = await buildMarts(a.wh, { asOf: asOfAt(k) });
+        if (k === 11) expect(await groupOf(a.wh, 'c50')).toBe(0);
         if (k === 1 && monthsBefore) {
           // A recomputed customer's unchanged rows are not rewritten in the kept tables (keep-in-place.ts).
           expect(monthsBefore.length).toBeGreaterThan(1);
@@ -273,7 +301,7 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
       );
       expect(written[5]).toEqual([`Refresh: mart_customer_clv ${how}`]);
       expect(written[6]).toEqual([`Refresh: mart_customer_rfm ${how}`, `Refresh: mart_customer_clv ${how}`]);
-      expect([...written.slice(0, 5), ...written.slice(7)].flat()).toEqual([]);
+      expect([...written.slice(0, 5), ...written.slice(7, 10)].flat()).toEqual([]);
       // Nothing changed: a refresh with no affected customer, and the marts stay as they are.
       const before = await snapshot(a.wh);
       const idle = await buildMarts(a.wh, { asOf: asOfAt(7) });

@@ -42,7 +42,11 @@ const FACTS_VIEW = 'etl_incr_fct_order';
 /** mart_customer_clv as the refresh will leave it, when only the affected customers are predicted. */
 const CLV_VIEW = 'etl_incr_clv';
 
-/** Marts recomputed whole on every refresh from the per-customer tables (small: months × groups). */
+/**
+ * Small marts (months × groups) whose every row a refresh's commit replaces: computed from the
+ * per-customer tables, but cohorts as the live mart plus the affected customers' change of counts
+ * (cohort.ts buildCohortsFromLive).
+ */
 const GLOBAL_MARTS: readonly MartTable[] = [
   'fct_interaction',
   'mart_cohort_retention',
@@ -85,15 +89,18 @@ export interface RefreshPlan {
  * one grouped pass per measure over those tables, and only the rows that change are built
  * (rfm-changes.ts); CLV scores the affected customers (every customer when the models were
  * refitted or the calibration end moved — by default every night, as the as-of day is today);
- * cohorts, profitability, the interaction marts and the scoreboard are computed by the same code
- * as a full build, into build tables. No live mart is touched until the end: ONE transaction
+ * cohorts (the live mart plus the affected customers' change of counts), profitability (from
+ * the kept customer groups, updated in place), the interaction marts and the scoreboard go into
+ * build tables. No live mart is touched until the end: ONE transaction
  * deletes and inserts the affected customers' fact and CLV rows and the RFM rows whose scores
  * moved, replaces every row of the small global marts, the kept orders per month, the base and
  * the marks. A per-customer mart whose every row changes (CLV rescoring everyone, RFM when the
  * as-of day moved) is built whole and swapped in by the same transaction where the engine's DDL
  * is transactional (writeWhole); on MySQL, where DDL would commit, the transaction stays plain
  * DML and rewrites those rows in place (the RFM rows' recency by one UPDATE). Readers see the
- * old marts or the new ones (MVCC on PostgreSQL and InnoDB, WAL snapshots on SQLite).
+ * old marts or the new ones (MVCC on PostgreSQL and InnoDB, WAL snapshots on SQLite) — but a
+ * rename is not MVCC-safe: on PostgreSQL a REPEATABLE READ snapshot older than the commit that
+ * first reads a mart swapped in after it finds that mart empty (README, the swap).
  */
 export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPlan): Promise<FittedClv> {
   const { wh } = ctx;
