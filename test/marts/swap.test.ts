@@ -48,18 +48,7 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
     await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
     await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
     expect(await schemaOf(t.wh)).toEqual(before);
-    const { knex } = t.wh;
-    const all = t.wh.adapter.rows(
-      await knex.raw(
-        {
-          sqlite: `SELECT name FROM sqlite_master`,
-          postgres: `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`,
-          mysql: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()`,
-        }[t.wh.adapter.name],
-      ),
-    );
-    const names = all.map((r) => String(r.name ?? r.NAME));
-    expect(names.filter((n) => /^etl_(build|b|o)_|__(build|old)$/.test(n))).toEqual([]);
+    expect(await leftovers(t.wh)).toEqual([]);
   });
 
   it.skipIf(target.engine !== 'postgres' || !!target.unavailable)(
@@ -178,17 +167,7 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
       );
       expect(String(rfm?.lo).slice(0, 10)).toBe('2024-07-01');
       expect(Number(rfm?.n)).toBeGreaterThan(0);
-      const all = t.wh.adapter.rows(
-        await knex.raw(
-          {
-            sqlite: `SELECT name FROM sqlite_master`,
-            postgres: `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`,
-            mysql: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()`,
-          }[t.wh.adapter.name],
-        ),
-      );
-      const names = all.map((r) => String(r.name ?? r.NAME));
-      expect(names.filter((n) => /^etl_(build|b|o)_|__(build|old)$/.test(n))).toEqual([]);
+      expect(await leftovers(t.wh)).toEqual([]);
     },
   );
 
@@ -294,3 +273,17 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
     },
   );
 });
+
+/** Build, retired and scratch tables (and their indexes) still in the warehouse: a swap leaves none. */
+async function leftovers(wh: Warehouse): Promise<string[]> {
+  const all = wh.adapter.rows(
+    await wh.knex.raw(
+      {
+        sqlite: `SELECT name FROM sqlite_master`,
+        postgres: `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`,
+        mysql: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()`,
+      }[wh.adapter.name],
+    ),
+  );
+  return all.map((r) => String(r.name ?? r.NAME)).filter((n) => /^etl_(build|b|o)_|__(build|old)$/.test(n));
+}

@@ -10,9 +10,27 @@ import { monthIndexOf } from './sql.js';
  * recursive CTE (all three engines have one), not from the months that happen to have orders.
  */
 export async function buildCohorts(ctx: MartContext): Promise<void> {
+  await insertCohortGrid(ctx, {
+    sizes: `(SELECT first_month, MIN(cohort_month) AS cohort_month, COUNT(*) AS cohort_size FROM ${BUYER} GROUP BY first_month)`,
+    retained: `(
+      SELECT b.first_month, m.month_idx - b.first_month AS k, COUNT(*) AS retained
+      FROM ${CUSTOMER_MONTH} m JOIN ${BUYER} b ON b.customer_id = m.customer_id
+      GROUP BY b.first_month, m.month_idx - b.first_month)`,
+  });
+}
+
+/**
+ * The mart's grid: every cohort (`sizes`: first_month, cohort_month, cohort_size) × every period
+ * up to the as-of month, with the customers retained in it (`retained`: first_month, k, retained;
+ * none: 0). A full build counts both from the per-customer tables, a refresh from the live mart
+ * and a change of counts (buildCohortsFromLive).
+ */
+async function insertCohortGrid(ctx: MartContext, from: { sizes: string; retained: string }): Promise<void> {
   const { sql } = ctx;
   const asOfMonth = monthIndexOf(ctx.asOf);
-  const [first] = ctx.wh.adapter.rows(await ctx.wh.knex.raw(`SELECT MIN(first_month) AS m FROM ${BUYER}`));
+  const [first] = ctx.wh.adapter.rows(
+    await ctx.wh.knex.raw(`SELECT MIN(first_month) AS m FROM ${from.sizes} c`),
+  );
   if (first?.m === null || first?.m === undefined) return;
   const span = Math.max(0, asOfMonth - Number(first.m));
   await bulk(
@@ -21,13 +39,9 @@ export async function buildCohorts(ctx: MartContext): Promise<void> {
     INSERT INTO ${build('mart_cohort_retention')} (cohort_month, period_number, cohort_size, retained, retention_rate)
     WITH RECURSIVE periods (k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM periods WHERE k < ${span})
     SELECT c.cohort_month, p.k, c.cohort_size, COALESCE(r.retained, 0), ${sql.ratio('COALESCE(r.retained, 0)', 'c.cohort_size')}
-    FROM (SELECT first_month, MIN(cohort_month) AS cohort_month, COUNT(*) AS cohort_size FROM ${BUYER} GROUP BY first_month) c
+    FROM ${from.sizes} c
     JOIN periods p ON p.k <= ${asOfMonth} - c.first_month
-    LEFT JOIN (
-      SELECT b.first_month, m.month_idx - b.first_month AS k, COUNT(*) AS retained
-      FROM ${CUSTOMER_MONTH} m JOIN ${BUYER} b ON b.customer_id = m.customer_id
-      GROUP BY b.first_month, m.month_idx - b.first_month
-    ) r ON r.first_month = c.first_month AND r.k = p.k`,
+    LEFT JOIN ${from.retained} r ON r.first_month = c.first_month AND r.k = p.k`,
   );
 }
 
@@ -78,29 +92,17 @@ export async function addCohortDelta(
  */
 export async function buildCohortsFromLive(ctx: MartContext): Promise<void> {
   const { sql } = ctx;
-  const asOfMonth = monthIndexOf(ctx.asOf);
   const live = 'mart_cohort_retention';
-  const sizes = `(
-    SELECT first_month, MIN(cohort_month) AS cohort_month, SUM(n) AS cohort_size FROM (
-      SELECT ${sql.monthIndex('cohort_month')} AS first_month, cohort_month, cohort_size AS n FROM ${live} WHERE period_number = 0
-      UNION ALL SELECT first_month, cohort_month, n FROM ${COHORT_DELTA} WHERE k = -1
-    ) s GROUP BY first_month HAVING SUM(n) > 0)`;
-  const [first] = ctx.wh.adapter.rows(await ctx.wh.knex.raw(`SELECT MIN(first_month) AS m FROM ${sizes} c`));
-  if (first?.m === null || first?.m === undefined) return;
-  const span = Math.max(0, asOfMonth - Number(first.m));
-  await bulk(
-    ctx,
-    `
-    INSERT INTO ${build('mart_cohort_retention')} (cohort_month, period_number, cohort_size, retained, retention_rate)
-    WITH RECURSIVE periods (k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM periods WHERE k < ${span})
-    SELECT c.cohort_month, p.k, c.cohort_size, COALESCE(r.retained, 0), ${sql.ratio('COALESCE(r.retained, 0)', 'c.cohort_size')}
-    FROM ${sizes} c
-    JOIN periods p ON p.k <= ${asOfMonth} - c.first_month
-    LEFT JOIN (
+  await insertCohortGrid(ctx, {
+    sizes: `(
+      SELECT first_month, MIN(cohort_month) AS cohort_month, SUM(n) AS cohort_size FROM (
+        SELECT ${sql.monthIndex('cohort_month')} AS first_month, cohort_month, cohort_size AS n FROM ${live} WHERE period_number = 0
+        UNION ALL SELECT first_month, cohort_month, n FROM ${COHORT_DELTA} WHERE k = -1
+      ) s GROUP BY first_month HAVING SUM(n) > 0)`,
+    retained: `(
       SELECT first_month, k, SUM(n) AS retained FROM (
         SELECT ${sql.monthIndex('cohort_month')} AS first_month, period_number AS k, retained AS n FROM ${live} WHERE retained <> 0
         UNION ALL SELECT first_month, k, n FROM ${COHORT_DELTA} WHERE k >= 0
-      ) d GROUP BY first_month, k
-    ) r ON r.first_month = c.first_month AND r.k = p.k`,
-  );
+      ) d GROUP BY first_month, k)`,
+  });
 }
