@@ -230,9 +230,67 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
           ),
         )
         .map((r) => String(r.name));
-      expect(names.filter((n) => /__(build|old)$/.test(n))).toEqual([]);
+      expect(names.filter((n) => /__(build|old)(_[0-9a-f]+)?$/.test(n))).toEqual([]);
     },
     60_000,
+  );
+
+  it.skipIf(target.engine !== 'postgres' || !!target.unavailable)(
+    'PostgreSQL: a reader holding dim_customer neither stalls a build nor queues behind its drops; the next build drops what was left',
+    async () => {
+      const { knex } = t.wh;
+      await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
+      // A BI tool's transaction left open: dropping a retired mart with a foreign key to
+      // dim_customer needs ACCESS EXCLUSIVE on dim_customer until it ends.
+      const reader = await knex.transaction();
+      try {
+        await reader.raw('SELECT COUNT(*) FROM dim_customer');
+        const full = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
+        expect(full.notes).toContainEqual(expect.stringMatching(/^Swap: left fct_order__old_[0-9a-f]+, /));
+        const refresh = await buildMarts(t.wh, { asOf: '2024-07-04', scoreboard: SCOREBOARD });
+        expect(refresh.mode).toBe('incremental');
+        expect(refresh.notes).toContainEqual(
+          expect.stringMatching(/^Leftovers: mart_customer_rfm__old_[0-9a-f]+, mart_customer_clv__old_/),
+        );
+        // Nothing waits for the reader's lock, so nobody queues behind a waiting drop.
+        const waiting = t.wh.adapter.rows(
+          await knex.raw(
+            `SELECT pid FROM pg_locks WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          ),
+        );
+        expect(waiting).toEqual([]);
+        expect((await leftovers(t.wh)).length).toBeGreaterThan(0);
+      } finally {
+        await reader.commit();
+      }
+      const next = await buildMarts(t.wh, { asOf: '2024-07-04', scoreboard: SCOREBOARD, full: true });
+      expect(next.notes.filter((n) => /left|Leftovers/.test(n))).toEqual([]);
+      expect(await leftovers(t.wh)).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.skipIf(target.engine !== 'postgres' || !!target.unavailable)(
+    'PostgreSQL: a view made on a mart after the check keeps swapWithin from renaming it, and says why',
+    async () => {
+      const { knex, adapter } = t.wh;
+      await knex.raw('CREATE TABLE swap_probe (id integer PRIMARY KEY)');
+      await knex.raw('CREATE TABLE swap_probe__build (id integer)');
+      try {
+        expect(await adapter.swapWithinBlockers(knex, 'swap_probe')).toEqual([]);
+        await knex.raw('CREATE VIEW swap_probe_view AS SELECT id FROM swap_probe');
+        const result = await knex.transaction((trx) =>
+          adapter.swapWithin(trx, [
+            { table: 'swap_probe', build: 'swap_probe__build', old: 'swap_probe__old_1' },
+          ]),
+        );
+        expect(result).toEqual({ swapped: false, why: 'swap_probe: view swap_probe_view' });
+        expect(await adapter.listTables(knex)).not.toContain('swap_probe__old_1');
+      } finally {
+        await knex.raw('DROP VIEW IF EXISTS swap_probe_view');
+        await knex.raw('DROP TABLE IF EXISTS swap_probe, swap_probe__build, swap_probe__old_1');
+      }
+    },
   );
 
   it.skipIf(target.engine !== 'mysql' || !!target.unavailable)(
@@ -285,5 +343,7 @@ async function leftovers(wh: Warehouse): Promise<string[]> {
       }[wh.adapter.name],
     ),
   );
-  return all.map((r) => String(r.name ?? r.NAME)).filter((n) => /^etl_(build|b|o)_|__(build|old)$/.test(n));
+  return all
+    .map((r) => String(r.name ?? r.NAME))
+    .filter((n) => /^etl_(build|b|o)_|__(build|old)(_[0-9a-f]+)?$/.test(n));
 }

@@ -145,6 +145,9 @@ export interface SwapPair {
   old: string;
 }
 
+/** swapWithin: swapped, or not, and then why (the caller's transaction is still usable). */
+export type SwapWithinResult = { swapped: true } | { swapped: false; why: string };
+
 export interface SwapResult {
   /** 'rename': the built tables became the live ones; 'copy': live rows were replaced by the built ones. */
   method: 'rename' | 'copy';
@@ -321,10 +324,24 @@ export interface EngineAdapter {
    * Puts built (and finished) tables in place of their live tables inside the caller's
    * transaction `trx`, so they go in with its other writes or not at all. Only where
    * swapWithinBlockers says none. The live tables become `old` where they are kept until the
-   * commit (the caller drops them after it). False: readers held the tables too long to take
-   * them; nothing was swapped and `trx` is still usable (the caller then writes the rows).
+   * commit (the caller drops them after it: dropLeftovers). Not swapped: readers held the tables
+   * too long to take them, or something a rename would leave behind was attached meanwhile;
+   * nothing was swapped and `trx` is still usable (the caller then writes the rows).
    */
-  swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean>;
+  swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<SwapWithinResult>;
+  /**
+   * Drops tables a build is done with (a swap's retired marts, a killed or failed build's tables)
+   * without making readers wait: a table with a foreign key cannot be dropped while anyone holds
+   * the table it references (PostgreSQL: ACCESS EXCLUSIVE on dim_customer), and a drop waiting
+   * for that lock would queue every later reader of dim_customer behind it. What cannot be dropped
+   * now is left, and returned: the next build drops it.
+   */
+  dropLeftovers(knex: Knex, tables: readonly string[]): Promise<string[]>;
+  /**
+   * Moves a leftover table out of the way of a name a build needs (a killed build's `__build`
+   * table that dropLeftovers could not drop), with its indexes, so the next build can drop it.
+   */
+  setAside(knex: Knex, table: string, to: string): Promise<void>;
 
   /** Small upserts (run history, state, overrides): insert or update on the key. */
   upsert(knex: Knex, table: string, rows: Record<string, unknown>[], key: string[]): Promise<void>;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Warehouse } from '../connection.js';
 import type { SwapResult } from '../engines/adapter.js';
@@ -21,20 +22,29 @@ export type MartTable = (typeof MART_TABLES)[number];
 /** Where a mart is built before it is swapped in. */
 export const build = (table: MartTable): string => `${table}__build`;
 
-/** The name a live mart takes on its way out during a swap by renaming (dropped right after). */
-export const retired = (table: MartTable): string => `${table}__old`;
+/**
+ * The name a live mart takes on its way out during a swap by renaming (dropped right after). Each
+ * swap's own: one a reader kept from being dropped (adapter.dropLeftovers) stays until a later
+ * build drops it, and must not be in the way of the swaps meanwhile.
+ */
+export const retired = (table: MartTable): string => `${table}__old_${randomBytes(4).toString('hex')}`;
+
+/** Whether a table is a build's leftover of mart `table`: its build table or a retired one. */
+const isLeftoverOf = (table: MartTable, name: string): boolean =>
+  name === build(table) || (name.startsWith(table) && /^__old(_[0-9a-f]+)?$/.test(name.slice(table.length)));
 
 /**
  * Empty tables to build the marts in, with the live marts' columns (adapter.createBuildTable:
  * keys and indexes are added as the engine builds them fastest, before or after the fill).
  * DDL runs here, before and outside the swap transaction, because MySQL commits on DDL.
- * Leftovers of a killed build go first.
+ * Leftovers of a killed build go first; returns those that could not (dropBuildTables).
  */
-export async function createBuildTables(wh: Warehouse): Promise<void> {
-  await dropBuildTables(wh);
+export async function createBuildTables(wh: Warehouse): Promise<string[]> {
+  const left = await dropBuildTables(wh);
   await wh.adapter.scratchWork(wh.knex, async (db) => {
     for (const table of MART_TABLES) await wh.adapter.createBuildTable(db, build(table), table);
   });
+  return left;
 }
 
 /** After a mart's build table is filled: its remaining indexes, keys, foreign keys, grants. */
@@ -57,13 +67,27 @@ export async function swapBuildTables(
   return wh.adapter.swapTables(wh.knex, pairs, afterTable as (table: string) => Promise<void> | void);
 }
 
-export async function dropBuildTables(wh: Warehouse): Promise<void> {
-  await wh.adapter.scratchWork(wh.knex, async (db) => {
-    for (const table of MART_TABLES) {
-      await db.schema.dropTableIfExists(build(table));
-      await db.schema.dropTableIfExists(retired(table));
-    }
-  });
+/** A build's note on the leftovers it could not drop (dropBuildTables, adapter.dropLeftovers). */
+export function leftoversNote(left: readonly string[]): string {
+  return `Leftovers: ${left.join(', ')} not dropped yet (a reader holds a table they reference: dropping them now would make readers of it wait); the next build drops them`;
+}
+
+/**
+ * Drops the build tables and the retired marts earlier swaps left, as far as readers let it
+ * (adapter.dropLeftovers); returns what is left. A build table left is set aside under a retired
+ * name, out of the way of the next build's.
+ */
+export async function dropBuildTables(wh: Warehouse): Promise<string[]> {
+  const tables = await wh.adapter.listTables(wh.knex);
+  const found = MART_TABLES.flatMap((table) => tables.filter((name) => isLeftoverOf(table, name)));
+  const left = await wh.adapter.dropLeftovers(wh.knex, found);
+  for (const table of MART_TABLES) {
+    if (!left.includes(build(table))) continue;
+    const aside = retired(table);
+    await wh.adapter.setAside(wh.knex, build(table), aside);
+    left[left.indexOf(build(table))] = aside;
+  }
+  return left;
 }
 
 /** A working table that lives for one build: intermediate per-customer aggregates. */

@@ -5,6 +5,7 @@ import {
   countRows,
   createBuildTables,
   dropBuildTables,
+  leftoversNote,
   finishBuildTable,
   MART_TABLES,
   swapBuildTables,
@@ -199,7 +200,8 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       await forgetBase(wh);
       // Counted once: detectChanges counted them after the marks were taken (a pass over the orders).
       const stagedOrders = changes?.stagedOrders ?? (await countRows(wh, 'stg_order'));
-      await createBuildTables(wh);
+      const left = await createBuildTables(wh);
+      if (left.length > 0) ctx.notes.push(leftoversNote(left));
       await step(
         'build',
         'fct_order',
@@ -343,7 +345,8 @@ async function unlinked(ctx: MartContext): Promise<number> {
 async function cleanUp(ctx: MartContext): Promise<void> {
   try {
     await dropScratch(ctx);
-    await dropBuildTables(ctx.wh);
+    const left = await dropBuildTables(ctx.wh);
+    if (left.length > 0) ctx.notes.push(leftoversNote(left));
   } catch (err) {
     ctx.logger?.warn({ err }, 'could not drop the marts build tables; the next build replaces them');
   }

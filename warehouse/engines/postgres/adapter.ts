@@ -9,6 +9,7 @@ import type {
   NamedLock,
   SwapPair,
   SwapResult,
+  SwapWithinResult,
   TruncUnit,
 } from '../adapter.js';
 import { BulkTextAdapter } from '../base.js';
@@ -24,6 +25,8 @@ import {
   finishBuildTable,
   runBulk,
   scratchWork,
+  dropLeftovers,
+  setAside,
   swapTables,
   swapWithin,
   swapWithinBlockers,
@@ -157,8 +160,16 @@ export class PostgresAdapter extends BulkTextAdapter {
     return swapWithinBlockers(knex, table);
   }
 
-  override async swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean> {
+  override async swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<SwapWithinResult> {
     return swapWithin(trx, pairs);
+  }
+
+  override async dropLeftovers(knex: Knex, tables: readonly string[]): Promise<string[]> {
+    return dropLeftovers(knex, tables);
+  }
+
+  override async setAside(knex: Knex, table: string, to: string): Promise<void> {
+    await setAside(knex, table, to);
   }
 
   override readonly bulkFormat = 'copy-text' as const;

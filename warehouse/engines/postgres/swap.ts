@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { SwapPair, SwapResult } from '../adapter.js';
+import type { SwapPair, SwapResult, SwapWithinResult } from '../adapter.js';
 import { copySwap, quoteIdent as q } from '../base.js';
 import { rows } from './dialect.js';
 import { LOCK_CONFLICTS } from './errors.js';
@@ -162,6 +162,10 @@ export async function swapTables(
       });
       break;
     } catch (err) {
+      if (err instanceof RenameBlocked) {
+        const result = await copySwap(knex, pairs, afterTable);
+        return { ...result, note: `copied, not renamed: ${err.message}` };
+      }
       const code = (err as { code?: string }).code ?? '';
       if (!LOCK_CONFLICTS.includes(code)) throw err;
       if (attempt >= SWAP_ATTEMPTS) {
@@ -174,9 +178,20 @@ export async function swapTables(
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
   }
-  for (const { old } of pairs) await knex.raw(`DROP TABLE IF EXISTS ${q(old)}`);
-  return { method: 'rename' };
+  const left = await dropLeftovers(
+    knex,
+    pairs.map((p) => p.old),
+  );
+  return left.length > 0 ? { method: 'rename', note: leftNote(left) } : { method: 'rename' };
 }
+
+/** What a swap says of the retired tables it could not drop. */
+function leftNote(left: readonly string[]): string {
+  return `left ${left.join(', ')} for the next build to drop (a reader holds a table they reference)`;
+}
+
+/** Something attached to a live table meanwhile (a view made since the check) that a rename would leave behind. */
+class RenameBlocked extends Error {}
 
 /**
  * Renames each live table to `old` and its build table into its place, the indexes with them.
@@ -189,10 +204,16 @@ async function renameIn(
   afterTable?: (table: string) => Promise<void> | void,
 ): Promise<void> {
   await trx.raw(`LOCK TABLE ${pairs.map((p) => q(p.table)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+  // Checked again under the locks: a view created on a mart since the caller's check would follow
+  // the retired table (views bind to the table, not its name) and keep it from being dropped.
+  const blockers: string[] = [];
+  for (const { table } of pairs) blockers.push(...(await pgRenameBlockers(trx, table)));
+  if (blockers.length > 0) throw new RenameBlocked(blockers.join('; '));
   for (const { table, build, old } of pairs) {
     await trx.raw(`ALTER TABLE ${q(table)} RENAME TO ${q(old)}`);
+    // Named after the retired table too: one a reader kept from being dropped still has its indexes.
     for (const ix of indexes.get(table)!) {
-      await trx.raw(`ALTER INDEX ${q(ix.name)} RENAME TO ${q(pgSwapName('o', ix.name))}`);
+      await trx.raw(`ALTER INDEX ${q(ix.name)} RENAME TO ${q(pgSwapName('o', `${old}.${ix.name}`))}`);
     }
     await trx.raw(`ALTER TABLE ${q(build)} RENAME TO ${q(table)}`);
     // Renaming a key's index renames its constraint too.
@@ -214,7 +235,10 @@ export async function swapWithinBlockers(knex: Knex, table: string): Promise<str
  * caller's transaction goes on without the swap (one try: the caller then copies the rows, which
  * needs no lock a reader holds). The retired tables stay until the caller drops them after its commit.
  */
-export async function swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean> {
+export async function swapWithin(
+  trx: Knex.Transaction,
+  pairs: readonly SwapPair[],
+): Promise<SwapWithinResult> {
   const indexes = new Map<string, PgIndex[]>();
   for (const { table } of pairs) indexes.set(table, await pgIndexes(trx, table));
   try {
@@ -224,11 +248,86 @@ export async function swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair
       // Back to the server's setting for what the caller's transaction still does.
       await savepoint.raw('SET LOCAL lock_timeout = DEFAULT');
     });
-    return true;
+    return { swapped: true };
   } catch (err) {
-    if (LOCK_CONFLICTS.includes((err as { code?: string }).code ?? '')) return false;
+    if (err instanceof RenameBlocked) return { swapped: false, why: err.message };
+    if (LOCK_CONFLICTS.includes((err as { code?: string }).code ?? '')) {
+      return { swapped: false, why: `readers held them past the ${SWAP_LOCK_TIMEOUT} lock timeout` };
+    }
     throw err;
   }
+}
+
+const DROP_TRIES = 3;
+
+/**
+ * Each table dropped in its own transaction after taking, with NOWAIT, the locks the drop needs:
+ * the table's own and, for each foreign key, the referenced table's (removing the key's triggers
+ * there takes ACCESS EXCLUSIVE). A lock someone holds fails the try at once instead of queueing —
+ * a waiting ACCESS EXCLUSIVE request would queue every later reader of dim_customer behind it,
+ * for as long as, say, a BI tool's idle transaction stays open. A few tries a little apart get
+ * past readers' short queries; a table still held is left and named in the result, and so are the
+ * later ones that reference a table found held (without trying again).
+ */
+export async function dropLeftovers(knex: Knex, tables: readonly string[]): Promise<string[]> {
+  const left: string[] = [];
+  const held = new Set<string>();
+  for (const table of tables) {
+    for (let attempt = 1; ; attempt++) {
+      let locking = table;
+      try {
+        await knex.transaction(async (trx) => {
+          const exists = rows(await trx.raw('SELECT to_regclass(?) AS oid', [q(table)]))[0]?.oid;
+          if (exists === null || exists === undefined) return;
+          const referenced = rows(
+            await trx.raw(
+              `SELECT DISTINCT confrelid::regclass::text AS name FROM pg_constraint
+               WHERE conrelid = ?::regclass AND contype = 'f' AND confrelid <> conrelid ORDER BY 1`,
+              [q(table)],
+            ),
+          ).map((r) => String(r.name));
+          const busy = referenced.find((name) => held.has(name));
+          if (busy !== undefined) throw new StillHeld(busy);
+          for (const name of [q(table), ...referenced]) {
+            locking = name;
+            await trx.raw(`LOCK TABLE ${name} IN ACCESS EXCLUSIVE MODE NOWAIT`);
+          }
+          await trx.raw(`DROP TABLE ${q(table)}`);
+        });
+        break;
+      } catch (err) {
+        if (err instanceof StillHeld) {
+          left.push(table);
+          break;
+        }
+        if (!LOCK_CONFLICTS.includes((err as { code?: string }).code ?? '')) throw err;
+        if (attempt >= DROP_TRIES) {
+          held.add(locking);
+          left.push(table);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+  }
+  return left;
+}
+
+/** A table dropLeftovers found held already in this call. */
+class StillHeld extends Error {}
+
+/**
+ * Renames a leftover table and every index of it (a build table's carry the names the next build
+ * gives its own: pgSwapName) to names of `to`'s own, so the next build can create its tables.
+ */
+export async function setAside(knex: Knex, table: string, to: string): Promise<void> {
+  await knex.transaction(async (trx) => {
+    const indexes = await pgIndexes(trx, table);
+    await trx.raw(`ALTER TABLE ${q(table)} RENAME TO ${q(to)}`);
+    for (const ix of indexes) {
+      await trx.raw(`ALTER INDEX ${q(ix.name)} RENAME TO ${q(pgSwapName('o', `${to}.${ix.name}`))}`);
+    }
+  });
 }
 
 interface PgIndex {

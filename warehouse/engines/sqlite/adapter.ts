@@ -9,6 +9,7 @@ import type {
   StageRow,
   SwapPair,
   SwapResult,
+  SwapWithinResult,
   TruncUnit,
 } from '../adapter.js';
 import { BaseAdapter } from '../base.js';
@@ -114,7 +115,7 @@ export class SqliteAdapter extends BaseAdapter {
     return [];
   }
 
-  override async swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean> {
+  override async swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<SwapWithinResult> {
     return swapWithin(trx, pairs);
   }
 

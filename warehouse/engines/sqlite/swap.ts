@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { SwapPair, SwapResult } from '../adapter.js';
+import type { SwapPair, SwapResult, SwapWithinResult } from '../adapter.js';
 import { quoteIdent } from '../base.js';
 import { createTableLike } from './catalog.js';
 
@@ -50,7 +50,10 @@ export async function swapTables(
  * transactional and WAL readers are never blocked, so it always can. legacy_alter_table is a
  * flag of the connection, which the transaction holds; it is set back before returning.
  */
-export async function swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair[]): Promise<boolean> {
+export async function swapWithin(
+  trx: Knex.Transaction,
+  pairs: readonly SwapPair[],
+): Promise<SwapWithinResult> {
   const attached = await attachedTo(trx, pairs);
   await trx.raw('PRAGMA legacy_alter_table = ON');
   try {
@@ -58,7 +61,7 @@ export async function swapWithin(trx: Knex.Transaction, pairs: readonly SwapPair
   } finally {
     await trx.raw('PRAGMA legacy_alter_table = OFF');
   }
-  return true;
+  return { swapped: true };
 }
 
 /** The DDL of each live table's indexes and triggers, to create them again on the table that replaces it. */

@@ -4,6 +4,7 @@ import {
   createBuildTables,
   finishBuildTable,
   keepScratch,
+  leftoversNote,
   retired,
   type MartTable,
 } from '../build-tables.js';
@@ -104,7 +105,8 @@ export interface RefreshPlan {
  */
 export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPlan): Promise<FittedClv> {
   const { wh } = ctx;
-  await createBuildTables(wh);
+  const left = await createBuildTables(wh);
+  if (left.length > 0) ctx.notes.push(leftoversNote(left));
   const columns = await factColumns(ctx);
   await step('fct_order (affected customers)', async () => {
     plan.changes.affectedCustomers += await buildAffectedFacts(ctx);
@@ -200,6 +202,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     ...(rfmWhole ? (['mart_customer_rfm'] as const) : []),
     ...(clvWhole ? (['mart_customer_clv'] as const) : []),
   ];
+  let retiredTables: string[] = [];
   await step('commit', async () => {
     await wh.knex.transaction(async (trx) => {
       await commitFacts(ctx, trx, columns.split(', '));
@@ -214,9 +217,10 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
       await writeState(wh, trx, 'clv-fit', plan.fitState(clv));
       await commitMarks(trx);
       // Last: on PostgreSQL the swap locks the marts against their readers until the commit.
-      if (whole.length > 0) await swapWhole(ctx, trx, whole);
+      if (whole.length > 0) retiredTables = await swapWhole(ctx, trx, whole);
     });
-    for (const table of whole) await wh.knex.schema.dropTableIfExists(retired(table));
+    const left = await wh.adapter.dropLeftovers(wh.knex, retiredTables);
+    if (left.length > 0) ctx.notes.push(leftoversNote(left));
   });
   await dropRefreshView(ctx);
   ctx.readFrom.clear();
@@ -269,13 +273,13 @@ async function swapWhole(
   ctx: MartContext,
   trx: Knex.Transaction,
   tables: readonly MartTable[],
-): Promise<void> {
+): Promise<string[]> {
   const pairs = tables.map((table) => ({ table, build: build(table), old: retired(table) }));
-  if (await ctx.wh.adapter.swapWithin(trx, pairs)) return;
+  const result = await ctx.wh.adapter.swapWithin(trx, pairs);
+  if (result.swapped) return pairs.map((p) => p.old);
   for (const table of tables) await replaceAll(trx, table);
-  ctx.notes.push(
-    `Refresh: ${tables.join(', ')} copied, not swapped: readers held them past the lock timeout`,
-  );
+  ctx.notes.push(`Refresh: ${tables.join(', ')} copied, not swapped: ${result.why}`);
+  return [];
 }
 
 /**
