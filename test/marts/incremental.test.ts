@@ -53,6 +53,8 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
       await knex('dim_customer')
         .whereIn('customer_id', [3, 4, 5, 60])
         .update({ region: 'Tver', owner: 'Novikova V.', updated_at: now });
+      // A corrected spend amount: every buyer is matched to the spend again.
+      await knex('stg_spend').where({ source_key: 'web-3' }).update({ amount: 123456 });
       return;
     case 3:
       // A merge, as resolve writes it: customer 8's record moves to customer 7, 8 is deleted
@@ -172,6 +174,8 @@ const KEPT_TABLES = [
   'etl_marts_customer_month',
   'etl_marts_first_order',
   'etl_marts_customer_group',
+  'etl_marts_spend',
+  'etl_marts_spend_match',
 ];
 
 /**
@@ -274,6 +278,12 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
         for (const table of KEPT_TABLES)
           expect(keptGot[table], `step ${k}: ${table}`).toEqual(keptWant[table]);
       }
+      // Spend matched for the recomputed customers only, unless the spend rows changed (step 2)
+      // or the as-of day took some out (step 11: December's spend starts after it) or back in (12).
+      const rematched = results.map((r, i) =>
+        r.notes.some((n) => /marketing spend changed/.test(n)) ? i + 1 : 0,
+      );
+      expect(rematched.filter((k) => k > 0)).toEqual([2, 11, 12]);
       const [s1, s2, s3, s4, s5, s6, s7, s8, s9] = results.map((r) => r.changes!);
       expect(s1!.newOrders).toBe(40);
       expect(s2!.changedOrders).toBeGreaterThanOrEqual(5);

@@ -18,7 +18,14 @@ import { buildLeadFunnel } from '../lead-funnel.js';
 import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.js';
 import { orderMonthDeltaSql } from './order-months.js';
 import { buildManagerActivity } from '../manager-activity.js';
-import { buildProfitability, CUSTOMER_GROUP, CUSTOMER_GROUP_NEW } from '../profitability.js';
+import {
+  buildProfitability,
+  CUSTOMER_GROUP,
+  CUSTOMER_GROUP_NEW,
+  SPEND,
+  SPEND_MATCH,
+  SPEND_MATCH_NEW,
+} from '../profitability.js';
 import { asOfShift, buildRfmChanges, commitRfm, readLiveSegments } from './rfm-changes.js';
 import { buildScoreboard } from '../scoreboard.js';
 import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
@@ -27,6 +34,8 @@ import {
   forgetBase,
   KEPT_BUYER,
   KEPT_CUSTOMER_GROUP,
+  KEPT_SPEND,
+  KEPT_SPEND_MATCH,
   KEPT_FIRST_ORDER,
   KEPT_MONTH,
   KEPT_ORDER_MONTH,
@@ -183,6 +192,8 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
         kept: KEPT_CUSTOMER_GROUP,
         affected: AFFECTED,
         changedCustomers: `SELECT customer_id FROM dim_customer WHERE updated_at > ${markSql('dim_customer')}`,
+        keptSpend: KEPT_SPEND,
+        keptMatch: KEPT_SPEND_MATCH,
       }),
     'mart_segment_profitability',
     UNFINISHED,
@@ -304,6 +315,7 @@ const KEPT_VIEWS: ReadonlyArray<readonly [view: string, fresh: string]> = [
   [BUYER, BUYER_NEW],
   [CUSTOMER_MONTH, CUSTOMER_MONTH_NEW],
   [CUSTOMER_GROUP, CUSTOMER_GROUP_NEW],
+  [SPEND_MATCH, SPEND_MATCH_NEW],
 ];
 
 /**
@@ -429,7 +441,8 @@ async function keepAggregates(trx: Knex.Transaction): Promise<void> {
  * starts from, renamed rather than copied (keepScratch; copying them cost 1.8 s of a 62 s
  * PostgreSQL build at 100k customers). They keep the scratch tables' keys (by customer, and
  * month), which a refresh's steps join on as they join the scratch tables (keep-in-place.ts); of
- * the secondary indexes only the buyers' acquisition channel, for the spend, is built again.
+ * the secondary indexes only the buyers' acquisition channel, for the spend, and the spend
+ * matches' customer are built again.
  */
 export async function keepFullBuild(ctx: MartContext): Promise<void> {
   const { wh } = ctx;
@@ -439,11 +452,17 @@ export async function keepFullBuild(ctx: MartContext): Promise<void> {
     [KEPT_FIRST_ORDER, FIRST_ORDER],
     [KEPT_CUSTOMER_GROUP, CUSTOMER_GROUP],
     [KEPT_ORDER_MONTH, ORDER_MONTH],
+    [KEPT_SPEND, SPEND],
+    [KEPT_SPEND_MATCH, SPEND_MATCH],
   ] as const) {
     await keepScratch(wh, scratch, kept);
     ctx.scratch.delete(scratch);
     if (kept === KEPT_BUYER) {
       await wh.knex.schema.alterTable(kept, (t) => t.index(['channel', 'first_month'], `${kept}_channel`));
+    }
+    // A refresh replaces the recomputed customers' matches (keep-in-place.ts).
+    if (kept === KEPT_SPEND_MATCH) {
+      await wh.knex.schema.alterTable(kept, (t) => t.index(['customer_id'], `${kept}_customer`));
     }
     // The refresh joins these at once; without statistics PostgreSQL planned blind (JIT-compiling
     // a cohort query for 0.6 s).

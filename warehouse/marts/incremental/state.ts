@@ -17,6 +17,9 @@ export const KEPT_MONTH = 'etl_marts_customer_month';
 export const KEPT_FIRST_ORDER = 'etl_marts_first_order';
 /** Each buyer's profitability group with revenue and cost (profitability.ts CUSTOMER_GROUP). */
 export const KEPT_CUSTOMER_GROUP = 'etl_marts_customer_group';
+/** The spend rows of the last build and the customers each matched (profitability.ts SPEND, SPEND_MATCH). */
+export const KEPT_SPEND = 'etl_marts_spend';
+export const KEPT_SPEND_MATCH = 'etl_marts_spend_match';
 /** Orders per currency and month (currency.ts ORDER_MONTH), for the rates and the scoreboard. */
 export const KEPT_ORDER_MONTH = 'etl_marts_order_month';
 
