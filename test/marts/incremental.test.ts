@@ -17,6 +17,68 @@ const CUSTOMERS = 400;
 
 const targets = await engineTargets();
 
+/**
+ * What the sources say of the bench's customers besides orders, so the refresh's interaction
+ * facts, lead funnel and manager activity are compared too: each customer's record with the day it
+ * was created there (none for every fourth), a web lead or an inbound call for most, a manager's
+ * reply some hours later for half of those, a letter for every fifth.
+ */
+async function seedTalks(wh: Warehouse): Promise<void> {
+  const at = (iso: string) => wh.adapter.timestamp(new Date(iso));
+  const owners = ['Petrova A.', 'Smirnov P.', 'Orlova E.'];
+  const contacts: Array<Record<string, unknown>> = [];
+  const talks: Array<Record<string, unknown>> = [];
+  for (let n = 0; n < 120; n++) {
+    const month = String(1 + (n % 12)).padStart(2, '0');
+    const year = n % 3 === 0 ? 2024 : 2025;
+    contacts.push({
+      source: 'bench',
+      source_key: `c${n}`,
+      full_name: `Customer ${n}`,
+      owner: n % 7 === 0 ? null : owners[n % 3],
+      source_created_at: n % 4 === 0 ? null : at(`${year}-${month}-0${1 + (n % 9)}T09:00:00Z`),
+    });
+    if (n % 8 === 7) continue;
+    const lead = `${year}-${month}-03T1${n % 10}:00:00Z`;
+    talks.push({
+      source: 'bench',
+      source_key: `t${n}a`,
+      customer_source_key: `c${n}`,
+      direction: 'inbound',
+      channel: n % 2 === 0 ? 'web' : 'phone',
+      occurred_at: at(lead),
+      utm_source: n % 6 === 0 ? 'yandex' : null,
+      form: n % 2 === 0 ? 'contact' : null,
+    });
+    if (n % 2 === 0) {
+      talks.push({
+        source: 'bench',
+        source_key: `t${n}b`,
+        customer_source_key: `c${n}`,
+        direction: 'outbound',
+        channel: 'phone',
+        owner: owners[(n + 1) % 3],
+        occurred_at: at(new Date(new Date(lead).getTime() + (1 + (n % 30)) * 3_600_000).toISOString()),
+      });
+    }
+    if (n % 5 === 0) {
+      talks.push({
+        source: 'bench',
+        source_key: `<m${n}@example.com>`,
+        customer_source_key: `c${n}`,
+        direction: 'inbound',
+        channel: 'email',
+        mail_from: `c${n}@example.com`,
+        mail_to: 'sales@example.com',
+        occurred_at: at(`${year}-${month}-20T08:00:00Z`),
+      });
+    }
+  }
+  await wh.knex('stg_contact').insert(contacts);
+  for (let i = 0; i < talks.length; i += 100)
+    await wh.knex('stg_interaction').insert(talks.slice(i, i + 100));
+}
+
 async function changeStep(wh: Warehouse, k: number): Promise<void> {
   const { knex, adapter } = wh;
   const now = knex.raw(adapter.now());
@@ -36,6 +98,46 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
         currency: 'RUB',
       }));
       await knex('stg_order').insert(rows);
+      // New interactions: a lead and its reply for a known customer, an inbound call for one with
+      // none before, one dated after the as-of day (counted from step 7).
+      const at = (iso: string) => adapter.timestamp(new Date(iso));
+      await knex('stg_interaction').insert([
+        {
+          source: 'bench',
+          source_key: 'n1a',
+          customer_source_key: 'c2',
+          direction: 'inbound',
+          channel: 'web',
+          form: 'promo',
+          occurred_at: at('2025-12-20T10:00:00Z'),
+        },
+        {
+          source: 'bench',
+          source_key: 'n1b',
+          customer_source_key: 'c2',
+          direction: 'outbound',
+          channel: 'phone',
+          owner: 'Orlova E.',
+          occurred_at: at('2025-12-20T15:00:00Z'),
+        },
+        {
+          source: 'bench',
+          source_key: 'n1c',
+          customer_source_key: 'c7',
+          direction: 'inbound',
+          channel: 'phone',
+          occurred_at: at('2025-11-02T09:00:00Z'),
+        },
+        {
+          source: 'bench',
+          source_key: 'n1d',
+          customer_source_key: 'c9',
+          direction: 'inbound',
+          channel: 'web',
+          utm_source: 'google',
+          occurred_at: at('2026-01-04T09:00:00Z'),
+        },
+      ]);
       return;
     }
     case 2:
@@ -55,6 +157,20 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
         .update({ region: 'Tver', owner: 'Novikova V.', updated_at: now });
       // A corrected spend amount: every buyer is matched to the spend again.
       await knex('stg_spend').where({ source_key: 'web-3' }).update({ amount: 123456 });
+      // A record's created date corrected to earlier (its lead moves), another's manager changed,
+      // an interaction re-dated and one reassigned to another manager.
+      await knex('stg_contact')
+        .where({ source_key: 'c10' })
+        .update({ source_created_at: adapter.timestamp(new Date('2023-05-05T09:00:00Z')), updated_at: now });
+      await knex('stg_contact')
+        .where({ source_key: 'c11' })
+        .update({ owner: 'Novikova V.', updated_at: now });
+      await knex('stg_interaction')
+        .where({ source_key: 't12a' })
+        .update({ occurred_at: adapter.timestamp(new Date('2025-02-01T08:00:00Z')), updated_at: now });
+      await knex('stg_interaction')
+        .where({ source_key: 't14b' })
+        .update({ owner: 'Novikova V.', updated_at: now });
       return;
     case 3:
       // A merge, as resolve writes it: customer 8's record moves to customer 7, 8 is deleted
@@ -230,6 +346,8 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
     b = await migratedWarehouse(target);
     await seedBench(a.wh, CUSTOMERS);
     await seedBench(b.wh, CUSTOMERS);
+    await seedTalks(a.wh);
+    await seedTalks(b.wh);
   }, 120_000);
 
   afterAll(async () => {
@@ -280,6 +398,16 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
       }
       // Spend matched for the recomputed customers only, unless the spend rows changed (step 2)
       // or the as-of day took some out (step 11: December's spend starts after it) or back in (12).
+      // The interactions and records took part: the comparisons above covered them.
+      const [talks] = a.wh.adapter.rows(
+        await a.wh.knex.raw(
+          `SELECT (SELECT COUNT(*) FROM fct_interaction) AS facts, (SELECT COUNT(*) FROM mart_manager_activity) AS managers,
+             (SELECT COUNT(*) FROM mart_lead_funnel WHERE channel IN ('yandex', 'google', 'promo')) AS tagged`,
+        ),
+      );
+      expect(Number(talks?.facts)).toBeGreaterThan(150);
+      expect(Number(talks?.managers)).toBeGreaterThan(0);
+      expect(Number(talks?.tagged)).toBeGreaterThan(0);
       const rematched = results.map((r, i) =>
         r.notes.some((n) => /marketing spend changed/.test(n)) ? i + 1 : 0,
       );
