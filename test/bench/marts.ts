@@ -217,7 +217,8 @@ async function benchRefresh(wh: Warehouse, customers: number, fullSeconds: numbe
     );
     // The amended keys as constants: MariaDB ran the IN (SELECT …) beside the OR as a subquery
     // probed for each of 10M orders (the floor's preparation still running after 9 minutes).
-    return `(o.source_key LIKE '${tag}-%' OR o.source_key IN (${keys.map((k) => `'${k}'`).join(', ')}))`;
+    const amended = keys.length > 0 ? ` OR o.source_key IN (${keys.map((k) => `'${k}'`).join(', ')})` : '';
+    return `(o.source_key LIKE '${tag}-%'${amended})`;
   };
   const run = async (label: string, asOf: string, orders: string) => {
     await prepareRefreshFloor(wh, orders);

@@ -157,6 +157,18 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
         .update({ region: 'Tver', owner: 'Novikova V.', updated_at: now });
       // A corrected spend amount: every buyer is matched to the spend again.
       await knex('stg_spend').where({ source_key: 'web-3' }).update({ amount: 123456 });
+      // Spend without a channel (any channel's new customers) and one over a period with an end.
+      await knex('stg_spend').insert([
+        { source: 'bench', source_key: 'any-1', period_start: '2025-03-01', amount: 5000 },
+        {
+          source: 'bench',
+          source_key: 'fair-q2',
+          channel: 'fair',
+          period_start: '2025-04-01',
+          period_end: '2025-06-30',
+          amount: 9000,
+        },
+      ]);
       // A record's created date corrected to earlier (its lead moves), another's manager changed,
       // an interaction re-dated and one reassigned to another manager.
       await knex('stg_contact')

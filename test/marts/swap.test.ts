@@ -246,7 +246,12 @@ describe.each(targets)('swapping the marts in on $engine', (target) => {
       try {
         await reader.raw('SELECT COUNT(*) FROM dim_customer');
         const full = await buildMarts(t.wh, { asOf: AS_OF, scoreboard: SCOREBOARD, full: true });
-        expect(full.notes).toContainEqual(expect.stringMatching(/^Swap: left fct_order__old_[0-9a-f]+, /));
+        // The note names who holds what the drop needs: the reader's session, idle in its transaction.
+        expect(full.notes).toContainEqual(
+          expect.stringMatching(
+            /^Swap: left fct_order__old_[0-9a-f]+, .*: dim_customer is held by pid \d+ \(.*idle in transaction, transaction open \d+ s\)/,
+          ),
+        );
         const refresh = await buildMarts(t.wh, { asOf: '2024-07-04', scoreboard: SCOREBOARD });
         expect(refresh.mode).toBe('incremental');
         expect(refresh.notes).toContainEqual(

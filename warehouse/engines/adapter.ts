@@ -145,6 +145,12 @@ export interface SwapPair {
   old: string;
 }
 
+/** dropLeftovers: the tables it left, and who held the locks their drop needed (for the note). */
+export interface Leftovers {
+  left: string[];
+  heldBy: string[];
+}
+
 /** swapWithin: swapped, or not, and then why (the caller's transaction is still usable). */
 export type SwapWithinResult = { swapped: true } | { swapped: false; why: string };
 
@@ -334,9 +340,9 @@ export interface EngineAdapter {
    * without making readers wait: a table with a foreign key cannot be dropped while anyone holds
    * the table it references (PostgreSQL: ACCESS EXCLUSIVE on dim_customer), and a drop waiting
    * for that lock would queue every later reader of dim_customer behind it. What cannot be dropped
-   * now is left, and returned: the next build drops it.
+   * now is left, and returned with who held what it needed: the next build drops it.
    */
-  dropLeftovers(knex: Knex, tables: readonly string[]): Promise<string[]>;
+  dropLeftovers(knex: Knex, tables: readonly string[]): Promise<Leftovers>;
   /**
    * Moves a leftover table out of the way of a name a build needs (a killed build's `__build`
    * table that dropLeftovers could not drop), with its indexes, so the next build can drop it.

@@ -10,6 +10,7 @@ import type {
   EncodedRows,
   EngineAdapter,
   LoadContext,
+  Leftovers,
   NamedLock,
   StageRow,
   SwapPair,
@@ -146,9 +147,9 @@ export abstract class BaseAdapter implements EngineAdapter {
    * foreign key does not wait for readers of the table it references (checked on 10.11 with a
    * transaction open on dim_customer).
    */
-  async dropLeftovers(knex: Knex, tables: readonly string[]): Promise<string[]> {
+  async dropLeftovers(knex: Knex, tables: readonly string[]): Promise<Leftovers> {
     for (const table of tables) await knex.schema.dropTableIfExists(table);
-    return [];
+    return { left: [], heldBy: [] };
   }
 
   async setAside(knex: Knex, table: string, to: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Warehouse } from '../connection.js';
-import type { SwapResult } from '../engines/adapter.js';
+import type { Leftovers, SwapResult } from '../engines/adapter.js';
 import type { ColumnSpec } from '../tables.js';
 
 /** The tables buildMarts rebuilds, in the order they are swapped in. */
@@ -39,7 +39,7 @@ const isLeftoverOf = (table: MartTable, name: string): boolean =>
  * DDL runs here, before and outside the swap transaction, because MySQL commits on DDL.
  * Leftovers of a killed build go first; returns those that could not (dropBuildTables).
  */
-export async function createBuildTables(wh: Warehouse): Promise<string[]> {
+export async function createBuildTables(wh: Warehouse): Promise<Leftovers> {
   const left = await dropBuildTables(wh);
   await wh.adapter.scratchWork(wh.knex, async (db) => {
     for (const table of MART_TABLES) await wh.adapter.createBuildTable(db, build(table), table);
@@ -68,8 +68,8 @@ export async function swapBuildTables(
 }
 
 /** A build's note on the leftovers it could not drop (dropBuildTables, adapter.dropLeftovers). */
-export function leftoversNote(left: readonly string[]): string {
-  return `Leftovers: ${left.join(', ')} not dropped yet (a reader holds a table they reference: dropping them now would make readers of it wait); the next build drops them`;
+export function leftoversNote(found: Leftovers): string {
+  return `Leftovers: ${found.left.join(', ')} not dropped yet (dropping them now would make readers of the tables they reference wait: ${found.heldBy.join('; ')}); the next build drops them`;
 }
 
 /**
@@ -77,17 +77,18 @@ export function leftoversNote(left: readonly string[]): string {
  * (adapter.dropLeftovers); returns what is left. A build table left is set aside under a retired
  * name, out of the way of the next build's.
  */
-export async function dropBuildTables(wh: Warehouse): Promise<string[]> {
+export async function dropBuildTables(wh: Warehouse): Promise<Leftovers> {
   const tables = await wh.adapter.listTables(wh.knex);
   const found = MART_TABLES.flatMap((table) => tables.filter((name) => isLeftoverOf(table, name)));
-  const left = await wh.adapter.dropLeftovers(wh.knex, found);
+  const result = await wh.adapter.dropLeftovers(wh.knex, found);
+  const { left } = result;
   for (const table of MART_TABLES) {
     if (!left.includes(build(table))) continue;
     const aside = retired(table);
     await wh.adapter.setAside(wh.knex, build(table), aside);
     left[left.indexOf(build(table))] = aside;
   }
-  return left;
+  return result;
 }
 
 /** A working table that lives for one build: intermediate per-customer aggregates. */

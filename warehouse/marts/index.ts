@@ -201,7 +201,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       // Counted once: detectChanges counted them after the marks were taken (a pass over the orders).
       const stagedOrders = changes?.stagedOrders ?? (await countRows(wh, 'stg_order'));
       const left = await createBuildTables(wh);
-      if (left.length > 0) ctx.notes.push(leftoversNote(left));
+      if (left.left.length > 0) ctx.notes.push(leftoversNote(left));
       await step(
         'build',
         'fct_order',
@@ -346,7 +346,7 @@ async function cleanUp(ctx: MartContext): Promise<void> {
   try {
     await dropScratch(ctx);
     const left = await dropBuildTables(ctx.wh);
-    if (left.length > 0) ctx.notes.push(leftoversNote(left));
+    if (left.left.length > 0) ctx.notes.push(leftoversNote(left));
   } catch (err) {
     ctx.logger?.warn({ err }, 'could not drop the marts build tables; the next build replaces them');
   }

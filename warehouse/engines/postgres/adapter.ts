@@ -6,6 +6,7 @@ import type {
   AbsentResult,
   BatchResult,
   LoadContext,
+  Leftovers,
   NamedLock,
   SwapPair,
   SwapResult,
@@ -164,7 +165,7 @@ export class PostgresAdapter extends BulkTextAdapter {
     return swapWithin(trx, pairs);
   }
 
-  override async dropLeftovers(knex: Knex, tables: readonly string[]): Promise<string[]> {
+  override async dropLeftovers(knex: Knex, tables: readonly string[]): Promise<Leftovers> {
     return dropLeftovers(knex, tables);
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { SwapPair, SwapResult, SwapWithinResult } from '../adapter.js';
+import type { Leftovers, SwapPair, SwapResult, SwapWithinResult } from '../adapter.js';
 import { copySwap, quoteIdent as q } from '../base.js';
 import { rows } from './dialect.js';
 import { LOCK_CONFLICTS } from './errors.js';
@@ -178,16 +178,15 @@ export async function swapTables(
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
   }
-  const left = await dropLeftovers(
+  const { left, heldBy } = await dropLeftovers(
     knex,
     pairs.map((p) => p.old),
   );
-  return left.length > 0 ? { method: 'rename', note: leftNote(left) } : { method: 'rename' };
-}
-
-/** What a swap says of the retired tables it could not drop. */
-function leftNote(left: readonly string[]): string {
-  return `left ${left.join(', ')} for the next build to drop (a reader holds a table they reference)`;
+  if (left.length === 0) return { method: 'rename' };
+  return {
+    method: 'rename',
+    note: `left ${left.join(', ')} for the next build to drop: ${heldBy.join('; ')}`,
+  };
 }
 
 /** Something attached to a live table meanwhile (a view made since the check) that a rename would leave behind. */
@@ -205,9 +204,16 @@ async function renameIn(
 ): Promise<void> {
   await trx.raw(`LOCK TABLE ${pairs.map((p) => q(p.table)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
   // Checked again under the locks: a view created on a mart since the caller's check would follow
-  // the retired table (views bind to the table, not its name) and keep it from being dropped.
+  // the retired table (views bind to the table, not its name) and keep it from being dropped; an
+  // index created since would leave with it, and the mart lose it.
   const blockers: string[] = [];
-  for (const { table } of pairs) blockers.push(...(await pgRenameBlockers(trx, table)));
+  for (const { table } of pairs) {
+    blockers.push(...(await pgRenameBlockers(trx, table)));
+    const known = new Set(indexes.get(table)!.map((ix) => ix.name));
+    for (const ix of await pgIndexes(trx, table)) {
+      if (!known.has(ix.name)) blockers.push(`${table}: index ${ix.name} made during the build`);
+    }
+  }
   if (blockers.length > 0) throw new RenameBlocked(blockers.join('; '));
   for (const { table, build, old } of pairs) {
     await trx.raw(`ALTER TABLE ${q(table)} RENAME TO ${q(old)}`);
@@ -266,11 +272,12 @@ const DROP_TRIES = 3;
  * there takes ACCESS EXCLUSIVE). A lock someone holds fails the try at once instead of queueing —
  * a waiting ACCESS EXCLUSIVE request would queue every later reader of dim_customer behind it,
  * for as long as, say, a BI tool's idle transaction stays open. A few tries a little apart get
- * past readers' short queries; a table still held is left and named in the result, and so are the
- * later ones that reference a table found held (without trying again).
+ * past readers' short queries; a table still held is left and named in the result with who holds
+ * what it needs, and so are the later ones that reference a table found held (not tried again).
  */
-export async function dropLeftovers(knex: Knex, tables: readonly string[]): Promise<string[]> {
+export async function dropLeftovers(knex: Knex, tables: readonly string[]): Promise<Leftovers> {
   const left: string[] = [];
+  const heldBy: string[] = [];
   const held = new Set<string>();
   for (const table of tables) {
     for (let attempt = 1; ; attempt++) {
@@ -304,17 +311,43 @@ export async function dropLeftovers(knex: Knex, tables: readonly string[]): Prom
         if (attempt >= DROP_TRIES) {
           held.add(locking);
           left.push(table);
+          heldBy.push(await holders(knex, locking));
           break;
         }
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }
     }
   }
-  return left;
+  return { left, heldBy };
 }
 
 /** A table dropLeftovers found held already in this call. */
 class StillHeld extends Error {}
+
+/**
+ * Who holds a lock on `relation`, for the note an operator reads: a BI tool's session left idle
+ * in a transaction shows as such, with how long its transaction has been open; autovacuum too.
+ */
+async function holders(knex: Knex, relation: string): Promise<string> {
+  const found = rows(
+    await knex.raw(
+      `SELECT a.pid, COALESCE(NULLIF(a.application_name, ''), a.backend_type) AS app, a.usename AS who,
+         a.state, CAST(EXTRACT(EPOCH FROM now() - a.xact_start) AS integer) AS secs
+       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+       WHERE l.relation = to_regclass(?) AND l.granted AND l.pid <> pg_backend_pid()
+       ORDER BY a.xact_start NULLS LAST, a.pid LIMIT 5`,
+      [relation],
+    ),
+  );
+  const who = found.map(
+    (r) =>
+      `pid ${String(r.pid)} (${String(r.app ?? 'unknown')}${r.who ? `, user ${String(r.who)}` : ''}, ${String(r.state ?? 'no state')}` +
+      `${r.secs === null || r.secs === undefined ? '' : `, transaction open ${String(r.secs)} s`})`,
+  );
+  return who.length > 0
+    ? `${relation} is held by ${who.join(', ')}`
+    : `${relation} was held by a session that has since let go`;
+}
 
 /**
  * Renames a leftover table and every index of it (a build table's carry the names the next build

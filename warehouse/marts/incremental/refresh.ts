@@ -115,7 +115,7 @@ export interface RefreshPlan {
 export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPlan): Promise<FittedClv> {
   const { wh } = ctx;
   const left = await createBuildTables(wh);
-  if (left.length > 0) ctx.notes.push(leftoversNote(left));
+  if (left.left.length > 0) ctx.notes.push(leftoversNote(left));
   const columns = await factColumns(ctx);
   await step('fct_order (affected customers)', async () => {
     plan.changes.affectedCustomers += await buildAffectedFacts(ctx);
@@ -231,7 +231,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
       if (whole.length > 0) retiredTables = await swapWhole(ctx, trx, whole);
     });
     const left = await wh.adapter.dropLeftovers(wh.knex, retiredTables);
-    if (left.length > 0) ctx.notes.push(leftoversNote(left));
+    if (left.left.length > 0) ctx.notes.push(leftoversNote(left));
   });
   await dropRefreshView(ctx);
   ctx.readFrom.clear();
