@@ -67,9 +67,12 @@ export async function swapBuildTables(
   return wh.adapter.swapTables(wh.knex, pairs, afterTable as (table: string) => Promise<void> | void);
 }
 
-/** A build's note on the leftovers it could not drop (dropBuildTables, adapter.dropLeftovers). */
-export function leftoversNote(found: Leftovers): string {
-  return `Leftovers: ${found.left.join(', ')} not dropped yet (dropping them now would make readers of the tables they reference wait: ${found.heldBy.join('; ')}); the next build drops them`;
+/** Adds a build's note on the leftovers it could not drop, if any (dropBuildTables, adapter.dropLeftovers). */
+export function noteLeftovers(notes: string[], found: Leftovers): void {
+  if (found.left.length === 0) return;
+  notes.push(
+    `Leftovers: ${found.left.join(', ')} not dropped yet (dropping them now would make readers of the tables they reference wait: ${found.heldBy.join('; ')}); the next build drops them`,
+  );
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   countRows,
   createBuildTables,
   dropBuildTables,
-  leftoversNote,
+  noteLeftovers,
   finishBuildTable,
   MART_TABLES,
   swapBuildTables,
@@ -200,8 +200,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       await forgetBase(wh);
       // Counted once: detectChanges counted them after the marks were taken (a pass over the orders).
       const stagedOrders = changes?.stagedOrders ?? (await countRows(wh, 'stg_order'));
-      const left = await createBuildTables(wh);
-      if (left.left.length > 0) ctx.notes.push(leftoversNote(left));
+      noteLeftovers(ctx.notes, await createBuildTables(wh));
       await step(
         'build',
         'fct_order',
@@ -345,8 +344,7 @@ async function unlinked(ctx: MartContext): Promise<number> {
 async function cleanUp(ctx: MartContext): Promise<void> {
   try {
     await dropScratch(ctx);
-    const left = await dropBuildTables(ctx.wh);
-    if (left.left.length > 0) ctx.notes.push(leftoversNote(left));
+    noteLeftovers(ctx.notes, await dropBuildTables(ctx.wh));
   } catch (err) {
     ctx.logger?.warn({ err }, 'could not drop the marts build tables; the next build replaces them');
   }

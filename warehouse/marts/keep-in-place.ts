@@ -30,10 +30,7 @@ export interface KeptRows {
 export async function keepInPlace(ctx: MartContext, view: string, from: KeptRows): Promise<void> {
   const { sql } = ctx;
   const text = new Set(from.text ?? []);
-  const same = (c: string) =>
-    text.has(c)
-      ? `(${sql.sortKey(`n.${c}`)} = ${sql.sortKey(`${from.kept}.${c}`)} OR (n.${c} IS NULL AND ${from.kept}.${c} IS NULL))`
-      : `(n.${c} = ${from.kept}.${c} OR (n.${c} IS NULL AND ${from.kept}.${c} IS NULL))`;
+  const same = (c: string) => sql.same(`n.${c}`, `${from.kept}.${c}`, text.has(c));
   const columns = from.columns.split(',').map((c) => c.trim());
   const keyMatch = (alias: string) => from.key.map((c) => `${alias}.${c} = n.${c}`).join(' AND ');
   const identical = [keyMatch(from.kept), ...columns.filter((c) => !from.key.includes(c)).map(same)].join(

@@ -126,16 +126,12 @@ async function matchSpend(ctx: MartContext, from?: GroupSource): Promise<void> {
 /** Whether the spend rows just built are the kept ones, column for column (text by code point). */
 async function sameSpend(ctx: MartContext, kept: string): Promise<boolean> {
   const { sql, wh } = ctx;
-  const same = (c: string, text = false) => {
-    const [n, k] = text ? [sql.sortKey(`n.${c}`), sql.sortKey(`k.${c}`)] : [`n.${c}`, `k.${c}`];
-    return `(${n} = ${k} OR (n.${c} IS NULL AND k.${c} IS NULL))`;
-  };
   const columns = SPEND_COLUMNS.split(', ').filter((c) => c !== 'spend_id');
   const [row] = wh.adapter.rows(
     await wh.knex.raw(
       `SELECT (SELECT COUNT(*) FROM ${SPEND}) AS built, (SELECT COUNT(*) FROM ${kept}) AS kept,
         (SELECT COUNT(*) FROM ${SPEND} n JOIN ${kept} k ON k.spend_id = n.spend_id
-         AND ${columns.map((c) => same(c, c === 'channel')).join(' AND ')}) AS same`,
+         AND ${columns.map((c) => sql.same(`n.${c}`, `k.${c}`, c === 'channel')).join(' AND ')}) AS same`,
     ),
   );
   const built = Number(row?.built);

@@ -54,6 +54,15 @@ export class Sql {
   sortKey(expr: string): string {
     return this.adapter.binaryOrder(expr);
   }
+
+  /**
+   * Whether two values are the same, NULL the same as NULL; `text` by code point (MySQL's
+   * collations fold case and trailing spaces).
+   */
+  same(a: string, b: string, text = false): string {
+    const [x, y] = text ? [this.sortKey(a), this.sortKey(b)] : [a, b];
+    return `(${x} = ${y} OR (${a} IS NULL AND ${b} IS NULL))`;
+  }
 }
 
 /** A string literal; quotes doubled. */

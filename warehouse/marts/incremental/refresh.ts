@@ -4,7 +4,7 @@ import {
   createBuildTables,
   finishBuildTable,
   keepScratch,
-  leftoversNote,
+  noteLeftovers,
   retired,
   type MartTable,
 } from '../build-tables.js';
@@ -114,8 +114,7 @@ export interface RefreshPlan {
  */
 export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPlan): Promise<FittedClv> {
   const { wh } = ctx;
-  const left = await createBuildTables(wh);
-  if (left.left.length > 0) ctx.notes.push(leftoversNote(left));
+  noteLeftovers(ctx.notes, await createBuildTables(wh));
   const columns = await factColumns(ctx);
   await step('fct_order (affected customers)', async () => {
     plan.changes.affectedCustomers += await buildAffectedFacts(ctx);
@@ -230,8 +229,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
       // Last: on PostgreSQL the swap locks the marts against their readers until the commit.
       if (whole.length > 0) retiredTables = await swapWhole(ctx, trx, whole);
     });
-    const left = await wh.adapter.dropLeftovers(wh.knex, retiredTables);
-    if (left.left.length > 0) ctx.notes.push(leftoversNote(left));
+    noteLeftovers(ctx.notes, await wh.adapter.dropLeftovers(wh.knex, retiredTables));
   });
   await dropRefreshView(ctx);
   ctx.readFrom.clear();
