@@ -74,7 +74,9 @@ describe('kill -9 of a run, then a new run', () => {
           victim.child.kill('SIGKILL');
           const exit = await victim.exit;
           if (!stillRunning) {
-            misses.push(`+${delayMs} ms asked, +${Date.now() - asked} ms fired, exit ${JSON.stringify(exit)}`);
+            misses.push(
+              `+${delayMs} ms asked, +${Date.now() - asked} ms fired, exit ${JSON.stringify(exit)}`,
+            );
             continue;
           }
           expect(exit).toEqual({ code: null, signal: 'SIGKILL' });
