@@ -79,6 +79,17 @@ async function seedTalks(wh: Warehouse): Promise<void> {
     await wh.knex('stg_interaction').insert(talks.slice(i, i + 100));
 }
 
+/** A staged letter of an e-mail source, sent on 2025-11-25. */
+function letter(
+  wh: Warehouse,
+  source: string,
+  key: string,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
+  const occurred_at = wh.adapter.timestamp(new Date('2025-11-25T10:00:00Z'));
+  return { source, source_key: key, channel: 'email', occurred_at, ...fields };
+}
+
 async function changeStep(wh: Warehouse, k: number): Promise<void> {
   const { knex, adapter } = wh;
   const now = knex.raw(adapter.now());
@@ -249,6 +260,25 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
         order('bare-1', {}),
         order('bare-2', { status: 'cancelled', channel: 'ads' }),
       ]);
+      // Letters in a shared mailbox naming their customer by address only (references `email:…`,
+      // linked to the customers holding them): a manager's reply the team got in copy, and a
+      // customer's letter.
+      await knex('stg_interaction').insert([
+        letter(wh, 'mail-team', '<r15@example.com>', {
+          owner: 'team@example.com',
+          mail_from: 'orlova@example.com',
+          mail_to: 'c15@example.com',
+          email: 'c15@example.com',
+          direction: 'outbound',
+        }),
+        letter(wh, 'mail-team', '<q16@example.com>', {
+          owner: 'team@example.com',
+          mail_from: 'c16@example.com',
+          mail_to: 'team@example.com',
+          email: 'c16@example.com',
+          direction: 'inbound',
+        }),
+      ]);
       return;
     }
     case 9: {
@@ -279,6 +309,22 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
         kind: 'merge',
         reason: 'test',
       });
+      // The reply's copy from its sender's own mailbox arrives: it becomes the letter's fact (its
+      // owner the sender). The customer's letter is re-linked to customer 13 by resolve, nothing
+      // else said (a reference derived from the address: found in a pass over the letters).
+      await knex('stg_interaction').insert(
+        letter(wh, 'mail-orlova', '<r15@example.com>', {
+          owner: 'orlova@example.com',
+          mail_from: 'orlova@example.com',
+          mail_to: 'c15@example.com',
+          mail_cc: 'team@example.com',
+          email: 'c15@example.com',
+          direction: 'outbound',
+        }),
+      );
+      await knex('customer_crosswalk')
+        .where({ source: 'mail-team', source_key: 'email:c16@example.com' })
+        .update({ customer_id: 13, updated_at: now });
       return;
     }
     case 10:
@@ -418,6 +464,22 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
         ),
       );
       expect(Number(talks?.facts)).toBeGreaterThan(150);
+      // The letters of steps 8 and 9: one fact for the reply, from its sender's copy; the
+      // customer's letter with the customer it was re-linked to.
+      const letters = await a.wh
+        .knex('fct_interaction')
+        .whereIn('source_key', ['<r15@example.com>', '<q16@example.com>'])
+        .orderBy('source_key')
+        .select('source', 'source_key', 'customer_id', 'owner');
+      expect(letters).toEqual([
+        { source: 'mail-team', source_key: '<q16@example.com>', customer_id: 13, owner: 'team@example.com' },
+        {
+          source: 'mail-orlova',
+          source_key: '<r15@example.com>',
+          customer_id: 16,
+          owner: 'orlova@example.com',
+        },
+      ]);
       expect(Number(talks?.managers)).toBeGreaterThan(0);
       expect(Number(talks?.tagged)).toBeGreaterThan(0);
       const rematched = results.map((r, i) =>
@@ -435,6 +497,8 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
       expect(s7!.asOfMoved).toBe(true);
       expect(s6!.newOrders).toBeGreaterThan(0);
       expect(s8!.newOrders).toBe(4);
+      expect(s8!.interactions).toBe(2);
+      expect(s9!.interactions).toBe(1);
       expect(s9!.crosswalk).toBeGreaterThanOrEqual(3);
       expect(s9!.affectedCustomers).toBeGreaterThanOrEqual(3);
       expect(results[9]!.links.created).toBe(1);
@@ -499,7 +563,22 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
       await a.wh.knex('stg_order').where({ source_key: 'o3' }).delete();
       const deleted = await buildMarts(a.wh, { asOf: '2026-01-10', clv: { horizonMonths: 6 } });
       expect(deleted.mode).toBe('full');
-      expect(deleted.reason).toMatch(/deleted/);
+      expect(deleted.reason).toMatch(/staged orders were deleted/);
+      // A staged interaction deleted (a refresh reads those stamped since only), one added.
+      await a.wh.knex('stg_interaction').where({ source_key: 't2a' }).delete();
+      await new Promise((r) => setTimeout(r, 20));
+      await a.wh.knex('stg_interaction').insert({
+        source: 'bench',
+        source_key: 'late-1',
+        customer_source_key: 'c3',
+        channel: 'phone',
+        direction: 'inbound',
+        occurred_at: a.wh.adapter.timestamp(new Date('2025-12-01T09:00:00Z')),
+      });
+      const gone = await buildMarts(a.wh, { asOf: '2026-01-10', clv: { horizonMonths: 6 } });
+      expect(gone.mode).toBe('full');
+      expect(gone.reason).toMatch(/staged interactions were deleted .*1 new expected/);
+      expect(await a.wh.knex('fct_interaction').where({ source_key: 't2a' })).toEqual([]);
     },
     300_000,
   );

@@ -26,9 +26,9 @@ export interface MartContext {
   readonly unindexed: Map<string, ScratchSpec>;
   /**
    * Where a step reads a fact table the build does not write whole: the nightly refresh
-   * (incremental/) leaves fct_order in place and reads it through a view with the new rows; for
-   * mart_customer_rfm it names the live mart, whose rows the build table's changed ones override
-   * (rfm.ts rfmSegmentJoin).
+   * (incremental/) leaves fct_order and fct_interaction in place and reads them through views with
+   * the new rows; for mart_customer_rfm it names the live mart, whose rows the build table's
+   * changed ones override (rfm.ts rfmSegmentJoin).
    */
   readonly readFrom: Map<string, string>;
 }
@@ -96,7 +96,7 @@ export async function completeScratch(ctx: MartContext, table: string): Promise<
 }
 
 /** The table a later step reads a fact from: the one being built, or what the refresh set instead. */
-export function factsOf(ctx: MartContext, table: 'fct_order'): string {
+export function factsOf(ctx: MartContext, table: 'fct_order' | 'fct_interaction'): string {
   return ctx.readFrom.get(table) ?? build(table);
 }
 

@@ -146,15 +146,25 @@ function senderCopySql(alias: string): string {
  * kept copy came from; thread_key the conversation (0009), for the per-manager activity;
  * form and UTM source / medium / campaign where a web lead came from (0010), for the lead funnel.
  */
-export async function buildInteractionFacts(ctx: MartContext): Promise<void> {
+export async function buildInteractionFacts(
+  ctx: MartContext,
+  into: { table: string; interactions?: string } = { table: build('fct_interaction') },
+): Promise<number> {
   const { sql } = ctx;
-  const interactions = refSource(ctx, 'interaction', 'i');
+  // The nightly refresh (incremental/interactions.ts) rewrites the facts of some staged rows only,
+  // read by key, each reference computed in place; every copy of a letter they hold is among them.
+  const interactions = into.interactions
+    ? {
+        from: `${into.interactions} c JOIN stg_interaction i ON i.source = c.source AND i.source_key = c.source_key`,
+        ref: customerRefSql('i', 'interaction'),
+      }
+    : refSource(ctx, 'interaction', 'i');
   // Letters share one partition per message key; any other row is alone in its own.
   const group = `CASE WHEN ${letterSql('i')} THEN '' ELSE i.source END, i.source_key`;
-  await bulk(
+  return bulk(
     ctx,
     `
-    INSERT INTO ${build('fct_interaction')}
+    INSERT INTO ${into.table}
       (interaction_id, source, source_key, customer_id, channel, direction, occurred_at, subject, owner, thread_key,
        form, utm_source, utm_medium, utm_campaign)
     SELECT interaction_id, source, source_key, customer_id, channel, direction, occurred_at, subject, owner, thread_key,

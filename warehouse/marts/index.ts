@@ -176,12 +176,16 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
             definition,
             config,
           };
-    const nextBase = (kind: BuildBase['mode'], stagedOrders: number): BuildBase => ({
+    const nextBase = (
+      kind: BuildBase['mode'],
+      { stagedOrders, stagedInteractions }: Pick<BuildBase, 'stagedOrders' | 'stagedInteractions'>,
+    ): BuildBase => ({
       definition,
       config,
       asOf: ctx.asOf,
       calibrationEnd: ctx.clv.calibrationEnd,
       stagedOrders,
+      stagedInteractions,
       builtAt: new Date().toISOString(),
       mode: kind,
     });
@@ -190,7 +194,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       fitted = await refreshMarts(ctx, (name, fn, table, finish) => step('build', name, fn, table, finish), {
         stored: keptFit,
         rescoreAll: !keptFit || base.calibrationEnd !== ctx.clv.calibrationEnd,
-        base: nextBase('incremental', changes.stagedOrders),
+        base: nextBase('incremental', changes),
         previousAsOf: base.asOf,
         changes,
         fitState,
@@ -200,6 +204,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       await forgetBase(wh);
       // Counted once: detectChanges counted them after the marks were taken (a pass over the orders).
       const stagedOrders = changes?.stagedOrders ?? (await countRows(wh, 'stg_order'));
+      const stagedInteractions = changes?.stagedInteractions ?? (await countRows(wh, 'stg_interaction'));
       noteLeftovers(ctx.notes, await createBuildTables(wh));
       await step(
         'build',
@@ -241,7 +246,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
         const state = fitState({ ...fitted, report: fitted.report });
         if (!keptFit) state.ordersAtFit = stagedOrders;
         await wh.knex.transaction(async (trx) => {
-          await writeState(wh, trx, 'base', nextBase('full', stagedOrders));
+          await writeState(wh, trx, 'base', nextBase('full', { stagedOrders, stagedInteractions }));
           await writeState(wh, trx, 'clv-fit', state);
           await commitMarks(trx);
         });
@@ -313,6 +318,11 @@ function fallBack(changes: Changes, base: BuildBase): { mode: 'full'; reason: st
     return {
       mode: 'full',
       reason: `staged orders were deleted since the last build (${changes.stagedOrders} staged, ${base.stagedOrders} + ${changes.newOrders} new expected)`,
+    };
+  if (changes.stagedInteractions < base.stagedInteractions + changes.newInteractions)
+    return {
+      mode: 'full',
+      reason: `staged interactions were deleted since the last build (${changes.stagedInteractions} staged, ${base.stagedInteractions} + ${changes.newInteractions} new expected)`,
     };
   const share = changes.affectedCustomers / Math.max(1, changes.customers);
   if (share > FULL_REBUILD_SHARE)

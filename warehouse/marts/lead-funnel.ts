@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { BUYER } from './buyers.js';
-import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { bulk, factsOf, fill, scratchTable, type MartContext } from './context.js';
 import { buildFirstOrders, FIRST_ORDER, hasFirstOrders } from './first-order.js';
 import { upToAsOf } from './manager-activity.js';
 import { percentilesSql } from './percentile.js';
@@ -54,7 +54,7 @@ async function firstLeads(ctx: MartContext): Promise<void> {
          WHERE c.source_created_at IS NOT NULL AND ${upToAsOf(ctx, 'c.source_created_at')}
         UNION ALL
         SELECT customer_id, occurred_at, 0, COALESCE(${present('utm_source')}, ${present('form')}, source), owner
-          FROM ${build('fct_interaction')} WHERE occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'occurred_at')}
+          FROM ${factsOf(ctx, 'fct_interaction')} WHERE occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'occurred_at')}
         UNION ALL
         SELECT customer_id, order_date, 2, channel, owner FROM ${FIRST_ORDER}
       ) e
@@ -84,7 +84,7 @@ async function firstContacts(ctx: MartContext): Promise<void> {
         ${sql.round(wh.adapter.secondsBetween('l.lead_at', 'o.occurred_at'), 0)} AS secs,
         ROW_NUMBER() OVER (PARTITION BY l.customer_id ORDER BY o.occurred_at, ${sql.sortKey('o.interaction_id')}) AS rn
       FROM ${LEAD_FIRST} l
-      JOIN ${build('fct_interaction')} o ON o.customer_id = l.customer_id AND o.direction = 'outbound'
+      JOIN ${factsOf(ctx, 'fct_interaction')} o ON o.customer_id = l.customer_id AND o.direction = 'outbound'
         AND o.occurred_at > l.lead_at AND ${upToAsOf(ctx, 'o.occurred_at')}
     ) c WHERE rn = 1`,
   );

@@ -1,5 +1,5 @@
 import { build } from './build-tables.js';
-import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { bulk, factsOf, fill, scratchTable, type MartContext } from './context.js';
 import { percentilesSql } from './percentile.js';
 
 /** Each inbound interaction with the reply that answered it (if any): read by the mart and the scoreboard. */
@@ -36,7 +36,7 @@ async function buildReplies(ctx: MartContext): Promise<void> {
     key: ['in_id'],
     indexes: [['reply_month', 'reply_owner']],
   });
-  const fct = build('fct_interaction');
+  const fct = factsOf(ctx, 'fct_interaction');
   await fill(
     ctx,
     REPLY,
@@ -68,7 +68,7 @@ async function buildReplies(ctx: MartContext): Promise<void> {
 export async function buildManagerActivity(ctx: MartContext): Promise<void> {
   const { sql, wh } = ctx;
   await buildReplies(ctx);
-  const fct = build('fct_interaction');
+  const fct = factsOf(ctx, 'fct_interaction');
   const hours = (col: string) => sql.round(sql.ratio(col, '3600'), 2);
   await bulk(
     ctx,

@@ -1,6 +1,6 @@
 import { build } from './build-tables.js';
 import { BUYER, customerPeriods } from './buyers.js';
-import { martOf, type MartContext } from './context.js';
+import { factsOf, martOf, type MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
 import { MoneyConverter, ORDER_MONTH } from './currency.js';
@@ -177,9 +177,9 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
     `SELECT p, COUNT(*) AS n, SUM(secs) AS secs FROM (
        SELECT ${period(sql.monthIndex('f.first_in'))} AS p,
          ${sql.round(wh.adapter.secondsBetween('f.first_in', 'MIN(o.occurred_at)'), 0)} AS secs
-       FROM (SELECT customer_id, MIN(occurred_at) AS first_in FROM ${build('fct_interaction')}
+       FROM (SELECT customer_id, MIN(occurred_at) AS first_in FROM ${factsOf(ctx, 'fct_interaction')}
              WHERE ${inbound} AND occurred_at IS NOT NULL AND ${upTo('occurred_at')} GROUP BY customer_id) f
-       JOIN ${build('fct_interaction')} o ON o.customer_id = f.customer_id AND o.direction = 'outbound'
+       JOIN ${factsOf(ctx, 'fct_interaction')} o ON o.customer_id = f.customer_id AND o.direction = 'outbound'
          AND o.occurred_at >= f.first_in AND ${upTo('o.occurred_at')}
        GROUP BY f.customer_id, f.first_in
      ) r GROUP BY p`,

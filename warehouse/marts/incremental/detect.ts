@@ -3,7 +3,7 @@ import { present } from '../sql.js';
 import { countRows } from '../build-tables.js';
 import { buildOrderFacts } from '../facts.js';
 import { bulk, fill, scratchTable, type MartContext } from '../context.js';
-import { KEPT_FIRST_ORDER, markSql, type BuildBase } from './state.js';
+import { KEPT_FIRST_ORDER, linkChanged, markSql, type BuildBase } from './state.js';
 
 /** Customers whose facts and per-customer rows the refresh rewrites. */
 export const AFFECTED = 'etl_incr_affected';
@@ -18,10 +18,6 @@ export const NEW_FACTS = 'etl_incr_order';
 /** Every fct_order row of the affected customers as the commit leaves them. */
 export const AFFECTED_FACTS = 'etl_incr_affected_order';
 
-/** SQL true for a crosswalk row (alias x) linked or re-linked since the last build. */
-const linkChanged = (): string =>
-  `(x.linked_at > ${markSql('crosswalk_linked')} OR x.updated_at > ${markSql('crosswalk_updated')})`;
-
 /** What changed since the last build, as the summary reports it. */
 export interface Changes {
   /** Staged orders loaded since the last build, and earlier ones updated since. */
@@ -33,8 +29,11 @@ export interface Changes {
   splits: number;
   /** Golden records rewritten by resolve (their region or owner feeds profitability). */
   changedCustomers: number;
-  /** Staged interactions new or updated (fct_interaction is recomputed whole: see README). */
+  /** Staged interactions new or updated since (their facts are written again: interactions.ts). */
   interactions: number;
+  /** Of those, loaded since (the rest were staged before and updated). */
+  newInteractions: number;
+  stagedInteractions: number;
   /** Customers whose facts and per-customer mart rows are rewritten. */
   affectedCustomers: number;
   /** Customers in dim_customer now. */
@@ -103,10 +102,20 @@ export async function detectChanges(
       `SELECT COALESCE(SUM(added), 0) AS added, COUNT(*) - COALESCE(SUM(added), 0) AS changed FROM ${CHANGED_ORDERS}`,
     ),
   );
+  const interactionMark = markSql('stg_interaction');
+  const [talks] = ctx.wh.adapter.rows(
+    await ctx.wh.knex.raw(
+      `SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN loaded_at > ${interactionMark} THEN 1 ELSE 0 END), 0) AS added
+       FROM stg_interaction WHERE updated_at > ${interactionMark}`,
+    ),
+  );
   const counts = {
     newOrders: Number(staged?.added ?? 0),
     changedOrders: Number(staged?.changed ?? 0),
     stagedOrders: await countRows(ctx.wh, 'stg_order'),
+    interactions: Number(talks?.n ?? 0),
+    newInteractions: Number(talks?.added ?? 0),
+    stagedInteractions: await countRows(ctx.wh, 'stg_interaction'),
   };
   if (only === 'counts') {
     return {
@@ -115,7 +124,6 @@ export async function detectChanges(
       merges: 0,
       splits: 0,
       changedCustomers: 0,
-      interactions: 0,
       affectedCustomers: 0,
       customers: await countRows(ctx.wh, 'dim_customer'),
       asOfMoved,
@@ -152,10 +160,6 @@ export async function detectChanges(
     changedCustomers: await one(
       ctx,
       `SELECT COUNT(*) FROM dim_customer WHERE updated_at > ${markSql('dim_customer')}`,
-    ),
-    interactions: await one(
-      ctx,
-      `SELECT COUNT(*) FROM stg_interaction WHERE updated_at > ${markSql('stg_interaction')}`,
     ),
     affectedCustomers: await countRows(ctx.wh, AFFECTED),
     customers: await countRows(ctx.wh, 'dim_customer'),

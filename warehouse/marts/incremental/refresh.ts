@@ -12,7 +12,6 @@ import { BUYER, BUYER_NEW, buildBuyers, CUSTOMER_MONTH, CUSTOMER_MONTH_NEW } fro
 import { buildClv, type FittedClv } from '../clv.js';
 import { addCohortDelta, buildCohortsFromLive } from '../cohort.js';
 import type { MartContext } from '../context.js';
-import { buildInteractionFacts } from '../facts.js';
 import { buildFirstOrders, FIRST_ORDER, FIRST_ORDER_NEW } from '../first-order.js';
 import { buildLeadFunnel } from '../lead-funnel.js';
 import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.js';
@@ -29,6 +28,7 @@ import {
 import { asOfShift, buildRfmChanges, commitRfm, readLiveSegments } from './rfm-changes.js';
 import { buildScoreboard } from '../scoreboard.js';
 import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
+import { buildChangedInteractions, commitInteractions, INTERACTIONS_VIEW } from './interactions.js';
 import {
   commitMarks,
   forgetBase,
@@ -58,7 +58,6 @@ const CLV_VIEW = 'etl_incr_clv';
  * (cohort.ts buildCohortsFromLive).
  */
 const GLOBAL_MARTS: readonly MartTable[] = [
-  'fct_interaction',
   'mart_cohort_retention',
   'mart_segment_profitability',
   'mart_manager_activity',
@@ -73,8 +72,7 @@ export type Step = <T>(name: string, fn: () => Promise<T>, table?: MartTable, fi
  * The small global marts' build tables are read by no later step in a join (at most scanned,
  * grouped), and a refresh copies their rows out in its commit, never swaps them in: their keys,
  * indexes, foreign keys (validated against dim_customer), grants and statistics — a dozen
- * statements per mart on PostgreSQL — would serve nothing. fct_interaction is finished: the
- * interaction marts join it by customer.
+ * statements per mart on PostgreSQL — would serve nothing.
  */
 const UNFINISHED = false;
 
@@ -127,7 +125,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     );
     ctx.readFrom.set('fct_order', FACTS_VIEW);
   });
-  await step('fct_interaction', () => buildInteractionFacts(ctx), 'fct_interaction');
+  await step('fct_interaction (changed)', () => buildChangedInteractions(ctx));
   // The orders per month: the last build's, with the affected customers' taken away and added back.
   const previous = await readState<BuildBase>(wh, 'base');
   if (previous && (await factsKept(ctx))) orderMonthSource.set(ctx, orderMonthDeltaSql(ctx, previous.asOf));
@@ -216,6 +214,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   await step('commit', async () => {
     await wh.knex.transaction(async (trx) => {
       await commitFacts(ctx, trx, columns.split(', '));
+      await commitInteractions(trx);
       if (!rfmWhole) await commitRfm(trx, ctx.asOf, shift);
       if (!clvWhole) {
         if (plan.rescoreAll) await replaceAll(trx, 'mart_customer_clv');
@@ -341,7 +340,8 @@ async function perCustomer<T>(ctx: MartContext, table: MartTable, fn: () => Prom
  */
 export async function dropRefreshView(ctx: MartContext, leftovers = false): Promise<void> {
   const { wh } = ctx;
-  for (const view of [FACTS_VIEW, CLV_VIEW]) await wh.knex.raw(`DROP VIEW IF EXISTS ${view}`);
+  for (const view of [FACTS_VIEW, INTERACTIONS_VIEW, CLV_VIEW])
+    await wh.knex.raw(`DROP VIEW IF EXISTS ${view}`);
   const tables = leftovers ? new Set(await wh.adapter.listTables(wh.knex)) : null;
   for (const [view, fresh] of KEPT_VIEWS) {
     const left = tables ? !tables.has(view) : ctx.scratch.has(fresh);

@@ -33,6 +33,8 @@ export interface BuildBase {
   calibrationEnd: string;
   /** stg_order rows when the marts were built: fewer now means staged orders were deleted. */
   stagedOrders: number;
+  /** stg_interaction rows then, likewise (a refresh reads the interactions stamped since only). */
+  stagedInteractions: number;
   builtAt: string;
   mode: 'full' | 'incremental';
 }
@@ -76,6 +78,10 @@ export function markSql(name: keyof typeof MARKS): string {
     ? `COALESCE((SELECT number FROM ${STATE} WHERE name = 'mark:${name}'), 0)`
     : `COALESCE((SELECT mark FROM ${STATE} WHERE name = 'mark:${name}'), '1900-01-01')`;
 }
+
+/** SQL true for a crosswalk row (alias x) linked or re-linked since the last build. */
+export const linkChanged = (): string =>
+  `(x.linked_at > ${markSql('crosswalk_linked')} OR x.updated_at > ${markSql('crosswalk_updated')})`;
 
 /**
  * Notes the inputs' marks as they are now ('next:…'): taken before the build reads its inputs,
