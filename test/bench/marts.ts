@@ -9,12 +9,14 @@ import {
   measureRefreshFloor,
   prepareRefreshFloor,
 } from './marts-refresh-floor.js';
+import { benchNightTalks, seedBenchTalks } from './marts-talks.js';
 import { peakRss, rate, timed } from './measure.js';
 
 /**
  * `npm run bench -- marts [customers] [engines]`: seeds N customers (default 100,000; `1M`, `250k`
- * accepted) and 10·N orders inside the engine (numbers from a cross join of a digits table: the
- * same SQL on every engine, deterministic, nothing passes through Node), then times a full
+ * accepted), 10·N orders and the customers' records and interactions (~1.4 each: marts-talks.ts)
+ * inside the engine (numbers from a cross join of a digits table: the same SQL on every engine,
+ * deterministic, nothing passes through Node), then times a full
  * buildMarts per step against the engine's own floor, measured in the same database (floor.ts).
  * engines: comma-separated, default postgres,sqlite,mysql.
  * CRM_BENCH_PROFILE=1 also prints the slowest SQL statements of each build;
@@ -33,7 +35,11 @@ function numbers(count: number): string {
   return `SELECT n FROM (SELECT ${n} AS n FROM ${from}) numbers WHERE n < ${count}`;
 }
 
-export async function seedBench(wh: Warehouse, customers: number): Promise<void> {
+/**
+ * The bench's warehouse: N customers and 10·N orders, and with `talks` their records and
+ * interactions (marts-talks.ts).
+ */
+export async function seedBench(wh: Warehouse, customers: number, { talks = false } = {}): Promise<void> {
   const { knex, adapter } = wh;
   // bigint: n·7919 overflows PostgreSQL's integer beyond 270,000 orders.
   await knex.schema.createTable('bench_digit', (t) => t.bigInteger('d').primary());
@@ -87,6 +93,7 @@ export async function seedBench(wh: Warehouse, customers: number): Promise<void>
     }
   }
   await knex('stg_spend').insert(spend);
+  if (talks) await seedBenchTalks(wh, customers, numbers);
   await knex.schema.dropTable('bench_digit');
   await knex.schema.dropTable('bench_day');
 }
@@ -95,7 +102,7 @@ export async function benchMarts(args: string[]): Promise<void> {
   const customers = parseSize(args[0] ?? '100k');
   const wanted = (args[1] ?? 'postgres,sqlite,mysql').split(',');
   console.log(
-    `seeding ${customers.toLocaleString('en-US')} customers and ${(customers * 10).toLocaleString('en-US')} orders in each engine`,
+    `seeding ${customers.toLocaleString('en-US')} customers, ${(customers * 10).toLocaleString('en-US')} orders and their records and interactions (~1.4 per customer) in each engine`,
   );
   for (const target of await engineTargets()) {
     if (!wanted.includes(target.engine) || target.unavailable) continue;
@@ -103,7 +110,7 @@ export async function benchMarts(args: string[]): Promise<void> {
     let keep = false;
     const restoreSizes = await mysqlServerSizes(t.wh);
     try {
-      const seeded = await timed(() => seedBench(t.wh, customers));
+      const seeded = await timed(() => seedBench(t.wh, customers, { talks: true }));
       console.log(`${target.engine}: seeded in ${seeded.seconds.toFixed(1)} s${await engineNote(t.wh)}`);
       await buildMarts(t.wh, { asOf: AS_OF }); // live marts exist, so the timed build swaps as every night
       const before = await measureFloor(t.wh);
@@ -178,9 +185,9 @@ export async function benchMarts(args: string[]): Promise<void> {
 }
 
 /**
- * The nightly refresh after the full build: 1 % new orders (one for every tenth customer) and
- * 0.5 % changed customers (one order
- * amended and the golden record rewritten, as a re-import and resolve do), timed per step as a
+ * The nightly refresh after the full build: 1 % new orders (one for every tenth customer), 0.5 %
+ * changed customers (one order amended, the golden record and the record's manager rewritten, as
+ * a re-import and resolve do) and a web lead with its reply for 1 % of the customers, timed per step as a
  * share of the full build and as a ratio to the refresh's own floor (marts-refresh-floor.ts:
  * the affected customers' facts and their grouped pass, and one pass over the per-customer table,
  * measured in the same database before and after the refresh, the lower kept); then the next
@@ -215,6 +222,7 @@ async function benchRefresh(wh: Warehouse, customers: number, fullSeconds: numbe
     await knex.raw(
       `UPDATE dim_customer SET region = 'Tver', updated_at = ${adapter.now()} WHERE customer_id % ${every} = 3`,
     );
+    await benchNightTalks(wh, customers, tag, tag === 'n1' ? 1 : 2, day);
     // The amended keys as constants: MariaDB ran the IN (SELECT …) beside the OR as a subquery
     // probed for each of 10M orders (the floor's preparation still running after 9 minutes).
     const amended = keys.length > 0 ? ` OR o.source_key IN (${keys.map((k) => `'${k}'`).join(', ')})` : '';
