@@ -148,6 +148,49 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
           utm_source: 'google',
           occurred_at: at('2026-01-04T09:00:00Z'),
         },
+        // A manager's first reply to c21's lead, after the as-of day: its first contact from step 7.
+        {
+          source: 'bench',
+          source_key: 'n1e',
+          customer_source_key: 'c21',
+          direction: 'outbound',
+          channel: 'phone',
+          owner: 'Smirnov P.',
+          occurred_at: at('2026-01-06T11:00:00Z'),
+        },
+      ]);
+      // Records of another source: one created before anything else of customer 91's (its lead
+      // until step 5 moves it), and one of a new customer known by nothing else, created after
+      // the as-of day (a lead from step 7; the customer goes in step 10).
+      const [top] = adapter.rows(await knex.raw('SELECT MAX(customer_id) AS m FROM dim_customer'));
+      const late = Number(top?.m) + 1;
+      await knex('dim_customer').insert({ customer_id: late, full_name: 'Late Lead', record_count: 1 });
+      await knex('stg_contact').insert([
+        { source: 'crm', source_key: 'r-early', source_created_at: at('2022-02-02T09:00:00Z') },
+        {
+          source: 'crm',
+          source_key: 'r-late',
+          owner: 'Orlova E.',
+          source_created_at: at('2026-01-03T09:00:00Z'),
+        },
+      ]);
+      await knex('customer_crosswalk').insert([
+        {
+          source: 'crm',
+          source_key: 'r-early',
+          customer_id: 91,
+          match_rule: 'test',
+          match_score: 1,
+          linked_at: now,
+        },
+        {
+          source: 'crm',
+          source_key: 'r-late',
+          customer_id: late,
+          match_rule: 'test',
+          match_score: 1,
+          linked_at: now,
+        },
       ]);
       return;
     }
@@ -228,10 +271,14 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
     }
     case 5:
       // A crosswalk link moved to another existing customer, nothing else said: customer 11 loses
-      // every order to customer 12 (found through the orders that moved).
+      // every order to customer 12 (found through the orders that moved); customer 91 loses the
+      // record that was its lead to customer 92 (found through its kept lead).
       await knex('customer_crosswalk')
         .where({ source: 'bench', source_key: 'c10' })
         .update({ customer_id: 12, updated_at: now });
+      await knex('customer_crosswalk')
+        .where({ source: 'crm', source_key: 'r-early' })
+        .update({ customer_id: 92, updated_at: now });
       return;
     case 6:
       // Enough new orders to pass the CLV refit rule (> 5 % of the staged orders since the fit).
@@ -269,6 +316,22 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
           mail_from: 'orlova@example.com',
           mail_to: 'c15@example.com',
           email: 'c15@example.com',
+          direction: 'outbound',
+        }),
+        // A letter in two mailboxes: its sender's copy (the fact, customer 25's, who goes in step
+        // 10) and the team's copy naming customer 31 (the fact from then on).
+        letter(wh, 'mail-orlova', '<d24@example.com>', {
+          owner: 'orlova@example.com',
+          mail_from: 'orlova@example.com',
+          mail_to: 'c24@example.com',
+          email: 'c24@example.com',
+          direction: 'outbound',
+        }),
+        letter(wh, 'mail-team', '<d24@example.com>', {
+          owner: 'team@example.com',
+          mail_from: 'orlova@example.com',
+          mail_to: 'c30@example.com',
+          email: 'c30@example.com',
           direction: 'outbound',
         }),
         letter(wh, 'mail-team', '<q16@example.com>', {
@@ -309,6 +372,23 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
         kind: 'merge',
         reason: 'test',
       });
+      return;
+    }
+    case 10:
+      // A customer deleted with its crosswalk row (the cascade), nothing else said: the reference
+      // of its orders, none stamped since, is unknown again and must be linked (a customer of its own).
+      await knex('dim_customer').where({ customer_id: 25 }).delete();
+      // And a customer with a lead but no order (its kept lead goes).
+      await knex('dim_customer').where({ full_name: 'Late Lead' }).delete();
+      return;
+    case 11:
+      // A customer loses every revenue order (all cancelled), as the as-of day moves back across
+      // two months: its kept rows and profitability group go, and so do the later cohort periods.
+      await knex('stg_order')
+        .where({ source: 'bench', customer_source_key: 'c50' })
+        .update({ status: 'cancelled', updated_at: now });
+      return;
+    case 12:
       // The reply's copy from its sender's own mailbox arrives: it becomes the letter's fact (its
       // owner the sender). The customer's letter is re-linked to customer 13 by resolve, nothing
       // else said (a reference derived from the address: found in a pass over the letters).
@@ -326,19 +406,6 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
         .where({ source: 'mail-team', source_key: 'email:c16@example.com' })
         .update({ customer_id: 13, updated_at: now });
       return;
-    }
-    case 10:
-      // A customer deleted with its crosswalk row (the cascade), nothing else said: the reference
-      // of its orders, none stamped since, is unknown again and must be linked (a customer of its own).
-      await knex('dim_customer').where({ customer_id: 25 }).delete();
-      return;
-    case 11:
-      // A customer loses every revenue order (all cancelled), as the as-of day moves back across
-      // two months: its kept rows and profitability group go, and so do the later cohort periods.
-      await knex('stg_order')
-        .where({ source: 'bench', customer_source_key: 'c50' })
-        .update({ status: 'cancelled', updated_at: now });
-      return;
   }
 }
 
@@ -350,6 +417,7 @@ const KEPT_TABLES = [
   'etl_marts_customer_group',
   'etl_marts_spend',
   'etl_marts_spend_match',
+  'etl_marts_lead',
 ];
 
 /**
@@ -464,14 +532,15 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
         ),
       );
       expect(Number(talks?.facts)).toBeGreaterThan(150);
-      // The letters of steps 8 and 9: one fact for the reply, from its sender's copy; the
+      // The letters of steps 8, 10 and 12: one fact per letter, from the copy that stands; the
       // customer's letter with the customer it was re-linked to.
       const letters = await a.wh
         .knex('fct_interaction')
-        .whereIn('source_key', ['<r15@example.com>', '<q16@example.com>'])
+        .whereIn('source_key', ['<d24@example.com>', '<q16@example.com>', '<r15@example.com>'])
         .orderBy('source_key')
         .select('source', 'source_key', 'customer_id', 'owner');
       expect(letters).toEqual([
+        { source: 'mail-team', source_key: '<d24@example.com>', customer_id: 31, owner: 'team@example.com' },
         { source: 'mail-team', source_key: '<q16@example.com>', customer_id: 13, owner: 'team@example.com' },
         {
           source: 'mail-orlova',
@@ -497,8 +566,15 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
       expect(s7!.asOfMoved).toBe(true);
       expect(s6!.newOrders).toBeGreaterThan(0);
       expect(s8!.newOrders).toBe(4);
-      expect(s8!.interactions).toBe(2);
-      expect(s9!.interactions).toBe(1);
+      expect(s8!.interactions).toBe(4);
+      expect(results[11]!.changes!.interactions).toBe(1);
+      // Interaction facts written for the changed interactions only, but on the nights a
+      // crosswalk row went (steps 3 and 4 re-link, 10 deletes a customer with its rows): then every
+      // one. Step 9's deleted customer had its only row re-linked first: nothing went.
+      const whole = results.map((r, i) =>
+        r.notes.some((n) => /Interactions: every fact written again/.test(n)) ? i + 1 : 0,
+      );
+      expect(whole.filter((k) => k > 0)).toEqual([3, 4, 10]);
       expect(s9!.crosswalk).toBeGreaterThanOrEqual(3);
       expect(s9!.affectedCustomers).toBeGreaterThanOrEqual(3);
       expect(results[9]!.links.created).toBe(1);

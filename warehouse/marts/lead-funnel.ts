@@ -3,10 +3,22 @@ import { BUYER } from './buyers.js';
 import { bulk, factsOf, fill, scratchTable, type MartContext } from './context.js';
 import { buildFirstOrders, FIRST_ORDER, hasFirstOrders } from './first-order.js';
 import { upToAsOf } from './manager-activity.js';
+import { keepInPlace } from './keep-in-place.js';
 import { percentilesSql } from './percentile.js';
 
 /** Each customer's lead with its first contact and conversion: read by the mart and the scoreboard. */
 export const LEAD = 'etl_build_lead';
+/** A refresh's rows of LEAD for the customers it recomputes; LEAD is then a view of the kept table. */
+export const LEAD_NEW = 'etl_incr_lead';
+const LEAD_COLUMNS =
+  'customer_id, lead_at, month, channel, owner, lead_source, lead_key, secs, converted, revenue';
+
+/** Where the leads come from: a full build computes every customer's; the nightly refresh some. */
+export interface LeadSource {
+  /** Customers whose rows are computed (a table of customer_id); the others' stay in `kept`. */
+  only: string;
+  kept: string;
+}
 const LEAD_FIRST = 'etl_build_lead_first';
 const LEAD_CONTACT = 'etl_build_lead_contact';
 
@@ -21,11 +33,14 @@ const keyOf = (expr: string) => `SUBSTR(COALESCE(${expr}, ''), 1, 255)`;
  * the form, else (orders) the order's channel, else the source's name; its owner the manager
  * named on it. Ties on the instant go to interactions (a web lead and the contact the receiver
  * stages for it share the instant: the lead's UTM source wins), then created dates, then orders,
- * then the channel in code point order (same-day orders: then the owner). Nothing after the as-of day
- * counts.
+ * then the channel in code point order (same-day orders: then the owner), then the record's key.
+ * Nothing after the as-of day counts. lead_source / lead_key name the record that made the lead,
+ * when a record did: a refresh finds the customer that loses it when its link moves
+ * (incremental/lead-scope.ts). With `only`, the customers of that table only.
  */
-async function firstLeads(ctx: MartContext): Promise<void> {
+async function firstLeads(ctx: MartContext, only?: string): Promise<void> {
   const { sql, wh } = ctx;
+  const of = (column: string) => (only ? `AND ${column} IN (SELECT customer_id FROM ${only})` : '');
   // Orders come as each customer's first one (first-order.ts), one row per customer.
   if (!hasFirstOrders(ctx)) await buildFirstOrders(ctx);
   await scratchTable(ctx, {
@@ -36,6 +51,8 @@ async function firstLeads(ctx: MartContext): Promise<void> {
       { name: 'month', type: 'date' },
       { name: 'channel', type: 'key' },
       { name: 'owner', type: 'key' },
+      { name: 'lead_source', type: 'key' },
+      { name: 'lead_key', type: 'key' },
     ],
     key: ['customer_id'],
   });
@@ -44,19 +61,25 @@ async function firstLeads(ctx: MartContext): Promise<void> {
     ctx,
     LEAD_FIRST,
     `
-    INSERT INTO ${LEAD_FIRST} (customer_id, lead_at, month, channel, owner)
-    SELECT customer_id, at, ${wh.adapter.dateTrunc('month', 'at')}, ${keyOf('channel')}, ${keyOf('owner')} FROM (
-      SELECT customer_id, at, channel, owner,
-        ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY at, kind, ${sql.sortKey('channel')}) AS rn
+    INSERT INTO ${LEAD_FIRST} (customer_id, lead_at, month, channel, owner, lead_source, lead_key)
+    SELECT customer_id, at, ${wh.adapter.dateTrunc('month', 'at')}, ${keyOf('channel')}, ${keyOf('owner')},
+      lead_source, lead_key FROM (
+      SELECT customer_id, at, channel, owner, lead_source, lead_key,
+        ROW_NUMBER() OVER (PARTITION BY customer_id
+          ORDER BY at, kind, ${sql.sortKey('channel')}, ${sql.sortKey(`COALESCE(lead_key, '')`)}) AS rn
       FROM (
-        SELECT x.customer_id, c.source_created_at AS at, 1 AS kind, c.source AS channel, c.owner AS owner
+        SELECT x.customer_id, c.source_created_at AS at, 1 AS kind, c.source AS channel, c.owner AS owner,
+            c.source AS lead_source, c.source_key AS lead_key
           FROM stg_contact c JOIN customer_crosswalk x ON x.source = c.source AND x.source_key = c.source_key
-         WHERE c.source_created_at IS NOT NULL AND ${upToAsOf(ctx, 'c.source_created_at')}
+         WHERE c.source_created_at IS NOT NULL AND ${upToAsOf(ctx, 'c.source_created_at')} ${of('x.customer_id')}
         UNION ALL
-        SELECT customer_id, occurred_at, 0, COALESCE(${present('utm_source')}, ${present('form')}, source), owner
-          FROM ${factsOf(ctx, 'fct_interaction')} WHERE occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'occurred_at')}
+        SELECT customer_id, occurred_at, 0, COALESCE(${present('utm_source')}, ${present('form')}, source), owner,
+            NULL, NULL
+          FROM ${factsOf(ctx, 'fct_interaction')}
+         WHERE occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'occurred_at')} ${of('customer_id')}
         UNION ALL
-        SELECT customer_id, order_date, 2, channel, owner FROM ${FIRST_ORDER}
+        SELECT customer_id, order_date, 2, channel, owner, NULL, NULL FROM ${FIRST_ORDER}
+         WHERE 1 = 1 ${of('customer_id')}
       ) e
     ) f WHERE rn = 1`,
   );
@@ -99,38 +122,54 @@ async function firstContacts(ctx: MartContext): Promise<void> {
  * conversion); conversion rate; revenue of the converted up to the as-of day, in the base
  * currency.
  */
-export async function buildLeadFunnel(ctx: MartContext): Promise<void> {
+export async function buildLeadFunnel(ctx: MartContext, from?: LeadSource): Promise<void> {
   const { sql } = ctx;
-  await firstLeads(ctx);
+  await firstLeads(ctx, from?.only);
   await firstContacts(ctx);
+  const name = from ? LEAD_NEW : LEAD;
   await scratchTable(ctx, {
-    name: LEAD,
+    name,
     columns: [
       { name: 'customer_id', type: 'int' },
       { name: 'lead_at', type: 'datetime' },
       { name: 'month', type: 'date' },
       { name: 'channel', type: 'key' },
       { name: 'owner', type: 'key' },
+      { name: 'lead_source', type: 'key' },
+      { name: 'lead_key', type: 'key' },
       { name: 'secs', type: 'int' },
       { name: 'converted', type: 'int' },
       { name: 'revenue', type: 'money' },
     ],
     key: ['customer_id'],
-    indexes: [['month']],
+    indexes: from ? [] : [['month']],
   });
   const days = sql.daysBetween('l.lead_at', 'b.first_date');
   await fill(
     ctx,
-    LEAD,
+    name,
     `
-    INSERT INTO ${LEAD} (customer_id, lead_at, month, channel, owner, secs, converted, revenue)
-    SELECT l.customer_id, l.lead_at, l.month, l.channel, COALESCE(NULLIF(l.owner, ''), c.contact_owner, ''), c.secs,
+    INSERT INTO ${name} (${LEAD_COLUMNS})
+    SELECT l.customer_id, l.lead_at, l.month, l.channel, COALESCE(NULLIF(l.owner, ''), c.contact_owner, ''),
+      l.lead_source, l.lead_key, c.secs,
       CASE WHEN b.customer_id IS NOT NULL AND ${days} BETWEEN 0 AND ${ctx.funnel.conversionDays} THEN 1 ELSE 0 END,
       CASE WHEN b.customer_id IS NOT NULL AND ${days} BETWEEN 0 AND ${ctx.funnel.conversionDays} THEN b.revenue ELSE 0 END
     FROM ${LEAD_FIRST} l
     LEFT JOIN ${LEAD_CONTACT} c ON c.customer_id = l.customer_id
     LEFT JOIN ${BUYER} b ON b.customer_id = l.customer_id`,
   );
+  // A refresh puts its customers' rows in the kept table in place of their old ones; LEAD is then
+  // a view of it (keep-in-place.ts), read by the mart below and the scoreboard.
+  if (from) {
+    await keepInPlace(ctx, LEAD, {
+      kept: from.kept,
+      except: from.only,
+      fresh: LEAD_NEW,
+      columns: LEAD_COLUMNS,
+      key: ['customer_id'],
+      text: ['channel', 'owner', 'lead_source', 'lead_key'],
+    });
+  }
   const hours = (col: string) => sql.round(sql.ratio(col, '3600'), 2);
   const contacted = `(SELECT month, channel, owner, secs FROM ${LEAD} WHERE secs IS NOT NULL) c`;
   await bulk(

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import { customerRefSql, DERIVED_REF_PREFIXES } from '../../identity/customer-ref.js';
 import { countRows } from '../build-tables.js';
-import { fill, scratchTable, type MartContext } from '../context.js';
+import { completeScratch, fill, scratchTable, type MartContext } from '../context.js';
 import { buildInteractionFacts, letterSql } from '../facts.js';
 import { present } from '../sql.js';
+import { crosswalkRowsWent } from './link-scope.js';
 import { linkChanged, markSql } from './state.js';
 
 /** Staged interactions whose fact the refresh writes again (every copy of a letter among them). */
@@ -25,10 +26,11 @@ export const INTERACTIONS_VIEW = 'etl_incr_fct_interaction';
  * A fact depends on its staged row, the crosswalk link of its reference and, for a letter, the
  * other copies of it (one fact per message key, the copy chosen among the linked ones:
  * buildInteractionFacts). So the candidates are the rows stamped since the mark, the rows whose
- * reference was linked or re-linked since (a customer deleted takes its links with it by the
- * cascade, and the link step links those references again, so these are found too), and every
- * letter copy sharing a message key with one of them — the live fact of each partition is one of
- * those copies, so deleting the candidates' live rows and writing theirs again is the whole change.
+ * reference was linked or re-linked since, and every letter copy sharing a message key with one of
+ * them — the live fact of each partition is one of those copies, so deleting the candidates' live
+ * rows and writing theirs again is the whole change. A night a customer was deleted (a merge), it
+ * took its facts with it by the cascade, a letter's kept copy among them, and nothing marks the
+ * copies left: then every interaction is a candidate (findSeeds).
  * A staged interaction deleted since is not seen (the mark counts only stamps): the refresh then
  * falls back to a full build (index.ts fallBack compares the staged count).
  * Returns the facts written for the candidates.
@@ -48,7 +50,7 @@ export async function buildChangedInteractions(ctx: MartContext): Promise<number
   await wh.knex.raw(`DROP VIEW IF EXISTS ${INTERACTIONS_VIEW}`);
   await wh.knex.raw(
     `CREATE VIEW ${INTERACTIONS_VIEW} AS SELECT ${columns} FROM fct_interaction f
-     WHERE NOT EXISTS (SELECT 1 FROM ${CANDIDATES} c WHERE c.interaction_id = f.interaction_id)
+     WHERE NOT EXISTS (SELECT 1 FROM ${CANDIDATES} c WHERE c.source = f.source AND c.source_key = f.source_key)
      UNION ALL SELECT ${columns} FROM ${NEW_INTERACTIONS}`,
   );
   // Later steps read fct_interaction as the commit will leave it (context.ts factsOf).
@@ -56,13 +58,21 @@ export async function buildChangedInteractions(ctx: MartContext): Promise<number
   return written;
 }
 
+/** SQL: the customers of the interaction facts written again, as they were and as they will be. */
+export function changedInteractionCustomersSql(): string {
+  return `SELECT customer_id FROM fct_interaction WHERE interaction_id IN (SELECT ${ID} FROM ${CANDIDATES} c)
+    UNION SELECT customer_id FROM ${NEW_INTERACTIONS}`;
+}
+
 /** In the commit's transaction: the candidates' live facts go, their new ones come. */
 export async function commitInteractions(trx: Knex.Transaction): Promise<void> {
-  await trx.raw(
-    `DELETE FROM fct_interaction WHERE interaction_id IN (SELECT interaction_id FROM ${CANDIDATES})`,
-  );
+  // By the key: a candidate's live fact, if any, has its id (a letter's, one of its copies').
+  await trx.raw(`DELETE FROM fct_interaction WHERE interaction_id IN (SELECT ${ID} FROM ${CANDIDATES} c)`);
   await trx.raw(`INSERT INTO fct_interaction SELECT * FROM ${NEW_INTERACTIONS}`);
 }
+
+/** A candidate's interaction_id, as buildInteractionFacts writes it. */
+const ID = `CONCAT(c.source, ':', c.source_key)`;
 
 const keyColumns = [
   { name: 'source', type: 'key' as const },
@@ -77,6 +87,21 @@ const keyColumns = [
  * without a customer key, on the nights one was re-linked only.
  */
 async function findSeeds(ctx: MartContext): Promise<void> {
+  await scratchTable(ctx, { name: SEEDS, columns: keyColumns, key: ['source', 'source_key'] });
+  // A customer deleted since took its facts with it by the cascade, and with them maybe the kept
+  // copy of a letter whose other copies, linked to someone else, nothing marks: every interaction
+  // is read again that night (the link step's own test: link-scope.ts).
+  if (await crosswalkRowsWent(ctx)) {
+    ctx.notes.push(
+      'Interactions: every fact written again (a crosswalk row went since the last build: a deleted customer takes its facts with it)',
+    );
+    await fill(
+      ctx,
+      SEEDS,
+      `INSERT INTO ${SEEDS} (source, source_key) SELECT source, source_key FROM stg_interaction`,
+    );
+    return;
+  }
   const changed = linkChanged();
   // CROSS JOIN: the crosswalk drives (SQLite keeps that order); on the other engines an inner join.
   const parts = [
@@ -97,7 +122,6 @@ async function findSeeds(ctx: MartContext): Promise<void> {
         WHERE NOT ${present('i.customer_source_key')} AND ${changed}`,
     );
   }
-  await scratchTable(ctx, { name: SEEDS, columns: keyColumns, key: ['source', 'source_key'] });
   await fill(ctx, SEEDS, `INSERT INTO ${SEEDS} (source, source_key) ${parts.join(' UNION ')}`);
 }
 
@@ -115,22 +139,16 @@ async function findCandidates(ctx: MartContext): Promise<void> {
     for (let i = 0; i < sources.length; i += 500)
       await wh.knex(SOURCES).insert(sources.slice(i, i + 500).map((source) => ({ source })));
   }
-  await scratchTable(ctx, {
-    name: CANDIDATES,
-    columns: [...keyColumns, { name: 'interaction_id', type: 'key' }],
-    key: ['source', 'source_key'],
-    indexes: [['interaction_id']],
-  });
+  await completeScratch(ctx, SOURCES);
+  await scratchTable(ctx, { name: CANDIDATES, columns: keyColumns, key: ['source', 'source_key'] });
   await fill(
     ctx,
     CANDIDATES,
-    `INSERT INTO ${CANDIDATES} (source, source_key, interaction_id)
-     SELECT source, source_key, CONCAT(source, ':', source_key) FROM (
-       SELECT source, source_key FROM ${SEEDS}
-       UNION SELECT i.source, i.source_key FROM ${SEEDS} s CROSS JOIN ${SOURCES} o
-         JOIN stg_interaction i ON i.source = o.source AND i.source_key = s.source_key
-        WHERE ${letterSql('i')}
-     ) c`,
+    `INSERT INTO ${CANDIDATES} (source, source_key)
+     SELECT source, source_key FROM ${SEEDS}
+     UNION SELECT i.source, i.source_key FROM ${SEEDS} s CROSS JOIN ${SOURCES} o
+       JOIN stg_interaction i ON i.source = o.source AND i.source_key = s.source_key
+      WHERE ${letterSql('i')}`,
   );
 }
 

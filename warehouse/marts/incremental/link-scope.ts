@@ -13,6 +13,11 @@ import { markSql, STATE } from './state.js';
  * this mark existed) also means a pass.
  */
 export async function linkScope(ctx: MartContext): Promise<LinkScope> {
+  return (await crosswalkRowsWent(ctx)) ? {} : { ordersSince: markSql('stg_order') };
+}
+
+/** Whether a crosswalk row went since the last build's marks (or that cannot be told): see linkScope. */
+export async function crosswalkRowsWent(ctx: MartContext): Promise<boolean> {
   const { wh } = ctx;
   const [row] = wh.adapter.rows(
     await wh.knex.raw(
@@ -21,6 +26,5 @@ export async function linkScope(ctx: MartContext): Promise<LinkScope> {
     ),
   );
   const counted = row?.counted;
-  if (counted === null || counted === undefined || Number(row?.kept) !== Number(counted)) return {};
-  return { ordersSince: markSql('stg_order') };
+  return counted === null || counted === undefined || Number(row?.kept) !== Number(counted);
 }

@@ -13,7 +13,8 @@ import { buildClv, type FittedClv } from '../clv.js';
 import { addCohortDelta, buildCohortsFromLive } from '../cohort.js';
 import type { MartContext } from '../context.js';
 import { buildFirstOrders, FIRST_ORDER, FIRST_ORDER_NEW } from '../first-order.js';
-import { buildLeadFunnel } from '../lead-funnel.js';
+import { buildLeadFunnel, LEAD, LEAD_NEW } from '../lead-funnel.js';
+import { findLeadCustomers, LEAD_AFFECTED } from './lead-scope.js';
 import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.js';
 import { orderMonthDeltaSql } from './order-months.js';
 import { buildManagerActivity } from '../manager-activity.js';
@@ -37,6 +38,7 @@ import {
   KEPT_SPEND,
   KEPT_SPEND_MATCH,
   KEPT_FIRST_ORDER,
+  KEPT_LEAD,
   KEPT_MONTH,
   KEPT_ORDER_MONTH,
   markSql,
@@ -200,7 +202,8 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     'mart_lead_funnel',
     async () => {
       await buildFirstOrders(ctx, { facts: AFFECTED_FACTS, except: AFFECTED, kept: KEPT_FIRST_ORDER });
-      await buildLeadFunnel(ctx);
+      await findLeadCustomers(ctx, plan.previousAsOf);
+      await buildLeadFunnel(ctx, { only: LEAD_AFFECTED, kept: KEPT_LEAD });
     },
     'mart_lead_funnel',
     UNFINISHED,
@@ -313,6 +316,7 @@ const KEPT_VIEWS: ReadonlyArray<readonly [view: string, fresh: string]> = [
   [CUSTOMER_MONTH, CUSTOMER_MONTH_NEW],
   [CUSTOMER_GROUP, CUSTOMER_GROUP_NEW],
   [SPEND_MATCH, SPEND_MATCH_NEW],
+  [LEAD, LEAD_NEW],
 ];
 
 /**
@@ -452,6 +456,7 @@ export async function keepFullBuild(ctx: MartContext): Promise<void> {
     [KEPT_ORDER_MONTH, ORDER_MONTH],
     [KEPT_SPEND, SPEND],
     [KEPT_SPEND_MATCH, SPEND_MATCH],
+    [KEPT_LEAD, LEAD],
   ] as const) {
     await keepScratch(wh, scratch, kept);
     ctx.scratch.delete(scratch);
@@ -461,6 +466,10 @@ export async function keepFullBuild(ctx: MartContext): Promise<void> {
     // A refresh replaces the recomputed customers' matches (keep-in-place.ts).
     if (kept === KEPT_SPEND_MATCH) {
       await wh.knex.schema.alterTable(kept, (t) => t.index(['customer_id'], `${kept}_customer`));
+    }
+    // A refresh looks up the customer whose lead came from a record whose link moved (lead-scope.ts).
+    if (kept === KEPT_LEAD) {
+      await wh.knex.schema.alterTable(kept, (t) => t.index(['lead_source', 'lead_key'], `${kept}_record`));
     }
     // The refresh joins these at once; without statistics PostgreSQL planned blind (JIT-compiling
     // a cohort query for 0.6 s).

@@ -15,6 +15,8 @@ export const KEPT_BUYER = 'etl_marts_buyer';
 export const KEPT_MONTH = 'etl_marts_customer_month';
 /** Each customer's first order (first-order.ts), for the lead funnel. */
 export const KEPT_FIRST_ORDER = 'etl_marts_first_order';
+/** Each customer's lead, first contact and conversion (lead-funnel.ts LEAD). */
+export const KEPT_LEAD = 'etl_marts_lead';
 /** Each buyer's profitability group with revenue and cost (profitability.ts CUSTOMER_GROUP). */
 export const KEPT_CUSTOMER_GROUP = 'etl_marts_customer_group';
 /** The spend rows of the last build and the customers each matched (profitability.ts SPEND, SPEND_MATCH). */
@@ -60,6 +62,8 @@ export interface StoredFit extends FittedClv {
 export const MARKS: Readonly<Record<string, { sql: string; number?: boolean }>> = Object.freeze({
   stg_order: { sql: 'SELECT MAX(updated_at) FROM stg_order' },
   stg_interaction: { sql: 'SELECT MAX(updated_at) FROM stg_interaction' },
+  // Records whose created date or manager changed: their customers' leads (incremental/lead-scope.ts).
+  stg_contact: { sql: 'SELECT MAX(updated_at) FROM stg_contact' },
   crosswalk_linked: { sql: 'SELECT MAX(linked_at) FROM customer_crosswalk' },
   crosswalk_updated: { sql: 'SELECT MAX(updated_at) FROM customer_crosswalk' },
   dim_customer: { sql: 'SELECT MAX(updated_at) FROM dim_customer' },
@@ -159,15 +163,17 @@ export function definitionHash(): string {
 /**
  * A hash of the settings that shape per-customer rows kept between builds: currency rates
  * (revenue in the base currency), the CLV settings (with the calibration end as "the as-of
- * day" when it follows it, the default) and the schema version. A change makes the next build
- * full. Settings only global marts read (scoreboard indicators and targets, period, the funnel)
- * do not: those marts are recomputed on every refresh.
+ * day" when it follows it, the default), the funnel's settings (each customer's kept lead says
+ * whether it converted) and the schema version. A change makes the next build full. Settings only
+ * global marts read (scoreboard indicators and targets, period) do not: those marts are
+ * recomputed on every refresh.
  */
 export function configHash(ctx: MartContext): string {
   const { calibrationEnd, ...clv } = ctx.clv;
   const shape = {
     currency: ctx.scoreboard.currency ?? null,
     clv: { ...clv, calibrationEnd: calibrationEnd === ctx.asOf ? 'as-of day' : calibrationEnd },
+    funnel: ctx.funnel,
     schema: MIGRATIONS[MIGRATIONS.length - 1]!.name,
   };
   return crypto.createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
