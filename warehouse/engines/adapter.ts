@@ -285,6 +285,13 @@ export interface EngineAdapter {
    * order ('' when the table has no index while it is filled, so order buys nothing).
    */
   buildInsertOrder(keyExpr: string): string;
+  /**
+   * DELETE of the rows of `table` (alias `alias`) whose `column` is among `keys` — a SELECT of one
+   * column named k, from other tables (a few rows) — and, with `where` (over the alias), for which
+   * it holds. MariaDB before 11.1 runs a single-table DELETE … WHERE … IN (SELECT …) as a pass over
+   * the whole table probing the subquery per row; its multi-table form looks the keys up instead.
+   */
+  deleteByKeys(table: string, alias: string, column: string, keys: string, where?: string): string;
   /** Inserts rows computed in Node (many at once): the engine's fastest way for a few columns of numbers. */
   insertRows(
     knex: Knex,

@@ -87,6 +87,10 @@ export abstract class BaseAdapter implements EngineAdapter {
     return `ORDER BY ${keyExpr}`;
   }
 
+  deleteByKeys(table: string, alias: string, column: string, keys: string, where?: string): string {
+    return `DELETE FROM ${table} AS ${alias} WHERE ${alias}.${column} IN (SELECT k FROM (${keys}) keys_)${where ? ` AND ${where}` : ''}`;
+  }
+
   /** Multi-row INSERTs of 500 rows: inside every engine's bound-parameter limit for ~60 columns. */
   async insertRows(
     knex: Knex,

@@ -30,16 +30,19 @@ export interface KeptRows {
 export async function keepInPlace(ctx: MartContext, view: string, from: KeptRows): Promise<void> {
   const { sql } = ctx;
   const text = new Set(from.text ?? []);
-  const same = (c: string) => sql.same(`n.${c}`, `${from.kept}.${c}`, text.has(c));
+  const same = (c: string) => sql.same(`n.${c}`, `o.${c}`, text.has(c));
   const columns = from.columns.split(',').map((c) => c.trim());
   const keyMatch = (alias: string) => from.key.map((c) => `${alias}.${c} = n.${c}`).join(' AND ');
-  const identical = [keyMatch(from.kept), ...columns.filter((c) => !from.key.includes(c)).map(same)].join(
-    ' AND ',
-  );
+  const identical = [keyMatch('o'), ...columns.filter((c) => !from.key.includes(c)).map(same)].join(' AND ');
   await bulk(
     ctx,
-    `DELETE FROM ${from.kept} WHERE customer_id IN (SELECT customer_id FROM ${from.except})
-       AND NOT EXISTS (SELECT 1 FROM ${from.fresh} n WHERE ${identical})`,
+    ctx.wh.adapter.deleteByKeys(
+      from.kept,
+      'o',
+      'customer_id',
+      `SELECT customer_id AS k FROM ${from.except}`,
+      `NOT EXISTS (SELECT 1 FROM ${from.fresh} n WHERE ${identical})`,
+    ),
   );
   // A new row whose key is still there is the identical row the delete left.
   await bulk(

@@ -67,6 +67,11 @@ export class MysqlAdapter extends BulkTextAdapter {
     return dialect.dateTrunc(unit, expr);
   }
 
+  /** The multi-table form: the keys drive, each a lookup in `table` (adapter.ts). */
+  override deleteByKeys(table: string, alias: string, column: string, keys: string, where?: string): string {
+    return `DELETE ${alias} FROM (SELECT DISTINCT k FROM (${keys}) keys_) d JOIN ${table} ${alias} ON ${alias}.${column} = d.k${where ? ` WHERE ${where}` : ''}`;
+  }
+
   override toFloat(expr: string): string {
     return dialect.toFloat(expr);
   }

@@ -65,9 +65,16 @@ export function changedInteractionCustomersSql(): string {
 }
 
 /** In the commit's transaction: the candidates' live facts go, their new ones come. */
-export async function commitInteractions(trx: Knex.Transaction): Promise<void> {
+export async function commitInteractions(ctx: MartContext, trx: Knex.Transaction): Promise<void> {
   // By the key: a candidate's live fact, if any, has its id (a letter's, one of its copies').
-  await trx.raw(`DELETE FROM fct_interaction WHERE interaction_id IN (SELECT ${ID} FROM ${CANDIDATES} c)`);
+  await trx.raw(
+    ctx.wh.adapter.deleteByKeys(
+      'fct_interaction',
+      'f',
+      'interaction_id',
+      `SELECT ${ID} AS k FROM ${CANDIDATES} c`,
+    ),
+  );
   await trx.raw(`INSERT INTO fct_interaction SELECT * FROM ${NEW_INTERACTIONS}`);
 }
 

@@ -217,11 +217,11 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   await step('commit', async () => {
     await wh.knex.transaction(async (trx) => {
       await commitFacts(ctx, trx, columns.split(', '));
-      await commitInteractions(trx);
-      if (!rfmWhole) await commitRfm(trx, ctx.asOf, shift);
+      await commitInteractions(ctx, trx);
+      if (!rfmWhole) await commitRfm(ctx, trx, shift);
       if (!clvWhole) {
         if (plan.rescoreAll) await replaceAll(trx, 'mart_customer_clv');
-        else await replaceAffected(trx, 'mart_customer_clv');
+        else await replaceAffected(ctx, trx, 'mart_customer_clv');
       }
       for (const table of GLOBAL_MARTS) await replaceAll(trx, table);
       await keepAggregates(trx);
@@ -403,11 +403,16 @@ async function commitFacts(ctx: MartContext, trx: Knex.Transaction, columns: str
   const { sql } = ctx;
   const equal = (c: string) =>
     FACT_TEXT_COLUMNS.has(c)
-      ? `(${sql.sortKey(`n.${c}`)} = ${sql.sortKey(`fct_order.${c}`)} OR (n.${c} IS NULL AND fct_order.${c} IS NULL))`
-      : `(n.${c} = fct_order.${c} OR (n.${c} IS NULL AND fct_order.${c} IS NULL))`;
+      ? `(${sql.sortKey(`n.${c}`)} = ${sql.sortKey(`f.${c}`)} OR (n.${c} IS NULL AND f.${c} IS NULL))`
+      : `(n.${c} = f.${c} OR (n.${c} IS NULL AND f.${c} IS NULL))`;
   await trx.raw(
-    `DELETE FROM fct_order WHERE order_id IN (SELECT order_id FROM ${NEW_FACTS})
-       AND NOT EXISTS (SELECT 1 FROM ${NEW_FACTS} n WHERE n.order_id = fct_order.order_id AND ${columns.map(equal).join(' AND ')})`,
+    ctx.wh.adapter.deleteByKeys(
+      'fct_order',
+      'f',
+      'order_id',
+      `SELECT order_id AS k FROM ${NEW_FACTS}`,
+      `NOT EXISTS (SELECT 1 FROM ${NEW_FACTS} n WHERE n.order_id = f.order_id AND ${columns.map(equal).join(' AND ')})`,
+    ),
   );
   await trx.raw(
     `INSERT INTO fct_order SELECT * FROM ${NEW_FACTS} n
@@ -415,8 +420,10 @@ async function commitFacts(ctx: MartContext, trx: Knex.Transaction, columns: str
   );
 }
 
-async function replaceAffected(trx: Knex.Transaction, table: MartTable): Promise<void> {
-  await trx.raw(`DELETE FROM ${table} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`);
+async function replaceAffected(ctx: MartContext, trx: Knex.Transaction, table: MartTable): Promise<void> {
+  await trx.raw(
+    ctx.wh.adapter.deleteByKeys(table, 'm', 'customer_id', `SELECT customer_id AS k FROM ${AFFECTED}`),
+  );
   await trx.raw(
     `INSERT INTO ${table} SELECT b.* FROM ${build(table)} b WHERE b.customer_id IN (SELECT customer_id FROM ${AFFECTED})`,
   );

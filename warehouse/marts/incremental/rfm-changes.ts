@@ -108,13 +108,17 @@ export function readLiveSegments(ctx: MartContext): void {
  * HOT: a freshly filled heap has no free space), so a night whose as-of day moved costs a pass
  * over the mart.
  */
-export async function commitRfm(trx: Knex.Transaction, asOf: string, shift: number): Promise<void> {
+export async function commitRfm(ctx: MartContext, trx: Knex.Transaction, shift: number): Promise<void> {
   const mart = 'mart_customer_rfm';
+  const asOf = ctx.asOf;
+  const { adapter } = ctx.wh;
   // Two statements, not one WHERE … IN (…) OR … IN (…): an OR keeps PostgreSQL from making the
   // subqueries semi-joins, and a subquery too big for work_mem to hash is then scanned again for
   // every live row (1M customers: 350,000 rescored rows, the DELETE still running after 12 min).
-  await trx.raw(`DELETE FROM ${mart} WHERE customer_id IN (SELECT customer_id FROM ${AFFECTED})`);
-  await trx.raw(`DELETE FROM ${mart} WHERE customer_id IN (SELECT customer_id FROM ${build(mart)})`);
+  await trx.raw(adapter.deleteByKeys(mart, 'm', 'customer_id', `SELECT customer_id AS k FROM ${AFFECTED}`));
+  await trx.raw(
+    adapter.deleteByKeys(mart, 'm', 'customer_id', `SELECT customer_id AS k FROM ${build(mart)}`),
+  );
   if (shift !== 0) {
     await trx.raw(`UPDATE ${mart} SET recency_days = recency_days + ${shift}, as_of = '${asOf}'`);
   }
