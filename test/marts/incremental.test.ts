@@ -148,6 +148,17 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
           utm_source: 'google',
           occurred_at: at('2026-01-04T09:00:00Z'),
         },
+        // Two calls of c33's logged at the same instant, before anything else of its, each with
+        // its manager: the lead is the same one on every engine and run (by the interaction's id).
+        ...['tie-b', 'tie-a'].map((key, i) => ({
+          source: 'bench',
+          source_key: key,
+          customer_source_key: 'c33',
+          direction: 'inbound',
+          channel: 'phone',
+          owner: i === 0 ? 'Orlova E.' : 'Smirnov P.',
+          occurred_at: at('2022-06-01T09:00:00Z'),
+        })),
         // A manager's first reply to c21's lead, after the as-of day: its first contact from step 7.
         {
           source: 'bench',
@@ -566,6 +577,7 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
       expect(s7!.asOfMoved).toBe(true);
       expect(s6!.newOrders).toBeGreaterThan(0);
       expect(s8!.newOrders).toBe(4);
+      expect(s1!.interactions).toBe(7);
       expect(s8!.interactions).toBe(4);
       expect(results[11]!.changes!.interactions).toBe(1);
       // Interaction facts written for the changed interactions only, but on the nights a
@@ -655,6 +667,13 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
       expect(gone.mode).toBe('full');
       expect(gone.reason).toMatch(/staged interactions were deleted .*1 new expected/);
       expect(await a.wh.knex('fct_interaction').where({ source_key: 't2a' })).toEqual([]);
+      // A staged record deleted (its customer's lead may have been it), one added.
+      await a.wh.knex('stg_contact').where({ source_key: 'c5' }).delete();
+      await new Promise((r) => setTimeout(r, 20));
+      await a.wh.knex('stg_contact').insert({ source: 'bench', source_key: 'late-c', full_name: 'Late' });
+      const record = await buildMarts(a.wh, { asOf: '2026-01-10', clv: { horizonMonths: 6 } });
+      expect(record.mode).toBe('full');
+      expect(record.reason).toMatch(/staged records were deleted .*1 new expected/);
     },
     300_000,
   );

@@ -287,7 +287,7 @@ export interface EngineAdapter {
   buildInsertOrder(keyExpr: string): string;
   /**
    * DELETE of the rows of `table` (alias `alias`) whose `column` is among `keys` — a SELECT of one
-   * column named k, from other tables (a few rows) — and, with `where` (over the alias), for which
+   * column named k, from other tables — and, with `where` (over the alias), for which
    * it holds. MariaDB before 11.1 runs a single-table DELETE … WHERE … IN (SELECT …) as a pass over
    * the whole table probing the subquery per row; its multi-table form looks the keys up instead.
    */

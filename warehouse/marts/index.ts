@@ -178,14 +178,15 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
           };
     const nextBase = (
       kind: BuildBase['mode'],
-      { stagedOrders, stagedInteractions }: Pick<BuildBase, 'stagedOrders' | 'stagedInteractions'>,
+      counts: Pick<BuildBase, 'stagedOrders' | 'stagedInteractions' | 'stagedContacts'>,
     ): BuildBase => ({
       definition,
       config,
       asOf: ctx.asOf,
       calibrationEnd: ctx.clv.calibrationEnd,
-      stagedOrders,
-      stagedInteractions,
+      stagedOrders: counts.stagedOrders,
+      stagedInteractions: counts.stagedInteractions,
+      stagedContacts: counts.stagedContacts,
       builtAt: new Date().toISOString(),
       mode: kind,
     });
@@ -205,6 +206,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       // Counted once: detectChanges counted them after the marks were taken (a pass over the orders).
       const stagedOrders = changes?.stagedOrders ?? (await countRows(wh, 'stg_order'));
       const stagedInteractions = changes?.stagedInteractions ?? (await countRows(wh, 'stg_interaction'));
+      const stagedContacts = changes?.stagedContacts ?? (await countRows(wh, 'stg_contact'));
       noteLeftovers(ctx.notes, await createBuildTables(wh));
       await step(
         'build',
@@ -246,7 +248,12 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
         const state = fitState({ ...fitted, report: fitted.report });
         if (!keptFit) state.ordersAtFit = stagedOrders;
         await wh.knex.transaction(async (trx) => {
-          await writeState(wh, trx, 'base', nextBase('full', { stagedOrders, stagedInteractions }));
+          await writeState(
+            wh,
+            trx,
+            'base',
+            nextBase('full', { stagedOrders, stagedInteractions, stagedContacts }),
+          );
           await writeState(wh, trx, 'clv-fit', state);
           await commitMarks(trx);
         });
@@ -323,6 +330,11 @@ function fallBack(changes: Changes, base: BuildBase): { mode: 'full'; reason: st
     return {
       mode: 'full',
       reason: `staged interactions were deleted since the last build (${changes.stagedInteractions} staged, ${base.stagedInteractions} + ${changes.newInteractions} new expected)`,
+    };
+  if (changes.stagedContacts < base.stagedContacts + changes.newContacts)
+    return {
+      mode: 'full',
+      reason: `staged records were deleted since the last build (${changes.stagedContacts} staged, ${base.stagedContacts} + ${changes.newContacts} new expected)`,
     };
   const share = changes.affectedCustomers / Math.max(1, changes.customers);
   if (share > FULL_REBUILD_SHARE)

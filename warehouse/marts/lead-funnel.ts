@@ -33,7 +33,9 @@ const keyOf = (expr: string) => `SUBSTR(COALESCE(${expr}, ''), 1, 255)`;
  * the form, else (orders) the order's channel, else the source's name; its owner the manager
  * named on it. Ties on the instant go to interactions (a web lead and the contact the receiver
  * stages for it share the instant: the lead's UTM source wins), then created dates, then orders,
- * then the channel in code point order (same-day orders: then the owner), then the record's key.
+ * then the channel in code point order (same-day orders: then the owner), then the record's key,
+ * then the interaction's id (so the row is the same on every run, and for a refresh that reads
+ * some customers only).
  * Nothing after the as-of day counts. lead_source / lead_key name the record that made the lead,
  * when a record did: a refresh finds the customer that loses it when its link moves
  * (incremental/lead-scope.ts). With `only`, the customers of that table only.
@@ -64,21 +66,22 @@ async function firstLeads(ctx: MartContext, only?: string): Promise<void> {
     INSERT INTO ${LEAD_FIRST} (customer_id, lead_at, month, channel, owner, lead_source, lead_key)
     SELECT customer_id, at, ${wh.adapter.dateTrunc('month', 'at')}, ${keyOf('channel')}, ${keyOf('owner')},
       lead_source, lead_key FROM (
-      SELECT customer_id, at, channel, owner, lead_source, lead_key,
+      SELECT customer_id, at, channel, owner, lead_source, lead_key, tie,
         ROW_NUMBER() OVER (PARTITION BY customer_id
-          ORDER BY at, kind, ${sql.sortKey('channel')}, ${sql.sortKey(`COALESCE(lead_key, '')`)}) AS rn
+          ORDER BY at, kind, ${sql.sortKey('channel')}, ${sql.sortKey(`COALESCE(lead_key, '')`)},
+            ${sql.sortKey(`COALESCE(tie, '')`)}) AS rn
       FROM (
         SELECT x.customer_id, c.source_created_at AS at, 1 AS kind, c.source AS channel, c.owner AS owner,
-            c.source AS lead_source, c.source_key AS lead_key
+            c.source AS lead_source, c.source_key AS lead_key, NULL AS tie
           FROM stg_contact c JOIN customer_crosswalk x ON x.source = c.source AND x.source_key = c.source_key
          WHERE c.source_created_at IS NOT NULL AND ${upToAsOf(ctx, 'c.source_created_at')} ${of('x.customer_id')}
         UNION ALL
         SELECT customer_id, occurred_at, 0, COALESCE(${present('utm_source')}, ${present('form')}, source), owner,
-            NULL, NULL
+            NULL, NULL, interaction_id
           FROM ${factsOf(ctx, 'fct_interaction')}
          WHERE occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'occurred_at')} ${of('customer_id')}
         UNION ALL
-        SELECT customer_id, order_date, 2, channel, owner, NULL, NULL FROM ${FIRST_ORDER}
+        SELECT customer_id, order_date, 2, channel, owner, NULL, NULL, NULL FROM ${FIRST_ORDER}
          WHERE 1 = 1 ${of('customer_id')}
       ) e
     ) f WHERE rn = 1`,

@@ -34,6 +34,9 @@ export interface Changes {
   /** Of those, loaded since (the rest were staged before and updated). */
   newInteractions: number;
   stagedInteractions: number;
+  /** Records loaded since, and staged now (a record deleted since can have been a customer's lead). */
+  newContacts: number;
+  stagedContacts: number;
   /** Customers whose facts and per-customer mart rows are rewritten. */
   affectedCustomers: number;
   /** Customers in dim_customer now. */
@@ -116,6 +119,11 @@ export async function detectChanges(
     interactions: Number(talks?.n ?? 0),
     newInteractions: Number(talks?.added ?? 0),
     stagedInteractions: await countRows(ctx.wh, 'stg_interaction'),
+    newContacts: await one(
+      ctx,
+      `SELECT COUNT(*) FROM stg_contact WHERE loaded_at > ${markSql('stg_contact')}`,
+    ),
+    stagedContacts: await countRows(ctx.wh, 'stg_contact'),
   };
   if (only === 'counts') {
     return {

@@ -28,9 +28,10 @@ export const INTERACTIONS_VIEW = 'etl_incr_fct_interaction';
  * buildInteractionFacts). So the candidates are the rows stamped since the mark, the rows whose
  * reference was linked or re-linked since, and every letter copy sharing a message key with one of
  * them — the live fact of each partition is one of those copies, so deleting the candidates' live
- * rows and writing theirs again is the whole change. A night a customer was deleted (a merge), it
- * took its facts with it by the cascade, a letter's kept copy among them, and nothing marks the
- * copies left: then every interaction is a candidate (findSeeds).
+ * rows and writing theirs again is the whole change. A night a crosswalk row went (a customer
+ * deleted by a merge takes its rows and facts with it by the cascade, a letter's kept copy among
+ * them, and nothing marks the copies left) or was re-linked, every interaction is a candidate
+ * (findSeeds).
  * A staged interaction deleted since is not seen (the mark counts only stamps): the refresh then
  * falls back to a full build (index.ts fallBack compares the staged count).
  * Returns the facts written for the candidates.
@@ -96,11 +97,13 @@ const keyColumns = [
 async function findSeeds(ctx: MartContext): Promise<void> {
   await scratchTable(ctx, { name: SEEDS, columns: keyColumns, key: ['source', 'source_key'] });
   // A customer deleted since took its facts with it by the cascade, and with them maybe the kept
-  // copy of a letter whose other copies, linked to someone else, nothing marks: every interaction
-  // is read again that night (the link step's own test: link-scope.ts).
+  // copy of a letter whose other copies, linked to someone else, nothing marks; a crosswalk row
+  // deleted leaves a fact whose row nothing marks either. Whether a row went is told by the link
+  // step's count (link-scope.ts), which also counts a re-linked row as gone: on such a night every
+  // interaction is read again (a pass too many, never one too few).
   if (await crosswalkRowsWent(ctx)) {
     ctx.notes.push(
-      'Interactions: every fact written again (a crosswalk row went since the last build: a deleted customer takes its facts with it)',
+      'Interactions: every fact written again (a crosswalk row went or was re-linked since the last build: a deleted customer takes its facts with it)',
     );
     await fill(
       ctx,

@@ -1,6 +1,7 @@
 import { fill, scratchTable, type MartContext } from '../context.js';
 import { AFFECTED } from './detect.js';
 import { changedInteractionCustomersSql, INTERACTIONS_VIEW } from './interactions.js';
+import { crosswalkRowsWent } from './link-scope.js';
 import { KEPT_LEAD, linkChanged, markSql } from './state.js';
 
 /** Customers whose lead (lead-funnel.ts LEAD) a refresh computes again. */
@@ -14,11 +15,14 @@ export const LEAD_AFFECTED = 'etl_incr_lead_affected';
  *   between the last as-of day and this one);
  * - the customers of records stamped since the mark (a created date or manager changed);
  * - the customer whose kept lead came from a record whose link moved since: it lost its lead
- *   (the new customer is among the affected by its link);
+ *   (the new customer is among the affected by its link); on a night a crosswalk row went, every
+ *   customer whose kept lead's record is no longer linked to it;
  * - both customers of each interaction fact written again (interactions.ts);
  * - when the as-of day moved, those with a record created or an interaction between the two days;
  * - kept leads of customers no longer in dim_customer (their rows go).
- * Losing any other record or interaction changes no lead: it was not the earliest.
+ * Losing any other record or interaction changes no lead: it was not the earliest. A record
+ * deleted from staging is not seen by its stamp: fewer staged records than the last build counted
+ * plus the new ones makes the build full (index.ts fallBack).
  */
 export async function findLeadCustomers(ctx: MartContext, previousAsOf: string): Promise<void> {
   const { sql } = ctx;
@@ -32,6 +36,15 @@ export async function findLeadCustomers(ctx: MartContext, previousAsOf: string):
     `SELECT k.customer_id FROM ${KEPT_LEAD} k
       WHERE NOT EXISTS (SELECT 1 FROM dim_customer d WHERE d.customer_id = k.customer_id)`,
   ];
+  // A crosswalk row deleted (its customer's, by the cascade) or re-linked since: the customers
+  // whose kept lead came from a record no longer linked to them.
+  if (await crosswalkRowsWent(ctx)) {
+    parts.push(
+      `SELECT k.customer_id FROM ${KEPT_LEAD} k WHERE k.lead_key IS NOT NULL AND NOT EXISTS (
+         SELECT 1 FROM customer_crosswalk x
+          WHERE x.source = k.lead_source AND x.source_key = k.lead_key AND x.customer_id = k.customer_id)`,
+    );
+  }
   if (previousAsOf !== ctx.asOf) {
     const [lo, hi] = [previousAsOf, ctx.asOf].sort();
     const between = (instant: string) =>

@@ -37,6 +37,8 @@ export interface BuildBase {
   stagedOrders: number;
   /** stg_interaction rows then, likewise (a refresh reads the interactions stamped since only). */
   stagedInteractions: number;
+  /** stg_contact rows then, likewise (a refresh reads the records stamped since only). */
+  stagedContacts: number;
   builtAt: string;
   mode: 'full' | 'incremental';
 }
