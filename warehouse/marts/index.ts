@@ -15,7 +15,7 @@ import { buildBuyers } from './buyers.js';
 import { buildClv, type FittedClv } from './clv.js';
 import { detectChanges, type Changes } from './incremental/detect.js';
 import { decideClv } from './incremental/clv-rule.js';
-import { linkScope } from './incremental/link-scope.js';
+import { crosswalkRowsWent, linkScope } from './incremental/link-scope.js';
 import { dropRefreshView, keepFullBuild, refreshMarts } from './incremental/refresh.js';
 import {
   commitMarks,
@@ -145,8 +145,11 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
         for (const table of INPUT_TABLES) await wh.adapter.analyze(wh.knex, table);
       });
     }
+    // Whether a crosswalk row went since the last build: the link step, the interaction facts and
+    // the leads of a refresh all depend on it (incremental/link-scope.ts).
+    const crosswalkWent = mode.mode === 'incremental' ? await crosswalkRowsWent(ctx) : true;
     const links = await step('link', 'link customers', async () =>
-      linkCustomers(ctx, mode.mode === 'incremental' ? await linkScope(ctx) : {}),
+      linkCustomers(ctx, mode.mode === 'incremental' ? linkScope(crosswalkWent) : {}),
     );
     await takeMarks(wh);
     let changes: Changes | null = null;
@@ -197,6 +200,7 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
         rescoreAll: !keptFit || base.calibrationEnd !== ctx.clv.calibrationEnd,
         base: nextBase('incremental', changes),
         previousAsOf: base.asOf,
+        crosswalkWent,
         changes,
         fitState,
       });
@@ -321,21 +325,19 @@ function chooseMode(
 
 /** A refresh that would be wrong or slower than rebuilding falls back to a full build. */
 function fallBack(changes: Changes, base: BuildBase): { mode: 'full'; reason: string } | null {
-  if (changes.stagedOrders < base.stagedOrders + changes.newOrders)
-    return {
-      mode: 'full',
-      reason: `staged orders were deleted since the last build (${changes.stagedOrders} staged, ${base.stagedOrders} + ${changes.newOrders} new expected)`,
-    };
-  if (changes.stagedInteractions < base.stagedInteractions + changes.newInteractions)
-    return {
-      mode: 'full',
-      reason: `staged interactions were deleted since the last build (${changes.stagedInteractions} staged, ${base.stagedInteractions} + ${changes.newInteractions} new expected)`,
-    };
-  if (changes.stagedContacts < base.stagedContacts + changes.newContacts)
-    return {
-      mode: 'full',
-      reason: `staged records were deleted since the last build (${changes.stagedContacts} staged, ${base.stagedContacts} + ${changes.newContacts} new expected)`,
-    };
+  // A deleted staged row has no stamp to find it by: fewer rows than the last build counted plus
+  // the new ones says one went.
+  for (const [what, staged, counted, added] of [
+    ['orders', changes.stagedOrders, base.stagedOrders, changes.newOrders],
+    ['interactions', changes.stagedInteractions, base.stagedInteractions, changes.newInteractions],
+    ['records', changes.stagedContacts, base.stagedContacts, changes.newContacts],
+  ] as const) {
+    if (staged < counted + added)
+      return {
+        mode: 'full',
+        reason: `staged ${what} were deleted since the last build (${staged} staged, ${counted} + ${added} new expected)`,
+      };
+  }
   const share = changes.affectedCustomers / Math.max(1, changes.customers);
   if (share > FULL_REBUILD_SHARE)
     return {

@@ -42,7 +42,8 @@ const keyOf = (expr: string) => `SUBSTR(COALESCE(${expr}, ''), 1, 255)`;
  */
 async function firstLeads(ctx: MartContext, only?: string): Promise<void> {
   const { sql, wh } = ctx;
-  const of = (column: string) => (only ? `AND ${column} IN (SELECT customer_id FROM ${only})` : '');
+  const of = (column: string, word = 'AND') =>
+    only ? `${word} ${column} IN (SELECT customer_id FROM ${only})` : '';
   // Orders come as each customer's first one (first-order.ts), one row per customer.
   if (!hasFirstOrders(ctx)) await buildFirstOrders(ctx);
   await scratchTable(ctx, {
@@ -82,7 +83,7 @@ async function firstLeads(ctx: MartContext, only?: string): Promise<void> {
          WHERE occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'occurred_at')} ${of('customer_id')}
         UNION ALL
         SELECT customer_id, order_date, 2, channel, owner, NULL, NULL, NULL FROM ${FIRST_ORDER}
-         WHERE 1 = 1 ${of('customer_id')}
+         ${of('customer_id', 'WHERE')}
       ) e
     ) f WHERE rn = 1`,
   );

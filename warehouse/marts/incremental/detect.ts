@@ -1,9 +1,9 @@
-import { customerRefSql, DERIVED_REF_PREFIXES } from '../../identity/customer-ref.js';
+import { customerRefSql } from '../../identity/customer-ref.js';
 import { present } from '../sql.js';
 import { countRows } from '../build-tables.js';
 import { buildOrderFacts } from '../facts.js';
 import { bulk, fill, scratchTable, type MartContext } from '../context.js';
-import { KEPT_FIRST_ORDER, linkChanged, markSql, type BuildBase } from './state.js';
+import { derivedRefSql, KEPT_FIRST_ORDER, linkChanged, markSql, type BuildBase } from './state.js';
 
 /** Customers whose facts and per-customer rows the refresh rewrites. */
 export const AFFECTED = 'etl_incr_affected';
@@ -251,9 +251,6 @@ async function findCandidates(ctx: MartContext): Promise<void> {
     key: ['source', 'source_key'],
   });
   const orderKey = "x.source_key LIKE 'order:%'";
-  const derived = DERIVED_REF_PREFIXES.filter((p) => p !== 'order')
-    .map((p) => `x.source_key LIKE '${p}:%'`)
-    .join(' OR ');
   // CROSS JOIN: the crosswalk drives (SQLite keeps that order; it scanned every staged order
   // with a crosswalk lookup each otherwise); on the other engines it is an inner join.
   const parts = [
@@ -266,7 +263,7 @@ async function findCandidates(ctx: MartContext): Promise<void> {
   const unindexed = await one(
     ctx,
     `SELECT COUNT(*) FROM customer_crosswalk x WHERE ${linkChanged()}
-       AND (${derived} OR (${orderKey} AND LENGTH(x.source_key) >= 246))`,
+       AND (${derivedRefSql()} OR (${orderKey} AND LENGTH(x.source_key) >= 246))`,
   );
   if (unindexed > 0) {
     parts.push(

@@ -1,11 +1,10 @@
 import type { Knex } from 'knex';
-import { customerRefSql, DERIVED_REF_PREFIXES } from '../../identity/customer-ref.js';
+import { customerRefSql } from '../../identity/customer-ref.js';
 import { countRows } from '../build-tables.js';
 import { completeScratch, fill, scratchTable, type MartContext } from '../context.js';
 import { buildInteractionFacts, letterSql } from '../facts.js';
 import { present } from '../sql.js';
-import { crosswalkRowsWent } from './link-scope.js';
-import { linkChanged, markSql } from './state.js';
+import { derivedRefSql, linkChanged, markSql } from './state.js';
 
 /** Staged interactions whose fact the refresh writes again (every copy of a letter among them). */
 const CANDIDATES = 'etl_incr_interaction_candidate';
@@ -36,9 +35,9 @@ export const INTERACTIONS_VIEW = 'etl_incr_fct_interaction';
  * falls back to a full build (index.ts fallBack compares the staged count).
  * Returns the facts written for the candidates.
  */
-export async function buildChangedInteractions(ctx: MartContext): Promise<number> {
+export async function buildChangedInteractions(ctx: MartContext, crosswalkWent: boolean): Promise<number> {
   const { wh } = ctx;
-  await findSeeds(ctx);
+  await findSeeds(ctx, crosswalkWent);
   await findCandidates(ctx);
   await wh.adapter.scratchWork(wh.knex, async (db) => {
     await db.schema.dropTableIfExists(NEW_INTERACTIONS);
@@ -94,14 +93,14 @@ const keyColumns = [
  * on the row (`email:…`: no index holds it) is looked for in one pass over the interactions
  * without a customer key, on the nights one was re-linked only.
  */
-async function findSeeds(ctx: MartContext): Promise<void> {
+async function findSeeds(ctx: MartContext, crosswalkWent: boolean): Promise<void> {
   await scratchTable(ctx, { name: SEEDS, columns: keyColumns, key: ['source', 'source_key'] });
   // A customer deleted since took its facts with it by the cascade, and with them maybe the kept
   // copy of a letter whose other copies, linked to someone else, nothing marks; a crosswalk row
   // deleted leaves a fact whose row nothing marks either. Whether a row went is told by the link
   // step's count (link-scope.ts), which also counts a re-linked row as gone: on such a night every
   // interaction is read again (a pass too many, never one too few).
-  if (await crosswalkRowsWent(ctx)) {
+  if (crosswalkWent) {
     ctx.notes.push(
       'Interactions: every fact written again (a crosswalk row went or was re-linked since the last build: a deleted customer takes its facts with it)',
     );
@@ -119,11 +118,10 @@ async function findSeeds(ctx: MartContext): Promise<void> {
     `SELECT i.source, i.source_key FROM customer_crosswalk x CROSS JOIN stg_interaction i
       WHERE i.source = x.source AND i.customer_source_key = x.source_key AND ${changed}`,
   ];
-  const derived = DERIVED_REF_PREFIXES.filter((p) => p !== 'order')
-    .map((p) => `x.source_key LIKE '${p}:%'`)
-    .join(' OR ');
   const [row] = ctx.wh.adapter.rows(
-    await ctx.wh.knex.raw(`SELECT COUNT(*) AS n FROM customer_crosswalk x WHERE ${changed} AND (${derived})`),
+    await ctx.wh.knex.raw(
+      `SELECT COUNT(*) AS n FROM customer_crosswalk x WHERE ${changed} AND ${derivedRefSql()}`,
+    ),
   );
   if (Number(row?.n ?? 0) > 0) {
     parts.push(

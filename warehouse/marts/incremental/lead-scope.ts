@@ -1,7 +1,6 @@
 import { fill, scratchTable, type MartContext } from '../context.js';
 import { AFFECTED } from './detect.js';
 import { changedInteractionCustomersSql, INTERACTIONS_VIEW } from './interactions.js';
-import { crosswalkRowsWent } from './link-scope.js';
 import { KEPT_LEAD, linkChanged, markSql } from './state.js';
 
 /** Customers whose lead (lead-funnel.ts LEAD) a refresh computes again. */
@@ -24,7 +23,11 @@ export const LEAD_AFFECTED = 'etl_incr_lead_affected';
  * deleted from staging is not seen by its stamp: fewer staged records than the last build counted
  * plus the new ones makes the build full (index.ts fallBack).
  */
-export async function findLeadCustomers(ctx: MartContext, previousAsOf: string): Promise<void> {
+export async function findLeadCustomers(
+  ctx: MartContext,
+  previousAsOf: string,
+  crosswalkWent: boolean,
+): Promise<void> {
   const { sql } = ctx;
   const contacts = `stg_contact c JOIN customer_crosswalk x ON x.source = c.source AND x.source_key = c.source_key`;
   const parts = [
@@ -38,7 +41,7 @@ export async function findLeadCustomers(ctx: MartContext, previousAsOf: string):
   ];
   // A crosswalk row deleted (its customer's, by the cascade) or re-linked since: the customers
   // whose kept lead came from a record no longer linked to them.
-  if (await crosswalkRowsWent(ctx)) {
+  if (crosswalkWent) {
     parts.push(
       `SELECT k.customer_id FROM ${KEPT_LEAD} k WHERE k.lead_key IS NOT NULL AND NOT EXISTS (
          SELECT 1 FROM customer_crosswalk x

@@ -12,11 +12,15 @@ import { markSql, STATE } from './state.js';
  * (a row inserted with an older stamp could hide one that went); no count kept (a build before
  * this mark existed) also means a pass.
  */
-export async function linkScope(ctx: MartContext): Promise<LinkScope> {
-  return (await crosswalkRowsWent(ctx)) ? {} : { ordersSince: markSql('stg_order') };
+export function linkScope(crosswalkWent: boolean): LinkScope {
+  return crosswalkWent ? {} : { ordersSince: markSql('stg_order') };
 }
 
-/** Whether a crosswalk row went since the last build's marks (or that cannot be told): see linkScope. */
+/**
+ * Whether a crosswalk row went since the last build's marks (or that cannot be told): see
+ * linkScope. Asked once per refresh, before its link step (which adds rows stamped after the
+ * marks only); the interaction facts and the leads read the same answer.
+ */
 export async function crosswalkRowsWent(ctx: MartContext): Promise<boolean> {
   const { wh } = ctx;
   const [row] = wh.adapter.rows(

@@ -86,6 +86,8 @@ export interface RefreshPlan {
   base: BuildBase;
   /** The as-of day of the build refreshed (the live marts'). */
   previousAsOf: string;
+  /** Whether a crosswalk row went or was re-linked since the last build (link-scope.ts). */
+  crosswalkWent: boolean;
   /** The changes found (detect.ts); customers who lost orders to an affected one are added. */
   changes: Changes;
   /** The CLV state to keep after the commit. */
@@ -127,7 +129,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     );
     ctx.readFrom.set('fct_order', FACTS_VIEW);
   });
-  await step('fct_interaction (changed)', () => buildChangedInteractions(ctx));
+  await step('fct_interaction (changed)', () => buildChangedInteractions(ctx, plan.crosswalkWent));
   // The orders per month: the last build's, with the affected customers' taken away and added back.
   const previous = await readState<BuildBase>(wh, 'base');
   if (previous && (await factsKept(ctx))) orderMonthSource.set(ctx, orderMonthDeltaSql(ctx, previous.asOf));
@@ -202,7 +204,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     'mart_lead_funnel',
     async () => {
       await buildFirstOrders(ctx, { facts: AFFECTED_FACTS, except: AFFECTED, kept: KEPT_FIRST_ORDER });
-      await findLeadCustomers(ctx, plan.previousAsOf);
+      await findLeadCustomers(ctx, plan.previousAsOf, plan.crosswalkWent);
       await buildLeadFunnel(ctx, { only: LEAD_AFFECTED, kept: KEPT_LEAD });
     },
     'mart_lead_funnel',

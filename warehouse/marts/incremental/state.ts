@@ -1,3 +1,4 @@
+import { DERIVED_REF_PREFIXES } from '../../identity/customer-ref.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -84,6 +85,16 @@ export function markSql(name: keyof typeof MARKS): string {
     ? `COALESCE((SELECT number FROM ${STATE} WHERE name = 'mark:${name}'), 0)`
     : `COALESCE((SELECT mark FROM ${STATE} WHERE name = 'mark:${name}'), '1900-01-01')`;
 }
+
+/**
+ * SQL true for a crosswalk row (alias x) whose key is a reference derived from the customer
+ * written on a staged row (`email:…`, `phone:…`, …; not an order's own key): no index finds the
+ * rows it is the reference of.
+ */
+export const derivedRefSql = (): string =>
+  `(${DERIVED_REF_PREFIXES.filter((p) => p !== 'order')
+    .map((p) => `x.source_key LIKE '${p}:%'`)
+    .join(' OR ')})`;
 
 /** SQL true for a crosswalk row (alias x) linked or re-linked since the last build. */
 export const linkChanged = (): string =>
