@@ -345,7 +345,7 @@ async function engineNote(wh: Warehouse): Promise<string> {
 
 /**
  * CRM_BENCH_PROFILE=1: times every statement of the build (knex query / query-response events)
- * and prints the slowest, to see which SQL a step's time goes to.
+ * and prints the slowest (CRM_BENCH_PROFILE_TOP=n: the n slowest), to see which SQL a step's time goes to.
  */
 function profileStatements(wh: Warehouse): { stop(): void; print(top: number): void } {
   let recording = true;
@@ -366,7 +366,9 @@ function profileStatements(wh: Warehouse): { stop(): void; print(top: number): v
     stop() {
       recording = false;
     },
-    print(top) {
+    print(shown) {
+      // CRM_BENCH_PROFILE_TOP=n shows more (or fewer) of the slowest statements.
+      const top = Number(process.env.CRM_BENCH_PROFILE_TOP ?? shown) || shown;
       // Statements that differ only in their values (pages of CLV rows) are summed as one.
       const byText = new Map<string, { seconds: number; count: number }>();
       for (const d of done) {
