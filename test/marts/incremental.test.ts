@@ -429,6 +429,8 @@ const KEPT_TABLES = [
   'etl_marts_spend',
   'etl_marts_spend_match',
   'etl_marts_lead',
+  'etl_marts_reply',
+  'etl_marts_first_response',
 ];
 
 /**

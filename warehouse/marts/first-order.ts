@@ -19,6 +19,8 @@ export interface FirstOrderSource {
   /** Customers whose rows come from `facts`; the others' stay in `kept`, which FIRST_ORDER then names. */
   except?: string;
   kept?: string;
+  /** A table to fill with the customers whose first order went, came or changed (keep-in-place.ts). */
+  changed?: string;
 }
 
 /** The table of the affected customers' rows in a refresh; FIRST_ORDER is then a view of the kept table. */
@@ -73,6 +75,9 @@ export async function buildFirstOrders(ctx: MartContext, from: FirstOrderSource 
     columns: FIRST_ORDER_COLUMNS,
     key: ['customer_id'],
     text: ['channel', 'owner'],
+    changed: from.changed
+      ? { name: from.changed, columns: [{ name: 'customer_id', type: 'int' }] }
+      : undefined,
   });
 }
 

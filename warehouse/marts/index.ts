@@ -41,6 +41,7 @@ import { buildManagerActivity } from './manager-activity.js';
 import { buildProfitability } from './profitability.js';
 import { buildRfm } from './rfm.js';
 import { buildScoreboard } from './scoreboard.js';
+import { buildFirstResponses } from './first-response.js';
 import { recordScoreboard, scoreboardInUse, type ScoreboardOrigin } from './scoreboard-targets.js';
 
 /** What the marts read. */
@@ -242,7 +243,15 @@ export async function buildMarts(wh: Warehouse, options: BuildMartsOptions = {})
       );
       await step('build', 'mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity');
       await step('build', 'mart_lead_funnel', () => buildLeadFunnel(ctx), 'mart_lead_funnel');
-      await step('build', 'mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard');
+      await step(
+        'build',
+        'mart_scoreboard',
+        async () => {
+          await buildFirstResponses(ctx);
+          await buildScoreboard(ctx);
+        },
+        'mart_scoreboard',
+      );
       const swapped = await step('commit', 'swap', () =>
         swapBuildTables(wh, (table) => options.onProgress?.({ phase: 'swap', step: table, seconds: 0 })),
       );

@@ -1,4 +1,5 @@
-import { bulk, type MartContext } from './context.js';
+import type { ScratchSpec } from './build-tables.js';
+import { bulk, fill, scratchTable, type MartContext } from './context.js';
 
 /** A kept per-customer table and the recomputed customers' rows that go into it. */
 export interface KeptRows {
@@ -12,6 +13,12 @@ export interface KeptRows {
   key: readonly string[];
   /** Text columns: compared by code point (MySQL's collations fold case and trailing spaces). */
   text?: readonly string[];
+  /**
+   * A table to fill with these columns of the rows written: the old row that went or changed and
+   * the new row that came or changed (so a later step knows which customers, or which cells of a
+   * grouped mart, moved).
+   */
+  changed?: { name: string; columns: ScratchSpec['columns'] };
 }
 
 /**
@@ -34,6 +41,23 @@ export async function keepInPlace(ctx: MartContext, view: string, from: KeptRows
   const columns = from.columns.split(',').map((c) => c.trim());
   const keyMatch = (alias: string) => from.key.map((c) => `${alias}.${c} = n.${c}`).join(' AND ');
   const identical = [keyMatch('o'), ...columns.filter((c) => !from.key.includes(c)).map(same)].join(' AND ');
+  const differing = `NOT EXISTS (SELECT 1 FROM ${from.fresh} n WHERE ${identical})`;
+  const added = `NOT EXISTS (SELECT 1 FROM ${from.kept} k WHERE ${keyMatch('k')})`;
+  // Read before the writes: the rows about to go, and the new rows not there yet.
+  if (from.changed) {
+    const { name, columns: changedColumns } = from.changed;
+    const list = changedColumns.map((c) => c.name);
+    await scratchTable(ctx, { name, columns: changedColumns });
+    await fill(
+      ctx,
+      name,
+      `INSERT INTO ${name} (${list.join(', ')})
+       SELECT ${list.map((c) => `o.${c}`).join(', ')} FROM ${from.kept} o
+        WHERE o.customer_id IN (SELECT customer_id FROM ${from.except}) AND ${differing}
+       UNION SELECT ${list.map((c) => `n.${c}`).join(', ')} FROM ${from.fresh} n
+        WHERE NOT EXISTS (SELECT 1 FROM ${from.kept} o WHERE ${identical})`,
+    );
+  }
   await bulk(
     ctx,
     ctx.wh.adapter.deleteByKeys(
@@ -41,14 +65,13 @@ export async function keepInPlace(ctx: MartContext, view: string, from: KeptRows
       'o',
       'customer_id',
       `SELECT customer_id AS k FROM ${from.except}`,
-      `NOT EXISTS (SELECT 1 FROM ${from.fresh} n WHERE ${identical})`,
+      differing,
     ),
   );
   // A new row whose key is still there is the identical row the delete left.
   await bulk(
     ctx,
-    `INSERT INTO ${from.kept} (${from.columns}) SELECT ${from.columns} FROM ${from.fresh} n
-     WHERE NOT EXISTS (SELECT 1 FROM ${from.kept} k WHERE ${keyMatch('k')})`,
+    `INSERT INTO ${from.kept} (${from.columns}) SELECT ${from.columns} FROM ${from.fresh} n WHERE ${added}`,
   );
   await ctx.wh.knex.raw(`DROP VIEW IF EXISTS ${view}`);
   await ctx.wh.knex.raw(`CREATE VIEW ${view} AS SELECT ${from.columns} FROM ${from.kept}`);

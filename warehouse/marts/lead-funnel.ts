@@ -15,8 +15,13 @@ const LEAD_COLUMNS =
 
 /** Where the leads come from: a full build computes every customer's; the nightly refresh some. */
 export interface LeadSource {
-  /** Customers whose rows are computed (a table of customer_id); the others' stay in `kept`. */
+  /** Customers whose rows are written again (a table of customer_id); the others' stay in `kept`. */
   only: string;
+  /**
+   * Of those, the customers whose lead and first contact are found again; the others' come from
+   * `kept`, with their conversion and its revenue computed again (their first purchase changed).
+   */
+  found: string;
   kept: string;
 }
 const LEAD_FIRST = 'etl_build_lead_first';
@@ -128,7 +133,7 @@ async function firstContacts(ctx: MartContext): Promise<void> {
  */
 export async function buildLeadFunnel(ctx: MartContext, from?: LeadSource): Promise<void> {
   const { sql } = ctx;
-  await firstLeads(ctx, from?.only);
+  await firstLeads(ctx, from?.found);
   await firstContacts(ctx);
   const name = from ? LEAD_NEW : LEAD;
   await scratchTable(ctx, {
@@ -149,19 +154,25 @@ export async function buildLeadFunnel(ctx: MartContext, from?: LeadSource): Prom
     indexes: from ? [] : [['month']],
   });
   const days = sql.daysBetween('l.lead_at', 'b.first_date');
-  await fill(
-    ctx,
-    name,
-    `
-    INSERT INTO ${name} (${LEAD_COLUMNS})
+  const converted = `b.customer_id IS NOT NULL AND ${days} BETWEEN 0 AND ${ctx.funnel.conversionDays}`;
+  const conversion = `CASE WHEN ${converted} THEN 1 ELSE 0 END, CASE WHEN ${converted} THEN b.revenue ELSE 0 END`;
+  const found = `
     SELECT l.customer_id, l.lead_at, l.month, l.channel, COALESCE(NULLIF(l.owner, ''), c.contact_owner, ''),
-      l.lead_source, l.lead_key, c.secs,
-      CASE WHEN b.customer_id IS NOT NULL AND ${days} BETWEEN 0 AND ${ctx.funnel.conversionDays} THEN 1 ELSE 0 END,
-      CASE WHEN b.customer_id IS NOT NULL AND ${days} BETWEEN 0 AND ${ctx.funnel.conversionDays} THEN b.revenue ELSE 0 END
+      l.lead_source, l.lead_key, c.secs, ${conversion}
     FROM ${LEAD_FIRST} l
     LEFT JOIN ${LEAD_CONTACT} c ON c.customer_id = l.customer_id
-    LEFT JOIN ${BUYER} b ON b.customer_id = l.customer_id`,
-  );
+    LEFT JOIN ${BUYER} b ON b.customer_id = l.customer_id`;
+  // The customers whose lead and first contact stand: their kept row, converted again.
+  const kept = from
+    ? `
+    UNION ALL SELECT l.customer_id, l.lead_at, l.month, l.channel, l.owner, l.lead_source, l.lead_key, l.secs,
+      ${conversion}
+    FROM ${from.kept} l
+    LEFT JOIN ${BUYER} b ON b.customer_id = l.customer_id
+    WHERE l.customer_id IN (SELECT customer_id FROM ${from.only})
+      AND NOT EXISTS (SELECT 1 FROM ${from.found} f WHERE f.customer_id = l.customer_id)`
+    : '';
+  await fill(ctx, name, `INSERT INTO ${name} (${LEAD_COLUMNS}) ${found} ${kept}`);
   // A refresh puts its customers' rows in the kept table in place of their old ones; LEAD is then
   // a view of it (keep-in-place.ts), read by the mart below and the scoreboard.
   if (from) {

@@ -1,9 +1,10 @@
 import { build } from './build-tables.js';
 import { BUYER, customerPeriods } from './buyers.js';
-import { factsOf, martOf, type MartContext } from './context.js';
+import { martOf, type MartContext } from './context.js';
 import { MONTHS_PER_PERIOD } from './periods.js';
 import { monthIndexOf } from './sql.js';
 import { MoneyConverter, ORDER_MONTH } from './currency.js';
+import { FIRST_RESPONSE } from './first-response.js';
 import { LEAD } from './lead-funnel.js';
 import { REPLY } from './manager-activity.js';
 import { percentilesSql } from './percentile.js';
@@ -88,8 +89,6 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
       facts.set(p, f);
     }
   };
-  const inbound = `direction = 'inbound'`;
-  const upTo = (instant: string) => `${sql.daysBetween(instant, `'${ctx.asOf}'`)} >= 0`;
   await add(
     `SELECT period_idx AS p, COUNT(*) AS n FROM ${customerPeriods(ctx)} a GROUP BY period_idx`,
     (f, r) => (f.active = Number(r.n)),
@@ -172,17 +171,11 @@ export async function periodFacts(ctx: MartContext): Promise<Map<number, PeriodF
      FROM (SELECT ${period(sql.monthIndex('month'))} AS p, lead_at, converted FROM ${LEAD}) l GROUP BY p`,
     (f, r) => ((f.leads = Number(r.n)), (f.converted = Number(r.converted)), (f.leadsOpen = Number(r.open_))),
   );
-  // Lead response: each customer's first inbound contact and the first outbound one after it.
+  // Lead response: each customer's first inbound contact and the first outbound one after it
+  // (first-response.ts: a row per answered customer).
   await add(
-    `SELECT p, COUNT(*) AS n, SUM(secs) AS secs FROM (
-       SELECT ${period(sql.monthIndex('f.first_in'))} AS p,
-         ${sql.round(wh.adapter.secondsBetween('f.first_in', 'MIN(o.occurred_at)'), 0)} AS secs
-       FROM (SELECT customer_id, MIN(occurred_at) AS first_in FROM ${factsOf(ctx, 'fct_interaction')}
-             WHERE ${inbound} AND occurred_at IS NOT NULL AND ${upTo('occurred_at')} GROUP BY customer_id) f
-       JOIN ${factsOf(ctx, 'fct_interaction')} o ON o.customer_id = f.customer_id AND o.direction = 'outbound'
-         AND o.occurred_at >= f.first_in AND ${upTo('o.occurred_at')}
-       GROUP BY f.customer_id, f.first_in
-     ) r GROUP BY p`,
+    `SELECT p, COUNT(*) AS n, SUM(secs) AS secs
+     FROM (SELECT ${period(sql.monthIndex('first_in'))} AS p, secs FROM ${FIRST_RESPONSE}) r GROUP BY p`,
     (f, r) => ((f.answered = Number(r.n)), (f.responseSeconds = Number(r.secs))),
   );
   // Median hours to reply to an inbound interaction, by the period of the reply, overall and per

@@ -58,10 +58,13 @@ export async function buildChangedInteractions(ctx: MartContext, crosswalkWent: 
   return written;
 }
 
-/** SQL: the customers of the interaction facts written again, as they were and as they will be. */
-export function changedInteractionCustomersSql(): string {
-  return `SELECT customer_id FROM fct_interaction WHERE interaction_id IN (SELECT ${ID} FROM ${CANDIDATES} c)
-    UNION SELECT customer_id FROM ${NEW_INTERACTIONS}`;
+/**
+ * SQL: `columns` (plain column names or expressions of them) of the interaction facts written
+ * again, as they were and as they will be.
+ */
+export function changedInteractionsSql(columns: string): string {
+  return `SELECT ${columns} FROM fct_interaction WHERE interaction_id IN (SELECT ${ID} FROM ${CANDIDATES} c)
+    UNION SELECT ${columns} FROM ${NEW_INTERACTIONS}`;
 }
 
 /** In the commit's transaction: the candidates' live facts go, their new ones come. */

@@ -14,10 +14,11 @@ import { addCohortDelta, buildCohortsFromLive } from '../cohort.js';
 import type { MartContext } from '../context.js';
 import { buildFirstOrders, FIRST_ORDER, FIRST_ORDER_NEW } from '../first-order.js';
 import { buildLeadFunnel, LEAD, LEAD_NEW } from '../lead-funnel.js';
-import { findLeadCustomers, LEAD_AFFECTED } from './lead-scope.js';
+import { FIRST_ORDER_CHANGED, findLeadCustomers, LEAD_AFFECTED, LEAD_FOUND_AGAIN } from './lead-scope.js';
 import { ORDER_MONTH, ORDER_MONTH_COLUMNS, orderMonthSource } from '../currency.js';
 import { orderMonthDeltaSql } from './order-months.js';
-import { buildManagerActivity } from '../manager-activity.js';
+import { buildManagerActivity, REPLY, REPLY_NEW } from '../manager-activity.js';
+import { findChangedInteractions, INTERACTION_CELLS, INTERACTION_CUSTOMERS } from './interaction-scope.js';
 import {
   buildProfitability,
   CUSTOMER_GROUP,
@@ -28,6 +29,7 @@ import {
 } from '../profitability.js';
 import { asOfShift, buildRfmChanges, commitRfm, readLiveSegments } from './rfm-changes.js';
 import { buildScoreboard } from '../scoreboard.js';
+import { buildFirstResponses, FIRST_RESPONSE, FIRST_RESPONSE_NEW } from '../first-response.js';
 import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
 import { buildChangedInteractions, commitInteractions, INTERACTIONS_VIEW } from './interactions.js';
 import {
@@ -40,6 +42,8 @@ import {
   KEPT_FIRST_ORDER,
   KEPT_LEAD,
   KEPT_MONTH,
+  KEPT_REPLY,
+  KEPT_FIRST_RESPONSE,
   KEPT_ORDER_MONTH,
   markSql,
   readState,
@@ -129,7 +133,10 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     );
     ctx.readFrom.set('fct_order', FACTS_VIEW);
   });
-  await step('fct_interaction (changed)', () => buildChangedInteractions(ctx, plan.crosswalkWent));
+  const interactions = await step('fct_interaction (changed)', async () => {
+    await buildChangedInteractions(ctx, plan.crosswalkWent);
+    return findChangedInteractions(ctx, plan.previousAsOf, plan.crosswalkWent);
+  });
   // The orders per month: the last build's, with the affected customers' taken away and added back.
   const previous = await readState<BuildBase>(wh, 'base');
   if (previous && (await factsKept(ctx))) orderMonthSource.set(ctx, orderMonthDeltaSql(ctx, previous.asOf));
@@ -199,18 +206,41 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
     'mart_segment_profitability',
     UNFINISHED,
   );
-  await step('mart_manager_activity', () => buildManagerActivity(ctx), 'mart_manager_activity', UNFINISHED);
+  await step(
+    'mart_manager_activity',
+    () =>
+      buildManagerActivity(ctx, {
+        customers: INTERACTION_CUSTOMERS,
+        kept: KEPT_REPLY,
+        cells: interactions.cells ? INTERACTION_CELLS : undefined,
+      }),
+    'mart_manager_activity',
+    UNFINISHED,
+  );
   await step(
     'mart_lead_funnel',
     async () => {
-      await buildFirstOrders(ctx, { facts: AFFECTED_FACTS, except: AFFECTED, kept: KEPT_FIRST_ORDER });
+      await buildFirstOrders(ctx, {
+        facts: AFFECTED_FACTS,
+        except: AFFECTED,
+        kept: KEPT_FIRST_ORDER,
+        changed: FIRST_ORDER_CHANGED,
+      });
       await findLeadCustomers(ctx, plan.previousAsOf, plan.crosswalkWent);
-      await buildLeadFunnel(ctx, { only: LEAD_AFFECTED, kept: KEPT_LEAD });
+      await buildLeadFunnel(ctx, { only: LEAD_AFFECTED, found: LEAD_FOUND_AGAIN, kept: KEPT_LEAD });
     },
     'mart_lead_funnel',
     UNFINISHED,
   );
-  await step('mart_scoreboard', () => buildScoreboard(ctx), 'mart_scoreboard', UNFINISHED);
+  await step(
+    'mart_scoreboard',
+    async () => {
+      await buildFirstResponses(ctx, { customers: INTERACTION_CUSTOMERS, kept: KEPT_FIRST_RESPONSE });
+      await buildScoreboard(ctx);
+    },
+    'mart_scoreboard',
+    UNFINISHED,
+  );
   const whole: MartTable[] = [
     ...(rfmWhole ? (['mart_customer_rfm'] as const) : []),
     ...(clvWhole ? (['mart_customer_clv'] as const) : []),
@@ -319,6 +349,8 @@ const KEPT_VIEWS: ReadonlyArray<readonly [view: string, fresh: string]> = [
   [CUSTOMER_GROUP, CUSTOMER_GROUP_NEW],
   [SPEND_MATCH, SPEND_MATCH_NEW],
   [LEAD, LEAD_NEW],
+  [REPLY, REPLY_NEW],
+  [FIRST_RESPONSE, FIRST_RESPONSE_NEW],
 ];
 
 /**
@@ -466,6 +498,8 @@ export async function keepFullBuild(ctx: MartContext): Promise<void> {
     [KEPT_SPEND, SPEND],
     [KEPT_SPEND_MATCH, SPEND_MATCH],
     [KEPT_LEAD, LEAD],
+    [KEPT_REPLY, REPLY],
+    [KEPT_FIRST_RESPONSE, FIRST_RESPONSE],
   ] as const) {
     await keepScratch(wh, scratch, kept);
     ctx.scratch.delete(scratch);
@@ -479,6 +513,14 @@ export async function keepFullBuild(ctx: MartContext): Promise<void> {
     // A refresh looks up the customer whose lead came from a record whose link moved (lead-scope.ts).
     if (kept === KEPT_LEAD) {
       await wh.knex.schema.alterTable(kept, (t) => t.index(['lead_source', 'lead_key'], `${kept}_record`));
+    }
+    // A refresh replaces the customers' replies, and reads the changed months' (manager-activity.ts).
+    if (kept === KEPT_REPLY) {
+      await wh.knex.schema.alterTable(kept, (t) => {
+        t.index(['customer_id'], `${kept}_customer`);
+        t.index(['reply_month', 'reply_owner'], `${kept}_reply`);
+        t.index(['in_month', 'in_owner'], `${kept}_in`);
+      });
     }
     // The refresh joins these at once; without statistics PostgreSQL planned blind (JIT-compiling
     // a cohort query for 0.6 s).

@@ -16,6 +16,10 @@ export const KEPT_BUYER = 'etl_marts_buyer';
 export const KEPT_MONTH = 'etl_marts_customer_month';
 /** Each customer's first order (first-order.ts), for the lead funnel. */
 export const KEPT_FIRST_ORDER = 'etl_marts_first_order';
+/** Each answered inbound interaction and its reply (manager-activity.ts REPLY), by customer. */
+export const KEPT_REPLY = 'etl_marts_reply';
+/** Each answered customer's first inbound interaction and time to answer (first-response.ts). */
+export const KEPT_FIRST_RESPONSE = 'etl_marts_first_response';
 /** Each customer's lead, first contact and conversion (lead-funnel.ts LEAD). */
 export const KEPT_LEAD = 'etl_marts_lead';
 /** Each buyer's profitability group with revenue and cost (profitability.ts CUSTOMER_GROUP). */
