@@ -169,6 +169,21 @@ async function changeStep(wh: Warehouse, k: number): Promise<void> {
           owner: 'Smirnov P.',
           occurred_at: at('2026-01-06T11:00:00Z'),
         },
+        // On the edges of what moving the as-of day brings in (steps 7, 11, 12): the first minutes
+        // after the first as-of day, and the last hour of the later one — each the only one of
+        // its customer, manager and month there.
+        ...[
+          ['edge-early', '2026-01-01T00:30:00Z', 'inbound', 'c22', 'Ivanova M.'],
+          ['edge-late', '2026-01-10T23:30:00Z', 'outbound', 'c23', 'Kuznetsova A.'],
+        ].map(([key, instant, direction, customer, owner]) => ({
+          source: 'bench',
+          source_key: key,
+          customer_source_key: customer,
+          direction,
+          channel: 'phone',
+          owner,
+          occurred_at: at(instant!),
+        })),
       ]);
       // Records of another source: one created before anything else of customer 91's (its lead
       // until step 5 moves it), and one of a new customer known by nothing else, created after
@@ -579,7 +594,7 @@ describe.each(targets)('nightly marts refresh on $engine', (target) => {
       expect(s7!.asOfMoved).toBe(true);
       expect(s6!.newOrders).toBeGreaterThan(0);
       expect(s8!.newOrders).toBe(4);
-      expect(s1!.interactions).toBe(7);
+      expect(s1!.interactions).toBe(9);
       expect(s8!.interactions).toBe(4);
       expect(results[11]!.changes!.interactions).toBe(1);
       // Interaction facts written for the changed interactions only, but on the nights a

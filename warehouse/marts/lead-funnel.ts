@@ -162,7 +162,8 @@ export async function buildLeadFunnel(ctx: MartContext, from?: LeadSource): Prom
     FROM ${LEAD_FIRST} l
     LEFT JOIN ${LEAD_CONTACT} c ON c.customer_id = l.customer_id
     LEFT JOIN ${BUYER} b ON b.customer_id = l.customer_id`;
-  // The customers whose lead and first contact stand: their kept row, converted again.
+  // The customers whose lead and first contact stand: their kept row, converted again (a
+  // customer gone since has none).
   const kept = from
     ? `
     UNION ALL SELECT l.customer_id, l.lead_at, l.month, l.channel, l.owner, l.lead_source, l.lead_key, l.secs,
@@ -170,7 +171,8 @@ export async function buildLeadFunnel(ctx: MartContext, from?: LeadSource): Prom
     FROM ${from.kept} l
     LEFT JOIN ${BUYER} b ON b.customer_id = l.customer_id
     WHERE l.customer_id IN (SELECT customer_id FROM ${from.only})
-      AND NOT EXISTS (SELECT 1 FROM ${from.found} f WHERE f.customer_id = l.customer_id)`
+      AND NOT EXISTS (SELECT 1 FROM ${from.found} f WHERE f.customer_id = l.customer_id)
+      AND EXISTS (SELECT 1 FROM dim_customer d WHERE d.customer_id = l.customer_id)`
     : '';
   await fill(ctx, name, `INSERT INTO ${name} (${LEAD_COLUMNS}) ${found} ${kept}`);
   // A refresh puts its customers' rows in the kept table in place of their old ones; LEAD is then

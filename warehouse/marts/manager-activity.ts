@@ -105,6 +105,7 @@ async function buildReplies(ctx: MartContext, from?: ActivitySource): Promise<vo
       { name: 'month', type: 'date' },
       { name: 'owner', type: 'key' },
     ],
+    key: ['month', 'owner'],
   });
   await fill(
     ctx,
@@ -114,6 +115,20 @@ async function buildReplies(ctx: MartContext, from?: ActivitySource): Promise<vo
      UNION SELECT in_month, in_owner FROM ${REPLY_CHANGED}
      UNION SELECT reply_month, reply_owner FROM ${REPLY_CHANGED}`,
   );
+}
+
+/**
+ * SQL: an interaction on or after the first day of the earliest changed cell's month, as a
+ * literal (a subquery there is not planned as an index range by MySQL/MariaDB); no cells, none.
+ */
+async function sinceEarliestCell(ctx: MartContext): Promise<string> {
+  const [row] = ctx.wh.adapter.rows(
+    await ctx.wh.knex.raw(`SELECT MIN(${ctx.sql.monthIndex('month')}) AS m FROM ${ACTIVITY_CELLS}`),
+  );
+  if (row?.m === null || row?.m === undefined) return 'AND 1 = 0';
+  const m = Number(row.m);
+  const day = `${String(Math.floor(m / 12)).padStart(4, '0')}-${String((m % 12) + 1).padStart(2, '0')}-01`;
+  return `AND occurred_at >= '${day}'`;
 }
 
 /**
@@ -140,7 +155,7 @@ export async function buildManagerActivity(ctx: MartContext, from?: ActivitySour
     cells
       ? `WHERE EXISTS (SELECT 1 FROM ${ACTIVITY_CELLS} c WHERE c.month = ${month} AND c.owner = ${owner})`
       : '';
-  const since = cells ? `AND occurred_at >= (SELECT MIN(month) FROM ${ACTIVITY_CELLS})` : '';
+  const since = cells ? await sinceEarliestCell(ctx) : '';
   const replies = cells ? `(SELECT * FROM ${REPLY} ${cell('reply_month', 'reply_owner')}) rr` : REPLY;
   const answered = cells ? `(SELECT * FROM ${REPLY} ${cell('in_month', 'in_owner')}) ra` : REPLY;
   if (cells) {

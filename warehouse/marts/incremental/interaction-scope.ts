@@ -8,14 +8,25 @@ export const INTERACTION_CUSTOMERS = 'etl_incr_interaction_customer';
 /** The (month, owner) cells of mart_manager_activity those interactions fall in. */
 export const INTERACTION_CELLS = 'etl_incr_interaction_cell';
 
+/** The changed interactions' customer and (month, owner) cell, one row each (a night's few). */
+const INTERACTION_CHANGES = 'etl_incr_interaction_change';
+
+/** A 'YYYY-MM-DD' day moved by whole days. */
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /**
  * SQL true for an instant after the earlier of two as-of days and up to the later one: what
- * moving the as-of day from one to the other brings in (or takes out).
+ * moving the as-of day from one to the other brings in (or takes out). The calendar days decide
+ * (daysBetween, as the marts count up to the as-of day); a plain range around them comes first,
+ * so an index on the instant narrows the read to those days.
  */
 export function betweenAsOfDays(ctx: MartContext, previousAsOf: string, instant: string): string {
   const { sql } = ctx;
-  const [lo, hi] = [previousAsOf, ctx.asOf].sort();
-  return `${instant} IS NOT NULL AND ${sql.daysBetween(instant, `'${lo}'`)} < 0 AND ${sql.daysBetween(instant, `'${hi}'`)} >= 0`;
+  const [lo, hi] = [previousAsOf, ctx.asOf].sort() as [string, string];
+  return `${instant} >= '${lo}' AND ${instant} < '${addDays(hi, 2)}'
+    AND ${sql.daysBetween(instant, `'${lo}'`)} < 0 AND ${sql.daysBetween(instant, `'${hi}'`)} >= 0`;
 }
 
 /**
@@ -27,7 +38,8 @@ export function betweenAsOfDays(ctx: MartContext, previousAsOf: string, instant:
  * took its facts with it (the cascade) unseen: on a night a crosswalk row went (link-scope.ts)
  * the customers of the kept first responses no longer in dim_customer count too (a customer with
  * a kept reply has one: the first inbound is at or before the answered one), and every cell is
- * computed again (INTERACTION_CELLS is then not filled: `cells` false).
+ * computed again (INTERACTION_CELLS is then not filled: `cells` false; every interaction is a
+ * candidate that night, interactions.ts).
  */
 export async function findChangedInteractions(
   ctx: MartContext,
@@ -35,7 +47,6 @@ export async function findChangedInteractions(
   crosswalkWent: boolean,
 ): Promise<{ cells: boolean }> {
   const moved = previousAsOf !== ctx.asOf;
-  const month = ctx.wh.adapter.dateTrunc('month', 'occurred_at');
   const of = (columns: string) =>
     [
       changedInteractionsSql(columns),
@@ -50,27 +61,54 @@ export async function findChangedInteractions(
     columns: [{ name: 'customer_id', type: 'int' }],
     key: ['customer_id'],
   });
+  if (crosswalkWent) {
+    await fill(
+      ctx,
+      INTERACTION_CUSTOMERS,
+      `INSERT INTO ${INTERACTION_CUSTOMERS} (customer_id)
+       SELECT customer_id FROM (${of('customer_id')}
+         UNION SELECT k.customer_id FROM ${KEPT_FIRST_RESPONSE} k
+          WHERE NOT EXISTS (SELECT 1 FROM dim_customer d WHERE d.customer_id = k.customer_id)
+       ) c WHERE customer_id IS NOT NULL`,
+    );
+    return { cells: false };
+  }
+  // One read of the changes (the as-of day's between-days part reads fct_interaction's
+  // occurred_at index), then the customers and the cells from it.
+  await scratchTable(ctx, {
+    name: INTERACTION_CHANGES,
+    columns: [
+      { name: 'customer_id', type: 'int' },
+      { name: 'month', type: 'date' },
+      { name: 'owner', type: 'key' },
+    ],
+  });
+  const month = ctx.wh.adapter.dateTrunc('month', 'occurred_at');
+  await fill(
+    ctx,
+    INTERACTION_CHANGES,
+    `INSERT INTO ${INTERACTION_CHANGES} (customer_id, month, owner)
+     ${of(`customer_id, ${month} AS month, ${ownerKey('owner')} AS owner`)}`,
+  );
   await fill(
     ctx,
     INTERACTION_CUSTOMERS,
     `INSERT INTO ${INTERACTION_CUSTOMERS} (customer_id)
-     SELECT customer_id FROM (${of('customer_id')}
-       ${crosswalkWent ? `UNION SELECT k.customer_id FROM ${KEPT_FIRST_RESPONSE} k WHERE NOT EXISTS (SELECT 1 FROM dim_customer d WHERE d.customer_id = k.customer_id)` : ''}
-     ) c WHERE customer_id IS NOT NULL`,
+     SELECT DISTINCT customer_id FROM ${INTERACTION_CHANGES} WHERE customer_id IS NOT NULL`,
   );
-  if (crosswalkWent) return { cells: false };
   await scratchTable(ctx, {
     name: INTERACTION_CELLS,
     columns: [
       { name: 'month', type: 'date' },
       { name: 'owner', type: 'key' },
     ],
+    key: ['month', 'owner'],
   });
   await fill(
     ctx,
     INTERACTION_CELLS,
     `INSERT INTO ${INTERACTION_CELLS} (month, owner)
-     SELECT month, owner FROM (${of(`${month} AS month, ${ownerKey('owner')} AS owner`)}) c WHERE month IS NOT NULL`,
+     SELECT DISTINCT month, owner FROM ${INTERACTION_CHANGES} WHERE month IS NOT NULL`,
   );
   return { cells: true };
 }
