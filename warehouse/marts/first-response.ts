@@ -33,20 +33,17 @@ export async function buildFirstResponses(ctx: MartContext, from?: ResponseSourc
     key: ['customer_id'],
   });
   const fct = factsOf(ctx, 'fct_interaction');
-  // Both sides named by the customers (the join says they are the same one): PostgreSQL then reads
-  // those customers' outbound interactions, not all of them into a hash.
-  const only = (column: string) =>
-    from ? `AND ${column} IN (SELECT customer_id FROM ${from.customers})` : '';
+  const only = from ? `AND customer_id IN (SELECT customer_id FROM ${from.customers})` : '';
   await fill(
     ctx,
     name,
     `INSERT INTO ${name} (${COLUMNS})
      SELECT f.customer_id, f.first_in, ${sql.round(wh.adapter.secondsBetween('f.first_in', 'MIN(o.occurred_at)'), 0)}
      FROM (SELECT customer_id, MIN(occurred_at) AS first_in FROM ${fct}
-           WHERE direction = 'inbound' AND occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'occurred_at')} ${only('customer_id')}
+           WHERE direction = 'inbound' AND occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'occurred_at')} ${only}
            GROUP BY customer_id) f
      JOIN ${fct} o ON o.customer_id = f.customer_id AND o.direction = 'outbound'
-       AND o.occurred_at >= f.first_in AND ${upToAsOf(ctx, 'o.occurred_at')} ${only('o.customer_id')}
+       AND o.occurred_at >= f.first_in AND ${upToAsOf(ctx, 'o.occurred_at')}
      GROUP BY f.customer_id, f.first_in`,
   );
   if (!from) return;

@@ -94,12 +94,8 @@ async function firstLeads(ctx: MartContext, only?: string): Promise<void> {
   );
 }
 
-/**
- * The first outbound interaction after each lead (a reply, a logged call), and who made it. With
- * `only` (the leads' customers), the interactions are named by it too: PostgreSQL then reads
- * those customers' outbound interactions, not all of them into a hash.
- */
-async function firstContacts(ctx: MartContext, only?: string): Promise<void> {
+/** The first outbound interaction after each lead (a reply, a logged call), and who made it. */
+async function firstContacts(ctx: MartContext): Promise<void> {
   const { sql, wh } = ctx;
   await scratchTable(ctx, {
     name: LEAD_CONTACT,
@@ -122,7 +118,6 @@ async function firstContacts(ctx: MartContext, only?: string): Promise<void> {
       FROM ${LEAD_FIRST} l
       JOIN ${factsOf(ctx, 'fct_interaction')} o ON o.customer_id = l.customer_id AND o.direction = 'outbound'
         AND o.occurred_at > l.lead_at AND ${upToAsOf(ctx, 'o.occurred_at')}
-        ${only ? `AND o.customer_id IN (SELECT customer_id FROM ${only})` : ''}
     ) c WHERE rn = 1`,
   );
 }
@@ -139,7 +134,7 @@ async function firstContacts(ctx: MartContext, only?: string): Promise<void> {
 export async function buildLeadFunnel(ctx: MartContext, from?: LeadSource): Promise<void> {
   const { sql } = ctx;
   await firstLeads(ctx, from?.found);
-  await firstContacts(ctx, from?.found);
+  await firstContacts(ctx);
   const name = from ? LEAD_NEW : LEAD;
   await scratchTable(ctx, {
     name,

@@ -61,10 +61,7 @@ async function buildReplies(ctx: MartContext, from?: ActivitySource): Promise<vo
     indexes: from ? [] : [['reply_month', 'reply_owner']],
   });
   const fct = factsOf(ctx, 'fct_interaction');
-  // Both sides named by the customers (the join says they are the same one): PostgreSQL then reads
-  // those customers' outbound interactions, not all of them into a hash.
-  const only = (alias: string) =>
-    from ? `AND ${alias}.customer_id IN (SELECT customer_id FROM ${from.customers})` : '';
+  const only = from ? `AND i.customer_id IN (SELECT customer_id FROM ${from.customers})` : '';
   await fill(
     ctx,
     name,
@@ -77,8 +74,8 @@ async function buildReplies(ctx: MartContext, from?: ActivitySource): Promise<vo
         ROW_NUMBER() OVER (PARTITION BY i.interaction_id ORDER BY o.occurred_at, ${sql.sortKey('o.interaction_id')}) AS rn
       FROM ${fct} i
       JOIN ${fct} o ON o.customer_id = i.customer_id AND o.direction = 'outbound' AND o.occurred_at > i.occurred_at
-        AND (i.thread_key IS NULL OR o.thread_key IS NULL OR o.thread_key = i.thread_key) AND ${upToAsOf(ctx, 'o.occurred_at')} ${only('o')}
-      WHERE i.direction = 'inbound' AND i.occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'i.occurred_at')} ${only('i')}
+        AND (i.thread_key IS NULL OR o.thread_key IS NULL OR o.thread_key = i.thread_key) AND ${upToAsOf(ctx, 'o.occurred_at')}
+      WHERE i.direction = 'inbound' AND i.occurred_at IS NOT NULL AND ${upToAsOf(ctx, 'i.occurred_at')} ${only}
     ) r WHERE rn = 1`,
   );
   if (!from) return;
