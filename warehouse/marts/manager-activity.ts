@@ -99,22 +99,26 @@ async function buildReplies(ctx: MartContext, from?: ActivitySource): Promise<vo
     },
   });
   if (!from.cells) return;
+  await fillCells(
+    ctx,
+    ACTIVITY_CELLS,
+    `SELECT month, owner FROM ${from.cells}
+     UNION SELECT in_month, in_owner FROM ${REPLY_CHANGED}
+     UNION SELECT reply_month, reply_owner FROM ${REPLY_CHANGED}`,
+  );
+}
+
+/** A scratch table of (month, manager) cells of the mart, keyed, filled by `select` (month, owner). */
+export async function fillCells(ctx: MartContext, name: string, select: string): Promise<void> {
   await scratchTable(ctx, {
-    name: ACTIVITY_CELLS,
+    name,
     columns: [
       { name: 'month', type: 'date' },
       { name: 'owner', type: 'key' },
     ],
     key: ['month', 'owner'],
   });
-  await fill(
-    ctx,
-    ACTIVITY_CELLS,
-    `INSERT INTO ${ACTIVITY_CELLS} (month, owner)
-     SELECT month, owner FROM ${from.cells}
-     UNION SELECT in_month, in_owner FROM ${REPLY_CHANGED}
-     UNION SELECT reply_month, reply_owner FROM ${REPLY_CHANGED}`,
-  );
+  await fill(ctx, name, `INSERT INTO ${name} (month, owner) ${select}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { fill, scratchTable, type MartContext } from '../context.js';
-import { ownerKey } from '../manager-activity.js';
+import { fillCells, ownerKey } from '../manager-activity.js';
 import { changedInteractionsSql, INTERACTIONS_VIEW } from './interactions.js';
 import { KEPT_FIRST_RESPONSE } from './state.js';
 
@@ -96,19 +96,10 @@ export async function findChangedInteractions(
     `INSERT INTO ${INTERACTION_CUSTOMERS} (customer_id)
      SELECT DISTINCT customer_id FROM ${INTERACTION_CHANGES} WHERE customer_id IS NOT NULL`,
   );
-  await scratchTable(ctx, {
-    name: INTERACTION_CELLS,
-    columns: [
-      { name: 'month', type: 'date' },
-      { name: 'owner', type: 'key' },
-    ],
-    key: ['month', 'owner'],
-  });
-  await fill(
+  await fillCells(
     ctx,
     INTERACTION_CELLS,
-    `INSERT INTO ${INTERACTION_CELLS} (month, owner)
-     SELECT DISTINCT month, owner FROM ${INTERACTION_CHANGES} WHERE month IS NOT NULL`,
+    `SELECT DISTINCT month, owner FROM ${INTERACTION_CHANGES} WHERE month IS NOT NULL`,
   );
   return { cells: true };
 }
