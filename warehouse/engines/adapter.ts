@@ -273,6 +273,12 @@ export interface EngineAdapter {
    */
   runBulk(knex: Knex, sql: string): Promise<number>;
   /**
+   * runBulk for a statement of the nightly refresh that joins a small set of keys (the changed
+   * customers or orders) to big tables it reaches through their indexes: an engine whose planner
+   * would rather read the big tables whole may be told to probe them.
+   */
+  runProbes(knex: Knex, sql: string): Promise<number>;
+  /**
    * Runs the small DDL of a build's scratch tables (create, keys and indexes after the fill,
    * statistics, drop) given a connection `db` to run it on. Nothing of it needs to survive a crash
    * (a crash fails the build, and the next one starts over), so an engine may run it as one

@@ -72,6 +72,11 @@ export abstract class BaseAdapter implements EngineAdapter {
     await knex.schema.renameTable(from, to);
   }
 
+  /** Engines that join by index probes anyway (SQLite; MySQL hashes only where no index serves). */
+  async runProbes(knex: Knex, sql: string): Promise<number> {
+    return this.runBulk(knex, sql);
+  }
+
   /** SQLite's driver reports the rows written as `changes`. */
   async runBulk(knex: Knex, sql: string): Promise<number> {
     const result = (await knex.raw(sql)) as { changes?: number } | undefined;

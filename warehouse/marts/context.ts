@@ -72,6 +72,11 @@ export async function bulk(ctx: MartContext, sql: string): Promise<number> {
   return ctx.wh.adapter.runBulk(ctx.wh.knex, sql);
 }
 
+/** A statement of the nightly refresh joining a few keys to big tables by their indexes (adapter.runProbes). */
+export async function probe(ctx: MartContext, sql: string): Promise<number> {
+  return ctx.wh.adapter.runProbes(ctx.wh.knex, sql);
+}
+
 /**
  * Fills a scratch table by one set-based INSERT (its last one), then completes it (completeScratch).
  */

@@ -1,5 +1,5 @@
 import { build } from './build-tables.js';
-import { bulk, fill, scratchTable, type MartContext } from './context.js';
+import { bulk, fill, probe, scratchTable, type MartContext } from './context.js';
 import { customerRefSql, refSource } from '../identity/customer-ref.js';
 import { str } from './sql.js';
 
@@ -91,7 +91,9 @@ export async function buildOrderFacts(
   // Unary plus keeps SQLite from driving the join from the crosswalk's customer index: the orders
   // join on a computed reference, so each crosswalk row would scan every staged order.
   const only = into.customers ? `WHERE +x.customer_id IN (SELECT customer_id FROM ${into.customers})` : '';
-  return bulk(
+  // The refresh's few orders by stg_order's key and the crosswalk's (probe): hashed, PostgreSQL
+  // read all 10M staged orders for the night's 105,000 (1M customers: 3.3 s against 1.2 s).
+  return (into.orders ? probe : bulk)(
     ctx,
     `
     INSERT INTO ${into.table}

@@ -145,6 +145,10 @@ export class PostgresAdapter extends BulkTextAdapter {
     return runBulk(knex, sql);
   }
 
+  override async runProbes(knex: Knex, sql: string): Promise<number> {
+    return runBulk(knex, sql, { probes: true });
+  }
+
   override async scratchWork<T>(knex: Knex, fn: (db: Knex) => Promise<T>): Promise<T> {
     return scratchWork(knex, fn);
   }

@@ -1,6 +1,6 @@
 import type { MartContext } from '../context.js';
 import { ORDER_MONTH_COLUMNS } from '../currency.js';
-import { NEW_FACTS } from './detect.js';
+import { FACT_STATE, NEW_FACTS } from './detect.js';
 import { KEPT_ORDER_MONTH } from './state.js';
 
 /**
@@ -28,7 +28,10 @@ export function orderMonthDeltaSql(ctx: MartContext, previousAsOf: string): stri
     GROUP BY currency, m, counted`;
   const nothing = (column: string) =>
     `CASE WHEN SUM(amounts) = 0 THEN NULL ELSE ${sql.round(`SUM(${column})`)} END`;
-  const replaced = `fct_order o WHERE o.order_id IN (SELECT order_id FROM ${NEW_FACTS})`;
+  // The live facts of those orders, by the keys FACT_STATE found them under (a few thousand):
+  // by NEW_FACTS' keys PostgreSQL hashed every order of fct_order instead.
+  const replaced = `fct_order o WHERE o.order_id IN
+    (SELECT CONCAT(s.source, ':', s.source_key) FROM ${FACT_STATE} s WHERE s.old_customer IS NOT NULL)`;
   const [lo, hi] = [previousAsOf, ctx.asOf].sort();
   const between = `fct_order o WHERE o.order_date > '${lo}' AND o.order_date <= '${hi}'
     AND NOT EXISTS (SELECT 1 FROM ${NEW_FACTS} n WHERE n.order_id = o.order_id)`;

@@ -30,7 +30,7 @@ import {
 import { asOfShift, buildRfmChanges, commitRfm, readLiveSegments } from './rfm-changes.js';
 import { buildScoreboard } from '../scoreboard.js';
 import { buildFirstResponses, FIRST_RESPONSE, FIRST_RESPONSE_NEW } from '../first-response.js';
-import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, NEW_FACTS, type Changes } from './detect.js';
+import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, factsToWrite, NEW_FACTS, type Changes } from './detect.js';
 import { buildChangedInteractions, commitInteractions, INTERACTIONS_VIEW } from './interactions.js';
 import {
   commitMarks,
@@ -123,7 +123,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   noteLeftovers(ctx.notes, await createBuildTables(wh));
   const columns = await factColumns(ctx);
   await step('fct_order (affected customers)', async () => {
-    plan.changes.affectedCustomers += await buildAffectedFacts(ctx);
+    plan.changes.affectedCustomers += await buildAffectedFacts(ctx, columns.split(', '));
     await wh.knex.raw(`DROP VIEW IF EXISTS ${FACTS_VIEW}`);
     // Later steps read fct_order as the commit will leave it (context.ts factsOf).
     await wh.knex.raw(
@@ -248,7 +248,7 @@ export async function refreshMarts(ctx: MartContext, step: Step, plan: RefreshPl
   let retiredTables: string[] = [];
   await step('commit', async () => {
     await wh.knex.transaction(async (trx) => {
-      await commitFacts(ctx, trx, columns.split(', '));
+      await commitFacts(ctx, trx);
       await commitInteractions(ctx, trx);
       if (!rfmWhole) await commitRfm(ctx, trx, shift);
       if (!clvWhole) {
@@ -416,42 +416,17 @@ async function factColumns(ctx: MartContext): Promise<string> {
   return Object.keys(info).join(', ');
 }
 
-/** fct_order's text columns, compared by code point (MySQL's collations fold case and trailing spaces). */
-const FACT_TEXT_COLUMNS = new Set([
-  'order_id',
-  'source',
-  'source_key',
-  'currency',
-  'channel',
-  'status',
-  'owner',
-]);
-
 /**
- * The facts of the orders changed or re-linked (NEW_FACTS), writing only rows that differ: a live
- * row with no identical new one goes, then the new rows not in fct_order go in. The other facts
- * stay as they are: rewriting every fact of the affected customers (and fct_order's indexes and
- * foreign key with them) made the commit cost like those customers' whole history.
+ * The facts of the orders changed or re-linked (NEW_FACTS), writing only rows that differ
+ * (detect.ts factsToWrite): a live row with no identical new one goes, then the new rows not in
+ * fct_order go in. The other facts stay as they are: rewriting every fact of the affected
+ * customers (and fct_order's indexes and foreign key with them) made the commit cost like those
+ * customers' whole history.
  */
-async function commitFacts(ctx: MartContext, trx: Knex.Transaction, columns: string[]): Promise<void> {
-  const { sql } = ctx;
-  const equal = (c: string) =>
-    FACT_TEXT_COLUMNS.has(c)
-      ? `(${sql.sortKey(`n.${c}`)} = ${sql.sortKey(`f.${c}`)} OR (n.${c} IS NULL AND f.${c} IS NULL))`
-      : `(n.${c} = f.${c} OR (n.${c} IS NULL AND f.${c} IS NULL))`;
-  await trx.raw(
-    ctx.wh.adapter.deleteByKeys(
-      'fct_order',
-      'f',
-      'order_id',
-      `SELECT order_id AS k FROM ${NEW_FACTS}`,
-      `NOT EXISTS (SELECT 1 FROM ${NEW_FACTS} n WHERE n.order_id = f.order_id AND ${columns.map(equal).join(' AND ')})`,
-    ),
-  );
-  await trx.raw(
-    `INSERT INTO fct_order SELECT * FROM ${NEW_FACTS} n
-     WHERE NOT EXISTS (SELECT 1 FROM fct_order f WHERE f.order_id = n.order_id)`,
-  );
+async function commitFacts(ctx: MartContext, trx: Knex.Transaction): Promise<void> {
+  const { deleted, inserted } = factsToWrite();
+  await trx.raw(ctx.wh.adapter.deleteByKeys('fct_order', 'f', 'order_id', deleted));
+  await trx.raw(`INSERT INTO fct_order ${inserted}`);
 }
 
 async function replaceAffected(ctx: MartContext, trx: Knex.Transaction, table: MartTable): Promise<void> {
