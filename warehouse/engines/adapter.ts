@@ -279,13 +279,6 @@ export interface EngineAdapter {
    */
   runProbes(knex: Knex, sql: string): Promise<number>;
   /**
-   * A new, empty scratch table none of whose rows need survive a crash (a crash fails the build
-   * it serves): an engine may write it without its write-ahead log.
-   */
-  skipLog(db: Knex, table: string): Promise<void>;
-  /** A table that must survive a crash after all: written again with the log if skipLog left it out. */
-  keepLog(db: Knex, table: string): Promise<void>;
-  /**
    * Runs the small DDL of a build's scratch tables (create, keys and indexes after the fill,
    * statistics, drop) given a connection `db` to run it on. Nothing of it needs to survive a crash
    * (a crash fails the build, and the next one starts over), so an engine may run it as one

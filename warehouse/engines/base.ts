@@ -72,11 +72,6 @@ export abstract class BaseAdapter implements EngineAdapter {
     await knex.schema.renameTable(from, to);
   }
 
-  /** Engines without a choice of logging per table: every table is written as usual. */
-  async skipLog(_db: Knex, _table: string): Promise<void> {}
-
-  async keepLog(_db: Knex, _table: string): Promise<void> {}
-
   /** Engines that join by index probes anyway (SQLite; MySQL hashes only where no index serves). */
   async runProbes(knex: Knex, sql: string): Promise<number> {
     return this.runBulk(knex, sql);

@@ -100,12 +100,6 @@ export interface ScratchSpec {
   columns: readonly ColumnSpec[];
   key?: readonly string[];
   indexes?: ReadonlyArray<readonly string[]>;
-  /**
-   * Kept beyond the build (keepScratch): written durably from the start. Any other scratch table
-   * is written without the engine's write-ahead log where it can (adapter.skipLog): a crash
-   * fails the build it served anyway.
-   */
-  durable?: boolean;
 }
 
 /**
@@ -127,7 +121,6 @@ export async function createScratch(wh: Warehouse, spec: ScratchSpec, withIndexe
       }
       if (spec.key && keyNow) t.primary([...spec.key]);
     });
-    if (!spec.durable) await wh.adapter.skipLog(db, spec.name);
     if (withIndexes) await createScratchIndexes(db, spec);
   });
 }
@@ -152,8 +145,7 @@ async function createScratchIndexes(db: Knex, spec: ScratchSpec): Promise<void> 
 }
 
 /**
- * Keeps a scratch table beyond the build under another name by renaming it (nothing copied; its
- * creator marked it durable). Its
+ * Keeps a scratch table beyond the build under another name by renaming it (nothing copied). Its
  * secondary indexes served the build's joins and go (SQLite's index names are the database's, and
  * the next build creates them again); its key stays and indexes the kept rows by customer.
  */
@@ -163,8 +155,6 @@ export async function keepScratch(wh: Warehouse, scratch: string, kept: string):
   }
   await wh.knex.schema.dropTableIfExists(kept);
   await wh.adapter.renameTable(wh.knex, scratch, kept);
-  // A kept table must survive a crash: one written without the log is written again with it.
-  await wh.adapter.keepLog(wh.knex, kept);
 }
 
 /** Row count of a table, for the step report. */

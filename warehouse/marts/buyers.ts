@@ -67,7 +67,6 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
       { name: 'repeat_value', type: 'money' },
     ],
     key: ['customer_id'],
-    durable: !refresh,
     // A refresh's new rows only go into the kept table, which has its own indexes (keep-in-place.ts).
     indexes: refresh ? [] : [['channel', 'first_month'], ['first_month']],
   });
@@ -110,7 +109,6 @@ export async function buildBuyers(ctx: MartContext, from: BuyerSource = {}): Pro
       { name: 'month_idx', type: 'int' },
     ],
     key: ['customer_id', 'month_idx'],
-    durable: !refresh,
     indexes: refresh ? [] : [['month_idx']],
   });
   await fill(

@@ -98,7 +98,6 @@ export async function buildRates(ctx: MartContext): Promise<void> {
       { name: 'rate', type: 'float' },
     ],
     key: ['currency', 'month_idx'],
-    durable: true,
   });
   for (let i = 0; i < rows.length; i += 500) await wh.knex(FX).insert(rows.slice(i, i + 500));
   await completeScratch(ctx, FX);

@@ -46,7 +46,6 @@ export async function buildFirstOrders(ctx: MartContext, from: FirstOrderSource 
       { name: 'owner', type: 'text' },
     ],
     key: ['customer_id'],
-    durable: name === FIRST_ORDER,
   });
   const channel = `COALESCE(NULLIF(o.channel, ''), o.source)`;
   const dated = `o.order_date IS NOT NULL AND o.order_date <= '${ctx.asOf}'`;

@@ -31,7 +31,6 @@ export async function buildFirstResponses(ctx: MartContext, from?: ResponseSourc
       { name: 'secs', type: 'int' },
     ],
     key: ['customer_id'],
-    durable: name === FIRST_RESPONSE,
   });
   const fct = factsOf(ctx, 'fct_interaction');
   const only = from ? `AND customer_id IN (SELECT customer_id FROM ${from.customers})` : '';

@@ -151,7 +151,6 @@ export async function buildLeadFunnel(ctx: MartContext, from?: LeadSource): Prom
       { name: 'revenue', type: 'money' },
     ],
     key: ['customer_id'],
-    durable: name === LEAD,
     indexes: from ? [] : [['month']],
   });
   const days = sql.daysBetween('l.lead_at', 'b.first_date');

@@ -58,7 +58,6 @@ async function buildReplies(ctx: MartContext, from?: ActivitySource): Promise<vo
       { name: 'secs', type: 'int' },
     ],
     key: ['in_id'],
-    durable: name === REPLY,
     indexes: from ? [] : [['reply_month', 'reply_owner']],
   });
   const fct = factsOf(ctx, 'fct_interaction');

@@ -57,7 +57,6 @@ async function matchSpend(ctx: MartContext, from?: GroupSource): Promise<void> {
       { name: 'end_month', type: 'int' },
     ],
     key: ['spend_id'],
-    durable: true,
   });
   await fill(
     ctx,
@@ -79,7 +78,6 @@ async function matchSpend(ctx: MartContext, from?: GroupSource): Promise<void> {
       { name: 'customer_id', type: 'int' },
     ],
     key: ['spend_id', 'customer_id'],
-    durable: name === SPEND_MATCH,
     indexes: kept ? [] : [['customer_id']],
   });
   const only = from && kept ? `JOIN ${from.affected} x ON x.customer_id = b.customer_id` : '';
@@ -231,7 +229,6 @@ async function buildCustomerGroups(ctx: MartContext, from?: GroupSource): Promis
       { name: 'cost', type: 'money' },
     ],
     key: ['customer_id'],
-    durable: name === CUSTOMER_GROUP,
   });
   const rfm = rfmSegmentJoin(ctx, 'b.customer_id');
   await fill(

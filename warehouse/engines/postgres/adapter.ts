@@ -26,8 +26,6 @@ import {
   finishBuildTable,
   runBulk,
   scratchWork,
-  skipLog,
-  keepLog,
   dropLeftovers,
   setAside,
   swapTables,
@@ -149,14 +147,6 @@ export class PostgresAdapter extends BulkTextAdapter {
 
   override async runProbes(knex: Knex, sql: string): Promise<number> {
     return runBulk(knex, sql, { probes: true });
-  }
-
-  override async skipLog(db: Knex, table: string): Promise<void> {
-    await skipLog(db, table);
-  }
-
-  override async keepLog(db: Knex, table: string): Promise<void> {
-    await keepLog(db, table);
   }
 
   override async scratchWork<T>(knex: Knex, fn: (db: Knex) => Promise<T>): Promise<T> {

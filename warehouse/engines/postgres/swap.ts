@@ -138,23 +138,6 @@ async function preferProbes(trx: Knex.Transaction): Promise<void> {
 }
 
 /**
- * UNLOGGED: the table's writes skip the WAL (1.5M rows of six columns: 0.60–0.74 s against
- * 1.25–1.30 s). PostgreSQL empties such a table after a crash, which only the build that was
- * writing it used. The table is new and empty, so the change rewrites nothing.
- */
-export async function skipLog(db: Knex, table: string): Promise<void> {
-  await db.raw(`ALTER TABLE ${q(table)} SET UNLOGGED`);
-}
-
-/** SET LOGGED, which rewrites the table into the WAL, for a table still UNLOGGED only. */
-export async function keepLog(db: Knex, table: string): Promise<void> {
-  const [row] = rows(
-    await db.raw(`SELECT relpersistence FROM pg_class WHERE oid = ?::regclass`, [q(table)]),
-  ) as Array<{ relpersistence: string }>;
-  if (row?.relpersistence === 'u') await db.raw(`ALTER TABLE ${q(table)} SET LOGGED`);
-}
-
-/**
  * A build's scratch DDL (adapter.scratchWork) in one transaction that does not wait for its commit
  * to be flushed: each DDL statement on its own committed and waited for an fsync (~3 ms here), a
  * few hundred a night. Only scratch tables are touched, which a crash takes with the build; the

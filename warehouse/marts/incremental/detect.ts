@@ -208,8 +208,6 @@ export async function buildAffectedFacts(ctx: MartContext, columns: readonly str
       await db.schema.dropTableIfExists(name);
       ctx.scratch.add(name);
       await wh.adapter.createBuildTable(db, name, 'fct_order');
-      // Scratch: the commit copies the rows it needs into fct_order.
-      await wh.adapter.skipLog(db, name);
     });
   await factTable(NEW_FACTS);
   await findCandidates(ctx);

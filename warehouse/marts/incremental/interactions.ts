@@ -43,7 +43,6 @@ export async function buildChangedInteractions(ctx: MartContext, crosswalkWent: 
     await db.schema.dropTableIfExists(NEW_INTERACTIONS);
     ctx.scratch.add(NEW_INTERACTIONS);
     await wh.adapter.createBuildTable(db, NEW_INTERACTIONS, 'fct_interaction');
-    await wh.adapter.skipLog(db, NEW_INTERACTIONS);
   });
   const written = await buildInteractionFacts(ctx, { table: NEW_INTERACTIONS, interactions: CANDIDATES });
   await wh.adapter.scratchWork(wh.knex, (db) => wh.adapter.analyze(db, NEW_INTERACTIONS));
