@@ -30,7 +30,14 @@ import {
 import { asOfShift, buildRfmChanges, commitRfm, readLiveSegments } from './rfm-changes.js';
 import { buildScoreboard } from '../scoreboard.js';
 import { buildFirstResponses, FIRST_RESPONSE, FIRST_RESPONSE_NEW } from '../first-response.js';
-import { AFFECTED, AFFECTED_FACTS, buildAffectedFacts, factsToWrite, NEW_FACTS, type Changes } from './detect.js';
+import {
+  AFFECTED,
+  AFFECTED_FACTS,
+  buildAffectedFacts,
+  factsToWrite,
+  NEW_FACTS,
+  type Changes,
+} from './detect.js';
 import { buildChangedInteractions, commitInteractions, INTERACTIONS_VIEW } from './interactions.js';
 import {
   commitMarks,
