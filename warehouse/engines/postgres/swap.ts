@@ -129,9 +129,12 @@ export async function runBulk(knex: Knex, sql: string, options: { probes?: boole
  * stg_order and linked through the crosswalk: hashed 3.3 s, probed 1.2 s. Not for every refresh statement: the kept
  * customer months (3.1M rows, 325,000 probes) were hashed faster than probed (1.1–1.6 s against
  * 1.7–2.3 s). A join disabled so is only made dearer (disable_cost), not forbidden: where no
- * index serves, the planner still hashes. The probes grow with the night's changes, and a refresh
+ * index serves, the planner still hashes. The probes grow with the night's changes: a refresh
  * runs only while at most a fifth of the customers are affected (marts/index.ts
- * FULL_REBUILD_SHARE): at that share they read about what a hash's pass over the table does.
+ * FULL_REBUILD_SHARE, checked before the customers who lost an order to them are added), so a
+ * probed set as large as a pass is a night whose affected fifth holds most of the orders. Each
+ * probe is then cheap only while the tables sit in memory, as a warehouse refreshed every night
+ * does; on one read cold from disk, probes can be slower than the hash, though they stay linear.
  */
 async function preferProbes(trx: Knex.Transaction): Promise<void> {
   await trx.raw('SET LOCAL enable_hashjoin = off');
