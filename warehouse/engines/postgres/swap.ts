@@ -125,10 +125,10 @@ export async function runBulk(knex: Knex, sql: string, options: { probes?: boole
  * reads sits in the OS page cache. 1M customers, 670,000 facts of 100,000 customers copied:
  * hashed 3.0–3.2 s; hash join off, 7.5 s (a pass over fct_order probing the customers); hash join
  * off and random_page_cost 1.1, 1.3–1.5 s (from each customer through fct_order's customer
- * index); random_page_cost 1.1 alone kept the hash. The night's 105,000 changed orders read from
- * stg_order and linked through the crosswalk: hashed 3.3 s, probed 1.2 s. Not for every refresh statement: the kept
- * customer months (3.1M rows, 325,000 probes) were hashed faster than probed (1.1–1.6 s against
- * 1.7–2.3 s). A join disabled so is only made dearer (disable_cost), not forbidden: where no
+ * index); random_page_cost 1.1 alone kept the hash. The night's 105,000 changed orders read
+ * from stg_order and linked through the crosswalk: hashed 3.3 s, probed 1.2 s. Not for every
+ * refresh statement: the kept customer months (3.1M rows, 325,000 probes) were hashed faster than
+ * probed (1.1–1.6 s against 1.7–2.3 s). A join disabled so is only made dearer (disable_cost), not forbidden: where no
  * index serves, the planner still hashes. The probes grow with the night's changes: a refresh
  * runs only while at most a fifth of the customers are affected (marts/index.ts
  * FULL_REBUILD_SHARE, checked before the customers who lost an order to them are added), so a
